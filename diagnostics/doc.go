@@ -1,0 +1,3 @@
+// Package diagnostics holds the plugin-contract rules and evaluates them over
+// an index snapshot.
+package diagnostics
