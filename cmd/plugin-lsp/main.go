@@ -1,46 +1,48 @@
 // Command plugin-lsp is a Go language server that runs the real gopls and adds
-// knowledge of Go plugin systems. This is the bootstrap skeleton: it locates
-// gopls and runs it with the same arguments and standard streams.
+// knowledge of Go plugin systems. With no arguments (or serve, -mode=stdio,
+// --stdio) it serves LSP on stdio; its own subcommands (check, list, graph)
+// run the plugin engine headless; every other subcommand is gopls's.
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
+	"os/signal"
+	"syscall"
 )
 
-func main() {
-	gopls, err := findGopls()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "plugin-lsp:", err)
-		os.Exit(2)
-	}
-	cmd := exec.Command(gopls, os.Args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			os.Exit(exit.ExitCode())
-		}
-		fmt.Fprintln(os.Stderr, "plugin-lsp:", err)
-		os.Exit(2)
+// subcommand runs one of plugin-lsp's own subcommands with the arguments that
+// follow its name and returns the process exit code.
+type subcommand func(ctx context.Context, args []string) int
+
+// ownSubcommands are the subcommands plugin-lsp implements itself; anything
+// else that is not a serve request is passed to gopls.
+func ownSubcommands() map[string]subcommand {
+	return map[string]subcommand{
+		"check": runCheck,
+		"list":  runList,
+		"graph": runGraph,
 	}
 }
 
-func findGopls() (string, error) {
-	if p := os.Getenv("PLUGIN_LSP_GOPLS"); p != "" {
-		return p, nil
-	}
-	if p, err := exec.LookPath("gopls"); err == nil {
-		return p, nil
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(string(out[:len(out)-1]), "bin", "gopls")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string) int {
+	if len(args) > 0 {
+		if cmd, ok := ownSubcommands()[args[0]]; ok {
+			return cmd(ctx, args[1:])
 		}
 	}
-	return "", errors.New("gopls not found; install the pinned version with: go install golang.org/x/tools/gopls@v0.23.0")
+	return runGopls(ctx, args)
+}
+
+func notImplemented(name string) int {
+	fmt.Fprintf(os.Stderr, "plugin-lsp %s: not available in this build yet\n", name)
+	return 2
 }
