@@ -1,0 +1,17 @@
+package diagnostics
+
+var rulePL006 = Rule{
+	ID:       "PL006",
+	Name:     "open-unknown",
+	Title:    "plugin.Open of a path no known build command produces",
+	Severity: Info,
+	HelpURI:  helpURI("PL006"),
+	Doc: `Reports a ` + "`plugin.Open`" + ` with a constant path that no build command in the workspace
+produces, so the plugin's symbols cannot be checked; the message lists the known outputs. Add
+the build command to a Makefile or script, or map the path in ` + "`.plugin-lsp.yaml`" + `.
+
+Not reported for paths that are not constants, when the workspace has no plugin build commands
+at all, or when the path is meant not to exist (the same file builds no plugin for it).`,
+	Before: `p, err := plugin.Open("plugins/gretter.so") // Makefile builds plugins/greeter.so`,
+	After:  `p, err := plugin.Open("plugins/greeter.so")`,
+}

@@ -1,0 +1,22 @@
+package diagnostics
+
+var ruleREG002 = Rule{
+	ID:       "REG002",
+	Name:     "not-linked",
+	Title:    "A plugin package is imported by no host",
+	Severity: Warning,
+	HelpURI:  helpURI("REG002"),
+	Doc: `Fires on a package that registers plugins when no ` + "`main`" + ` package of the workspace imports
+it, directly or through aggregator packages, under any build configuration: its ` + "`init`" + `
+functions never run and its plugins are silently missing.
+
+The quick fix adds a blank import of the package to a host or to an aggregator package that
+hosts already import. Not reported for workspaces without any host (a library alone), for
+registrations in ` + "`_test.go`" + ` files, and for packages of the registry itself.`,
+	Before: `// plugins/redis/redis.go
+package redis
+func init() { cache.Register("redis", New) }
+// no main package imports ".../plugins/redis"`,
+	After: `// cmd/server/main.go
+import _ "example.com/app/plugins/redis"`,
+}

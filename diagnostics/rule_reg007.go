@@ -1,0 +1,18 @@
+package diagnostics
+
+var ruleREG007 = Rule{
+	ID:       "REG007",
+	Name:     "init-order",
+	Title:    "A registration happens outside init or package-level initialisation",
+	Severity: Warning,
+	HelpURI:  helpURI("REG007"),
+	Doc: `Fires on a registration call in an ordinary function or method. Hosts read registries after
+package initialisation; a registration made later, from a function that someone has to call,
+may come after the host has looked the name up, or never happen. Register in ` + "`init()`" + ` or in
+a package-level variable's initialiser.
+
+Not reported in ` + "`main`" + ` packages (the host itself decides the order), in ` + "`_test.go`" + ` files,
+or inside the registry's own package (wrappers that forward registrations).`,
+	Before: `func Setup() { registry.Register("redis", New) }`,
+	After:  `func init() { registry.Register("redis", New) }`,
+}

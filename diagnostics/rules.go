@@ -1,0 +1,27 @@
+package diagnostics
+
+// helpBase is where the generated rule docs live; each rule's HelpURI is
+// this plus an anchor made from its ID.
+const helpBase = "https://github.com/plugin-lsp/plugin-lsp/blob/main/docs/rules.md"
+
+func helpURI(id string) string { return helpBase + "#" + lower(id) }
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// Rules returns every rule in ID order. The slice is new on each call.
+func Rules() []Rule {
+	return []Rule{
+		ruleREG001, ruleREG002, ruleREG003, ruleREG004, ruleREG005, ruleREG006, ruleREG007,
+		rulePL001, rulePL002, rulePL003, rulePL004, rulePL005, rulePL006,
+		ruleMF001, ruleMF002, ruleMF003, ruleMF004,
+		ruleSEC001,
+	}
+}
