@@ -1,0 +1,455 @@
+package index
+
+import "time"
+
+// This file is the public surface of package index. Names here are stable:
+// extend, do not rename. Everything is in byte offsets and FileIDs; the lsp
+// package converts to LSP positions.
+
+// FileID is an interned file path. IDs are small, dense and never reused for
+// another path within one Index; 0 is "no file".
+type FileID uint32
+
+// Span is a half-open byte range [Start, End) within one file.
+type Span struct{ Start, End int }
+
+// Kind says what a SymbolRef points at.
+type Kind uint8
+
+// Kinds of SymbolRef. The trie holds refs of every kind; Kind filters them.
+const (
+	KindNone         Kind = iota
+	KindPluginName        // a plugin name at a registration (the string literal or const ident)
+	KindRegistration      // a whole registration call
+	KindLookup            // a plugin name at a registry lookup (Get("x"), sql.Open("x", …))
+	KindRegistry          // the declaration of a registry function
+	KindContract          // the declaration of a registry's contract type
+	KindSymbol            // an exported package-level symbol of a plugin package or native plugin
+	KindNativePlugin      // the package clause of a native (-buildmode=plugin) plugin
+	KindOpen              // the path argument of plugin.Open
+	KindPluginLookup      // the symbol string of (*plugin.Plugin).Lookup("Sym")
+	KindManifest          // the name in a plugin-manifest.yaml
+	KindImport            // an import path literal
+	KindBuildCommand      // a go build -buildmode=plugin command
+	KindConst             // a string constant declaration used as a plugin name
+)
+
+// String returns a short lower-case name of the kind.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+var kindNames = [...]string{"none", "plugin-name", "registration", "lookup", "registry", "contract",
+	"symbol", "native-plugin", "open", "plugin-lookup", "manifest", "import", "build-command", "const"}
+
+// SymbolRef locates one thing in one file.
+type SymbolRef struct {
+	File FileID
+	Span Span
+	Kind Kind
+}
+
+// IsZero reports whether r points nowhere.
+func (r SymbolRef) IsZero() bool { return r.File == 0 }
+
+// Position is a 1-based line and a 1-based byte column.
+type Position struct{ Line, Col int }
+
+// BuildConfig is one target configuration under which build constraints are
+// evaluated. Tags are extra build tags (e.g. "cgo", "integration").
+type BuildConfig struct {
+	GOOS, GOARCH string
+	Tags         []string
+}
+
+// Source reads file contents. The index reads Go files, go.mod/go.work,
+// manifests, Makefiles and scripts only through it (directory listing uses
+// the OS), so an editor's overlays can win over the disk.
+type Source interface {
+	ReadFile(path string) ([]byte, error)
+}
+
+// Options configure an Index.
+type Options struct {
+	// Roots are the workspace folders (absolute or relative paths).
+	Roots []string
+	// Source reads files; nil means the disk.
+	Source Source
+	// Debounce is the quiet period after the last disk change before one
+	// recompute; 0 means 150 ms.
+	Debounce time.Duration
+	// Configs are the build configurations linking is computed for; nil
+	// means DefaultConfigs().
+	Configs []BuildConfig
+	// Watch makes Run watch the roots with fsnotify (for clients that cannot
+	// send workspace/didChangeWatchedFiles).
+	Watch bool
+	// Progress, when set, is called during a cold build with files done and
+	// total (for $/progress). It must not block.
+	Progress func(done, total int)
+	// Logf, when set, receives diagnostic messages about the index itself
+	// (unreadable files, watcher errors). Syntax errors are facts, not logs.
+	Logf func(format string, args ...any)
+}
+
+// Module is one Go module of the workspace.
+type Module struct {
+	Path      string // module path ("example.com/m"); for a root without go.mod, inferred
+	Dir       string // absolute directory
+	GoMod     FileID // the go.mod file; 0 for a directory indexed without one
+	GoVersion string // go directive
+	Toolchain string // toolchain directive
+	Requires  map[string]string
+	Replaces  map[string]string // old path → new path or dir (version dropped)
+	Work      string            // go.work file that lists it, "" if none
+	Config    *Config           // .plugin-lsp.yaml at the module root, nil if none
+}
+
+// Package is one directory's Go package (test files included in Files,
+// marked in their facts).
+type Package struct {
+	ImportPath string
+	Dir        string
+	Name       string // package clause of the non-test files (first seen)
+	Module     *Module
+	Files      []FileID // .go files in Dir, sorted by path
+	IsMain     bool
+	// IsNativePlugin is set when a known build command builds this directory
+	// (or files in it) with -buildmode=plugin, or the config names it.
+	IsNativePlugin bool
+}
+
+// SymbolKind is the kind of a package-level declaration.
+type SymbolKind uint8
+
+// Symbol kinds.
+const (
+	SymVar SymbolKind = iota + 1
+	SymFunc
+	SymConst
+	SymType
+)
+
+// String returns "var", "func", "const" or "type".
+func (k SymbolKind) String() string {
+	switch k {
+	case SymVar:
+		return "var"
+	case SymFunc:
+		return "func"
+	case SymConst:
+		return "const"
+	case SymType:
+		return "type"
+	}
+	return "unknown"
+}
+
+// Symbol is a package-level declaration (exported ones are recorded for
+// every file; native plugins also need unexported ones for PL001 messages).
+type Symbol struct {
+	Name     string
+	Kind     SymbolKind
+	Type     string // type as written: "int", "func(int) int", "*common.T"; for SymType the type expression; "" if not written
+	Value    string // initial value / const value as written (shortened), "" if none
+	Exported bool
+	Span     Span // the name identifier
+}
+
+// Import is one import spec.
+type Import struct {
+	Path  string
+	Name  string // "" unless renamed; "_" for blank, "." for dot
+	Blank bool
+	Span  Span // the path literal including quotes
+}
+
+// FileFacts is what syntax alone says about one file. It never holds an AST.
+type FileFacts struct {
+	File        FileID
+	Path        string
+	Package     string // package clause name
+	PackageSpan Span
+	// Constraint is the //go:build expression text, "" if none.
+	Constraint string
+	// NameGOOS / NameGOARCH come from _GOOS/_GOARCH file name suffixes.
+	NameGOOS, NameGOARCH string
+	IsTest               bool
+	// ParseErr is the first syntax error, if any; facts are best effort then.
+	ParseErr string
+	// Full reports whether bodies were parsed (files the byte scan found
+	// relevant); otherwise only declarations and imports were read.
+	Full      bool
+	Imports   []Import
+	Symbols   []Symbol // package-level declarations (methods excluded)
+	Consts    []ConstFact
+	Registers []CallFact // candidate registration calls (resolved by linking)
+	Lookups   []CallFact // candidate lookup calls (resolved by linking)
+	Defs      []RegistryDef
+	Opens     []OpenFact
+	PLookups  []PluginLookupFact
+	Commands  []BuildCommand // go build -buildmode=plugin commands in string literals
+	// ModuleIDs maps a type name to the ID its CaddyModule() method returns.
+	ModuleIDs map[string]string
+}
+
+// ConstFact is a package-level string constant.
+type ConstFact struct {
+	Name  string
+	Value string // resolved when it is a literal or a same-file constant reference
+	Ref   string // when not resolved locally: the referenced name ("x.Y" or "Y")
+	Span  Span
+}
+
+// CallFact is a call that may be a registration or a lookup; linking decides.
+type CallFact struct {
+	Pkg      string // package qualifier as written ("sql", "caddy"); "" for a local call
+	Func     string // function or method name
+	Recv     string // for method calls on a package-level var/type: its name; "" otherwise
+	NameArg  int    // index of the argument holding the name
+	Name     string // resolved name when the argument is a literal
+	NameExpr string // the argument as written when it is not a literal (ident, sel, call)
+	NameSpan Span
+	Call     Span
+	Value    string // registered value as written (shortened)
+	ValueTyp string // best-effort type of the value ("T", "*T", "pkg.T", "*pkg.T"), "" if unknown
+	InInit   bool   // inside func init()
+	InVar    bool   // inside a package-level var initialiser
+	InFunc   string // enclosing function name ("" at package level)
+	ArgCount int
+}
+
+// RegistryDef is a function that stores its string parameter in a
+// package-level map or slice, reads one, or forwards it to another registry.
+type RegistryDef struct {
+	Func      string // function name (methods excluded)
+	Span      Span
+	Store     string // package-level variable written/read
+	Op        RegistryOp
+	NameParam int
+	// ValueType is the type of the registered value parameter as written.
+	ValueType string
+	// Result is the first result type of a lookup function as written.
+	Result string
+	// ForwardPkg/ForwardFunc name the registry a wrapper forwards to.
+	ForwardPkg, ForwardFunc string
+	ForwardArg              int
+}
+
+// RegistryOp is what a RegistryDef does with its name parameter.
+type RegistryOp uint8
+
+// Registry operations.
+const (
+	OpMapStore RegistryOp = iota + 1
+	OpSliceAppend
+	OpForward
+	OpLookup
+)
+
+// OpenFact is a plugin.Open call.
+type OpenFact struct {
+	Path     string // literal path, "" if not constant
+	PathExpr string
+	PathSpan Span
+	Call     Span
+	Var      string // variable the *plugin.Plugin is assigned to
+	InFunc   string
+}
+
+// PluginLookupFact is a (*plugin.Plugin).Lookup("Sym") call.
+type PluginLookupFact struct {
+	Symbol     string
+	SymbolSpan Span
+	Call       Span
+	Recv       string // receiver variable
+	InFunc     string
+	// Assert is the type of the first type assertion applied to the result
+	// (v.(T), v.(*T), v.(func(int) int)), "" if none found in the function.
+	Assert     string
+	AssertSpan Span
+}
+
+// BuildCommand is one `go build -buildmode=plugin …` found in a Makefile,
+// shell script or Go string literals (exec.Command args, helper calls).
+type BuildCommand struct {
+	File    FileID
+	Span    Span     // the command text / call in File
+	Dir     string   // working directory the relative paths are resolved against
+	Output  string   // absolute -o path, or the default <dir or file base>.so
+	Args    []string // package or file arguments as written
+	Targets []string // absolute directories or files the args resolve to
+	Flags   []string // other flags as written (-trimpath, -ldflags=…)
+}
+
+// Config is a parsed .plugin-lsp.yaml at a module root.
+type Config struct {
+	File       FileID
+	Registries []ConfigRegistry
+	Plugins    []ConfigPlugin // so path → plugin source dir
+	Err        string         // parse error, config ignored when set
+}
+
+// ConfigRegistry declares a registry the inference does not find, or adds
+// policy to one it does.
+type ConfigRegistry struct {
+	Register          string   `yaml:"register"` // "pkgpath.Func"
+	Lookup            []string `yaml:"lookup"`
+	Contract          string   `yaml:"contract"` // "pkgpath.Type"
+	NameArg           int      `yaml:"nameArg"`
+	PanicsOnDuplicate bool     `yaml:"panicsOnDuplicate"`
+	// Capabilities is the import allowlist for plugin packages of this
+	// registry (SEC001); nil means no policy.
+	Capabilities []string `yaml:"capabilities"`
+}
+
+// ConfigPlugin maps a .so path to its source directory.
+type ConfigPlugin struct {
+	SO  string `yaml:"so"`
+	Dir string `yaml:"dir"`
+}
+
+// Registry is one inferred, configured or preset registry.
+type Registry struct {
+	ID       string   // "pkgpath.Func" of its register function, e.g. "database/sql.Register"
+	Package  string   // import path of the package that holds it
+	Register []string // register function IDs, wrappers included
+	Lookup   []string // lookup function IDs
+	Store    string   // "pkgpath.var" written by the register function, "" if unknown
+	Contract string   // "pkgpath.Type" of the registered value or lookup result, "" if unknown
+	Preset   string   // preset name ("database/sql", "caddy", …), "" if inferred
+	Note     string   // preset note or how it was inferred
+	// PanicsOnDuplicate: a second registration of one name panics.
+	PanicsOnDuplicate bool
+	// Capabilities is the SEC001 import allowlist from .plugin-lsp.yaml; nil
+	// means no policy.
+	Capabilities []string
+	Decl         SymbolRef // register function declaration, zero for preset without source
+	ContractDecl SymbolRef // contract type declaration, zero if not in the workspace
+}
+
+// Registration is one linked registration call.
+type Registration struct {
+	Registry     string // Registry.ID
+	Func         string // called function ID (may be a wrapper)
+	Name         string
+	NameResolved bool
+	NameRef      SymbolRef // the name argument at the call
+	NameDecl     SymbolRef // the const declaration when the name came from a constant
+	Call         SymbolRef
+	Value        string // value expression as written
+	ValueType    string // best-effort "pkgpath.T" / "*pkgpath.T"; "" if unknown
+	InInit       bool   // in func init() or a package-level var initialiser
+	Package      string
+	File         FileID
+	IsTest       bool
+}
+
+// Lookup is one linked registry lookup call.
+type Lookup struct {
+	Registry     string
+	Func         string
+	Name         string
+	NameResolved bool
+	NameRef      SymbolRef
+	Call         SymbolRef
+	Package      string
+	File         FileID
+	IsTest       bool
+}
+
+// Host is a main package that is not a native plugin.
+type Host struct {
+	*Package
+}
+
+// NativePlugin is a package main built with -buildmode=plugin.
+type NativePlugin struct {
+	Dir     string
+	Package string   // import path, "" if outside any module
+	Name    string   // package clause
+	Files   []FileID // the files that make it (one file when built file by file)
+	SOPaths []string // absolute .so outputs known to build it
+	Builds  []BuildCommand
+	Symbols []PluginSymbol // package-level declarations of Files
+}
+
+// PluginSymbol is a package-level declaration of a native plugin.
+type PluginSymbol struct {
+	Symbol
+	File FileID
+}
+
+// OpenSite is one plugin.Open call, linked to the plugins its path names.
+type OpenSite struct {
+	File         FileID
+	Call         SymbolRef
+	Path         string // as written, "" when not constant
+	PathResolved bool
+	PathRef      SymbolRef
+	Package      string
+	Plugins      []*NativePlugin // plugins whose build output matches Path
+	Lookups      []*PluginLookup // Lookups on the returned *plugin.Plugin in the same function
+}
+
+// PluginLookup is one (*plugin.Plugin).Lookup("Sym") call with the type
+// assertion that follows it.
+type PluginLookup struct {
+	File       FileID
+	Symbol     string
+	Ref        SymbolRef // the symbol string
+	Call       SymbolRef
+	Assert     string    // asserted type as written, "" if none
+	AssertRef  SymbolRef // the asserted type expression
+	Package    string
+	Open       *OpenSite // nil when the *plugin.Plugin does not come from an Open in the same function
+	InPlugin   bool      // the lookup is inside a native plugin's source
+	FileImport []Import  // imports of File, to qualify Assert
+}
+
+// Manifest is a parsed plugin-manifest.yaml.
+type Manifest struct {
+	File       FileID
+	Dir        string
+	Name       string
+	Version    string
+	NameRef    SymbolRef
+	VersionRef SymbolRef
+	Requires   []Require
+	ParseErr   string
+	ErrRef     SymbolRef
+	Package    string // import path of the Go package in Dir, "" if none
+}
+
+// Require is one manifest requires entry.
+type Require struct {
+	Name       string
+	Constraint string
+	Ref        SymbolRef
+}
+
+// EdgeKind says where a plugin graph edge comes from.
+type EdgeKind uint8
+
+// Edge kinds.
+const (
+	EdgeImport   EdgeKind = iota + 1 // plugin package imports plugin package
+	EdgeRequires                     // manifest requires
+)
+
+// GraphEdge is one edge of the plugin dependency graph; nodes are plugin
+// package import paths, or "manifest:<name>" for a manifest without a package.
+type GraphEdge struct {
+	From, To string
+	Kind     EdgeKind
+	Ref      SymbolRef
+}
+
+// TrieEntry is one prefix query result.
+type TrieEntry struct {
+	Name string // original case
+	Ref  SymbolRef
+}

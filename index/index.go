@@ -1,0 +1,406 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultDebounce is the quiet period after the last disk change before the
+// index recomputes once.
+const DefaultDebounce = 150 * time.Millisecond
+
+// Index owns the current Snapshot and builds the next one on every change.
+// Queries take Snapshot() and read it without locks; updates are serialised.
+type Index struct {
+	opts  Options
+	src   Source
+	paths *interner
+	seed  maphash.Seed
+
+	mu       sync.Mutex // serialises updates and guards the fields below
+	overlays map[FileID][]byte
+	pending  map[string]struct{}
+	cache    map[uint64]*FileFacts // content hash → facts (path-independent part)
+	gen      uint64
+
+	cur  atomic.Pointer[Snapshot]
+	kick chan struct{}
+}
+
+type diskSource struct{}
+
+func (diskSource) ReadFile(p string) ([]byte, error) { return os.ReadFile(p) }
+
+// DiskSource reads files from the disk.
+var DiskSource Source = diskSource{}
+
+// New returns an Index for opts. Nothing is read until Build.
+func New(opts Options) *Index {
+	if opts.Debounce <= 0 {
+		opts.Debounce = DefaultDebounce
+	}
+	if opts.Configs == nil {
+		opts.Configs = DefaultConfigs()
+	}
+	src := opts.Source
+	if src == nil {
+		src = DiskSource
+	}
+	roots := make([]string, 0, len(opts.Roots))
+	for _, r := range opts.Roots {
+		roots = append(roots, cleanPath(r))
+	}
+	opts.Roots = roots
+	ix := &Index{
+		opts:     opts,
+		src:      src,
+		paths:    newInterner(),
+		seed:     maphash.MakeSeed(),
+		overlays: map[FileID][]byte{},
+		pending:  map[string]struct{}{},
+		cache:    map[uint64]*FileFacts{},
+		kick:     make(chan struct{}, 1),
+	}
+	ix.cur.Store(&Snapshot{paths: ix.paths, configs: opts.Configs, roots: roots, ws: &workspace{}})
+	return ix
+}
+
+// Snapshot returns the current snapshot (never nil; empty before Build).
+func (ix *Index) Snapshot() *Snapshot { return ix.cur.Load() }
+
+func (ix *Index) logf(format string, args ...any) {
+	if ix.opts.Logf != nil {
+		ix.opts.Logf(format, args...)
+	}
+}
+
+// Build discovers the workspace and extracts every file (cold build, or a
+// full rescan reusing cached facts for unchanged content).
+func (ix *Index) Build(ctx context.Context) (*Snapshot, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, r := range ix.opts.Roots {
+		if st, err := os.Stat(r); err != nil {
+			return nil, fmt.Errorf("index root: %w", err)
+		} else if !st.IsDir() {
+			return nil, fmt.Errorf("index root %s: not a directory", r)
+		}
+	}
+	ws, found := discover(ix.opts.Roots, ix.readFile)
+	ids := make([]FileID, len(found))
+	maxID := FileID(0)
+	for i, f := range found {
+		ids[i] = ix.paths.intern(f.path)
+		maxID = max(maxID, ids[i])
+	}
+	files := make([]*fileEntry, maxID+1)
+	if err := ix.extractAll(ctx, ws, found, ids, files); err != nil {
+		return nil, err
+	}
+	ix.pending = map[string]struct{}{}
+	s := ix.publish(files, ws)
+	return s, nil
+}
+
+// extractAll reads and extracts files in parallel.
+func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFile, ids []FileID, out []*fileEntry) error {
+	workers := max(1, min(8, numCPU()))
+	var next atomic.Int64
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	var cacheMu sync.Mutex
+	total := len(found)
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			for {
+				if ctx.Err() != nil {
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= total {
+					return
+				}
+				f := found[i]
+				var content []byte
+				if b, ok := ix.overlays[ids[i]]; ok {
+					content = b
+				} else {
+					b, err := ix.src.ReadFile(f.path)
+					if err != nil {
+						ix.logf("index: %v", err)
+						continue
+					}
+					content = b
+				}
+				out[ids[i]] = ix.entryFor(ws, ids[i], f.path, f.kind, content, &cacheMu)
+				if ix.opts.Progress != nil {
+					ix.opts.Progress(int(done.Add(1)), total)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("index build: %w", err)
+	}
+	return nil
+}
+
+// entryFor extracts one file. cacheMu guards ix.cache when called from
+// several goroutines (nil when the caller holds ix.mu alone).
+func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, content []byte, cacheMu *sync.Mutex) *fileEntry {
+	e := &fileEntry{kind: kind}
+	switch kind {
+	case kindGo:
+		h := maphash.Bytes(ix.seed, content)
+		if cacheMu != nil {
+			cacheMu.Lock()
+		}
+		cached := ix.cache[h]
+		if cacheMu != nil {
+			cacheMu.Unlock()
+		}
+		var f *FileFacts
+		if cached != nil {
+			f = cached
+		} else {
+			f = extractGo(content)
+			if cacheMu != nil {
+				cacheMu.Lock()
+			}
+			if len(ix.cache) > 1<<17 {
+				clear(ix.cache)
+			}
+			ix.cache[h] = f
+			if cacheMu != nil {
+				cacheMu.Unlock()
+			}
+		}
+		e.facts = f.forPath(id, path)
+	default:
+		e.other = extractOther(ws, id, path, kind, content)
+	}
+	return e
+}
+
+// publish makes files the current snapshot. Callers hold ix.mu.
+func (ix *Index) publish(files []*fileEntry, ws *workspace) *Snapshot {
+	ix.gen++
+	ov := make(map[FileID][]byte, len(ix.overlays))
+	for k, v := range ix.overlays {
+		ov[k] = v
+	}
+	s := &Snapshot{gen: ix.gen, paths: ix.paths, configs: ix.opts.Configs, roots: ix.opts.Roots,
+		files: files, overlays: ov, ws: ws}
+	ix.cur.Store(s)
+	return s
+}
+
+// SetOverlay makes content the text of path (an open editor document) and
+// re-extracts that one file at once.
+func (ix *Index) SetOverlay(path string, content []byte) *Snapshot {
+	path = cleanPath(path)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	id := ix.paths.intern(path)
+	ix.overlays[id] = content
+	return ix.updateLocked([]string{path})
+}
+
+// ClearOverlay drops the overlay of path; the disk content counts again.
+func (ix *Index) ClearOverlay(path string) *Snapshot {
+	path = cleanPath(path)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if id, ok := ix.paths.lookup(path); ok {
+		delete(ix.overlays, id)
+	}
+	return ix.updateLocked([]string{path})
+}
+
+// DiskChanged records that paths (files or directories; created, changed or
+// deleted) changed on disk. They are applied together by the next Flush,
+// which Run calls once the changes have been quiet for the debounce period.
+func (ix *Index) DiskChanged(paths ...string) {
+	ix.mu.Lock()
+	for _, p := range paths {
+		ix.pending[cleanPath(p)] = struct{}{}
+	}
+	ix.mu.Unlock()
+	select {
+	case ix.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Flush applies the pending disk changes now and returns the new snapshot
+// (the current one when nothing is pending).
+func (ix *Index) Flush() *Snapshot {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if len(ix.pending) == 0 {
+		return ix.cur.Load()
+	}
+	paths := make([]string, 0, len(ix.pending))
+	for p := range ix.pending {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	ix.pending = map[string]struct{}{}
+	return ix.updateLocked(paths)
+}
+
+// SetRoots replaces the workspace roots (workspace folders changed); the
+// next Build or Flush rescans.
+func (ix *Index) SetRoots(roots []string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	rs := make([]string, 0, len(roots))
+	for _, r := range roots {
+		rs = append(rs, cleanPath(r))
+	}
+	ix.opts.Roots = rs
+	for _, r := range rs {
+		ix.pending[r] = struct{}{}
+	}
+	ix.pending[rescanAll] = struct{}{}
+}
+
+const rescanAll = "\x00rescan"
+
+// updateLocked applies changes of paths. A change to go.mod, go.work,
+// .plugin-lsp.yaml or the roots rediscovers the workspace (facts of
+// unchanged content come back from the cache); a directory expands to the
+// files under it; anything else re-extracts just those files.
+func (ix *Index) updateLocked(paths []string) *Snapshot {
+	old := ix.cur.Load()
+	ws := old.ws
+	var expanded []string
+	for _, p := range paths {
+		switch filepath.Base(p) {
+		case "go.mod", "go.work", configName:
+			return ix.rescanLocked()
+		}
+		if p == rescanAll {
+			return ix.rescanLocked()
+		}
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && st.IsDir():
+			expanded = append(expanded, ws.walkFiles(p)...)
+		case err != nil:
+			// Deleted: a file, or a directory whose files we know.
+			prefix := p + string(filepath.Separator)
+			for id, e := range old.files {
+				if e != nil {
+					if q := ix.paths.path(FileID(id)); len(q) > len(prefix) && q[:len(prefix)] == prefix {
+						expanded = append(expanded, q)
+					}
+				}
+			}
+			expanded = append(expanded, p)
+		default:
+			expanded = append(expanded, p)
+		}
+	}
+	files := old.files
+	copied := false
+	for _, p := range expanded {
+		id := ix.paths.intern(p)
+		var e *fileEntry
+		if kind, ok := ws.classify(p); ok {
+			content, has := ix.overlays[id]
+			if !has {
+				if b, err := ix.src.ReadFile(p); err == nil {
+					content, has = b, true
+				}
+			}
+			if has {
+				e = ix.entryFor(ws, id, p, kind, content, nil)
+			}
+		}
+		if int(id) >= len(files) && e == nil {
+			continue
+		}
+		if !copied {
+			n := max(len(files), int(id)+1)
+			nf := make([]*fileEntry, n, n+n/8+1)
+			copy(nf, files)
+			files = nf
+			copied = true
+		} else if int(id) >= len(files) {
+			files = append(files, make([]*fileEntry, int(id)+1-len(files))...)
+		}
+		files[id] = e
+	}
+	return ix.publish(files, ws)
+}
+
+func (ix *Index) rescanLocked() *Snapshot {
+	nws, found := discover(ix.opts.Roots, ix.readFile)
+	ids := make([]FileID, len(found))
+	maxID := FileID(0)
+	for i, f := range found {
+		ids[i] = ix.paths.intern(f.path)
+		maxID = max(maxID, ids[i])
+	}
+	files := make([]*fileEntry, maxID+1)
+	if err := ix.extractAll(context.Background(), nws, found, ids, files); err != nil {
+		ix.logf("index: %v", err)
+	}
+	return ix.publish(files, nws)
+}
+
+// readFile reads through the overlays, then the Source. Callers hold ix.mu.
+func (ix *Index) readFile(p string) ([]byte, error) {
+	if id, ok := ix.paths.lookup(p); ok {
+		if b, ok := ix.overlays[id]; ok {
+			return b, nil
+		}
+	}
+	return ix.src.ReadFile(p)
+}
+
+// Run applies disk changes after the debounce period, calls onSnapshot
+// with each new snapshot, and with opts.Watch watches the roots with
+// fsnotify. It returns when ctx is done; every goroutine it starts stops
+// with ctx.
+func (ix *Index) Run(ctx context.Context, onSnapshot func(*Snapshot)) error {
+	var events <-chan string
+	if ix.opts.Watch {
+		w, err := startWatcher(ctx, ix.opts.Roots, ix.logf)
+		if err != nil {
+			return fmt.Errorf("index watch: %w", err)
+		}
+		events = w.events
+		defer w.wait()
+	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case p := <-events:
+			ix.mu.Lock()
+			ix.pending[p] = struct{}{}
+			ix.mu.Unlock()
+			timer.Reset(ix.opts.Debounce)
+		case <-ix.kick:
+			timer.Reset(ix.opts.Debounce)
+		case <-timer.C:
+			s := ix.Flush()
+			if onSnapshot != nil {
+				onSnapshot(s)
+			}
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package index
+
+import (
+	"os"
+	"sort"
+	"sync"
+)
+
+// Snapshot is one immutable state of the index. Every query reads exactly
+// one snapshot; updates build the next one and never touch this one. Linked
+// data (registries, hosts, plugins, trie) is computed on first use and
+// memoised, so an update that nobody queries costs only the re-extraction.
+type Snapshot struct {
+	gen      uint64
+	paths    *interner
+	configs  []BuildConfig
+	roots    []string
+	files    []*fileEntry // indexed by FileID; nil when absent
+	overlays map[FileID][]byte
+	ws       *workspace // modules and module roots (rebuilt on go.mod/go.work changes)
+
+	linkOnce sync.Once
+	l        *linked
+	trieOnce sync.Once
+	trie     *Trie
+}
+
+// Generation increases with every snapshot an Index publishes.
+func (s *Snapshot) Generation() uint64 { return s.gen }
+
+// Path returns the path of a FileID ("" for an unknown ID).
+func (s *Snapshot) Path(id FileID) string { return s.paths.path(id) }
+
+// FileID returns the ID of a path present in this snapshot.
+func (s *Snapshot) FileID(path string) (FileID, bool) {
+	id, ok := s.paths.lookup(cleanPath(path))
+	if !ok || int(id) >= len(s.files) || s.files[id] == nil {
+		return 0, false
+	}
+	return id, true
+}
+
+// Files returns every indexed file (Go and others), sorted by path.
+func (s *Snapshot) Files() []FileID {
+	var out []FileID
+	for id, e := range s.files {
+		if e != nil {
+			out = append(out, FileID(id))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return s.Path(out[i]) < s.Path(out[j]) })
+	return out
+}
+
+// Content returns the text the snapshot indexed for a file when it came
+// from an overlay, and the current disk content otherwise (which may be
+// newer than the snapshot if a change is still being debounced).
+func (s *Snapshot) Content(id FileID) ([]byte, error) {
+	if b, ok := s.overlays[id]; ok {
+		return b, nil
+	}
+	return os.ReadFile(s.Path(id))
+}
+
+// Position converts a ref's start to a 1-based line and byte column.
+func (s *Snapshot) Position(ref SymbolRef) Position {
+	return s.OffsetPosition(ref.File, ref.Span.Start)
+}
+
+// OffsetPosition converts a byte offset in a file to a 1-based line and
+// byte column. An unreadable file gives line 1, column offset+1.
+func (s *Snapshot) OffsetPosition(id FileID, offset int) Position {
+	b, err := s.Content(id)
+	if err != nil {
+		return Position{Line: 1, Col: offset + 1}
+	}
+	return offsetPosition(b, offset)
+}
+
+func offsetPosition(b []byte, offset int) Position {
+	if offset > len(b) {
+		offset = len(b)
+	}
+	line, col := 1, 1
+	for _, c := range b[:offset] {
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return Position{Line: line, Col: col}
+}
+
+// Facts returns the facts of a Go file, nil for other files.
+func (s *Snapshot) Facts(id FileID) *FileFacts {
+	if int(id) >= len(s.files) || s.files[id] == nil {
+		return nil
+	}
+	return s.files[id].facts
+}
+
+// Configs returns the build configurations linking is computed for.
+func (s *Snapshot) Configs() []BuildConfig { return s.configs }
+
+// Roots returns the workspace roots.
+func (s *Snapshot) Roots() []string { return s.roots }
+
+// FileBuilds reports whether a Go file is part of its package under cfg
+// (build constraint and _GOOS/_GOARCH name; test files always build).
+func (s *Snapshot) FileBuilds(id FileID, cfg BuildConfig) bool {
+	f := s.Facts(id)
+	if f == nil {
+		return false
+	}
+	return fileMatches(f, cfg)
+}
+
+// Modules returns the workspace modules sorted by directory.
+func (s *Snapshot) Modules() []*Module { return s.ws.modules }
+
+// Packages returns every package, sorted by import path.
+func (s *Snapshot) Packages() []*Package { return s.link().packages }
+
+// Package returns the package with an import path, nil if none.
+func (s *Snapshot) Package(importPath string) *Package { return s.link().byPath[importPath] }
+
+// PackageOf returns the package a file belongs to, nil if none.
+func (s *Snapshot) PackageOf(id FileID) *Package { return s.link().byFile[id] }
+
+// Registries returns every registry, sorted by ID.
+func (s *Snapshot) Registries() []*Registry { return s.link().registries }
+
+// Registry returns the registry with an ID, nil if none.
+func (s *Snapshot) Registry(id string) *Registry { return s.link().regByID[id] }
+
+// Registrations returns every linked registration, in file and offset order.
+func (s *Snapshot) Registrations() []*Registration { return s.link().registrations }
+
+// Lookups returns every linked registry lookup, in file and offset order.
+func (s *Snapshot) Lookups() []*Lookup { return s.link().lookups }
+
+// Hosts returns the main packages that are not native plugins (test-only
+// main packages excluded), sorted by import path.
+func (s *Snapshot) Hosts() []*Host { return s.link().hosts }
+
+// Linked returns the import paths of every workspace package linked into
+// host under cfg (the host itself included), sorted. _test.go files never
+// contribute imports.
+func (s *Snapshot) Linked(h *Host, cfg BuildConfig) []string {
+	return s.link().closure(s, h.ImportPath, cfg).sorted()
+}
+
+// Links returns the packages linked into host under cfg that register
+// plugins (have non-test registrations), sorted.
+func (s *Snapshot) Links(h *Host, cfg BuildConfig) []string {
+	l := s.link()
+	var out []string
+	for _, p := range l.closure(s, h.ImportPath, cfg).sorted() {
+		if l.registering[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// HostsLinking returns the hosts that link a package under cfg.
+func (s *Snapshot) HostsLinking(pkgPath string, cfg BuildConfig) []*Host {
+	l := s.link()
+	var out []*Host
+	for _, h := range l.hosts {
+		if l.closure(s, h.ImportPath, cfg).has(pkgPath) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// ImportChain returns one import path from host to pkg under cfg (host
+// first, pkg last), nil when pkg is not linked.
+func (s *Snapshot) ImportChain(h *Host, pkgPath string, cfg BuildConfig) []string {
+	return s.link().chain(s, h.ImportPath, pkgPath, cfg)
+}
+
+// NativePlugins returns the native plugins, sorted by directory.
+func (s *Snapshot) NativePlugins() []*NativePlugin { return s.link().natives }
+
+// Opens returns every plugin.Open site.
+func (s *Snapshot) Opens() []*OpenSite { return s.link().opens }
+
+// PluginLookups returns every (*plugin.Plugin).Lookup call.
+func (s *Snapshot) PluginLookups() []*PluginLookup { return s.link().plookups }
+
+// BuildCommands returns every go build -buildmode=plugin command found.
+func (s *Snapshot) BuildCommands() []BuildCommand { return s.link().commands }
+
+// Manifests returns every plugin-manifest.yaml, sorted by path.
+func (s *Snapshot) Manifests() []*Manifest { return s.link().manifests }
+
+// Graph returns the plugin dependency graph's edges, sorted.
+func (s *Snapshot) Graph() []GraphEdge { return s.link().graph }
+
+// Trie returns the name trie of this snapshot.
+func (s *Snapshot) Trie() *Trie {
+	s.trieOnce.Do(func() { s.trie = buildTrie(s) })
+	return s.trie
+}
+
+func (s *Snapshot) link() *linked {
+	s.linkOnce.Do(func() { s.l = linkSnapshot(s) })
+	return s.l
+}
