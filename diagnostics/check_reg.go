@@ -1,0 +1,539 @@
+package diagnostics
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+// hostCache memoises HostsLinking per package and configuration.
+type hostCache struct {
+	p *pass
+	m map[string][]*index.Host
+}
+
+func (h *hostCache) linking(pkg string, cfg index.BuildConfig) []*index.Host {
+	if h.m == nil {
+		h.m = map[string][]*index.Host{}
+	}
+	k := pkg + "\x00" + cfg.String()
+	hs, ok := h.m[k]
+	if !ok {
+		hs = h.p.snap.HostsLinking(pkg, cfg)
+		h.m[k] = hs
+	}
+	return hs
+}
+
+// normSpace removes white space, to compare two expressions as written.
+func normSpace(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+func checkREG001(p *pass) {
+	type key struct{ reg, name string }
+	groups := map[key][]*index.Registration{}
+	var order []key
+	for _, r := range p.snap.Registrations() {
+		// Registrations outside init may never run (or never both); only
+		// init-time ones certainly clash.
+		if r.IsTest || !r.NameResolved || !r.InInit {
+			continue
+		}
+		k := key{r.Registry, r.Name}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	hc := &hostCache{p: p}
+	for _, k := range order {
+		regs := groups[k]
+		if len(regs) < 2 {
+			continue
+		}
+		reg := p.snap.Registry(k.reg)
+		panics := reg != nil && reg.PanicsOnDuplicate
+		type clash struct {
+			cfgs   []index.BuildConfig
+			others map[int]bool
+			hosts  map[string]bool
+		}
+		clashes := make([]clash, len(regs))
+		for _, cfg := range p.configs {
+			for i := range regs {
+				for j := i + 1; j < len(regs); j++ {
+					a, b := regs[i], regs[j]
+					if !panics && a.Package == b.Package &&
+						normSpace(p.src(a.File, a.Call.Span)) == normSpace(p.src(b.File, b.Call.Span)) {
+						continue // redundant: the registry ends up the same
+					}
+					if !p.snap.FileBuilds(a.File, cfg) || !p.snap.FileBuilds(b.File, cfg) {
+						continue
+					}
+					var hosts []string
+					for _, ha := range hc.linking(a.Package, cfg) {
+						for _, hb := range hc.linking(b.Package, cfg) {
+							if ha.ImportPath == hb.ImportPath {
+								hosts = append(hosts, ha.ImportPath)
+							}
+						}
+					}
+					if len(hosts) == 0 {
+						continue
+					}
+					for _, x := range [2]int{i, j} {
+						c := &clashes[x]
+						if c.others == nil {
+							c.others, c.hosts = map[int]bool{}, map[string]bool{}
+						}
+						if len(c.cfgs) == 0 || c.cfgs[len(c.cfgs)-1].String() != cfg.String() {
+							c.cfgs = append(c.cfgs, cfg)
+						}
+						c.others[i+j-x] = true
+						for _, h := range hosts {
+							c.hosts[h] = true
+						}
+					}
+				}
+			}
+		}
+		for i, c := range clashes {
+			if len(c.cfgs) == 0 {
+				continue
+			}
+			r := regs[i]
+			var others []int
+			for o := range c.others {
+				others = append(others, o)
+			}
+			sort.Ints(others)
+			var hosts []string
+			for h := range c.hosts {
+				hosts = append(hosts, h)
+			}
+			sort.Strings(hosts)
+			first := regs[others[0]]
+			var related []Related
+			for _, o := range others {
+				related = append(related, Related{Location: p.loc(regs[o].NameRef),
+					Message: "other registration of " + strconv.Quote(k.name)})
+			}
+			hostText := hosts[0]
+			if len(hosts) > 1 {
+				hostText += " and " + itoa(len(hosts)-1) + " more hosts"
+			}
+			consequence := "one silently replaces the other"
+			if panics {
+				consequence = "the second registration panics at start-up"
+			}
+			p.report(Finding{
+				Message: "duplicate plugin name " + strconv.Quote(k.name) + " in registry " + k.reg +
+					": also registered at " + p.where(first.NameRef) + "; both are linked into " + hostText +
+					p.configSummary(c.cfgs) + " and " + consequence + "; rename one or link only one",
+				Location: p.loc(r.NameRef),
+				Configs:  configNames(c.cfgs),
+				Related:  related,
+			})
+		}
+	}
+}
+
+// pluginPackages groups non-test registrations by package, leaving out the
+// registries' own packages (wrappers) and main packages.
+func (p *pass) pluginPackages() (order []string, regs map[string][]*index.Registration) {
+	regs = map[string][]*index.Registration{}
+	for _, r := range p.snap.Registrations() {
+		if r.IsTest {
+			continue
+		}
+		if reg := p.snap.Registry(r.Registry); reg != nil && reg.Package == r.Package {
+			continue
+		}
+		if pkg := p.snap.Package(r.Package); pkg == nil || pkg.IsMain {
+			continue
+		}
+		if _, ok := regs[r.Package]; !ok {
+			order = append(order, r.Package)
+		}
+		regs[r.Package] = append(regs[r.Package], r)
+	}
+	sort.Strings(order)
+	return order, regs
+}
+
+func checkREG002(p *pass) {
+	if len(p.snap.Hosts()) == 0 {
+		return // a library alone: its plugins are for other modules
+	}
+	order, regs := p.pluginPackages()
+	hc := &hostCache{p: p}
+	linked := map[string]bool{}
+	for _, pkg := range order {
+		for _, cfg := range p.configs {
+			if len(hc.linking(pkg, cfg)) > 0 {
+				linked[pkg] = true
+				break
+			}
+		}
+	}
+	// A registry counts as used by the workspace's hosts when some plugin
+	// package of it is linked; a package of a registry that no host uses
+	// is a library for other modules, not a forgotten plugin.
+	used := map[string]bool{}
+	for _, pkg := range order {
+		if linked[pkg] {
+			for _, r := range regs[pkg] {
+				used[r.Registry] = true
+			}
+		}
+	}
+	for _, pkg := range order {
+		if linked[pkg] {
+			continue
+		}
+		first := regs[pkg][0]
+		if !used[first.Registry] {
+			continue
+		}
+		fixes, target := p.importFixes(pkg, first.Registry, regs, linked)
+		msg := "package " + pkg + " registers " + strconv.Quote(first.Name) + " but is imported by no host, so its plugins are never registered; add a blank import of it"
+		if target != "" {
+			msg += " to " + target
+		}
+		var related []Related
+		if len(fixes) > 0 {
+			e := fixes[0].Edits[0]
+			related = append(related, Related{Location: Location{File: e.File, Start: e.Start, End: e.Start},
+				Message: "does not import " + pkg})
+		}
+		p.report(Finding{
+			Message:  msg,
+			Location: p.loc(first.Call),
+			Related:  related,
+			Fixes:    fixes,
+		})
+	}
+}
+
+// importFixes proposes blank imports of pkg: into aggregator files that
+// already blank-import linked plugins of the same registry (closest import
+// path first), then into host files. It returns the fixes and a
+// description of the first target.
+func (p *pass) importFixes(pkg, registry string, regs map[string][]*index.Registration, linked map[string]bool) ([]Fix, string) {
+	siblings := map[string]bool{}
+	for q, rs := range regs {
+		if q == pkg || !linked[q] {
+			continue
+		}
+		for _, r := range rs {
+			if r.Registry == registry {
+				siblings[q] = true
+			}
+		}
+	}
+	type cand struct {
+		file   index.FileID
+		score  int
+		isHost bool
+	}
+	var cands []cand
+	for _, id := range p.snap.Files() {
+		f := p.snap.Facts(id)
+		if f == nil || f.IsTest || f.ParseErr != "" {
+			continue
+		}
+		imports := false
+		for _, im := range f.Imports {
+			if im.Blank && siblings[im.Path] {
+				imports = true
+			}
+		}
+		if !imports {
+			continue
+		}
+		pk := p.snap.PackageOf(id)
+		if pk == nil {
+			continue
+		}
+		cands = append(cands, cand{id, commonPrefix(pk.ImportPath, pkg), pk.IsMain})
+	}
+	if len(cands) == 0 {
+		// No aggregator: a host's file with main.
+		for _, h := range p.snap.Hosts() {
+			for _, id := range h.Files {
+				if f := p.snap.Facts(id); f != nil && !f.IsTest && f.ParseErr == "" {
+					cands = append(cands, cand{id, commonPrefix(h.ImportPath, pkg), true})
+					break
+				}
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].isHost != cands[j].isHost {
+			return !cands[i].isHost
+		}
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return p.snap.Path(cands[i].file) < p.snap.Path(cands[j].file)
+	})
+	var fixes []Fix
+	target := ""
+	for _, c := range cands {
+		if len(fixes) == 3 {
+			break
+		}
+		ft := p.text(c.file)
+		if ft.err != nil {
+			continue
+		}
+		e, ok := insertImportEdit(ft.content, pkg)
+		if !ok {
+			continue
+		}
+		path := p.snap.Path(c.file)
+		kind := "aggregator"
+		if c.isHost {
+			kind = "host"
+		}
+		if target == "" {
+			target = p.rel(path) + " (" + kind + ")"
+		}
+		fixes = append(fixes, Fix{
+			Title: "Add import _ " + strconv.Quote(pkg) + " to " + p.rel(path),
+			Edits: []Edit{{Location: p.span(c.file, index.Span{Start: e.start, End: e.end}), NewText: e.text}},
+		})
+	}
+	return fixes, target
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func checkREG003(p *pass) {
+	names := map[string][]string{}
+	unresolved := map[string]bool{}
+	for _, r := range p.snap.Registrations() {
+		if !r.NameResolved {
+			unresolved[r.Registry] = true
+			continue
+		}
+		names[r.Registry] = append(names[r.Registry], r.Name)
+	}
+	for _, l := range p.snap.Lookups() {
+		if !l.NameResolved || unresolved[l.Registry] || len(names[l.Registry]) == 0 {
+			continue
+		}
+		known := false
+		for _, n := range names[l.Registry] {
+			if n == l.Name {
+				known = true
+				break
+			}
+		}
+		if known {
+			continue
+		}
+		// Plugins may come from modules outside the workspace; only a
+		// near miss of a workspace name is certainly a typo.
+		near := nearest(l.Name, names[l.Registry], typoDistance(l.Name), 3)
+		if len(near) == 0 {
+			continue
+		}
+		var related []Related
+		for _, r := range p.snap.Registrations() {
+			if r.Registry == l.Registry && r.NameResolved && r.Name == near[0] {
+				related = append(related, Related{Location: p.loc(r.NameRef), Message: strconv.Quote(r.Name) + " is registered here"})
+				break
+			}
+		}
+		var fixes []Fix
+		if isStringLit(p.src(l.NameRef.File, l.NameRef.Span)) {
+			for _, n := range near {
+				fixes = append(fixes, Fix{
+					Title: "Replace with " + strconv.Quote(n),
+					Edits: []Edit{{Location: p.loc(l.NameRef), NewText: strconv.Quote(n)}},
+				})
+			}
+		}
+		p.report(Finding{
+			Message:  "no plugin " + strconv.Quote(l.Name) + " in registry " + l.Registry + ": did you mean " + strings.Join(quoteListOr(near), " or ") + "?",
+			Location: p.loc(l.NameRef),
+			Related:  related,
+			Fixes:    fixes,
+		})
+	}
+}
+
+func quoteListOr(names []string) []string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return q
+}
+
+func checkREG005(p *pass) {
+	for _, r := range p.snap.Registrations() {
+		if r.IsTest || r.NameResolved {
+			continue
+		}
+		if reg := p.snap.Registry(r.Registry); reg != nil && reg.Package == r.Package {
+			continue // a wrapper forwarding its own parameter
+		}
+		expr := p.src(r.NameRef.File, r.NameRef.Span)
+		if expr == "" {
+			expr = "the name"
+		}
+		p.report(Finding{
+			Message:  "plugin name " + expr + " in registry " + r.Registry + " is not a constant, so duplicates and lookups of it cannot be checked; use a string constant",
+			Location: p.loc(r.NameRef),
+		})
+	}
+}
+
+// importersOf maps an import path to the non-test Go files that import it.
+func (p *pass) importersOf() map[string][]index.FileID {
+	m := map[string][]index.FileID{}
+	for _, id := range p.snap.Files() {
+		f := p.snap.Facts(id)
+		if f == nil || f.IsTest {
+			continue
+		}
+		for _, im := range f.Imports {
+			m[im.Path] = append(m[im.Path], id)
+		}
+	}
+	return m
+}
+
+func (p *pass) activeConfigs(id index.FileID) []index.BuildConfig {
+	var out []index.BuildConfig
+	for _, cfg := range p.configs {
+		if p.snap.FileBuilds(id, cfg) {
+			out = append(out, cfg)
+		}
+	}
+	return out
+}
+
+func checkREG006(p *pass) {
+	order, regs := p.pluginPackages()
+	isPlugin := map[string]bool{}
+	for _, pkg := range order {
+		isPlugin[pkg] = true
+	}
+	// An aggregator file whose constraint excludes every file of a plugin
+	// it imports.
+	for _, id := range p.snap.Files() {
+		f := p.snap.Facts(id)
+		if f == nil || f.IsTest {
+			continue
+		}
+		var active []index.BuildConfig
+		for _, im := range f.Imports {
+			if !im.Blank || !isPlugin[im.Path] {
+				continue
+			}
+			if active == nil {
+				active = p.activeConfigs(id)
+				if len(active) == 0 {
+					break // the aggregator file itself never builds here
+				}
+			}
+			pkg := p.snap.Package(im.Path)
+			if pkg == nil {
+				continue
+			}
+			builds := false
+			for _, cfg := range active {
+				for _, pf := range pkg.Files {
+					if ff := p.snap.Facts(pf); ff != nil && !ff.IsTest && p.snap.FileBuilds(pf, cfg) {
+						builds = true
+						break
+					}
+				}
+				if builds {
+					break
+				}
+			}
+			if builds {
+				continue
+			}
+			p.report(Finding{
+				Message: "this import of " + im.Path + " never links anything: under " + strings.Join(configNames(active), ", ") +
+					", where this file builds, no file of the plugin builds; align the build constraints",
+				Location: p.span(id, im.Span),
+				Configs:  configNames(active),
+				Related:  []Related{{Location: p.span(pkg.Files[0], index.Span{}), Message: "plugin " + im.Path}},
+			})
+		}
+	}
+	// A registration under a constraint that no importer of its package
+	// builds under.
+	importers := p.importersOf()
+	for _, pkg := range order {
+		imps := importers[pkg]
+		if len(imps) == 0 {
+			continue // REG002's case
+		}
+		for _, r := range regs[pkg] {
+			active := p.activeConfigs(r.File)
+			if len(active) == 0 || len(active) == len(p.configs) {
+				continue
+			}
+			ok := false
+			for _, cfg := range active {
+				for _, imp := range imps {
+					if p.snap.FileBuilds(imp, cfg) {
+						ok = true
+						break
+					}
+				}
+				if ok {
+					break
+				}
+			}
+			if ok {
+				continue
+			}
+			p.report(Finding{
+				Message: "registration of " + strconv.Quote(r.Name) + " builds only under " + strings.Join(configNames(active), ", ") +
+					", where no file that imports " + pkg + " builds; align the build constraints",
+				Location: p.loc(r.NameRef),
+				Configs:  configNames(active),
+				Related:  []Related{{Location: p.span(imps[0], index.Span{}), Message: "imports " + pkg}},
+			})
+		}
+	}
+}
+
+func checkREG007(p *pass) {
+	for _, r := range p.snap.Registrations() {
+		if r.IsTest || r.InInit {
+			continue
+		}
+		if reg := p.snap.Registry(r.Registry); reg != nil && reg.Package == r.Package {
+			continue
+		}
+		if pkg := p.snap.Package(r.Package); pkg == nil || pkg.IsMain || pkg.IsNativePlugin {
+			continue
+		}
+		name := strconv.Quote(r.Name)
+		if !r.NameResolved {
+			name = p.src(r.NameRef.File, r.NameRef.Span)
+		}
+		p.report(Finding{
+			Message:  "registration of " + name + " runs in an ordinary function, not in init(): hosts may read the registry before it runs, or it never runs; move it into func init()",
+			Location: p.loc(r.Call),
+		})
+	}
+}

@@ -1,0 +1,341 @@
+package diagnostics
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+// Options select and tune rules. The zero value runs every rule at its
+// default severity under the snapshot's build configurations.
+type Options struct {
+	// Only, when non-empty, runs only these rule IDs (plugin-lsp check -rules).
+	Only []string
+	// Disabled rule IDs are not run.
+	Disabled map[string]bool
+	// Severity overrides a rule's default severity.
+	Severity map[string]Severity
+	// Configs are the build configurations to evaluate; nil means the
+	// snapshot's (index.Options.Configs, default index.DefaultConfigs()).
+	// Linking is only known for the snapshot's configurations, so a config
+	// here that the snapshot was not built with is evaluated on file
+	// constraints alone.
+	Configs []index.BuildConfig
+}
+
+// Enabled reports whether the rule with this ID runs under o.
+func (o Options) Enabled(id string) bool {
+	if o.Disabled[id] {
+		return false
+	}
+	if len(o.Only) == 0 {
+		return true
+	}
+	for _, x := range o.Only {
+		if strings.EqualFold(strings.TrimSpace(x), id) {
+			return true
+		}
+	}
+	return false
+}
+
+// Check runs every enabled syntax rule (all rules but REG004 and PL002) on
+// one snapshot. It reads only the snapshot and the files it names, never
+// runs workspace code, and returns findings in a deterministic order (file,
+// offset, rule, message) with suppressed ones removed.
+func Check(ctx context.Context, snap *index.Snapshot, opts Options) []Finding {
+	p := newPass(ctx, snap, opts)
+	for _, c := range syntaxChecks {
+		if ctx.Err() != nil {
+			break
+		}
+		if opts.Enabled(c.id) {
+			p.rule = c.id
+			c.run(p)
+		}
+	}
+	return p.finish()
+}
+
+// CheckTypes runs the rules that need type information (REG004, PL002).
+// It loads packages with go/packages through cache, which callers keep
+// across snapshots so that unchanged modules are not loaded again. It may
+// take seconds on a cold cache: run it in the background, apart from Check.
+// A nil cache uses a temporary one.
+func CheckTypes(ctx context.Context, snap *index.Snapshot, opts Options, cache *TypeCache) []Finding {
+	if cache == nil {
+		cache = NewTypeCache()
+	}
+	p := newPass(ctx, snap, opts)
+	p.types = cache
+	for _, c := range typeChecks {
+		if ctx.Err() != nil {
+			break
+		}
+		if opts.Enabled(c.id) {
+			p.rule = c.id
+			c.run(p)
+		}
+	}
+	return p.finish()
+}
+
+// SortFindings sorts findings by file, offset, rule and message.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Start.Offset != b.Start.Offset {
+			return a.Start.Offset < b.Start.Offset
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
+
+type check struct {
+	id  string
+	run func(*pass)
+}
+
+// syntaxChecks and typeChecks are the rule implementations in run order.
+var syntaxChecks = []check{
+	{"REG001", checkREG001},
+	{"REG002", checkREG002},
+	{"REG003", checkREG003},
+	{"REG005", checkREG005},
+	{"REG006", checkREG006},
+	{"REG007", checkREG007},
+	{"PL001", checkPL001},
+	{"PL003", checkPL003},
+	{"PL004", checkPL004},
+	{"PL005", checkPL005},
+	{"PL006", checkPL006},
+	{"MF001", checkMF001},
+	{"MF002", checkMF002},
+	{"MF003", checkMF003},
+	{"MF004", checkMF004},
+	{"SEC001", checkSEC001},
+}
+
+var typeChecks = []check{
+	{"REG004", checkREG004},
+	{"PL002", checkPL002},
+}
+
+// pass is the state of one Check or CheckTypes run.
+type pass struct {
+	ctx      context.Context
+	snap     *index.Snapshot
+	opts     Options
+	configs  []index.BuildConfig
+	rule     string
+	types    *TypeCache
+	findings []Finding
+	files    map[index.FileID]*fileText
+}
+
+type fileText struct {
+	content []byte
+	lines   []int // offsets of line starts
+	err     error
+}
+
+func newPass(ctx context.Context, snap *index.Snapshot, opts Options) *pass {
+	cfgs := opts.Configs
+	if len(cfgs) == 0 {
+		cfgs = snap.Configs()
+	}
+	if len(cfgs) == 0 {
+		cfgs = index.DefaultConfigs()
+	}
+	return &pass{ctx: ctx, snap: snap, opts: opts, configs: cfgs, files: map[index.FileID]*fileText{}}
+}
+
+func (p *pass) text(id index.FileID) *fileText {
+	if ft, ok := p.files[id]; ok {
+		return ft
+	}
+	ft := &fileText{}
+	ft.content, ft.err = p.snap.Content(id)
+	ft.lines = []int{0}
+	for i, c := range ft.content {
+		if c == '\n' {
+			ft.lines = append(ft.lines, i+1)
+		}
+	}
+	p.files[id] = ft
+	return ft
+}
+
+func (p *pass) pos(id index.FileID, off int) Pos {
+	ft := p.text(id)
+	if off < 0 {
+		off = 0
+	}
+	if ft.err == nil && off > len(ft.content) {
+		off = len(ft.content)
+	}
+	line := sort.Search(len(ft.lines), func(i int) bool { return ft.lines[i] > off }) // first start after off
+	return Pos{Offset: off, Line: line, Col: off - ft.lines[line-1] + 1}
+}
+
+func (p *pass) loc(ref index.SymbolRef) Location {
+	return p.span(ref.File, ref.Span)
+}
+
+func (p *pass) span(id index.FileID, sp index.Span) Location {
+	return Location{File: p.snap.Path(id), Start: p.pos(id, sp.Start), End: p.pos(id, sp.End)}
+}
+
+// src returns the source text of a span ("" when unreadable).
+func (p *pass) src(id index.FileID, sp index.Span) string {
+	ft := p.text(id)
+	if ft.err != nil || sp.Start < 0 || sp.End > len(ft.content) || sp.Start > sp.End {
+		return ""
+	}
+	return string(ft.content[sp.Start:sp.End])
+}
+
+// rel shortens a path for messages: relative to the workspace root that
+// holds it.
+func (p *pass) rel(path string) string {
+	for _, r := range p.snap.Roots() {
+		if rp, err := filepath.Rel(r, path); err == nil && !strings.HasPrefix(rp, "..") {
+			return filepath.ToSlash(rp)
+		}
+	}
+	return filepath.Base(path)
+}
+
+// where renders "file:line" of a ref for messages.
+func (p *pass) where(ref index.SymbolRef) string {
+	l := p.loc(ref)
+	return p.rel(l.File) + ":" + itoa(l.Start.Line)
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+func (p *pass) report(f Finding) {
+	if f.Rule == "" {
+		f.Rule = p.rule
+	}
+	if f.Severity == 0 {
+		if s, ok := p.opts.Severity[f.Rule]; ok {
+			f.Severity = s
+		} else if r, ok := RuleByID(f.Rule); ok {
+			f.Severity = r.Severity
+		}
+	}
+	p.findings = append(p.findings, f)
+}
+
+// finish removes suppressed and duplicate findings and sorts the rest.
+func (p *pass) finish() []Finding {
+	out := p.findings[:0]
+	seen := map[string]bool{}
+	for _, f := range p.findings {
+		key := f.Rule + "\x00" + f.File + "\x00" + itoa(f.Start.Offset) + "\x00" + f.Message
+		if seen[key] || p.suppressed(f) {
+			continue
+		}
+		seen[key] = true
+		out = append(out, f)
+	}
+	SortFindings(out)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// suppressed reports whether a "pluginlsp:ignore RULE" comment on the
+// finding's line or the line above names the finding's rule.
+func (p *pass) suppressed(f Finding) bool {
+	id, ok := p.snap.FileID(f.File)
+	if !ok {
+		return false
+	}
+	ft := p.text(id)
+	if ft.err != nil {
+		return false
+	}
+	for _, ln := range []int{f.Start.Line, f.Start.Line - 1} {
+		if ln < 1 || ln > len(ft.lines) {
+			continue
+		}
+		start := ft.lines[ln-1]
+		end := len(ft.content)
+		if ln < len(ft.lines) {
+			end = ft.lines[ln]
+		}
+		if ignores(ft.content[start:end], f.Rule) {
+			return true
+		}
+	}
+	return false
+}
+
+// ignores reports whether a line carries "pluginlsp:ignore" naming rule
+// (IDs separated by commas; "all" or "*" names every rule).
+func ignores(line []byte, rule string) bool {
+	const marker = "pluginlsp:ignore"
+	i := bytes.Index(line, []byte(marker))
+	if i < 0 {
+		return false
+	}
+	rest := strings.TrimSpace(string(line[i+len(marker):]))
+	ids, _, _ := strings.Cut(rest, " ")
+	for _, id := range strings.Split(ids, ",") {
+		id = strings.TrimSpace(id)
+		if strings.EqualFold(id, rule) || id == "all" || id == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// configNames renders configs for Finding.Configs.
+func configNames(cfgs []index.BuildConfig) []string {
+	out := make([]string, 0, len(cfgs))
+	for _, c := range cfgs {
+		out = append(out, c.String())
+	}
+	return out
+}
+
+// configSummary renders configs for a message: "" when all of p.configs.
+func (p *pass) configSummary(cfgs []index.BuildConfig) string {
+	if len(cfgs) == len(p.configs) {
+		return ""
+	}
+	return " (" + strings.Join(configNames(cfgs), ", ") + ")"
+}
