@@ -10,30 +10,50 @@ import (
 	"strings"
 )
 
-// runGopls is the bootstrap pass-through: it runs gopls with the same
-// arguments and standard streams. The proxy replaces it for serve requests.
-func runGopls(ctx context.Context, args []string) int {
-	gopls, err := findGopls(ctx)
+// goplsInstall is the command that installs the gopls version plugin-lsp is
+// tested with (pinned by the tool directive in go.mod).
+const goplsInstall = "go install golang.org/x/tools/gopls@v0.23.0"
+
+// runGopls runs a gopls subcommand plugin-lsp does not own (api-json,
+// definition, …) with the same arguments and standard streams.
+func runGopls(ctx context.Context, inv invocation) int {
+	gopls, err := findGopls(ctx, inv.goplsFlag)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "plugin-lsp:", err)
 		return 2
 	}
-	cmd := exec.CommandContext(ctx, gopls, args...)
+	cmd := exec.CommandContext(ctx, gopls, inv.goplsArgs()...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode()
-		}
-		fmt.Fprintln(os.Stderr, "plugin-lsp:", err)
-		return 2
-	}
-	return 0
+	return exitCode(cmd.Run())
 }
 
-func findGopls(ctx context.Context) (string, error) {
-	if p := os.Getenv("PLUGIN_LSP_GOPLS"); p != "" {
-		return p, nil
+// exitCode turns the result of running gopls into plugin-lsp's exit code.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() >= 0 {
+		return exit.ExitCode()
+	}
+	fmt.Fprintln(os.Stderr, "plugin-lsp: running gopls:", err)
+	return 2
+}
+
+// findGopls locates gopls: the -gopls flag, then $PLUGIN_LSP_GOPLS, then
+// gopls on PATH, in $(go env GOBIN), in $(go env GOPATH)/bin.
+func findGopls(ctx context.Context, flagPath string) (string, error) {
+	for _, c := range []struct{ from, path string }{
+		{"-gopls", flagPath},
+		{"PLUGIN_LSP_GOPLS", os.Getenv("PLUGIN_LSP_GOPLS")},
+	} {
+		if c.path == "" {
+			continue
+		}
+		if !fileExists(c.path) {
+			return "", fmt.Errorf("gopls not found at %s (from %s); install the pinned version with: %s", c.path, c.from, goplsInstall)
+		}
+		return c.path, nil
 	}
 	if p, err := exec.LookPath("gopls"); err == nil {
 		return p, nil
@@ -54,7 +74,7 @@ func findGopls(ctx context.Context) (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("gopls not found; install the pinned version with: go install golang.org/x/tools/gopls@v0.23.0 (or `go install tool` in this repository)")
+	return "", fmt.Errorf("gopls not found (looked at -gopls, $PLUGIN_LSP_GOPLS, PATH, $(go env GOBIN), $(go env GOPATH)/bin); install the pinned version with: %s (or `go install tool` in the plugin-lsp repository)", goplsInstall)
 }
 
 func fileExists(p string) bool {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -33,16 +34,96 @@ func main() {
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string) int {
-	if len(args) > 0 {
-		if cmd, ok := ownSubcommands()[args[0]]; ok {
-			return cmd(ctx, args[1:])
+// invocation is a command line split into plugin-lsp's own flags, gopls's
+// flags and the subcommand.
+type invocation struct {
+	goplsFlag string   // -gopls PATH
+	flags     []string // flags before the subcommand, for gopls
+	sub       string   // subcommand name; "" means serve
+	subArgs   []string // arguments after the subcommand
+}
+
+// goplsBoolFlags are gopls's flags that take no value; every other flag
+// before the subcommand takes one (as "-flag=value" or "-flag value").
+var goplsBoolFlags = map[string]bool{
+	"rpc.trace": true, "v": true, "verbose": true, "vv": true, "veryverbose": true,
+	"h": true, "help": true, "stdio": true,
+}
+
+// parseArgs splits args. It knows gopls's flag syntax only well enough to
+// find the subcommand; the flags themselves are gopls's to check.
+func parseArgs(args []string) invocation {
+	var inv invocation
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			if a == "--" {
+				i++
+			}
+			if i < len(args) {
+				inv.sub = args[i]
+				inv.subArgs = args[i+1:]
+			}
+			return inv
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case name == "gopls":
+			if !hasValue && i+1 < len(args) {
+				i++
+				value = args[i]
+			}
+			inv.goplsFlag = value
+			continue
+		case name == "stdio":
+			// vscode-languageclient appends --stdio; gopls rejects it.
+			continue
+		}
+		inv.flags = append(inv.flags, a)
+		if !hasValue && !goplsBoolFlags[name] && i+1 < len(args) {
+			i++
+			inv.flags = append(inv.flags, args[i])
 		}
 	}
-	return runGopls(ctx, args)
+	return inv
+}
+
+func run(ctx context.Context, args []string) int {
+	inv := parseArgs(args)
+	if cmd, ok := ownSubcommands()[inv.sub]; ok {
+		return cmd(ctx, inv.subArgs)
+	}
+	switch inv.sub {
+	case "", "serve":
+		return runServe(ctx, inv)
+	case "version":
+		return runVersion(ctx, inv)
+	}
+	return runGopls(ctx, inv)
 }
 
 func notImplemented(name string) int {
 	fmt.Fprintf(os.Stderr, "plugin-lsp %s: not available in this build yet\n", name)
 	return 2
+}
+
+// goplsArgs returns inv's command line for gopls.
+func (inv invocation) goplsArgs() []string {
+	out := append([]string(nil), inv.flags...)
+	if inv.sub != "" {
+		out = append(out, inv.sub)
+		out = append(out, stripStdio(inv.subArgs)...)
+	}
+	return out
+}
+
+func stripStdio(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if a == "--stdio" || a == "-stdio" {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -1,0 +1,76 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// RequestHandler intercepts one client→server request method. params are
+// the request's params as the editor sent them. forward sends the request,
+// unchanged, to gopls and returns gopls's result (or its error as an error
+// that becomes the same JSON-RPC error if returned). The handler returns the
+// result the editor gets: it may answer itself without calling forward,
+// call forward and merge, or return forward's answer untouched.
+//
+// Ordering: the proxy's read loop waits until the handler calls forward,
+// calls Session.CallClient/CallGopls, calls Detach, or returns, before it
+// reads the next message; so a request forwarded at once reaches gopls in
+// the order the editor sent it. Decide "ours or forward" quickly and from
+// memory (an index snapshot); never wait for the index to be built.
+type RequestHandler func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error)
+
+// Forward sends the intercepted request to gopls (or to the next handler
+// for the same method) and waits for its answer. Call it at most once.
+// Cancelling ctx sends $/cancelRequest to gopls.
+type Forward func(ctx context.Context) (json.RawMessage, error)
+
+// NotificationObserver sees a client→server notification. The notification
+// is forwarded to gopls whatever the observer does. Observers run on the
+// read loop, in message order, after the overlay store has applied the
+// notification; they must return quickly (hand slow work to a goroutine that
+// the feature owns and stops in Feature.Shutdown).
+type NotificationObserver func(ctx context.Context, params json.RawMessage)
+
+// CommandHandler runs one of our workspace/executeCommand commands with the
+// command's arguments; the returned value is JSON-encoded as the result.
+type CommandHandler func(ctx context.Context, args []json.RawMessage) (any, error)
+
+// Capabilities is what a feature adds to gopls's initialize result. gopls's
+// own capabilities are kept verbatim; these are merged in.
+type Capabilities struct {
+	// CompletionTriggers are added to completionProvider.triggerCharacters.
+	CompletionTriggers []string
+	// Set holds server capabilities (top-level keys of "capabilities") to
+	// set when gopls does not declare them itself, e.g. "codeLensProvider".
+	// When gopls declares one, gopls's value is kept.
+	Set map[string]json.RawMessage
+}
+
+// Feature is one piece of plugin-lsp functionality built on the proxy. Each
+// feature lives in its own file (lsp/definition.go, …) and is listed once in
+// featureTable (features.go). Every field is optional.
+type Feature struct {
+	// Name identifies the feature in logs and panics.
+	Name string
+	// Requests maps a client→server request method to its handler. When
+	// several features intercept the same method, handlers chain in
+	// featureTable order: the first one's forward calls the second one.
+	Requests map[string]RequestHandler
+	// Notifications maps a client→server notification method to observers.
+	Notifications map[string]NotificationObserver
+	// Commands are workspace/executeCommand commands this feature answers;
+	// their names are added to executeCommandProvider.commands.
+	Commands map[string]CommandHandler
+	// Capabilities are merged into gopls's initialize result.
+	Capabilities Capabilities
+	// Initialize runs once gopls has answered initialize, before the
+	// editor gets the answer; the session's InitializeInfo is set. It must
+	// not block: start background work (the index) and return.
+	Initialize func(ctx context.Context, info *InitializeInfo)
+	// Shutdown runs when the session ends; stop goroutines here.
+	Shutdown func()
+}
+
+// FeatureFunc builds a feature for one session. It may keep s to read
+// overlays, talk to the editor, set the diagnostics source and so on.
+type FeatureFunc func(s *Session) Feature

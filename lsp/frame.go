@@ -1,0 +1,154 @@
+package lsp
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// maxFrame bounds one message body. A Content-Length above it is treated as a
+// malformed frame instead of an allocation of that size.
+const maxFrame = 512 << 20
+
+// frameReader reads LSP base-protocol frames (Content-Length headers, blank
+// line, body). Unlike go.lsp.dev/jsonrpc2's Stream, which decodes and later
+// re-encodes every message and ends the connection on the first bad frame,
+// it returns the body bytes untouched and reports a malformed header as a
+// *frameError after which reading can continue with the next frame.
+type frameReader struct {
+	r *bufio.Reader
+}
+
+func newFrameReader(r io.Reader) *frameReader {
+	return &frameReader{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// frameError is a malformed frame header. The reader has skipped past it;
+// the caller answers with a JSON-RPC parse error and keeps reading.
+type frameError struct{ msg string }
+
+func (e *frameError) Error() string { return "malformed frame: " + e.msg }
+
+// read returns the next frame's body. io.EOF (or another read error) ends the
+// stream; a *frameError does not.
+func (f *frameReader) read() ([]byte, error) {
+	length := -1
+	var bad string
+	sawHeader := false
+	for {
+		line, err := f.r.ReadString('\n')
+		if err != nil {
+			if err == io.EOF && (sawHeader || line != "") {
+				return nil, io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			if !sawHeader {
+				continue // tolerate stray blank lines between frames
+			}
+			break
+		}
+		sawHeader = true
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			bad = fmt.Sprintf("header line %q has no ':'", line)
+			continue
+		}
+		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+			n, err := strconv.Atoi(strings.TrimSpace(value))
+			switch {
+			case err != nil:
+				bad = fmt.Sprintf("Content-Length %q is not a number", strings.TrimSpace(value))
+			case n < 0 || n > maxFrame:
+				bad = fmt.Sprintf("Content-Length %d out of range", n)
+			default:
+				length = n
+			}
+		}
+	}
+	if bad == "" && length < 0 {
+		bad = "missing Content-Length header"
+	}
+	if bad != "" {
+		f.resync()
+		return nil, &frameError{msg: bad}
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(f.r, body); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return body, nil
+}
+
+// resync discards input up to the next line that starts a frame header, so
+// the body of a frame with an unusable header is not read as headers.
+func (f *frameReader) resync() {
+	for {
+		peek, err := f.r.Peek(len("Content-Length:"))
+		if err != nil {
+			// Too little input buffered; consume a line and retry, or stop at EOF.
+			if _, err := f.r.ReadString('\n'); err != nil {
+				return
+			}
+			continue
+		}
+		if bytes.EqualFold(peek, []byte("Content-Length:")) {
+			return
+		}
+		// Drop up to the next byte that could start a header.
+		b, err := f.r.ReadByte()
+		if err != nil {
+			return
+		}
+		for b != '\n' && b != '}' {
+			if b, err = f.r.ReadByte(); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// frameWriter writes frames; it is safe for concurrent use and writes each
+// frame whole, so messages never interleave.
+type frameWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf []byte
+	err error
+}
+
+func newFrameWriter(w io.Writer) *frameWriter { return &frameWriter{w: w} }
+
+// write sends body as one frame. After a write error every later write fails
+// with the same error.
+func (f *frameWriter) write(body []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	f.buf = append(f.buf[:0], "Content-Length: "...)
+	f.buf = strconv.AppendInt(f.buf, int64(len(body)), 10)
+	f.buf = append(f.buf, "\r\n\r\n"...)
+	f.buf = append(f.buf, body...)
+	if _, err := f.w.Write(f.buf); err != nil {
+		f.err = fmt.Errorf("writing frame: %w", err)
+		return f.err
+	}
+	if cap(f.buf) > 1<<20 {
+		f.buf = nil // do not pin a large buffer after one big message
+	}
+	return nil
+}
+
+var errClosed = errors.New("connection closed")

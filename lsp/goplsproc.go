@@ -1,0 +1,267 @@
+package lsp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// goplsProc is one gopls child process (one generation).
+type goplsProc struct {
+	gen   int
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	w     *frameWriter
+	done  chan struct{} // closed when the process has exited and its read loop ended
+	err   error         // exit status, set before done closes
+	once  sync.Once
+}
+
+// Pid returns the process id of gopls, or 0.
+func (p *goplsProc) pid() int {
+	if p == nil || p.cmd.Process == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
+
+// startGopls starts the first gopls.
+func (s *Session) startGopls() error {
+	_, err := s.spawn(0)
+	return err
+}
+
+// spawn starts gopls generation gen and its read loop.
+func (s *Session) spawn(gen int) (*goplsProc, error) {
+	cmd := exec.Command(s.opts.GoplsPath, s.opts.GoplsArgs...)
+	cmd.Stderr = s.opts.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("starting gopls: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("starting gopls: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting gopls %s: %w", s.opts.GoplsPath, err)
+	}
+	p := &goplsProc{gen: gen, cmd: cmd, stdin: stdin, w: newFrameWriter(stdin), done: make(chan struct{})}
+	// Become the session's gopls before the read loop can report an exit,
+	// so that an early crash is seen as this generation's.
+	s.seq.Lock()
+	if s.closing.Load() || (gen > 0 && s.state != stateRestarting) {
+		s.seq.Unlock()
+		stdin.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, errors.New("session is ending")
+	}
+	s.gopls = p
+	s.seq.Unlock()
+	s.log.Printf("started gopls (pid %d, generation %d): %s %s", cmd.Process.Pid, gen, s.opts.GoplsPath, strings.Join(s.opts.GoplsArgs, " "))
+	go func() {
+		// Owned by the session through p.done: stopGopls and the crash
+		// path wait for it.
+		r := newFrameReader(stdout)
+		for {
+			body, err := r.read()
+			if err != nil {
+				var fe *frameError
+				if errors.As(err, &fe) {
+					s.log.Printf("from gopls: %v", err)
+					continue
+				}
+				break
+			}
+			s.fromGopls(gen, body)
+		}
+		p.err = cmd.Wait()
+		close(p.done)
+		s.goplsExited(p)
+	}()
+	return p, nil
+}
+
+// sendGoplsLocked writes to the live gopls, or queues for the next one while
+// gopls restarts. Called with s.seq held.
+func (s *Session) sendGoplsLocked(body []byte) {
+	switch s.state {
+	case stateLive:
+		if err := s.gopls.w.write(body); err != nil {
+			// gopls is dying; its exit handler fails what is pending.
+			s.log.Printf("writing to gopls: %v", err)
+		}
+	case stateRestarting:
+		s.backlog = append(s.backlog, body)
+	}
+}
+
+func (s *Session) deadError() *rpcError {
+	return &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf(
+		"plugin-lsp: gopls is not running: it crashed %d times within %s, so plugin-lsp stopped restarting it; restart the language server", s.opts.MaxCrashes, s.opts.CrashWindow)}
+}
+
+// stopGopls ends the session's gopls: it closes gopls's stdin (gopls exits
+// on EOF, after exit it already has), waits ExitGrace, then kills it.
+func (s *Session) stopGopls() {
+	s.seq.Lock()
+	p := s.gopls
+	s.state = stateDead
+	s.seq.Unlock()
+	if p == nil {
+		return
+	}
+	p.stdin.Close()
+	select {
+	case <-p.done:
+	case <-time.After(s.opts.ExitGrace):
+		s.log.Printf("gopls (pid %d) did not exit within %s; killing it", p.pid(), s.opts.ExitGrace)
+		p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// goplsExited runs on p's read loop when p has exited.
+func (s *Session) goplsExited(p *goplsProc) {
+	if s.closing.Load() {
+		return
+	}
+	s.seq.Lock()
+	if p != s.gopls || s.state == stateDead {
+		s.seq.Unlock()
+		return
+	}
+	now := time.Now()
+	s.crashes = append(s.crashes, now)
+	recent := s.crashes[:0]
+	for _, t := range s.crashes {
+		if now.Sub(t) < s.opts.CrashWindow {
+			recent = append(recent, t)
+		}
+	}
+	s.crashes = recent
+	why := "exited"
+	if p.err != nil {
+		why = p.err.Error()
+	}
+	s.log.Printf("gopls (pid %d) %s", p.pid(), why)
+	crashErr := &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf(
+		"plugin-lsp: gopls crashed (%s) while this request was in flight; plugin-lsp restarted it, retry the request", why)}
+	if len(s.crashes) >= s.opts.MaxCrashes {
+		s.state = stateDead
+		backlog := s.backlog
+		s.backlog = nil
+		s.seq.Unlock()
+		s.failPending(p.gen, crashErr)
+		s.failPending(p.gen+1, s.deadError())
+		_ = backlog // requests in it were failed through their pending entries
+		msg := fmt.Sprintf("plugin-lsp: gopls crashed %d times within %s (last: %s); plugin-lsp stopped restarting it. Restart the language server to try again.", len(s.crashes), s.opts.CrashWindow, why)
+		s.log.Print(msg)
+		s.ShowMessage(1, msg)
+		return
+	}
+	// Everything sent from now on is queued for the next generation; the
+	// replay below snapshots the overlays atomically with that switch, so
+	// each edit is either in the replayed text or in the backlog.
+	s.state = stateRestarting
+	s.gen = p.gen + 1
+	gen := s.gen
+	opens := s.overlays.replay()
+	replay := restartReplay{init: s.initParms, initialized: s.initDone, config: s.config, folders: append([]json.RawMessage(nil), s.folders...), opens: opens}
+	tell := !s.toldCrash
+	s.toldCrash = true
+	s.seq.Unlock()
+
+	s.failPending(p.gen, crashErr)
+	if tell {
+		s.ShowMessage(2, fmt.Sprintf("plugin-lsp: gopls crashed (%s) and was restarted; requests in flight failed. Further restarts are not announced; plugin-lsp gives up after %d crashes within %s.", why, s.opts.MaxCrashes, s.opts.CrashWindow))
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.restart(gen, replay)
+	}()
+}
+
+type restartReplay struct {
+	init, initialized, config json.RawMessage
+	folders, opens            []json.RawMessage
+}
+
+// restart starts gopls generation gen, replays the session state to it and
+// then sends what was queued meanwhile.
+func (s *Session) restart(gen int, rp restartReplay) {
+	p, err := s.spawn(gen)
+	if err != nil {
+		if s.closing.Load() {
+			return
+		}
+		s.seq.Lock()
+		s.state = stateDead
+		s.backlog = nil
+		s.seq.Unlock()
+		s.failPending(gen, &rpcError{Code: codeRequestFailed, Message: "plugin-lsp: could not restart gopls: " + err.Error()})
+		s.ShowMessage(1, "plugin-lsp: could not restart gopls: "+err.Error())
+		return
+	}
+
+	if rp.init != nil {
+		// initialize is answered before anything else is sent; the result
+		// (capabilities) was merged for the editor already and is dropped.
+		id := s.nextID.Add(1)
+		ch := make(chan reply, 1)
+		s.pend.Lock()
+		s.toGopls[id] = &pendingGopls{gen: gen, ch: ch, method: "initialize"}
+		s.pend.Unlock()
+		if err := p.w.write(encodeRequest(strconv.AppendInt(nil, id, 10), "initialize", rp.init)); err != nil {
+			return // p's exit handler takes over
+		}
+		select {
+		case r := <-ch:
+			if r.err != nil {
+				s.log.Printf("restarted gopls refused initialize: %v", r.err)
+			}
+		case <-p.done:
+			return
+		case <-s.ctx.Done():
+			return
+		}
+		if rp.initialized != nil {
+			p.w.write(encodeNotification("initialized", rp.initialized))
+		}
+		if rp.config != nil {
+			p.w.write(encodeNotification("workspace/didChangeConfiguration", rp.config))
+		}
+		for _, f := range rp.folders {
+			p.w.write(encodeNotification("workspace/didChangeWorkspaceFolders", f))
+		}
+		for _, o := range rp.opens {
+			p.w.write(encodeNotification("textDocument/didOpen", o))
+		}
+	}
+	s.seq.Lock()
+	if s.state == stateRestarting && s.gen == gen && s.gopls == p {
+		for _, b := range s.backlog {
+			p.w.write(b)
+		}
+		s.backlog = nil
+		s.state = stateLive
+	}
+	s.seq.Unlock()
+	s.log.Printf("gopls restarted (pid %d, generation %d); replayed %d open documents", p.pid(), gen, len(rp.opens))
+	s.diags.republishAll()
+}
+
+// GoplsPid returns the process id of the current gopls (0 if none).
+func (s *Session) GoplsPid() int {
+	s.seq.Lock()
+	defer s.seq.Unlock()
+	return s.gopls.pid()
+}

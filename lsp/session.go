@@ -1,0 +1,765 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+)
+
+// Options configure a Session.
+type Options struct {
+	// GoplsPath is the gopls binary to run.
+	GoplsPath string
+	// GoplsArgs are passed to gopls (its flags, e.g. -rpc.trace, -logfile).
+	GoplsArgs []string
+	// Stderr receives gopls's stderr and plugin-lsp's log. Nil: discarded.
+	Stderr io.Writer
+	// Version is plugin-lsp's version, reported by plugin-lsp.status.
+	Version string
+	// Features replaces featureTable (tests use it to add fakes). Nil means
+	// the real table.
+	Features []FeatureFunc
+	// MaxCrashes within CrashWindow stop gopls restarts (defaults 5, 3m).
+	MaxCrashes  int
+	CrashWindow time.Duration
+	// ExitGrace is how long gopls gets to exit on its own at the end of a
+	// session before it is killed (default 5s).
+	ExitGrace time.Duration
+}
+
+// ErrExitWithoutShutdown is returned by Serve when the editor sent exit
+// without shutdown first; the protocol says the server then exits with 1.
+var ErrExitWithoutShutdown = errors.New("exit without shutdown")
+
+// Session is one editor connection: the editor on one side, a gopls child
+// process (restarted if it crashes) on the other, and plugin-lsp's features
+// in between. Features get the *Session from their FeatureFunc.
+type Session struct {
+	opts   Options
+	log    *log.Logger
+	ctx    context.Context // cancelled when the session ends
+	cancel context.CancelFunc
+
+	client     *frameWriter
+	clientIn   io.Reader
+	overlays   *Overlays
+	diags      *diagMerge
+	wg         sync.WaitGroup // handler and helper goroutines
+	nextID     atomic.Int64   // ids we send: to gopls (numbers) and to the editor
+	info       atomic.Pointer[InitializeInfo]
+	status     atomic.Pointer[statusHolder]
+	shutdownRq atomic.Bool // shutdown request seen
+	closing    atomic.Bool // exit or stdin EOF: gopls exiting is not a crash
+
+	// Handler tables, built once from the features.
+	features  []Feature
+	requests  map[string]RequestHandler
+	observers map[string][]NotificationObserver
+	commands  map[string]CommandHandler
+	caps      []Capabilities
+
+	// seq orders everything sent to gopls with the overlay and the restart
+	// state: a message is either sent to the live gopls, or queued in
+	// backlog for the next one, never both and never lost.
+	seq       sync.Mutex
+	gopls     *goplsProc
+	gen       int    // generation messages are sent to now
+	state     pState // live, restarting, dead
+	backlog   [][]byte
+	crashes   []time.Time
+	config    json.RawMessage   // last didChangeConfiguration params
+	folders   []json.RawMessage // didChangeWorkspaceFolders params, in order
+	initDone  json.RawMessage   // initialized params
+	initParms json.RawMessage   // initialize params
+	toldCrash bool
+
+	pend sync.Mutex
+	// toGopls: requests we sent to gopls, by the id we sent.
+	toGopls map[int64]*pendingGopls
+	// byClientID: client request id key → the gopls id it went out as.
+	byClientID map[string]int64
+	// inflight: intercepted client requests by client id key.
+	inflight map[string]*inflightReq
+	// toClient: requests we sent to the editor, by idKey of the id we sent.
+	toClient map[string]*pendingClient
+	// goplsToClient: gopls's request id key (per generation) → our id to the
+	// editor, for gopls's $/cancelRequest.
+	goplsToClient map[string]json.RawMessage
+}
+
+type pState int
+
+const (
+	stateLive pState = iota
+	stateRestarting
+	stateDead
+)
+
+type reply struct {
+	result json.RawMessage
+	err    *rpcError
+}
+
+type pendingGopls struct {
+	gen      int
+	clientID json.RawMessage // editor's id when the reply is passed through
+	ch       chan reply      // set when the reply is consumed here
+	method   string
+}
+
+type pendingClient struct {
+	ch      chan reply      // our own request
+	goplsID json.RawMessage // gopls's request, forwarded
+	gen     int
+}
+
+type inflightReq struct {
+	cancel context.CancelFunc
+}
+
+// Serve runs one LSP session on in/out until the editor sends exit or closes
+// in, then stops gopls and every goroutine it started. in is closed on exit
+// if it is an io.Closer.
+func Serve(ctx context.Context, in io.Reader, out io.Writer, opts Options) error {
+	s, err := newSession(ctx, in, out, opts)
+	if err != nil {
+		return err
+	}
+	return s.run()
+}
+
+func newSession(ctx context.Context, in io.Reader, out io.Writer, opts Options) (*Session, error) {
+	if opts.MaxCrashes == 0 {
+		opts.MaxCrashes = 5
+	}
+	if opts.CrashWindow == 0 {
+		opts.CrashWindow = 3 * time.Minute
+	}
+	if opts.ExitGrace == 0 {
+		opts.ExitGrace = 5 * time.Second
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = io.Discard
+	}
+	s := &Session{
+		opts:          opts,
+		log:           log.New(opts.Stderr, "plugin-lsp: ", log.LstdFlags|log.Lmicroseconds),
+		client:        newFrameWriter(out),
+		clientIn:      in,
+		toGopls:       make(map[int64]*pendingGopls),
+		byClientID:    make(map[string]int64),
+		inflight:      make(map[string]*inflightReq),
+		toClient:      make(map[string]*pendingClient),
+		goplsToClient: make(map[string]json.RawMessage),
+	}
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	s.overlays = newOverlays(s.Encoding)
+	s.diags = newDiagMerge(s)
+	table := opts.Features
+	if table == nil {
+		table = featureTable()
+	}
+	if err := s.buildTables(table); err != nil {
+		s.cancel()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Overlays returns the store of open documents.
+func (s *Session) Overlays() *Overlays { return s.overlays }
+
+// Context returns the session's context, cancelled when the session ends.
+// Features tie their background work to it.
+func (s *Session) Context() context.Context { return s.ctx }
+
+// Logf writes a line to plugin-lsp's log (stderr, which editors show in
+// their language-server output).
+func (s *Session) Logf(format string, args ...any) { s.log.Printf(format, args...) }
+
+func (s *Session) run() error {
+	defer s.cancel()
+	if err := s.startGopls(); err != nil {
+		return err
+	}
+	readErr := s.readClient()
+	// The editor is gone (EOF) or sent exit: end gopls, then everything else.
+	s.closing.Store(true)
+	s.stopGopls()
+	s.cancel()
+	s.failAllPending(&rpcError{Code: codeRequestCancelled, Message: "plugin-lsp: session ended"})
+	if c, ok := s.clientIn.(io.Closer); ok {
+		c.Close()
+	}
+	s.wg.Wait()
+	for _, f := range s.features {
+		if f.Shutdown != nil {
+			s.safely(f.Name+" shutdown", f.Shutdown)
+		}
+	}
+	if errors.Is(readErr, errExit) {
+		if !s.shutdownRq.Load() {
+			return ErrExitWithoutShutdown
+		}
+		return nil
+	}
+	if readErr == nil || errors.Is(readErr, io.EOF) {
+		return nil
+	}
+	return fmt.Errorf("reading from the editor: %w", readErr)
+}
+
+var errExit = errors.New("exit notification")
+
+// readClient is the editor→gopls loop. It handles messages strictly in
+// order and never waits for a reply.
+func (s *Session) readClient() error {
+	r := newFrameReader(s.clientIn)
+	for {
+		body, err := r.read()
+		if err != nil {
+			var fe *frameError
+			if errors.As(err, &fe) {
+				s.log.Printf("from the editor: %v", err)
+				s.replyClientError(nil, &rpcError{Code: jsonrpc2.ParseError, Message: "plugin-lsp: " + fe.Error()})
+				continue
+			}
+			return err
+		}
+		if err := s.fromClient(body); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Session) fromClient(body []byte) error {
+	if !json.Valid(body) {
+		s.replyClientError(nil, &rpcError{Code: jsonrpc2.ParseError, Message: "plugin-lsp: message is not valid JSON"})
+		return nil
+	}
+	m, err := parseMessage(body)
+	if err != nil {
+		s.replyClientError(nil, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: message is not a JSON object: " + err.Error()})
+		return nil
+	}
+	switch m.kind {
+	case kindRequest:
+		s.clientRequest(m)
+	case kindNotification:
+		return s.clientNotification(m)
+	case kindResponse:
+		s.clientResponse(m)
+	default:
+		if m.id != nil && validID(m.id) {
+			s.replyClientError(m.id, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: invalid JSON-RPC message"})
+		} else {
+			s.log.Printf("dropping an invalid message from the editor: %.200s", body)
+		}
+	}
+	return nil
+}
+
+// clientRequest forwards a request, or runs its handler chain.
+func (s *Session) clientRequest(m *message) {
+	if m.method == "shutdown" {
+		s.shutdownRq.Store(true)
+	}
+	h, ok := s.requests[m.method]
+	if !ok {
+		s.seq.Lock()
+		err := s.forwardClientRequestLocked(m)
+		s.seq.Unlock()
+		if err != nil {
+			s.replyClientError(m.id, err)
+		}
+		return
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	key := idKey(m.id)
+	s.pend.Lock()
+	s.inflight[key] = &inflightReq{cancel: cancel}
+	s.pend.Unlock()
+	d := &decision{ch: make(chan struct{})}
+	ctx = context.WithValue(ctx, decisionKey{}, d)
+	forward := func(fctx context.Context) (json.RawMessage, error) {
+		return s.forwardIntercepted(fctx, m, d)
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer cancel()
+		defer d.release()
+		res, err := s.runHandler(ctx, m.method, h, m.params, forward)
+		s.pend.Lock()
+		delete(s.inflight, key)
+		s.pend.Unlock()
+		if err != nil {
+			if ctx.Err() != nil && s.ctx.Err() == nil && !isRPCError(err) {
+				err = &rpcError{Code: codeRequestCancelled, Message: "request cancelled"}
+			}
+			s.replyClientError(m.id, toRPCError(err))
+			return
+		}
+		s.writeClient(encodeResponse(m.id, res))
+	}()
+	select {
+	case <-d.ch:
+	case <-s.ctx.Done():
+	}
+}
+
+func isRPCError(err error) bool {
+	var e *rpcError
+	return errors.As(err, &e)
+}
+
+// runHandler calls h and turns a panic into an error reply.
+func (s *Session) runHandler(ctx context.Context, method string, h RequestHandler, params json.RawMessage, fwd Forward) (res json.RawMessage, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Printf("panic in handler for %s: %v\n%s", method, p, debug.Stack())
+			res, err = nil, &rpcError{Code: jsonrpc2.InternalError, Message: fmt.Sprintf("plugin-lsp: internal error in %s: %v", method, p)}
+		}
+	}()
+	return h(ctx, params, fwd)
+}
+
+// safely runs f, logging a panic instead of ending the session.
+func (s *Session) safely(what string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Printf("panic in %s: %v\n%s", what, p, debug.Stack())
+		}
+	}()
+	f()
+}
+
+// decision releases the read loop once an intercepted request's handler has
+// decided (see RequestHandler).
+type decision struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func (d *decision) release() { d.once.Do(func() { close(d.ch) }) }
+
+type decisionKey struct{}
+
+// Detach lets the read loop go on before the handler running with ctx has
+// forwarded or answered. Call it before slow work that is not a forward or
+// a CallClient/CallGopls (which detach by themselves); later messages may
+// then reach gopls before this request.
+func Detach(ctx context.Context) {
+	if d, ok := ctx.Value(decisionKey{}).(*decision); ok {
+		d.release()
+	}
+}
+
+// forwardClientRequestLocked sends m to gopls under a fresh id, with its
+// reply passed back to the editor. Called with s.seq held.
+func (s *Session) forwardClientRequestLocked(m *message) *rpcError {
+	if s.state == stateDead {
+		return s.deadError()
+	}
+	id := s.nextID.Add(1)
+	s.pend.Lock()
+	s.toGopls[id] = &pendingGopls{gen: s.gen, clientID: m.id, method: m.method}
+	s.byClientID[idKey(m.id)] = id
+	s.pend.Unlock()
+	s.sendGoplsLocked(m.withID(strconv.AppendInt(nil, id, 10)))
+	return nil
+}
+
+// forwardIntercepted sends an intercepted request to gopls and waits for
+// the reply, which is consumed here.
+func (s *Session) forwardIntercepted(ctx context.Context, m *message, d *decision) (json.RawMessage, error) {
+	s.seq.Lock()
+	if s.state == stateDead {
+		s.seq.Unlock()
+		d.release()
+		return nil, s.deadError()
+	}
+	id := s.nextID.Add(1)
+	ch := make(chan reply, 1)
+	s.pend.Lock()
+	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: m.method}
+	s.byClientID[idKey(m.id)] = id
+	s.pend.Unlock()
+	s.sendGoplsLocked(m.withID(strconv.AppendInt(nil, id, 10)))
+	s.seq.Unlock()
+	d.release()
+	return s.await(ctx, id, ch)
+}
+
+// await waits for gopls's reply to our id, cancelling it at gopls if ctx ends.
+func (s *Session) await(ctx context.Context, id int64, ch chan reply) (json.RawMessage, error) {
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			return nil, r.err
+		}
+		return r.result, nil
+	case <-ctx.Done():
+		// gopls still answers; the reply lands in ch (buffered) and is dropped.
+		s.seq.Lock()
+		if s.state == stateLive {
+			s.sendGoplsLocked(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+strconv.FormatInt(id, 10)+`}`)))
+		}
+		s.seq.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+// CallGopls sends plugin-lsp's own request to gopls and waits for the result.
+func (s *Session) CallGopls(ctx context.Context, method string, params any) (json.RawMessage, error) {
+	Detach(ctx)
+	p, err := marshalParams(params)
+	if err != nil {
+		return nil, err
+	}
+	s.seq.Lock()
+	if s.state == stateDead {
+		s.seq.Unlock()
+		return nil, s.deadError()
+	}
+	id := s.nextID.Add(1)
+	ch := make(chan reply, 1)
+	s.pend.Lock()
+	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: method}
+	s.pend.Unlock()
+	s.sendGoplsLocked(encodeRequest(strconv.AppendInt(nil, id, 10), method, p))
+	s.seq.Unlock()
+	return s.await(ctx, id, ch)
+}
+
+// NotifyGopls sends plugin-lsp's own notification to gopls, in order with
+// the editor's messages.
+func (s *Session) NotifyGopls(method string, params any) error {
+	p, err := marshalParams(params)
+	if err != nil {
+		return err
+	}
+	s.seq.Lock()
+	defer s.seq.Unlock()
+	if s.state == stateDead {
+		return s.deadError()
+	}
+	s.sendGoplsLocked(encodeNotification(method, p))
+	return nil
+}
+
+func (s *Session) clientNotification(m *message) error {
+	ctx := s.ctx
+	s.seq.Lock()
+	var overlayErr error
+	switch m.method {
+	case "textDocument/didOpen":
+		overlayErr = s.overlays.didOpen(m.params)
+	case "textDocument/didChange":
+		overlayErr = s.overlays.didChange(m.params)
+	case "textDocument/didClose":
+		overlayErr = s.overlays.didClose(m.params)
+	case "initialized":
+		s.initDone = m.params
+	case "workspace/didChangeConfiguration":
+		s.config = m.params
+	case "workspace/didChangeWorkspaceFolders":
+		s.folders = append(s.folders, m.params)
+	case "$/cancelRequest":
+		s.seq.Unlock()
+		s.clientCancel(m)
+		return nil
+	}
+	if s.state != stateDead {
+		s.sendGoplsLocked(m.raw)
+	}
+	s.seq.Unlock()
+	if overlayErr != nil {
+		s.log.Printf("%s: %v", m.method, overlayErr)
+	}
+	if m.method == "exit" {
+		return errExit
+	}
+	for _, o := range s.observers[m.method] {
+		s.safely(m.method+" observer", func() { o(ctx, m.params) })
+	}
+	return nil
+}
+
+// clientCancel maps the editor's $/cancelRequest to the id gopls knows, and
+// cancels an intercepted request's handler. A cancel for a request already
+// answered is dropped.
+func (s *Session) clientCancel(m *message) {
+	var p struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(m.params, &p) != nil || p.ID == nil {
+		return
+	}
+	key := idKey(p.ID)
+	s.pend.Lock()
+	if in, ok := s.inflight[key]; ok {
+		s.pend.Unlock()
+		in.cancel() // its forward, if any, cancels at gopls
+		return
+	}
+	gid, ok := s.byClientID[key]
+	s.pend.Unlock()
+	if !ok {
+		return
+	}
+	s.seq.Lock()
+	if s.state == stateLive {
+		s.sendGoplsLocked(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+strconv.FormatInt(gid, 10)+`}`)))
+	}
+	s.seq.Unlock()
+}
+
+// clientResponse routes the editor's reply to a request we or gopls sent.
+func (s *Session) clientResponse(m *message) {
+	key := idKey(m.id)
+	s.pend.Lock()
+	p, ok := s.toClient[key]
+	if ok {
+		delete(s.toClient, key)
+		if p.goplsID != nil {
+			delete(s.goplsToClient, goplsReqKey(p.gen, p.goplsID))
+		}
+	}
+	s.pend.Unlock()
+	if !ok {
+		s.log.Printf("dropping a reply from the editor to unknown id %s", m.id)
+		return
+	}
+	if p.ch != nil {
+		p.ch <- replyOf(m)
+		return
+	}
+	// A reply goes straight to the gopls that asked, even while it is being
+	// restarted (its initialized handler waits for workspace/configuration).
+	s.seq.Lock()
+	g := s.gopls
+	ok = s.state != stateDead && g != nil && g.gen == p.gen
+	s.seq.Unlock()
+	if ok {
+		if err := g.w.write(m.withID(p.goplsID)); err != nil {
+			s.log.Printf("writing to gopls: %v", err)
+		}
+	}
+}
+
+func replyOf(m *message) reply {
+	if m.error != nil {
+		e := &rpcError{}
+		if json.Unmarshal(m.error, e) != nil {
+			e = &rpcError{Code: jsonrpc2.InternalError, Message: string(m.error)}
+		}
+		return reply{err: e}
+	}
+	return reply{result: m.result}
+}
+
+func goplsReqKey(gen int, id json.RawMessage) string {
+	return strconv.Itoa(gen) + "/" + idKey(id)
+}
+
+// fromGopls handles one message from gopls generation gen, on its read loop.
+func (s *Session) fromGopls(gen int, body []byte) {
+	m, err := parseMessage(body)
+	if err != nil || m.kind == kindInvalid {
+		s.log.Printf("dropping a malformed message from gopls: %.200s", body)
+		return
+	}
+	switch m.kind {
+	case kindResponse:
+		s.goplsResponse(gen, m)
+	case kindRequest:
+		// gopls→editor request: forward under our own id so that a restarted
+		// gopls reusing ids cannot collide with a reply still in flight.
+		id := json.RawMessage(strconv.AppendInt(nil, s.nextID.Add(1), 10))
+		s.pend.Lock()
+		s.toClient[idKey(id)] = &pendingClient{goplsID: m.id, gen: gen}
+		s.goplsToClient[goplsReqKey(gen, m.id)] = id
+		s.pend.Unlock()
+		s.writeClient(m.withID(id))
+	case kindNotification:
+		switch m.method {
+		case "textDocument/publishDiagnostics":
+			s.diags.fromGopls(m)
+		case "$/cancelRequest":
+			var p struct {
+				ID json.RawMessage `json:"id"`
+			}
+			if json.Unmarshal(m.params, &p) != nil || p.ID == nil {
+				return
+			}
+			s.pend.Lock()
+			cid, ok := s.goplsToClient[goplsReqKey(gen, p.ID)]
+			s.pend.Unlock()
+			if ok {
+				s.writeClient(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+string(cid)+`}`)))
+			}
+		default:
+			s.writeClient(m.raw)
+		}
+	}
+}
+
+func (s *Session) goplsResponse(gen int, m *message) {
+	id, err := strconv.ParseInt(string(m.id), 10, 64)
+	if err != nil {
+		s.log.Printf("dropping a reply from gopls to an id we never sent: %s", m.id)
+		return
+	}
+	s.pend.Lock()
+	p, ok := s.toGopls[id]
+	if ok && p.gen == gen {
+		delete(s.toGopls, id)
+		if p.clientID != nil {
+			delete(s.byClientID, idKey(p.clientID))
+		}
+	} else {
+		ok = false
+	}
+	s.pend.Unlock()
+	if !ok {
+		return // failed already (crash) or cancelled and answered
+	}
+	if p.ch != nil {
+		p.ch <- replyOf(m)
+		return
+	}
+	s.writeClient(m.withID(p.clientID))
+}
+
+// writeClient sends one message to the editor. A write error means the
+// editor is gone; the read loop will see EOF and end the session.
+func (s *Session) writeClient(body []byte) {
+	if err := s.client.write(body); err != nil && s.ctx.Err() == nil {
+		s.log.Printf("writing to the editor: %v", err)
+	}
+}
+
+func (s *Session) replyClientError(id json.RawMessage, e *rpcError) {
+	s.writeClient(encodeError(id, e))
+}
+
+// NotifyClient sends a notification to the editor.
+func (s *Session) NotifyClient(method string, params any) error {
+	p, err := marshalParams(params)
+	if err != nil {
+		return err
+	}
+	return s.client.write(encodeNotification(method, p))
+}
+
+// CallClient sends a request to the editor (id "plsp:N", a namespace of our
+// own) and waits for its reply, which is consumed here and never reaches
+// gopls. If ctx ends first, $/cancelRequest is sent and ctx's error returned.
+func (s *Session) CallClient(ctx context.Context, method string, params any) (json.RawMessage, error) {
+	Detach(ctx)
+	p, err := marshalParams(params)
+	if err != nil {
+		return nil, err
+	}
+	id, _ := json.Marshal("plsp:" + strconv.FormatInt(s.nextID.Add(1), 10))
+	ch := make(chan reply, 1)
+	key := idKey(id)
+	s.pend.Lock()
+	s.toClient[key] = &pendingClient{ch: ch}
+	s.pend.Unlock()
+	if err := s.client.write(encodeRequest(id, method, p)); err != nil {
+		s.pend.Lock()
+		delete(s.toClient, key)
+		s.pend.Unlock()
+		return nil, err
+	}
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			return nil, r.err
+		}
+		return r.result, nil
+	case <-ctx.Done():
+		s.pend.Lock()
+		delete(s.toClient, key)
+		s.pend.Unlock()
+		s.writeClient(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+string(id)+`}`)))
+		return nil, ctx.Err()
+	case <-s.ctx.Done():
+		return nil, errClosed
+	}
+}
+
+// ShowMessage shows a message to the user (window/showMessage); typ is 1
+// error, 2 warning, 3 info, 4 log.
+func (s *Session) ShowMessage(typ int, text string) {
+	_ = s.NotifyClient("window/showMessage", map[string]any{"type": typ, "message": text})
+}
+
+// Go runs f in a goroutine owned by the session: the session waits for it
+// at its end, and f must return once ctx (the session's) is done.
+func (s *Session) Go(name string, f func(ctx context.Context)) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.safely(name, func() { f(s.ctx) })
+	}()
+}
+
+// failAllPending answers every request still waiting on gopls or the editor.
+func (s *Session) failAllPending(e *rpcError) {
+	s.failPending(-1, e)
+	s.pend.Lock()
+	calls := s.toClient
+	s.toClient = make(map[string]*pendingClient)
+	s.goplsToClient = make(map[string]json.RawMessage)
+	s.pend.Unlock()
+	for _, p := range calls {
+		if p.ch != nil {
+			p.ch <- reply{err: e}
+		}
+	}
+}
+
+// failPending answers the requests sent to gopls generation gen (-1: all)
+// with e.
+func (s *Session) failPending(gen int, e *rpcError) {
+	s.pend.Lock()
+	var failed []*pendingGopls
+	for id, p := range s.toGopls {
+		if gen >= 0 && p.gen != gen {
+			continue
+		}
+		delete(s.toGopls, id)
+		if p.clientID != nil {
+			delete(s.byClientID, idKey(p.clientID))
+		}
+		failed = append(failed, p)
+	}
+	if gen >= 0 {
+		for k, p := range s.toClient {
+			if p.ch == nil && p.gen == gen {
+				delete(s.toClient, k)
+			}
+		}
+	}
+	s.pend.Unlock()
+	for _, p := range failed {
+		if p.ch != nil {
+			p.ch <- reply{err: e}
+		} else if s.ctx.Err() == nil {
+			s.replyClientError(p.clientID, e)
+		}
+	}
+}
