@@ -1,0 +1,101 @@
+// @ts-check
+'use strict';
+// Drives the VS Code workbench of code-server in Chromium (both started and
+// stopped by test-e2e.sh) over CDP: opens the workbench with a test payload,
+// takes the screenshot when the extension tests ask for it, and exits with
+// the tests' exit code (code-server calls window.codeAutomationExit).
+//
+// Usage: node driver.js (all parameters in the environment, see `need`).
+
+const fs = require('fs');
+const path = require('path');
+
+/** @param {string} name */
+function need(name) {
+  const v = process.env[name];
+  if (!v) {
+    throw new Error(`driver: ${name} is not set`);
+  }
+  return v;
+}
+
+async function main() {
+  const tools = need('E2E_TOOLS'); // folder whose node_modules has playwright-core
+  const cdpPort = need('E2E_CDP_PORT');
+  const csPort = need('E2E_CS_PORT');
+  const fixture = need('PLUGIN_LSP_E2E_FIXTURE');
+  const testsPath = need('E2E_TESTS_PATH');
+  const syncDir = need('PLUGIN_LSP_E2E_DIR');
+  const shot = need('E2E_SCREENSHOT');
+  const timeoutMs = Number(process.env.E2E_TIMEOUT_MS || 150000);
+
+  const { chromium } = require(path.join(tools, 'node_modules', 'playwright-core'));
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`);
+  try {
+    const context = browser.contexts()[0];
+    const page = context.pages()[0] || (await context.newPage());
+    await page.setViewportSize({ width: 1400, height: 860 });
+    page.on('console', (m) => {
+      if (m.type() === 'error') {
+        fs.appendFileSync(path.join(syncDir, 'browser-console.log'), `${m.text()}\n`);
+      }
+    });
+    /** @type {(code: number) => void} */
+    let exited = () => {};
+    const exitCode = new Promise((resolve) => {
+      exited = resolve;
+    });
+    await page.exposeFunction('codeAutomationExit', (/** @type {number} */ code) => {
+      exited(code);
+    });
+    // Tests run in the remote extension host: their path is a vscode-remote URI.
+    const remote = (/** @type {string} */ p) => `vscode-remote://127.0.0.1:${csPort}${p}`;
+    // Without extensionDevelopmentPath code-server ignores extensionTestsPath.
+    // It points at the extension installed from the .vsix, so the package is
+    // what is tested.
+    const payload = [
+      ['extensionDevelopmentPath', remote(need('E2E_EXTENSION_PATH'))],
+      ['extensionTestsPath', remote(testsPath)],
+    ];
+    const url = `http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(fixture)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+
+    const ready = path.join(syncDir, 'screenshot-ready');
+    const deadline = Date.now() + timeoutMs;
+    let code;
+    let shotTaken = false;
+    while (code === undefined) {
+      if (Date.now() > deadline) {
+        await page.screenshot({ path: shot.replace(/\.png$/, '-timeout.png') }).catch(() => {});
+        throw new Error(`driver: no result from the extension tests after ${timeoutMs} ms`);
+      }
+      if (!shotTaken && fs.existsSync(ready)) {
+        await page.screenshot({ path: shot });
+        shotTaken = true;
+        fs.writeFileSync(path.join(syncDir, 'screenshot-done'), shot);
+        console.log(`driver: screenshot ${shot} (${fs.readFileSync(ready, 'utf8')})`);
+      }
+      code = await Promise.race([exitCode, new Promise((r) => setTimeout(() => r(undefined), 200))]);
+    }
+    if (!shotTaken) {
+      await page.screenshot({ path: shot.replace(/\.png$/, '-final.png') }).catch(() => {});
+      console.log('driver: the tests ended before asking for the screenshot');
+      if (code === 0) {
+        code = 1;
+      }
+    }
+    console.log(`driver: extension tests exited with ${code}`);
+    return Number(code);
+  } finally {
+    // Only the CDP connection: test-e2e.sh owns and stops the browser process.
+    await browser.close().catch(() => {});
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,72 @@
+// @ts-check
+'use strict';
+// Entry point of the extension tests (the extensionTestsPath module). Runs
+// gopls.cases.js always and plugin.cases.js when PLUGIN_LSP_E2E_PLUGIN=1,
+// then leaves the editor showing a diagnostic with its hover open and waits
+// for the driver to take the screenshot.
+
+const fs = require('fs');
+const path = require('path');
+const vscode = require('vscode');
+const h = require('./harness');
+
+async function run() {
+  const plugin = process.env.PLUGIN_LSP_E2E_PLUGIN === '1';
+  const cases = [...require('./gopls.cases')];
+  if (plugin) {
+    cases.push(...require('./plugin.cases'));
+  }
+  h.log(`running ${cases.length} cases (plugin cases ${plugin ? 'on' : 'off: PLUGIN_LSP_E2E_PLUGIN!=1'})`);
+  let passed = 0;
+  const failures = [];
+  for (const c of cases) {
+    const t0 = Date.now();
+    try {
+      await c.fn();
+      passed++;
+      h.log(`ok   ${c.name} (${Date.now() - t0} ms)`);
+    } catch (err) {
+      failures.push(c.name);
+      h.log(`FAIL ${c.name} (${Date.now() - t0} ms): ${err && err.stack ? err.stack : err}`);
+    }
+  }
+  try {
+    await showcase(plugin);
+  } catch (err) {
+    failures.push('screenshot');
+    h.log(`FAIL screenshot: ${err && err.stack ? err.stack : err}`);
+  }
+  h.log(`${passed} passed, ${failures.length} failed`);
+  if (failures.length > 0) {
+    throw new Error(`failed: ${failures.join('; ')}`);
+  }
+}
+
+/**
+ * Puts the cursor on a diagnostic, opens the Problems panel and the hover,
+ * then hands over to the driver for the screenshot.
+ * @param {boolean} plugin
+ */
+async function showcase(plugin) {
+  const rel = plugin ? 'cmd/host/main.go' : 'cmd/host/broken.go';
+  const needle = plugin ? '"loger"' : '"forty-two"';
+  const { doc, editor } = await h.open(rel);
+  await h.waitFor(`a diagnostic in ${rel}`, () => vscode.languages.getDiagnostics(doc.uri).length > 0, 30000);
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
+  const pos = h.positionOf(doc, needle, 2);
+  editor.selection = new vscode.Selection(pos, pos);
+  editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
+  await h.sleep(500);
+  await vscode.commands.executeCommand('editor.action.showHover');
+  await h.sleep(1500);
+  if (!h.E2E_DIR) {
+    return;
+  }
+  const done = path.join(h.E2E_DIR, 'screenshot-done');
+  fs.writeFileSync(path.join(h.E2E_DIR, 'screenshot-ready'), rel);
+  await h.waitFor('the driver to take the screenshot', () => fs.existsSync(done), 30000);
+}
+
+module.exports = { run };
