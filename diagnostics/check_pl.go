@@ -1,0 +1,362 @@
+package diagnostics
+
+import (
+	"bytes"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+// pluginOSes are the GOOS values where package plugin works.
+var pluginOSes = map[string]bool{"linux": true, "darwin": true, "freebsd": true, "android": true}
+
+func pluginName(np *index.NativePlugin) string {
+	if len(np.SOPaths) > 0 {
+		return filepath.Base(np.SOPaths[0])
+	}
+	if np.Package != "" {
+		return np.Package
+	}
+	return filepath.Base(np.Dir)
+}
+
+func lookupable(s index.Symbol) bool {
+	return s.Exported && (s.Kind == index.SymVar || s.Kind == index.SymFunc)
+}
+
+func checkPL001(p *pass) {
+	for _, pl := range p.snap.PluginLookups() {
+		if pl.InPlugin || pl.Open == nil || len(pl.Open.Plugins) == 0 || pl.Symbol == "" {
+			continue
+		}
+		found := false
+		var candidates []string
+		var same *index.PluginSymbol // a declaration of that name Lookup cannot find
+		for _, np := range pl.Open.Plugins {
+			for i := range np.Symbols {
+				s := &np.Symbols[i]
+				if lookupable(s.Symbol) {
+					if s.Name == pl.Symbol {
+						found = true
+					}
+					candidates = append(candidates, s.Name)
+				} else if s.Name == pl.Symbol && same == nil {
+					same = s
+				}
+			}
+		}
+		if found {
+			continue
+		}
+		np := pl.Open.Plugins[0]
+		name := pluginName(np)
+		var msg string
+		var related []Related
+		switch {
+		case same != nil && !same.Exported:
+			msg = strconv.Quote(pl.Symbol) + " is unexported in plugin " + name + ": Lookup finds only exported funcs and vars; export it"
+		case same != nil:
+			msg = strconv.Quote(pl.Symbol) + " is a " + same.Kind.String() + " in plugin " + name + ": Lookup finds only exported funcs and vars"
+		default:
+			msg = "plugin " + name + " declares no exported func or var " + strconv.Quote(pl.Symbol) + ": Lookup will fail"
+		}
+		if same != nil {
+			related = append(related, Related{Location: p.span(same.File, same.Span), Message: pl.Symbol + " is declared here"})
+		} else if len(np.Files) > 0 {
+			if f := p.snap.Facts(np.Files[0]); f != nil {
+				related = append(related, Related{Location: p.span(np.Files[0], f.PackageSpan), Message: "plugin " + name})
+			}
+		}
+		near := nearest(pl.Symbol, candidates, max(typoDistance(pl.Symbol), 1), 3)
+		var fixes []Fix
+		if len(near) > 0 {
+			msg += "; did you mean " + strings.Join(quoteListOr(near), " or ") + "?"
+			if isStringLit(p.src(pl.Ref.File, pl.Ref.Span)) {
+				for _, n := range near {
+					fixes = append(fixes, Fix{Title: "Replace with " + strconv.Quote(n),
+						Edits: []Edit{{Location: p.loc(pl.Ref), NewText: strconv.Quote(n)}}})
+				}
+			}
+		}
+		p.report(Finding{Message: msg, Location: p.loc(pl.Ref), Related: related, Fixes: fixes})
+	}
+}
+
+// packagesByDir maps directories to packages.
+func (p *pass) packagesByDir() map[string]*index.Package {
+	m := map[string]*index.Package{}
+	for _, pk := range p.snap.Packages() {
+		m[filepath.Clean(pk.Dir)] = pk
+	}
+	return m
+}
+
+func checkPL003(p *pass) {
+	byDir := p.packagesByDir()
+	for _, bc := range p.snap.BuildCommands() {
+		for _, target := range bc.Targets {
+			var pkgName, what string
+			if strings.HasSuffix(target, ".go") {
+				id, ok := p.snap.FileID(target)
+				if !ok {
+					continue
+				}
+				f := p.snap.Facts(id)
+				if f == nil || f.ParseErr != "" {
+					continue
+				}
+				pkgName, what = f.Package, p.rel(target)
+			} else {
+				pk := byDir[filepath.Clean(target)]
+				if pk == nil || pk.Name == "" {
+					continue
+				}
+				pkgName, what = pk.Name, p.rel(target)
+			}
+			if pkgName == "main" {
+				continue
+			}
+			p.report(Finding{
+				Message:  "go build -buildmode=plugin builds " + what + ", which is package " + pkgName + ", not main: the build fails; make it package main",
+				Location: p.span(bc.File, bc.Span),
+			})
+		}
+	}
+}
+
+// modFileFor returns the module that holds an import path.
+func (p *pass) moduleOf(pkgPath string) *index.Module {
+	if pk := p.snap.Package(pkgPath); pk != nil {
+		return pk.Module
+	}
+	return nil
+}
+
+// requireRef finds the span of a module path's require line in a go.mod.
+func (p *pass) requireLoc(m *index.Module, path string) (Location, bool) {
+	if m == nil || m.GoMod == 0 {
+		return Location{}, false
+	}
+	ft := p.text(m.GoMod)
+	if ft.err != nil {
+		return Location{}, false
+	}
+	f, err := modfile.ParseLax(p.snap.Path(m.GoMod), ft.content, nil)
+	if err != nil {
+		return Location{}, false
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == path && r.Syntax != nil {
+			return p.span(m.GoMod, index.Span{Start: r.Syntax.Start.Byte, End: r.Syntax.End.Byte}), true
+		}
+	}
+	if path == "toolchain" && f.Toolchain != nil && f.Toolchain.Syntax != nil {
+		return p.span(m.GoMod, index.Span{Start: f.Toolchain.Syntax.Start.Byte, End: f.Toolchain.Syntax.End.Byte}), true
+	}
+	return Location{}, false
+}
+
+// directImports is the set of import paths non-test files of a module
+// import.
+func (p *pass) directImports(m *index.Module) map[string]bool {
+	out := map[string]bool{}
+	for _, pk := range p.snap.Packages() {
+		if pk.Module != m {
+			continue
+		}
+		for _, id := range pk.Files {
+			f := p.snap.Facts(id)
+			if f == nil || f.IsTest {
+				continue
+			}
+			for _, im := range f.Imports {
+				out[im.Path] = true
+			}
+		}
+	}
+	return out
+}
+
+func usesModule(imports map[string]bool, mod string) bool {
+	for ip := range imports {
+		if ip == mod || strings.HasPrefix(ip, mod+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func checkPL004(p *pass) {
+	imports := map[*index.Module]map[string]bool{}
+	importsOf := func(m *index.Module) map[string]bool {
+		if s, ok := imports[m]; ok {
+			return s
+		}
+		s := p.directImports(m)
+		imports[m] = s
+		return s
+	}
+	for _, op := range p.snap.Opens() {
+		host := p.moduleOf(op.Package)
+		if host == nil {
+			continue
+		}
+		for _, np := range op.Plugins {
+			plug := p.moduleOf(np.Package)
+			if plug == nil || plug == host || plug.Dir == host.Dir {
+				continue
+			}
+			if host.Work != "" && host.Work == plug.Work {
+				continue // one go.work: one version of everything
+			}
+			var diffs []string
+			var related []Related
+			var paths []string
+			for path := range host.Requires {
+				paths = append(paths, path)
+			}
+			sort.Strings(paths)
+			for _, path := range paths {
+				hv, pv := host.Requires[path], plug.Requires[path]
+				if pv == "" || hv == pv {
+					continue
+				}
+				if _, ok := host.Replaces[path]; ok {
+					continue
+				}
+				if _, ok := plug.Replaces[path]; ok {
+					continue
+				}
+				// Only a module both sides certainly link counts.
+				if !usesModule(importsOf(host), path) || !usesModule(importsOf(plug), path) {
+					continue
+				}
+				diffs = append(diffs, path+" "+hv+" (host) vs "+pv+" (plugin)")
+				if l, ok := p.requireLoc(host, path); ok {
+					related = append(related, Related{Location: l, Message: "host requires " + path + " " + hv})
+				}
+				if l, ok := p.requireLoc(plug, path); ok {
+					related = append(related, Related{Location: l, Message: "plugin requires " + path + " " + pv})
+				}
+			}
+			if host.Toolchain != "" && plug.Toolchain != "" && host.Toolchain != plug.Toolchain {
+				diffs = append(diffs, "toolchain "+host.Toolchain+" (host) vs "+plug.Toolchain+" (plugin)")
+				if l, ok := p.requireLoc(host, "toolchain"); ok {
+					related = append(related, Related{Location: l, Message: "host toolchain"})
+				}
+				if l, ok := p.requireLoc(plug, "toolchain"); ok {
+					related = append(related, Related{Location: l, Message: "plugin toolchain"})
+				}
+			}
+			if len(diffs) == 0 {
+				continue
+			}
+			p.report(Finding{
+				Message: "plugin " + pluginName(np) + " is built in module " + plug.Path + " against other versions than this host (" +
+					strings.Join(diffs, "; ") + "): plugin.Open fails with \"plugin was built with a different version of package\"; align the go.mod files or build both in one go.work",
+				Location: p.loc(op.Call),
+				Related:  related,
+			})
+		}
+	}
+}
+
+func checkPL005(p *pass) {
+	for _, op := range p.snap.Opens() {
+		var bad []index.BuildConfig
+		supported := false
+		for _, cfg := range p.configs {
+			if !p.snap.FileBuilds(op.File, cfg) {
+				continue
+			}
+			if pluginOSes[cfg.GOOS] {
+				supported = true
+				break
+			}
+			bad = append(bad, cfg)
+		}
+		// A file that also builds where plugins work is portable code that
+		// handles the error; only code built solely for such systems
+		// certainly fails.
+		if supported || len(bad) == 0 {
+			continue
+		}
+		p.report(Finding{
+			Message:  "plugin.Open always fails on " + strings.Join(configNames(bad), ", ") + ": package plugin works only on linux, darwin and freebsd; build this code only there",
+			Location: p.loc(op.Call),
+			Configs:  configNames(bad),
+		})
+	}
+}
+
+func checkPL006(p *pass) {
+	cmds := p.snap.BuildCommands()
+	if len(cmds) == 0 {
+		return
+	}
+	var outputs []string
+	for _, bc := range cmds {
+		if bc.Output != "" {
+			outputs = append(outputs, p.rel(bc.Output))
+		}
+	}
+	sort.Strings(outputs)
+	outputs = dedup(outputs)
+	for _, op := range p.snap.Opens() {
+		if !op.PathResolved || op.Path == "" || len(op.Plugins) > 0 {
+			continue
+		}
+		// A .so the workspace produces some other way (copied, written by a
+		// test) or mentions elsewhere is known, just not built here.
+		if p.mentionedElsewhere(op.File, filepath.Base(op.Path)) {
+			continue
+		}
+		msg := "no known build command produces " + strconv.Quote(op.Path) + ", so its symbols cannot be checked"
+		if len(outputs) > 0 {
+			shown := outputs
+			if len(shown) > 5 {
+				shown = shown[:5]
+			}
+			msg += "; known plugins: " + strings.Join(shown, ", ")
+		}
+		p.report(Finding{Message: msg, Location: p.loc(op.PathRef)})
+	}
+}
+
+func dedup(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// mentionedElsewhere reports whether a file other than id in the same module
+// (or any workspace file when id has no module) contains name.
+func (p *pass) mentionedElsewhere(id index.FileID, name string) bool {
+	var dir string
+	if pk := p.snap.PackageOf(id); pk != nil && pk.Module != nil {
+		dir = pk.Module.Dir
+	}
+	for _, other := range p.snap.Files() {
+		if other == id {
+			continue
+		}
+		path := p.snap.Path(other)
+		if dir != "" && !strings.HasPrefix(path, dir+string(filepath.Separator)) {
+			continue
+		}
+		ft := p.text(other)
+		if ft.err == nil && bytes.Contains(ft.content, []byte(name)) {
+			return true
+		}
+	}
+	return false
+}
