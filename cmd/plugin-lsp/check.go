@@ -1,6 +1,454 @@
 package main
 
-import "context"
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
 
-// runCheck is a placeholder until the check subcommand lands.
-func runCheck(ctx context.Context, args []string) int { return notImplemented("check") }
+	"github.com/plugin-lsp/plugin-lsp/cmd/plugin-lsp/internal/report"
+	"github.com/plugin-lsp/plugin-lsp/diagnostics"
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+const checkUsage = `usage: plugin-lsp check [flags] [dir | dir/... | ./... ...]
+
+Runs plugin-lsp's rules (the same engine as in the editor) on the workspace
+that holds each dir and prints the findings located in the given dirs
+(dir/... includes subdirectories; the default is ./...).
+
+Exit status: 0 no findings, 1 findings, 2 could not run.
+
+Flags:
+  -format text|json|sarif|github   output format (default text)
+  -goos a,b     GOOS values of the build-configuration matrix
+  -goarch a,b   GOARCH values of the matrix (the matrix is the cartesian
+                product; a dimension not given takes the default matrix's
+                values; default matrix: the host plus linux, darwin and
+                windows on amd64 and arm64)
+  -tags t,u     build tags added to every configuration (cgo is always set)
+  -rules R,S    run only these rules (IDs such as REG001)
+  -disable R,S  do not run these rules
+`
+
+// runCheck implements `plugin-lsp check`.
+func runCheck(ctx context.Context, args []string) int {
+	return checkMain(ctx, args, os.Stdout, os.Stderr)
+}
+
+// checkMain is runCheck with its streams as parameters.
+func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "plugin-lsp check: "+format+"\n", a...)
+		return 2
+	}
+	cfg, err := parseCheckFlags(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, checkUsage)
+		return 0
+	}
+	if err != nil {
+		return fail("%v (see plugin-lsp check -h)", err)
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fail("%v", err)
+	}
+	if resolved, err := filepath.EvalSymlinks(cwd); err == nil {
+		cwd = resolved // the index reports resolved paths
+	}
+	pats, err := parsePatterns(cfg.patterns)
+	if err != nil {
+		return fail("%v", err)
+	}
+	findings, err := runEngine(ctx, pats, cfg.opts)
+	if err != nil {
+		return fail("%v", err)
+	}
+	findings = filterFindings(findings, pats)
+
+	var rules []diagnostics.Rule
+	for _, r := range diagnostics.Rules() {
+		if cfg.opts.Enabled(r.ID) {
+			rules = append(rules, r)
+		}
+	}
+	w := bufio.NewWriter(stdout)
+	err = report.Write(w, cfg.format, findings, report.Options{
+		Cwd:         cwd,
+		Root:        repositoryRoot(pats[0].dir),
+		Rules:       rules,
+		ToolVersion: toolVersion(),
+	})
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		return fail("writing output: %v", err)
+	}
+	if len(findings) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// checkConfig is the parsed command line of check.
+type checkConfig struct {
+	format   report.Format
+	opts     diagnostics.Options
+	patterns []string
+}
+
+// parseCheckFlags parses check's flags; errors are one line.
+func parseCheckFlags(args []string) (checkConfig, error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported in one line by the caller
+	format := fs.String("format", "text", "")
+	goos := fs.String("goos", "", "")
+	goarch := fs.String("goarch", "", "")
+	tags := fs.String("tags", "", "")
+	only := fs.String("rules", "", "")
+	disable := fs.String("disable", "", "")
+	if err := fs.Parse(args); err != nil {
+		return checkConfig{}, err
+	}
+	var cfg checkConfig
+	var err error
+	if cfg.format, err = report.ParseFormat(*format); err != nil {
+		return cfg, err
+	}
+	if cfg.opts.Configs, err = buildMatrix(splitList(*goos), splitList(*goarch), splitList(*tags)); err != nil {
+		return cfg, err
+	}
+	if cfg.opts.Only, err = ruleIDs("-rules", *only); err != nil {
+		return cfg, err
+	}
+	ids, err := ruleIDs("-disable", *disable)
+	if err != nil {
+		return cfg, err
+	}
+	if len(ids) > 0 {
+		cfg.opts.Disabled = map[string]bool{}
+		for _, id := range ids {
+			cfg.opts.Disabled[id] = true
+		}
+	}
+	cfg.patterns = fs.Args()
+	if len(cfg.patterns) == 0 {
+		cfg.patterns = []string{"./..."}
+	}
+	return cfg, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ruleIDs parses a comma-separated list of rule IDs (any case).
+func ruleIDs(flagName, s string) ([]string, error) {
+	var out []string
+	for _, x := range splitList(s) {
+		r, ok := diagnostics.RuleByID(strings.ToUpper(x))
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown rule %q", flagName, x)
+		}
+		out = append(out, r.ID)
+	}
+	return out, nil
+}
+
+// knownGOOS and knownGOARCH are the first-class and secondary ports of the
+// go toolchain (`go tool dist list`; TestKnownPortsMatchDistList keeps the
+// tables honest).
+var (
+	knownGOOS = []string{"aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js",
+		"linux", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows"}
+	knownGOARCH = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le",
+		"mipsle", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"}
+)
+
+// buildMatrix is the build-configuration matrix of -goos, -goarch and -tags:
+// the cartesian product of GOOS and GOARCH values, each with the cgo tag and
+// the given tags. A dimension not given takes the values of the default
+// matrix (index.DefaultConfigs); nothing given at all returns nil, which
+// means the engine's default.
+func buildMatrix(goos, goarch, tags []string) ([]index.BuildConfig, error) {
+	if len(goos) == 0 && len(goarch) == 0 && len(tags) == 0 {
+		return nil, nil
+	}
+	for _, o := range goos {
+		if !contains(knownGOOS, o) {
+			return nil, fmt.Errorf("-goos: unknown GOOS %q", o)
+		}
+	}
+	for _, a := range goarch {
+		if !contains(knownGOARCH, a) {
+			return nil, fmt.Errorf("-goarch: unknown GOARCH %q", a)
+		}
+	}
+	defaults := index.DefaultConfigs()
+	if len(tags) == 0 && len(goos) == 0 && len(goarch) == 0 {
+		return defaults, nil
+	}
+	if len(goos) == 0 && len(goarch) == 0 {
+		// Only tags: the default matrix with the tags added.
+		var out []index.BuildConfig
+		for _, c := range defaults {
+			out = append(out, index.BuildConfig{GOOS: c.GOOS, GOARCH: c.GOARCH, Tags: withTags(c.Tags, tags)})
+		}
+		return out, nil
+	}
+	if len(goos) == 0 {
+		for _, c := range defaults {
+			goos = appendNew(goos, c.GOOS)
+		}
+	}
+	if len(goarch) == 0 {
+		for _, c := range defaults {
+			goarch = appendNew(goarch, c.GOARCH)
+		}
+	}
+	var out []index.BuildConfig
+	seen := map[string]bool{}
+	for _, o := range goos {
+		for _, a := range goarch {
+			c := index.BuildConfig{GOOS: o, GOARCH: a, Tags: withTags([]string{"cgo"}, tags)}
+			if !seen[c.String()] {
+				seen[c.String()] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+func withTags(base, extra []string) []string {
+	out := append([]string(nil), base...)
+	for _, t := range extra {
+		out = appendNew(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func appendNew(list []string, s string) []string {
+	if contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pattern is one dir argument: a directory, and whether its
+// subdirectories are included (dir/...).
+type pattern struct {
+	arg       string
+	dir       string // absolute, clean
+	recursive bool
+}
+
+// parsePatterns resolves dir, dir/... and ./... arguments to existing
+// directories.
+func parsePatterns(args []string) ([]pattern, error) {
+	var out []pattern
+	for _, arg := range args {
+		p := pattern{arg: arg}
+		d := filepath.ToSlash(arg)
+		switch {
+		case d == "...":
+			d, p.recursive = ".", true
+		case strings.HasSuffix(d, "/..."):
+			d, p.recursive = strings.TrimSuffix(d, "/..."), true
+		}
+		if strings.Contains(d, "...") {
+			return nil, fmt.Errorf("%s: unsupported pattern (use dir, dir/... or ./...)", arg)
+		}
+		if d == "" {
+			d = "/"
+		}
+		abs, err := filepath.Abs(filepath.FromSlash(d))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", arg, err)
+		}
+		st, err := os.Stat(abs)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("%s: no such directory", arg)
+			}
+			return nil, fmt.Errorf("%s: %w", arg, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("%s: not a directory", arg)
+		}
+		if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = resolved
+		}
+		p.dir = abs
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no directory given")
+	}
+	return out, nil
+}
+
+// workspaceRoots returns the index roots for the patterns: the workspace
+// that holds each dir (its go.work directory, else its module root), so
+// that hosts outside the dir still count when a rule asks which hosts link
+// a plugin. A dir that its module's go tool would skip (inside testdata,
+// vendor, or a "." or "_" directory) is a root of its own. Nested roots are
+// dropped.
+func workspaceRoots(pats []pattern) []string {
+	var roots []string
+	for _, p := range pats {
+		roots = append(roots, enclosingWorkspace(p.dir))
+	}
+	sort.Strings(roots)
+	var out []string
+	for _, r := range roots {
+		if len(out) > 0 && within(out[len(out)-1], r) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func enclosingWorkspace(dir string) string {
+	mod, work := "", ""
+	for d := dir; ; {
+		if mod == "" && fileExists(filepath.Join(d, "go.mod")) {
+			mod = d
+		}
+		if work == "" && fileExists(filepath.Join(d, "go.work")) {
+			work = d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	root := dir
+	switch {
+	case work != "" && (mod == "" || within(work, mod)):
+		root = work
+	case mod != "":
+		root = mod
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
+		return dir
+	}
+	if rel != "." {
+		for _, elem := range strings.Split(filepath.ToSlash(rel), "/") {
+			if elem == "testdata" || elem == "vendor" || strings.HasPrefix(elem, ".") || strings.HasPrefix(elem, "_") {
+				return dir
+			}
+		}
+	}
+	return root
+}
+
+// within reports whether path is dir or inside it.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// repositoryRoot is the root SARIF URIs and GitHub annotation paths are
+// relative to: the git work tree that holds dir, else dir itself.
+func repositoryRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+// runEngine indexes the workspaces of the patterns and runs every enabled
+// rule: the syntax rules and, concurrently, the rules that need types.
+func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options) ([]diagnostics.Finding, error) {
+	roots := workspaceRoots(pats)
+	snap, err := index.New(index.Options{Roots: roots, Configs: opts.Configs}).Build(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
+	}
+	var typed []diagnostics.Finding
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		typed = diagnostics.CheckTypes(ctx, snap, opts, nil)
+	}()
+	findings := diagnostics.Check(ctx, snap, opts)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted: %w", err)
+	}
+	findings = append(findings, typed...)
+	diagnostics.SortFindings(findings)
+	return findings, nil
+}
+
+// filterFindings keeps the findings whose primary location is in a
+// pattern's directory (or below it, for dir/...).
+func filterFindings(findings []diagnostics.Finding, pats []pattern) []diagnostics.Finding {
+	var out []diagnostics.Finding
+	for _, f := range findings {
+		for _, p := range pats {
+			if p.recursive && within(p.dir, f.File) || !p.recursive && filepath.Dir(f.File) == p.dir {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// toolVersion is plugin-lsp's version from its build information: the
+// module version when installed with go install, else "devel" with the VCS
+// revision when known.
+func toolVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "devel+" + s.Value[:12]
+		}
+	}
+	return "devel " + runtime.Version()
+}

@@ -1,6 +1,437 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
 
-// runGraph is a placeholder until the graph subcommand lands.
-func runGraph(ctx context.Context, args []string) int { return notImplemented("graph") }
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+const graphUsage = `usage: plugin-lsp graph [-format dot|mermaid] [dir]
+
+Prints the plugin graph of the workspace at dir (default "."): registries,
+plugin packages with the names they register, hosts (main packages) that
+link them, native plugins and the packages that open them, plugin→plugin
+imports and manifest requires. Edges and nodes on a dependency cycle are
+drawn in red (DOT) or with the "cycle" class (Mermaid).
+`
+
+// runGraph implements `plugin-lsp graph`.
+func runGraph(ctx context.Context, args []string) int {
+	return graphMain(ctx, args, os.Stdout, os.Stderr)
+}
+
+func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	format := fs.String("format", "dot", "dot or mermaid")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, graphUsage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "plugin-lsp graph: %v (see plugin-lsp graph -h)\n", err)
+		return 2
+	}
+	if *format != "dot" && *format != "mermaid" {
+		fmt.Fprintf(stderr, "plugin-lsp graph: unknown format %q (want dot or mermaid)\n", *format)
+		return 2
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "plugin-lsp graph: one directory at most, got %d\n", fs.NArg())
+		return 2
+	}
+	dir := "."
+	if fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	}
+	pats, err := parsePatterns([]string{dir})
+	if err != nil {
+		fmt.Fprintf(stderr, "plugin-lsp graph: %v\n", err)
+		return 2
+	}
+	snap, err := index.New(index.Options{Roots: workspaceRoots(pats)}).Build(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "plugin-lsp graph: indexing %s: %v\n", dir, err)
+		return 2
+	}
+	g := buildGraph(snap)
+	if *format == "mermaid" {
+		err = g.writeMermaid(stdout)
+	} else {
+		err = g.writeDOT(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "plugin-lsp graph: %v\n", err)
+		return 2
+	}
+	return 0
+}
+
+// nodeKind orders and styles graph nodes.
+type nodeKind int
+
+const (
+	nodeHost nodeKind = iota
+	nodePlugin
+	nodeNative
+	nodeManifest
+	nodeRegistry
+)
+
+// graphNode is one node; key is unique and stable (kind prefix + name).
+type graphNode struct {
+	key   string
+	kind  nodeKind
+	label string
+	cycle bool
+}
+
+// graphEdge is one labelled edge between node keys.
+type graphEdge struct {
+	from, to string
+	label    string
+	cycle    bool
+}
+
+// pluginGraph is the rendered graph: nodes sorted by kind then key, edges
+// sorted by (from, to, label). Both renderers read only this, so the output
+// is deterministic.
+type pluginGraph struct {
+	nodes []*graphNode
+	edges []graphEdge
+}
+
+// Node keys by kind, so a package that is both a host and a plugin (rare)
+// gets two distinct nodes.
+func hostKey(p string) string     { return "host:" + p }
+func pluginKey(p string) string   { return "plugin:" + p }
+func registryKey(r string) string { return "registry:" + r }
+func nativeKey(d string) string   { return "native:" + d }
+
+// graphNodeKey maps a node of index.Snapshot.Graph (an import path or
+// "manifest:<name>") to a node key.
+func graphNodeKey(n string) string {
+	if strings.HasPrefix(n, "manifest:") {
+		return n
+	}
+	return pluginKey(n)
+}
+
+// buildGraph collects the plugin graph of a snapshot.
+func buildGraph(snap *index.Snapshot) *pluginGraph {
+	nodes := map[string]*graphNode{}
+	add := func(key string, kind nodeKind, label string) {
+		if _, ok := nodes[key]; !ok {
+			nodes[key] = &graphNode{key: key, kind: kind, label: label}
+		}
+	}
+	edges := map[graphEdge]bool{}
+
+	// Registrations: plugin package → registry, labelled with the names.
+	names := map[[2]string][]string{} // (package, registry) → names
+	registering := map[string]bool{}
+	for _, r := range snap.Registrations() {
+		if r.IsTest {
+			continue
+		}
+		registering[r.Package] = true
+		add(pluginKey(r.Package), nodePlugin, r.Package)
+		add(registryKey(r.Registry), nodeRegistry, r.Registry)
+		name := r.Name
+		if !r.NameResolved {
+			name = "?" // not a constant (REG005)
+		}
+		k := [2]string{r.Package, r.Registry}
+		names[k] = append(names[k], name)
+	}
+	for k, ns := range names {
+		edges[graphEdge{from: pluginKey(k[0]), to: registryKey(k[1]), label: "registers " + strings.Join(uniqueSorted(ns), ", ")}] = true
+	}
+
+	// Hosts → plugin packages they link, in any configuration; the label
+	// names the configurations when not all of them link it.
+	cfgs := snap.Configs()
+	for _, h := range snap.Hosts() {
+		linkedIn := map[string][]string{}
+		for _, cfg := range cfgs {
+			for _, p := range snap.Links(h, cfg) {
+				if p == h.ImportPath {
+					continue
+				}
+				linkedIn[p] = append(linkedIn[p], cfg.String())
+			}
+		}
+		for p, in := range linkedIn {
+			add(hostKey(h.ImportPath), nodeHost, h.ImportPath)
+			add(pluginKey(p), nodePlugin, p)
+			label := "links"
+			if len(in) < len(cfgs) {
+				label += " (" + strings.Join(uniqueSorted(in), ", ") + ")"
+			}
+			edges[graphEdge{from: hostKey(h.ImportPath), to: pluginKey(p), label: label}] = true
+		}
+	}
+
+	// Native plugins and the packages that open them.
+	for _, np := range snap.NativePlugins() {
+		add(nativeKey(np.Dir), nodeNative, nativeLabel(np))
+	}
+	for _, o := range snap.Opens() {
+		for _, np := range o.Plugins {
+			add(hostKey(o.Package), nodeHost, o.Package)
+			add(nativeKey(np.Dir), nodeNative, nativeLabel(np))
+			label := "opens"
+			if o.Path != "" {
+				label += " " + o.Path
+			}
+			edges[graphEdge{from: hostKey(o.Package), to: nativeKey(np.Dir), label: label}] = true
+		}
+	}
+
+	// Plugin dependency graph: imports between plugin packages and
+	// manifest requires.
+	var deps []graphEdge
+	for _, e := range snap.Graph() {
+		from, to := graphNodeKey(e.From), graphNodeKey(e.To)
+		for _, n := range []string{e.From, e.To} {
+			if strings.HasPrefix(n, "manifest:") {
+				add(graphNodeKey(n), nodeManifest, n)
+			} else {
+				add(pluginKey(n), nodePlugin, n)
+			}
+		}
+		label := "imports"
+		if e.Kind == index.EdgeRequires {
+			label = "requires"
+		}
+		deps = append(deps, graphEdge{from: from, to: to, label: label})
+	}
+	onCycle := cycleEdges(deps)
+	for _, e := range deps {
+		if onCycle[[2]string{e.from, e.to}] {
+			e.cycle = true
+			nodes[e.from].cycle = true
+			nodes[e.to].cycle = true
+		}
+		edges[e] = true
+	}
+
+	// Registered names in plugin labels.
+	for key, n := range nodes {
+		if n.kind != nodePlugin {
+			continue
+		}
+		var ns []string
+		for k, v := range names {
+			if pluginKey(k[0]) == key {
+				ns = append(ns, v...)
+			}
+		}
+		if len(ns) > 0 {
+			n.label += "\n" + strings.Join(uniqueSorted(ns), ", ")
+		}
+	}
+
+	g := &pluginGraph{}
+	for _, n := range nodes {
+		g.nodes = append(g.nodes, n)
+	}
+	sort.Slice(g.nodes, func(i, j int) bool {
+		a, b := g.nodes[i], g.nodes[j]
+		if a.kind != b.kind {
+			return a.kind < b.kind
+		}
+		return a.key < b.key
+	})
+	for e := range edges {
+		g.edges = append(g.edges, e)
+	}
+	sort.Slice(g.edges, func(i, j int) bool {
+		a, b := g.edges[i], g.edges[j]
+		if a.from != b.from {
+			return a.from < b.from
+		}
+		if a.to != b.to {
+			return a.to < b.to
+		}
+		return a.label < b.label
+	})
+	return g
+}
+
+func nativeLabel(np *index.NativePlugin) string {
+	l := np.Package
+	if l == "" {
+		l = np.Dir
+	}
+	l += " (native plugin)"
+	if len(np.SOPaths) > 0 {
+		l += "\n" + strings.Join(uniqueSorted(np.SOPaths), ", ")
+	}
+	return l
+}
+
+func uniqueSorted(in []string) []string {
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	j := 0
+	for i, s := range out {
+		if i == 0 || s != out[j-1] {
+			out[j] = s
+			j++
+		}
+	}
+	return out[:j]
+}
+
+// cycleEdges returns the edges that lie on a cycle: both ends in one
+// strongly connected component (Tarjan), or a self loop.
+func cycleEdges(edges []graphEdge) map[[2]string]bool {
+	succ := map[string][]string{}
+	var order []string
+	seenNode := map[string]bool{}
+	for _, e := range edges {
+		succ[e.from] = append(succ[e.from], e.to)
+		for _, n := range []string{e.from, e.to} {
+			if !seenNode[n] {
+				seenNode[n] = true
+				order = append(order, n)
+			}
+		}
+	}
+	sort.Strings(order)
+	idx, low := map[string]int{}, map[string]int{}
+	onStack := map[string]bool{}
+	comp := map[string]int{}
+	var stack []string
+	next, ncomp := 0, 0
+	var visit func(v string)
+	visit = func(v string) {
+		idx[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, w := range succ[v] {
+			if _, ok := idx[w]; !ok {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], idx[w])
+			}
+		}
+		if low[v] == idx[v] {
+			for {
+				w := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[w] = false
+				comp[w] = ncomp
+				if w == v {
+					break
+				}
+			}
+			ncomp++
+		}
+	}
+	for _, v := range order {
+		if _, ok := idx[v]; !ok {
+			visit(v)
+		}
+	}
+	out := map[[2]string]bool{}
+	for _, e := range edges {
+		if e.from == e.to || comp[e.from] == comp[e.to] {
+			out[[2]string{e.from, e.to}] = true
+		}
+	}
+	return out
+}
+
+// dotQuote quotes a DOT ID or label; newlines become DOT's centred line
+// breaks.
+func dotQuote(s string) string {
+	s = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
+	return `"` + s + `"`
+}
+
+var dotShapes = map[nodeKind]string{
+	nodeHost:     "shape=box, style=bold",
+	nodePlugin:   "shape=component",
+	nodeNative:   "shape=component, style=dashed",
+	nodeManifest: "shape=note",
+	nodeRegistry: "shape=cylinder",
+}
+
+func (g *pluginGraph) writeDOT(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("digraph plugins {\n\trankdir=LR;\n\tnode [fontname=\"Helvetica\"];\n\tedge [fontname=\"Helvetica\", fontsize=10];\n")
+	for _, n := range g.nodes {
+		attrs := "label=" + dotQuote(n.label) + ", " + dotShapes[n.kind]
+		if n.cycle {
+			attrs += ", color=red, fontcolor=red"
+		}
+		fmt.Fprintf(&b, "\t%s [%s];\n", dotQuote(n.key), attrs)
+	}
+	for _, e := range g.edges {
+		attrs := "label=" + dotQuote(e.label)
+		if e.cycle {
+			attrs += ", color=red, fontcolor=red, penwidth=2"
+		}
+		fmt.Fprintf(&b, "\t%s -> %s [%s];\n", dotQuote(e.from), dotQuote(e.to), attrs)
+	}
+	b.WriteString("}\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mermaidText escapes a Mermaid label: quotes become #quot; (Mermaid's
+// entity syntax) and newlines <br/>.
+func mermaidText(s string) string {
+	return strings.NewReplacer(`"`, "#quot;", "\n", "<br/>", "|", "#124;").Replace(s)
+}
+
+var mermaidShapes = map[nodeKind][2]string{
+	nodeHost:     {"[", "]"},
+	nodePlugin:   {"[[", "]]"},
+	nodeNative:   {"[/", "/]"},
+	nodeManifest: {">", "]"},
+	nodeRegistry: {"[(", ")]"},
+}
+
+func (g *pluginGraph) writeMermaid(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("flowchart LR\n")
+	ids := map[string]string{}
+	var cycleNodes []string
+	for i, n := range g.nodes {
+		id := fmt.Sprintf("n%d", i)
+		ids[n.key] = id
+		sh := mermaidShapes[n.kind]
+		fmt.Fprintf(&b, "\t%s%s\"%s\"%s\n", id, sh[0], mermaidText(n.label), sh[1])
+		if n.cycle {
+			cycleNodes = append(cycleNodes, id)
+		}
+	}
+	var cycleLinks []string
+	for i, e := range g.edges {
+		fmt.Fprintf(&b, "\t%s -->|\"%s\"| %s\n", ids[e.from], mermaidText(e.label), ids[e.to])
+		if e.cycle {
+			cycleLinks = append(cycleLinks, fmt.Sprint(i))
+		}
+	}
+	b.WriteString("\tclassDef cycle stroke:#d00,stroke-width:3px,color:#d00\n")
+	if len(cycleNodes) > 0 {
+		fmt.Fprintf(&b, "\tclass %s cycle\n", strings.Join(cycleNodes, ","))
+	}
+	if len(cycleLinks) > 0 {
+		fmt.Fprintf(&b, "\tlinkStyle %s stroke:#d00,stroke-width:3px\n", strings.Join(cycleLinks, ","))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
