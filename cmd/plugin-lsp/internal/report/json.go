@@ -14,7 +14,7 @@ type JSONFinding struct {
 	Rule     string        `json:"rule"`
 	Severity string        `json:"severity"` // error, warning, info, hint
 	Message  string        `json:"message"`
-	File     string        `json:"file"` // relative to the cwd when under it, else absolute; '/' separators
+	File     string        `json:"file"` // relative to the cwd when shorter, else absolute (ShortPath); '/' separators
 	Range    JSONRange     `json:"range"`
 	Related  []JSONRelated `json:"related"` // never null
 	Configs  []string      `json:"configs"` // never null; empty: holds in every configuration
@@ -56,14 +56,14 @@ func ToJSON(findings []diagnostics.Finding, cwd string) []JSONFinding {
 			Rule:     f.Rule,
 			Severity: f.Severity.String(),
 			Message:  f.Message,
-			File:     filepath.ToSlash(RelPath(cwd, f.File)),
+			File:     filepath.ToSlash(ShortPath(cwd, f.File)),
 			Range:    jsonRange(f.Location),
 			Related:  make([]JSONRelated, 0, len(f.Related)),
 			Configs:  append(make([]string, 0, len(f.Configs)), f.Configs...),
 		}
 		for _, r := range f.Related {
 			jf.Related = append(jf.Related, JSONRelated{
-				File:    filepath.ToSlash(RelPath(cwd, r.File)),
+				File:    filepath.ToSlash(ShortPath(cwd, r.File)),
 				Range:   jsonRange(r.Location),
 				Message: r.Message,
 			})

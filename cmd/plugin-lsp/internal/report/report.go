@@ -56,7 +56,8 @@ func (DiskFiles) ReadFile(path string) ([]byte, error) { return os.ReadFile(path
 
 // Options are what the formats need besides the findings.
 type Options struct {
-	// Cwd is the directory text and json paths are relative to (absolute).
+	// Cwd is the directory text and json paths are relative to (absolute);
+	// see ShortPath.
 	Cwd string
 	// Root is the repository root (absolute): SARIF artifact URIs are
 	// relative to it (uriBaseId %SRCROOT%), and so are GitHub annotation
@@ -122,8 +123,8 @@ func Sorted(findings []diagnostics.Finding) []diagnostics.Finding {
 }
 
 // RelPath returns path relative to base when path lies under base, else
-// path unchanged (absolute), so that text output never shows "../../x".
-// The result uses the OS separator.
+// path unchanged (absolute). SARIF and GitHub paths use it: they must stay
+// inside the repository root. The result uses the OS separator.
 func RelPath(base, path string) string {
 	if base == "" || !filepath.IsAbs(path) {
 		return path
@@ -135,10 +136,24 @@ func RelPath(base, path string) string {
 	return rel
 }
 
+// ShortPath returns path relative to the working directory cwd when that
+// is shorter than the absolute path (so "../x/y.go" from a sibling
+// directory), else the absolute path: the go command's convention, used by
+// the text and json formats.
+func ShortPath(cwd, path string) string {
+	if cwd == "" || !filepath.IsAbs(path) {
+		return path
+	}
+	if rel, err := filepath.Rel(cwd, path); err == nil && len(rel) < len(path) {
+		return rel
+	}
+	return path
+}
+
 func writeText(w io.Writer, findings []diagnostics.Finding, opts Options) error {
 	var buf bytes.Buffer
 	for _, f := range findings {
-		fmt.Fprintf(&buf, "%s:%d:%d: %s %s\n", RelPath(opts.Cwd, f.File), f.Start.Line, f.Start.Col, f.Rule, oneLine(f.Message))
+		fmt.Fprintf(&buf, "%s:%d:%d: %s %s\n", ShortPath(opts.Cwd, f.File), f.Start.Line, f.Start.Col, f.Rule, oneLine(f.Message))
 	}
 	_, err := w.Write(buf.Bytes())
 	return err

@@ -106,8 +106,8 @@ func TestText(t *testing.T) {
 plugin-manifest.yaml:2:10: MF001 version "one" is not semver, e.g. 1.0.0
 plugins/b/b.go:4:48: REG001 plugin "logger" is also registered in plugins/a; rename one
 `},
-		{"cwd below root keeps absolute paths outside it", "/repo/plugins", `/elsewhere/x.go:1:1: REG005 name is not a constant: 100%, a,b: x second line
-/repo/plugin-manifest.yaml:2:10: MF001 version "one" is not semver, e.g. 1.0.0
+		{"cwd below root: relative when shorter", "/repo/plugins", `/elsewhere/x.go:1:1: REG005 name is not a constant: 100%, a,b: x second line
+../plugin-manifest.yaml:2:10: MF001 version "one" is not semver, e.g. 1.0.0
 b/b.go:4:48: REG001 plugin "logger" is also registered in plugins/a; rename one
 `},
 	} {
@@ -478,6 +478,41 @@ func TestRelPath(t *testing.T) {
 		if got := RelPath(tc.base, tc.path); got != tc.want {
 			t.Errorf("RelPath(%q, %q) = %q, want %q", tc.base, tc.path, got, tc.want)
 		}
+	}
+}
+
+func TestShortPath(t *testing.T) {
+	for _, tc := range []struct{ cwd, path, want string }{
+		{"/repo", "/repo/a/b.go", "a/b.go"},
+		{"/repo/a", "/repo/b.go", "../b.go"},
+		{"/repo/a/b/c", "/x.go", "/x.go"}, // ../../../../x.go is longer
+		{"", "/repo/b.go", "/repo/b.go"},
+		{"/repo", "rel.go", "rel.go"},
+	} {
+		if got := ShortPath(tc.cwd, tc.path); got != tc.want {
+			t.Errorf("ShortPath(%q, %q) = %q, want %q", tc.cwd, tc.path, got, tc.want)
+		}
+	}
+}
+
+// TestFingerprintIgnoresOtherPositions: a message naming the other side of
+// a finding with its line ("also registered at a.go:9") keeps its
+// fingerprint when that line moves.
+func TestFingerprintIgnoresOtherPositions(t *testing.T) {
+	const file = "/repo/b.go"
+	fc := newFileCache(mapFiles{file: "package b\nfunc init() { Register(\"x\", B{}) }\n"})
+	f := diagnostics.Finding{Rule: "REG001", Location: loc(file, 2, 24, 27)}
+	fpOf := func(msg string) string { f.Message = msg; return fingerprint(f, root, fc) }
+	if a, b := fpOf("duplicate \"x\": also registered at plugins/a/a.go:9; rename one"), fpOf("duplicate \"x\": also registered at plugins/a/a.go:12; rename one"); a != b {
+		t.Errorf("fingerprint depends on the other side's line: %s vs %s", a, b)
+	}
+	if a, b := fpOf("duplicate \"x\": also registered at plugins/a/a.go:9"), fpOf("duplicate \"x\": also registered at plugins/c/c.go:9"); a == b {
+		t.Errorf("fingerprint ignores the other side's file: %s", a)
+	}
+	// Today any ":N" after a dotted word counts as a position ("1.2:3"
+	// hashes like "1.2:4"); no rule message has that form.
+	if a, b := fpOf("version 1.2:3 is bad"), fpOf("version 1.2:4 is bad"); a != b {
+		t.Errorf("\":N\" after a dotted word is no longer dropped: update this test and docs/check.md")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -323,19 +324,25 @@ func utf16Col(files *fileCache, path string, p diagnostics.Pos) int {
 }
 
 // fingerprint identifies a finding independently of its line number: a hash
-// of the rule, the file relative to the root, the message and the trimmed
-// text of the finding's first line. A line inserted above the finding does
+// of the rule, the file relative to the root, the message (without the
+// line numbers of other places it names) and the trimmed text of the
+// finding's first line. A line inserted above the finding does
 // not change it; editing the flagged line does. The caller appends an
 // occurrence counter so that identical findings stay distinct.
 func fingerprint(f diagnostics.Finding, root string, files *fileCache) string {
 	text, _ := files.line(f.File, f.Start.Line)
 	h := sha256.New()
-	for _, s := range []string{f.Rule, filepath.ToSlash(RelPath(root, f.File)), f.Message, strings.TrimSpace(text)} {
+	for _, s := range []string{f.Rule, filepath.ToSlash(RelPath(root, f.File)), messagePositions.ReplaceAllString(f.Message, "$1"), strings.TrimSpace(text)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
+
+// messagePositions matches the ":line" or ":line:col" after a file name in
+// a message ("also registered at plugins/a/a.go:9"): the fingerprint drops
+// it, so that the other side of a finding moving does not make a new alert.
+var messagePositions = regexp.MustCompile(`(\.[A-Za-z0-9]+):[0-9]+(:[0-9]+)?\b`)
 
 // pathURI escapes a relative slash path as a URI reference.
 func pathURI(p string) string {

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The check benchmark runs whole processes, so it is a flag-gated test
+// rather than a testing.B (whose timing loop would fork hundreds of times):
+//
+//	go test ./cmd/plugin-lsp -run TestCheckBenchmark -checkbench -v
+//
+// It measures `plugin-lsp check` on $(go env GOROOT)/src/... and on a
+// synthetic workspace (-checkbench.synth DIR, e.g. one written by the
+// index/synth generator), and in the same run `go vet` on the same trees
+// as the baseline. Figures are logged; nothing is asserted about time (see
+// docs/check.md for the numbers and the machine).
+var (
+	checkBench      = flag.Bool("checkbench", false, "run the check-vs-vet process benchmark (slow)")
+	checkBenchRuns  = flag.Int("checkbench.runs", 3, "runs of plugin-lsp check per tree")
+	checkBenchSynth = flag.String("checkbench.synth", "", "a synthetic workspace to benchmark besides GOROOT/src")
+	checkBenchVet   = flag.Duration("checkbench.vetcap", 5*time.Minute, "time cap of each go vet baseline run")
+	checkBenchVetPk = flag.String("checkbench.vetpkgs", "std", "packages of the GOROOT go vet baseline (run in GOROOT/src)")
+)
+
+// procStats are the resources one finished process used.
+type procStats struct {
+	wall     time.Duration
+	cpu      time.Duration // user + system, children included
+	maxRSSKB int64         // peak resident set of the process or its largest waited-for child
+	exit     int
+	capped   bool // killed at the time cap
+}
+
+func (s procStats) String() string {
+	capped := ""
+	if s.capped {
+		capped = " (killed at the time cap)"
+	}
+	return fmt.Sprintf("wall %.2fs, cpu %.2fs, peak RSS %d MB, exit %d%s",
+		s.wall.Seconds(), s.cpu.Seconds(), s.maxRSSKB/1024, s.exit, capped)
+}
+
+// measure runs a command to completion (or to the cap) and reads its
+// rusage from the wait status, as /usr/bin/time does.
+func measure(t *testing.T, dir string, env []string, limit time.Duration, name string, args ...string) procStats {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = nil, nil // discard: we measure, the tests check output
+	start := time.Now()
+	err := cmd.Run()
+	st := procStats{wall: time.Since(start)}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		st.exit = ee.ExitCode()
+	default:
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+	st.capped = ctx.Err() != nil
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		st.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		st.maxRSSKB = ru.Maxrss // kilobytes on Linux
+	}
+	return st
+}
+
+func median(ds []procStats) procStats {
+	s := append([]procStats(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i].wall < s[j].wall })
+	return s[len(s)/2]
+}
+
+func TestCheckBenchmark(t *testing.T) {
+	if !*checkBench {
+		t.Skip("process benchmark; enable with -checkbench")
+	}
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	goroot := strings.TrimSpace(string(out))
+	src := filepath.Join(goroot, "src")
+	t.Logf("machine: %s/%s, %d CPUs (GOMAXPROCS %d), %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
+
+	type tree struct {
+		name, dir, pattern string
+		vetDir             string
+		vetArgs            []string
+	}
+	trees := []tree{{
+		name: "GOROOT/src", dir: src, pattern: "./...",
+		vetDir: src, vetArgs: append([]string{"vet"}, strings.Fields(*checkBenchVetPk)...),
+	}}
+	if *checkBenchSynth != "" {
+		abs, err := filepath.Abs(*checkBenchSynth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees = append(trees, tree{name: "synthetic " + filepath.Base(abs), dir: abs, pattern: "./...",
+			vetDir: abs, vetArgs: []string{"vet", "./..."}})
+	}
+	for _, tr := range trees {
+		files := countGoFiles(tr.dir)
+		var runs []procStats
+		findings := -1
+		for i := 0; i < *checkBenchRuns; i++ {
+			st := measure(t, tr.dir, nil, 10*time.Minute, pluginLSP, "check", tr.pattern)
+			if st.exit == 2 {
+				t.Fatalf("plugin-lsp check on %s could not run", tr.name)
+			}
+			runs = append(runs, st)
+			t.Logf("%s: check run %d: %s", tr.name, i+1, st)
+		}
+		if out, err := exec.Command(pluginLSP, "check", "-format", "json", tr.dir+"/...").Output(); err == nil || len(out) > 0 {
+			findings = strings.Count(string(out), `"rule":`)
+		}
+		med := median(runs)
+		peak := int64(0)
+		for _, r := range runs {
+			peak = max(peak, r.maxRSSKB)
+		}
+		// go vet with an empty build cache: it type-checks and vets
+		// everything (a warm cache would only replay cached vet results).
+		cache := t.TempDir()
+		vet := measure(t, tr.vetDir, []string{"GOCACHE=" + cache}, *checkBenchVet, "go", tr.vetArgs...)
+		t.Logf("%s: go %s (cold GOCACHE): %s", tr.name, strings.Join(tr.vetArgs, " "), vet)
+		ratio := vet.wall.Seconds() / med.wall.Seconds()
+		t.Logf("RESULT %s (%d .go files, %d findings): check median wall %.2fs (min %.2fs), peak RSS %d MB; go %s %.1fs%s, peak RSS %d MB; vet/check wall ratio %.1fx",
+			tr.name, files, findings, med.wall.Seconds(), minWall(runs).Seconds(), peak/1024,
+			strings.Join(tr.vetArgs, " "), vet.wall.Seconds(), map[bool]string{true: " (capped)"}[vet.capped], vet.maxRSSKB/1024, ratio)
+	}
+}
+
+func minWall(rs []procStats) time.Duration {
+	m := rs[0].wall
+	for _, r := range rs {
+		m = min(m, r.wall)
+	}
+	return m
+}
+
+func countGoFiles(dir string) int {
+	n := 0
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") {
+			n++
+		}
+		return nil
+	})
+	return n
+}
