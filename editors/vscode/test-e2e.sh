@@ -234,7 +234,7 @@ start_bg "$CODE_SERVER" --bind-addr 127.0.0.1:0 --auth none \
   --user-data-dir "$UD" --extensions-dir "$EXT" "$FIXTURE"
 CS_PORT=
 for _ in $(seq 1 300); do
-  CS_PORT=$(sed -n 's#.*HTTP server listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$LOG" | head -1)
+  CS_PORT=$(sed -n 's#.*HTTP server listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$LOG" 2>/dev/null | head -1 || true)
   [ -n "$CS_PORT" ] && break
   kill -0 "$STARTED" 2>/dev/null || { cat "$LOG"; echo "code-server exited" >&2; exit 1; }
   sleep 0.1
@@ -250,7 +250,7 @@ start_bg chromium --headless --no-sandbox --disable-gpu --disable-quic --no-firs
   --window-size=1400,860 --user-data-dir="$RUN/chromium" --remote-debugging-port=0 about:blank
 CDP_PORT=
 for _ in $(seq 1 300); do
-  [ -s "$RUN/chromium/DevToolsActivePort" ] && CDP_PORT=$(head -1 "$RUN/chromium/DevToolsActivePort")
+  [ -s "$RUN/chromium/DevToolsActivePort" ] && CDP_PORT=$(head -1 "$RUN/chromium/DevToolsActivePort" || true)
   [ -n "$CDP_PORT" ] && break
   kill -0 "$STARTED" 2>/dev/null || { cat "$LOG"; echo "chromium exited" >&2; exit 1; }
   sleep 0.1

@@ -16,6 +16,7 @@ module.exports = [
       const { doc } = await h.open('cmd/host/main.go');
       const diags = await h.waitFor('a REG003 diagnostic in main.go', () =>
         vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'plugin-lsp' && h.codeOf(d) === 'REG003'),
+        30000,
       );
       h.log(`main.go plugin diagnostics: ${h.describe(diags.map((d) => `${h.codeOf(d)}: ${d.message}`))}`);
       const typo = h.positionOf(doc, '"loger"', 1);
@@ -35,6 +36,7 @@ module.exports = [
       const pos = h.positionOf(doc, '"logger"', 2);
       const text = await h.waitFor('a hover on "logger"', async () =>
         h.hoverText(await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, pos)),
+        10000,
       );
       h.log(`hover on "logger": ${JSON.stringify(text)}`);
       assert.match(text, /logger/);
