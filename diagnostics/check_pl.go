@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -139,24 +140,37 @@ func (p *pass) moduleOf(pkgPath string) *index.Module {
 
 // requireRef finds the span of a module path's require line in a go.mod.
 func (p *pass) requireLoc(m *index.Module, path string) (Location, bool) {
-	if m == nil || m.GoMod == 0 {
+	if m == nil {
 		return Location{}, false
 	}
-	ft := p.text(m.GoMod)
+	id := m.GoMod
+	if id == 0 {
+		var ok bool
+		if id, ok = p.snap.FileID(filepath.Join(m.Dir, "go.mod")); !ok {
+			return Location{}, false
+		}
+	}
+	ft := p.text(id)
 	if ft.err != nil {
 		return Location{}, false
 	}
-	f, err := modfile.ParseLax(p.snap.Path(m.GoMod), ft.content, nil)
+	f, err := modfile.ParseLax(p.snap.Path(id), ft.content, nil)
 	if err != nil {
 		return Location{}, false
 	}
 	for _, r := range f.Require {
 		if r.Mod.Path == path && r.Syntax != nil {
-			return p.span(m.GoMod, index.Span{Start: r.Syntax.Start.Byte, End: r.Syntax.End.Byte}), true
+			return p.span(id, index.Span{Start: r.Syntax.Start.Byte, End: r.Syntax.End.Byte}), true
 		}
 	}
-	if path == "toolchain" && f.Toolchain != nil && f.Toolchain.Syntax != nil {
-		return p.span(m.GoMod, index.Span{Start: f.Toolchain.Syntax.Start.Byte, End: f.Toolchain.Syntax.End.Byte}), true
+	if path == "toolchain" {
+		if i := bytes.Index(ft.content, []byte("\ntoolchain ")); i >= 0 {
+			end := bytes.IndexByte(ft.content[i+1:], '\n')
+			if end < 0 {
+				end = len(ft.content) - i - 1
+			}
+			return p.span(id, index.Span{Start: i + 1, End: i + 1 + end}), true
+		}
 	}
 	return Location{}, false
 }
@@ -244,8 +258,9 @@ func checkPL004(p *pass) {
 					related = append(related, Related{Location: l, Message: "plugin requires " + path + " " + pv})
 				}
 			}
-			if host.Toolchain != "" && plug.Toolchain != "" && host.Toolchain != plug.Toolchain {
-				diffs = append(diffs, "toolchain "+host.Toolchain+" (host) vs "+plug.Toolchain+" (plugin)")
+			ht, pt := p.toolchain(host), p.toolchain(plug)
+			if ht != "" && pt != "" && ht != pt {
+				diffs = append(diffs, "toolchain "+ht+" (host) vs "+pt+" (plugin)")
 				if l, ok := p.requireLoc(host, "toolchain"); ok {
 					related = append(related, Related{Location: l, Message: "host toolchain"})
 				}
@@ -313,7 +328,7 @@ func checkPL006(p *pass) {
 		}
 		// A .so the workspace produces some other way (copied, written by a
 		// test) or mentions elsewhere is known, just not built here.
-		if p.mentionedElsewhere(op.File, filepath.Base(op.Path)) {
+		if p.mentionedElsewhere(op.File, filepath.Base(op.Path)) || sameBase(op.Path, cmds) {
 			continue
 		}
 		msg := "no known build command produces " + strconv.Quote(op.Path) + ", so its symbols cannot be checked"
@@ -359,4 +374,39 @@ func (p *pass) mentionedElsewhere(id index.FileID, name string) bool {
 		}
 	}
 	return false
+}
+
+// sameBase reports whether a build command's output has the base name of
+// path: a relative path the index could not pair ("../plugin/x.so") is
+// then probably that output.
+func sameBase(path string, cmds []index.BuildCommand) bool {
+	for _, bc := range cmds {
+		if bc.Output != "" && filepath.Base(bc.Output) == filepath.Base(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// toolchain returns a module's toolchain line (from the index, else from
+// its go.mod).
+func (p *pass) toolchain(m *index.Module) string {
+	if m.Toolchain != "" {
+		return m.Toolchain
+	}
+	b, err := os.ReadFile(filepath.Join(m.Dir, "go.mod"))
+	if id, ok := p.snap.FileID(filepath.Join(m.Dir, "go.mod")); ok {
+		b, err = p.text(id).content, p.text(id).err
+	}
+	if err != nil {
+		return ""
+	}
+	// modfile.ParseLax skips toolchain lines, and Parse rejects more than
+	// we need to: read the directive directly.
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "toolchain" {
+			return f[1]
+		}
+	}
+	return ""
 }

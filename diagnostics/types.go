@@ -1,20 +1,502 @@
 package diagnostics
 
-import "sync"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
 
 // TypeCache holds type information loaded with go/packages, keyed by module
-// and the content hashes of its files, so that CheckTypes on a new snapshot
-// reloads only modules that changed. It is safe for concurrent use; keep
-// one per workspace.
+// directory, the requested packages and the content hashes of their files,
+// so that CheckTypes on a new snapshot reloads only what changed. It is safe
+// for concurrent use; keep one per workspace.
 type TypeCache struct {
 	mu      sync.Mutex
-	entries map[string]*typeEntry // by module dir
+	entries map[string]*typeEntry
+	loads   int // number of go/packages loads, for tests
 }
 
 // NewTypeCache returns an empty cache.
 func NewTypeCache() *TypeCache { return &TypeCache{entries: map[string]*typeEntry{}} }
 
-type typeEntry struct{}
+type typeEntry struct {
+	hash string
+	pkgs map[string]*packages.Package // by import path
+	err  error
+}
 
-func checkREG004(p *pass) {}
-func checkPL002(p *pass)  {}
+// Loads returns how many go/packages loads the cache has run.
+func (c *TypeCache) Loads() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.loads
+}
+
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax
+
+// load type-checks the given packages of one module (dependencies come
+// from export data). Files are read from the snapshot, so editor overlays
+// are used.
+func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.Module, pkgPaths []string) (map[string]*packages.Package, error) {
+	sort.Strings(pkgPaths)
+	h := sha256.New()
+	overlay := map[string][]byte{}
+	fmt.Fprintf(h, "%s\x00%s\x00", mod.Dir, strings.Join(pkgPaths, ","))
+	if b, err := os.ReadFile(filepath.Join(mod.Dir, "go.mod")); err == nil {
+		h.Write(b)
+	}
+	for _, path := range pkgPaths {
+		pk := snap.Package(path)
+		if pk == nil {
+			continue
+		}
+		for _, id := range pk.Files {
+			b, err := snap.Content(id)
+			if err != nil {
+				continue
+			}
+			name := snap.Path(id)
+			fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
+			h.Write(b)
+			overlay[name] = b
+		}
+	}
+	key := mod.Dir + "\x00" + strings.Join(pkgPaths, ",")
+	sum := hex.EncodeToString(h.Sum(nil))
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok && e.hash == sum {
+		c.mu.Unlock()
+		return e.pkgs, e.err
+	}
+	c.loads++
+	c.mu.Unlock()
+
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    loadMode,
+		Dir:     mod.Dir,
+		// Never fetch toolchains or modules while checking: a load is a
+		// read-only look at the workspace.
+		Env:     append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off"),
+		Overlay: overlay,
+		Logf:    nil,
+	}
+	pkgs, err := packages.Load(cfg, pkgPaths...)
+	e := &typeEntry{hash: sum, pkgs: map[string]*packages.Package{}, err: err}
+	if err != nil {
+		e.err = fmt.Errorf("loading types of %s: %w", mod.Path, err)
+	}
+	for _, p := range pkgs {
+		if p.Types != nil && p.TypesInfo != nil {
+			e.pkgs[p.PkgPath] = p
+		}
+	}
+	if ctx.Err() == nil {
+		c.mu.Lock()
+		c.entries[key] = e
+		c.mu.Unlock()
+	}
+	return e.pkgs, e.err
+}
+
+// loadFor loads the packages of several import paths, grouped by module.
+func (p *pass) loadFor(paths []string) map[string]*packages.Package {
+	byMod := map[*index.Module][]string{}
+	seen := map[string]bool{}
+	for _, path := range paths {
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		pk := p.snap.Package(path)
+		if pk == nil || pk.Module == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(pk.Module.Dir, "go.mod")); err != nil {
+			continue // go/packages needs a module
+		}
+		byMod[pk.Module] = append(byMod[pk.Module], path)
+	}
+	mods := make([]*index.Module, 0, len(byMod))
+	for m := range byMod {
+		mods = append(mods, m)
+	}
+	sort.Slice(mods, func(i, j int) bool { return mods[i].Dir < mods[j].Dir })
+	out := map[string]*packages.Package{}
+	for _, m := range mods {
+		if p.ctx.Err() != nil {
+			break
+		}
+		pkgs, _ := p.types.load(p.ctx, p.snap, m, byMod[m])
+		for path, pk := range pkgs {
+			out[path] = pk
+		}
+	}
+	return out
+}
+
+// nodeAt finds the outermost node of type T in pkg's file path that spans
+// exactly [offset, end).
+func nodeAt[T ast.Node](pkg *packages.Package, path string, offset, end int) (T, *token.File) {
+	var zero T
+	for i, f := range pkg.Syntax {
+		tf := pkg.Fset.File(f.Pos())
+		if tf == nil {
+			continue
+		}
+		name := tf.Name()
+		if i < len(pkg.CompiledGoFiles) {
+			name = pkg.CompiledGoFiles[i]
+		}
+		if filepath.Clean(name) != filepath.Clean(path) && filepath.Clean(tf.Name()) != filepath.Clean(path) {
+			continue
+		}
+		if offset < 0 || end > tf.Size() || offset > end {
+			return zero, nil
+		}
+		pos, endPos := tf.Pos(offset), tf.Pos(end)
+		var found T
+		ok := false
+		ast.Inspect(f, func(n ast.Node) bool {
+			if n == nil || n.Pos() > pos || n.End() <= pos {
+				return n == nil || n.Pos() <= pos
+			}
+			if t, isT := n.(T); isT && !ok && n.Pos() == pos && n.End() == endPos {
+				found, ok = t, true
+			}
+			return true
+		})
+		if ok {
+			return found, tf
+		}
+		return zero, tf
+	}
+	return zero, nil
+}
+
+// qualifier writes package-qualified names with the package name.
+func nameQualifier(p *types.Package) string { return p.Name() }
+
+// pathQualifier writes package-qualified names with the full import path,
+// to compare types across separate loads.
+func pathQualifier(p *types.Package) string { return p.Path() }
+
+// contractOf finds the interface a registry's values must implement, and
+// whether the register function's own parameter already enforces it (then
+// the compiler reports mismatches and REG004 stays silent).
+func contractOf(reg *index.Registry, pkgs map[string]*packages.Package) (*types.Named, *types.Interface) {
+	rp := pkgs[reg.Package]
+	if rp == nil {
+		return nil, nil
+	}
+	lookupObj := func(id string) types.Object {
+		i := strings.LastIndexByte(id, '.')
+		if i < 0 {
+			return nil
+		}
+		path, name := id[:i], id[i+1:]
+		if path == rp.PkgPath {
+			return rp.Types.Scope().Lookup(name)
+		}
+		for _, imp := range rp.Types.Imports() {
+			if imp.Path() == path {
+				return imp.Scope().Lookup(name)
+			}
+		}
+		if q := pkgs[path]; q != nil {
+			return q.Types.Scope().Lookup(name)
+		}
+		return nil
+	}
+	asIface := func(t types.Type) (*types.Named, *types.Interface) {
+		n, ok := types.Unalias(t).(*types.Named)
+		if !ok {
+			return nil, nil
+		}
+		it, ok := n.Underlying().(*types.Interface)
+		if !ok || it.NumMethods() == 0 {
+			return nil, nil
+		}
+		return n, it
+	}
+	if reg.Contract != "" {
+		if o, ok := lookupObj(reg.Contract).(*types.TypeName); ok {
+			if n, it := asIface(o.Type()); n != nil {
+				return n, it
+			}
+		}
+	}
+	for _, l := range reg.Lookup {
+		if f, ok := lookupObj(l).(*types.Func); ok {
+			sig := f.Type().(*types.Signature)
+			if sig.Results().Len() > 0 {
+				if n, it := asIface(sig.Results().At(0).Type()); n != nil {
+					return n, it
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+func checkREG004(p *pass) {
+	var paths []string
+	var regs []*index.Registration
+	for _, r := range p.snap.Registrations() {
+		if r.IsTest || r.Package == "" {
+			continue
+		}
+		reg := p.snap.Registry(r.Registry)
+		if reg == nil || reg.Preset != "" || reg.Decl.IsZero() {
+			continue // presets' contracts are enforced by their signatures
+		}
+		regs = append(regs, r)
+		paths = append(paths, r.Package, reg.Package)
+	}
+	if len(regs) == 0 {
+		return
+	}
+	pkgs := p.loadFor(paths)
+	for _, r := range regs {
+		reg := p.snap.Registry(r.Registry)
+		named, iface := contractOf(reg, pkgs)
+		pkg := pkgs[r.Package]
+		if named == nil || pkg == nil {
+			continue
+		}
+		call, _ := nodeAt[*ast.CallExpr](pkg, p.snap.Path(r.File), r.Call.Span.Start, r.Call.Span.End)
+		if call == nil {
+			continue
+		}
+		sig, ok := pkg.TypesInfo.TypeOf(call.Fun).(*types.Signature)
+		if !ok {
+			continue
+		}
+		// The value argument: the last one whose parameter is an interface.
+		var arg ast.Expr
+		var param types.Type
+		for i, a := range call.Args {
+			pi := i
+			if pi >= sig.Params().Len() {
+				pi = sig.Params().Len() - 1
+			}
+			if pi < 0 {
+				break
+			}
+			pt := sig.Params().At(pi).Type()
+			if s, ok := pt.(*types.Slice); ok && sig.Variadic() && pi == sig.Params().Len()-1 {
+				pt = s.Elem()
+			}
+			if types.IsInterface(pt) {
+				arg, param = a, pt
+			}
+		}
+		if arg == nil {
+			continue
+		}
+		if pi, ok := param.Underlying().(*types.Interface); ok && pi.NumMethods() > 0 {
+			continue // the parameter type enforces a contract: the compiler checks
+		}
+		t := pkg.TypesInfo.TypeOf(arg)
+		if t == nil || types.IsInterface(t) || types.Implements(t, iface) {
+			continue
+		}
+		tn := types.TypeString(t, nameQualifier)
+		cn := types.TypeString(named, nameQualifier)
+		var why, fix string
+		if _, isPtr := t.(*types.Pointer); !isPtr && types.Implements(types.NewPointer(t), iface) {
+			m, _ := types.MissingMethod(t, iface, true)
+			name := "a method"
+			if m != nil {
+				name = "method " + m.Name()
+			}
+			why = name + " has a pointer receiver"
+			fix = "register a pointer (&" + strings.TrimPrefix(tn, "*") + "{})"
+		} else if m, wrong := types.MissingMethod(t, iface, true); m != nil {
+			if wrong {
+				why = "wrong signature for method " + m.Name() + ", want " + types.TypeString(m.Type(), nameQualifier)
+				fix = "change " + m.Name() + " to the contract's signature"
+			} else {
+				why = "missing method " + m.Name()
+				fix = "add method " + m.Name() + " " + strings.TrimPrefix(types.TypeString(m.Type(), nameQualifier), "func")
+			}
+		} else {
+			continue
+		}
+		fset := pkg.Fset
+		start := fset.Position(arg.Pos()).Offset
+		end := fset.Position(arg.End()).Offset
+		var related []Related
+		if !reg.ContractDecl.IsZero() {
+			related = append(related, Related{Location: p.loc(reg.ContractDecl), Message: "contract " + cn})
+		}
+		p.report(Finding{
+			Message:  tn + " does not implement " + cn + " (" + why + "): registry " + reg.ID + " fails on it at run time; " + fix,
+			Location: p.span(r.File, index.Span{Start: start, End: end}),
+			Related:  related,
+		})
+	}
+}
+
+// sigString renders a signature without parameter names, qualified by
+// import path, so that signatures from separate loads compare equal.
+func sigString(sig *types.Signature) string {
+	var b strings.Builder
+	b.WriteString("func(")
+	for i := 0; i < sig.Params().Len(); i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		t := sig.Params().At(i).Type()
+		if sig.Variadic() && i == sig.Params().Len()-1 {
+			b.WriteString("...")
+			t = t.(*types.Slice).Elem()
+		}
+		b.WriteString(typeString(t))
+	}
+	b.WriteString(")")
+	switch sig.Results().Len() {
+	case 0:
+	case 1:
+		b.WriteString(" " + typeString(sig.Results().At(0).Type()))
+	default:
+		b.WriteString(" (")
+		for i := 0; i < sig.Results().Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(typeString(sig.Results().At(i).Type()))
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func typeString(t types.Type) string {
+	if s, ok := t.(*types.Signature); ok {
+		return sigString(s)
+	}
+	return types.TypeString(t, pathQualifier)
+}
+
+func checkPL002(p *pass) {
+	type site struct {
+		pl  *index.PluginLookup
+		nps []*index.NativePlugin
+	}
+	var sites []site
+	var paths []string
+	for _, pl := range p.snap.PluginLookups() {
+		if pl.InPlugin || pl.Open == nil || len(pl.Open.Plugins) == 0 || pl.Assert == "" || pl.AssertRef.IsZero() {
+			continue
+		}
+		sites = append(sites, site{pl, pl.Open.Plugins})
+		paths = append(paths, pl.Package)
+		for _, np := range pl.Open.Plugins {
+			if np.Package != "" {
+				paths = append(paths, np.Package)
+			}
+		}
+	}
+	if len(sites) == 0 {
+		return
+	}
+	pkgs := p.loadFor(paths)
+	for _, s := range sites {
+		pl := s.pl
+		host := pkgs[pl.Package]
+		if host == nil {
+			continue
+		}
+		texpr, _ := nodeAt[ast.Expr](host, p.snap.Path(pl.File), pl.AssertRef.Span.Start, pl.AssertRef.Span.End)
+		if texpr == nil {
+			continue
+		}
+		asserted := host.TypesInfo.TypeOf(texpr)
+		if asserted == nil || types.IsInterface(asserted) {
+			continue // an interface assertion may hold
+		}
+		want := ""
+		kind := ""
+		declared := ""
+		for _, np := range s.nps {
+			w, k, d, ok := p.symbolDynamicType(np, pl.Symbol, pkgs)
+			if !ok {
+				want = ""
+				break
+			}
+			if want != "" && w != want {
+				want = "" // several sources disagree: unknown
+				break
+			}
+			want, kind, declared = w, k, d
+		}
+		if want == "" {
+			continue
+		}
+		got := typeString(asserted)
+		if got == want {
+			continue
+		}
+		written := p.src(pl.AssertRef.File, pl.AssertRef.Span)
+		var msg string
+		var fixes []Fix
+		if kind == "var" {
+			msg = pl.Symbol + " is a var of type " + declared + ": Lookup returns *" + declared + ", so ." + "(" + written + ") fails; assert .(*" + written + ")"
+			if got == strings.TrimPrefix(want, "*") {
+				fixes = append(fixes, Fix{Title: "Assert *" + written,
+					Edits: []Edit{{Location: p.loc(pl.AssertRef), NewText: "*" + written}}})
+			}
+		} else {
+			msg = pl.Symbol + " is a " + declared + ": the assertion ." + "(" + written + ") always fails; assert its signature"
+		}
+		p.report(Finding{Message: msg, Location: p.loc(pl.AssertRef), Fixes: fixes})
+	}
+}
+
+// symbolDynamicType returns the dynamic type (path-qualified) of the value
+// Lookup returns for sym in np, its kind, and its declared type for
+// messages; ok is false when unknown.
+func (p *pass) symbolDynamicType(np *index.NativePlugin, sym string, pkgs map[string]*packages.Package) (want, kind, declared string, ok bool) {
+	var ps *index.PluginSymbol
+	for i := range np.Symbols {
+		if np.Symbols[i].Name == sym && lookupable(np.Symbols[i].Symbol) {
+			ps = &np.Symbols[i]
+		}
+	}
+	if ps == nil {
+		return "", "", "", false
+	}
+	if pk := pkgs[np.Package]; pk != nil && len(pk.Errors) == 0 {
+		switch o := pk.Types.Scope().Lookup(sym).(type) {
+		case *types.Var:
+			return typeString(types.NewPointer(o.Type())), "var", types.TypeString(o.Type(), nameQualifier), true
+		case *types.Func:
+			sig := o.Type().(*types.Signature)
+			return sigString(sig), "func", "func" + strings.TrimPrefix(types.TypeString(sig, nameQualifier), "func"), true
+		}
+		return "", "", "", false
+	}
+	// The plugin does not type-check as a package (built file by file):
+	// trust only builtin types written in its declaration.
+	if ps.Kind == index.SymVar && types.Universe.Lookup(ps.Type) != nil {
+		if _, isType := types.Universe.Lookup(ps.Type).(*types.TypeName); isType && ps.Type != "any" && ps.Type != "error" {
+			return "*" + ps.Type, "var", ps.Type, true
+		}
+	}
+	return "", "", "", false
+}
