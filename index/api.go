@@ -1,6 +1,9 @@
 package index
 
-import "time"
+import (
+	"go/build/constraint"
+	"time"
+)
 
 // This file is the public surface of package index. Names here are stable:
 // extend, do not rename. Everything is in byte offsets and FileIDs; the lsp
@@ -182,18 +185,19 @@ type FileFacts struct {
 	ParseErr string
 	// Full reports whether bodies were parsed (files the byte scan found
 	// relevant); otherwise only declarations and imports were read.
-	Full      bool
-	Imports   []Import
-	Symbols   []Symbol // package-level declarations (methods excluded)
-	Consts    []ConstFact
-	Registers []CallFact // candidate registration calls (resolved by linking)
-	Lookups   []CallFact // candidate lookup calls (resolved by linking)
-	Defs      []RegistryDef
-	Opens     []OpenFact
-	PLookups  []PluginLookupFact
-	Commands  []BuildCommand // go build -buildmode=plugin commands in string literals
+	Full     bool
+	Imports  []Import
+	Symbols  []Symbol // package-level declarations (methods excluded)
+	Consts   []ConstFact
+	Calls    []CallFact // candidate registration and lookup calls (linking decides)
+	Defs     []RegistryDef
+	Opens    []OpenFact
+	PLookups []PluginLookupFact
+	Commands []BuildCommand // go build -buildmode=plugin commands in string literals
 	// ModuleIDs maps a type name to the ID its CaddyModule() method returns.
 	ModuleIDs map[string]string
+
+	expr constraint.Expr // parsed Constraint, nil if none or invalid
 }
 
 // ConstFact is a package-level string constant.
@@ -206,20 +210,24 @@ type ConstFact struct {
 
 // CallFact is a call that may be a registration or a lookup; linking decides.
 type CallFact struct {
-	Pkg      string // package qualifier as written ("sql", "caddy"); "" for a local call
-	Func     string // function or method name
-	Recv     string // for method calls on a package-level var/type: its name; "" otherwise
-	NameArg  int    // index of the argument holding the name
-	Name     string // resolved name when the argument is a literal
-	NameExpr string // the argument as written when it is not a literal (ident, sel, call)
-	NameSpan Span
+	Pkg      string    // package qualifier as written ("sql", "caddy"); "" for a local call
+	Func     string    // function or method name
+	Recv     string    // for method calls on a package-level var/type: its name; "" otherwise
+	Args     []ArgFact // the first arguments (at most 4)
 	Call     Span
-	Value    string // registered value as written (shortened)
-	ValueTyp string // best-effort type of the value ("T", "*T", "pkg.T", "*pkg.T"), "" if unknown
 	InInit   bool   // inside func init()
 	InVar    bool   // inside a package-level var initialiser
 	InFunc   string // enclosing function name ("" at package level)
 	ArgCount int
+}
+
+// ArgFact is one call argument.
+type ArgFact struct {
+	Lit   string // the string value when the argument is a string literal
+	IsLit bool
+	Expr  string // the argument as written (shortened)
+	Type  string // best-effort type ("T", "*T", "pkg.T", "*pkg.T"), "" if unknown
+	Span  Span
 }
 
 // RegistryDef is a function that stores its string parameter in a
@@ -237,6 +245,8 @@ type RegistryDef struct {
 	// ForwardPkg/ForwardFunc name the registry a wrapper forwards to.
 	ForwardPkg, ForwardFunc string
 	ForwardArg              int
+	// Panics is set when the function panics (duplicate checks).
+	Panics bool
 }
 
 // RegistryOp is what a RegistryDef does with its name parameter.
@@ -283,6 +293,12 @@ type BuildCommand struct {
 	Args    []string // package or file arguments as written
 	Targets []string // absolute directories or files the args resolve to
 	Flags   []string // other flags as written (-trimpath, -ldflags=…)
+	// Mode is the -buildmode value ("plugin"; "" for a plain build of a
+	// host recorded next to plugin builds).
+	Mode string
+	// Group names the script or Go function the command appears in, so a
+	// host built in the same test function pairs with its plugins.
+	Group string
 }
 
 // Config is a parsed .plugin-lsp.yaml at a module root.

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"go/build/constraint"
 	"runtime"
 	"strings"
 )
@@ -103,12 +102,8 @@ func fileMatches(f *FileFacts, cfg BuildConfig) bool {
 	if f.NameGOARCH != "" && f.NameGOARCH != cfg.GOARCH {
 		return false
 	}
-	if f.Constraint == "" {
-		return true
+	if f.expr == nil {
+		return true // none, or broken: the compiler reports that, not us
 	}
-	expr, err := constraint.Parse("//go:build " + f.Constraint)
-	if err != nil {
-		return true // a broken constraint is reported by the compiler, not us
-	}
-	return expr.Eval(cfg.tag)
+	return f.expr.Eval(cfg.tag)
 }

@@ -1,15 +1,15 @@
 package index
 
 import (
+	"bytes"
+	"go/ast"
+	"go/build/constraint"
+	"go/parser"
+	"go/token"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
-
-// extractGo turns one Go file into path-independent facts. It never fails:
-// syntax errors are recorded in ParseErr.
-func extractGo(src []byte) *FileFacts {
-	return &FileFacts{}
-}
 
 // forPath returns a copy of cached facts bound to a file.
 func (f *FileFacts) forPath(id FileID, path string) *FileFacts {
@@ -20,4 +20,1000 @@ func (f *FileFacts) forPath(id FileID, path string) *FileFacts {
 	c.IsTest = strings.HasSuffix(base, "_test.go")
 	c.NameGOOS, c.NameGOARCH = fileNameConstraint(base)
 	return &c
+}
+
+// relevantWords decide, by a byte scan of each function body, which bodies
+// are parsed. A body without any of them can hold no registration, lookup,
+// plugin.Open/Lookup or build command the index recognises (docs/index.md
+// lists what this misses); it is blanked before parsing, so only
+// declarations are parsed. Registry definitions are caught by defWords in
+// exported functions with a string parameter.
+var relevantWords = [][]byte{
+	[]byte("Register"), []byte("plugin."), []byte("Lookup(\""),
+	[]byte("s.Add("), []byte("Add(\""), []byte("CaddyModule"), []byte("Publish("), []byte("Open(\""),
+	[]byte("sql.Open("), []byte("Get(\""), []byte("buildmode"),
+}
+
+var defWords = [][]byte{[]byte("] ="), []byte("append(")}
+
+func containsAny(b []byte, words [][]byte) bool {
+	for _, w := range words {
+		if bytes.Contains(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepBody decides whether a function body is parsed.
+func keepBody(header, body []byte) bool {
+	if containsAny(body, relevantWords) {
+		return true
+	}
+	return exportedHeader(header) && bytes.Contains(header, []byte("string")) && containsAny(body, defWords)
+}
+
+// exportedHeader reports whether "func Name(" / "func (r T) Name(" declares
+// an exported name.
+func exportedHeader(h []byte) bool {
+	h = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(h), []byte("func")))
+	if len(h) > 0 && h[0] == '(' {
+		if i := bytes.IndexByte(h, ')'); i >= 0 {
+			h = bytes.TrimSpace(h[i+1:])
+		}
+	}
+	return len(h) > 0 && h[0] >= 'A' && h[0] <= 'Z'
+}
+
+// extractGo turns one Go file into path-independent facts. It never fails:
+// syntax errors are recorded in ParseErr and facts are best effort.
+func extractGo(src []byte) *FileFacts {
+	f := &FileFacts{}
+	f.Constraint = goBuildLine(src)
+	if f.Constraint != "" {
+		if e, err := constraint.Parse("//go:build " + f.Constraint); err == nil {
+			f.expr = e
+		}
+	}
+	text, kept := blankBodies(src)
+	f.Full = kept > 0 || containsAny(src, relevantWords)
+	fset := token.NewFileSet()
+	af, err := parser.ParseFile(fset, "", text, parser.SkipObjectResolution)
+	if err != nil {
+		f.ParseErr = firstLine(err.Error())
+	}
+	if af == nil || af.Name == nil {
+		return f
+	}
+	tf := fset.File(af.Pos())
+	x := &extractor{f: f, src: src, tf: tf, imports: map[string]string{}}
+	x.file(af)
+	return f
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// goBuildLine returns the //go:build expression before the package clause.
+func goBuildLine(src []byte) string {
+	for len(src) > 0 {
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		line = bytes.TrimSpace(line)
+		if bytes.HasPrefix(line, []byte("//go:build")) {
+			return strings.TrimSpace(string(line[len("//go:build"):]))
+		}
+		if bytes.HasPrefix(line, []byte("package ")) || bytes.HasPrefix(line, []byte("package\t")) {
+			return ""
+		}
+		if bytes.HasPrefix(line, []byte("/*")) {
+			// Skip a block comment; a //go:build inside it does not count.
+			if i := bytes.Index(src, []byte("*/")); i >= 0 && !bytes.Contains(line, []byte("*/")) {
+				src = src[i+2:]
+			}
+		}
+	}
+	return ""
+}
+
+// blankBodies returns a copy of src with the contents of every function
+// body replaced by spaces (newlines kept, so offsets stay valid). Parsing
+// the result reads declarations only, which is several times cheaper than a
+// full parse. Strings, runes and comments are skipped properly; a func whose
+// result type is interface{...} or struct{...} keeps its type braces.
+func blankBodies(src []byte) (out []byte, kept int) {
+	out = make([]byte, len(src))
+	copy(out, src)
+	n := len(src)
+	funcStart := 0
+	depth := 0        // () [] {} nesting outside function bodies
+	inHeader := false // after a `func` keyword, before its body
+	prevWord := ""
+	for i := 0; i < n; {
+		c := src[i]
+		switch {
+		case c == '/' && i+1 < n && src[i+1] == '/':
+			for i < n && src[i] != '\n' {
+				i++
+			}
+			continue
+		case c == '/' && i+1 < n && src[i+1] == '*':
+			j := bytes.Index(src[i+2:], []byte("*/"))
+			if j < 0 {
+				return out, kept
+			}
+			i += j + 4
+			continue
+		case c == '"' || c == '\'':
+			i = skipQuoted(src, i)
+			prevWord = ""
+			continue
+		case c == '`':
+			j := bytes.IndexByte(src[i+1:], '`')
+			if j < 0 {
+				return out, kept
+			}
+			i += j + 2
+			prevWord = ""
+			continue
+		case isIdentByte(c):
+			j := i
+			for j < n && isIdentByte(src[j]) {
+				j++
+			}
+			w := string(src[i:j])
+			if w == "func" && !inHeader {
+				inHeader = true
+				funcStart = i
+			}
+			prevWord = w
+			i = j
+			continue
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == '{':
+			if inHeader && depth == 0 && prevWord != "interface" && prevWord != "struct" {
+				end := matchBrace(src, i)
+				if keepBody(src[funcStart:i], src[i:min(end, n)]) {
+					kept++
+				} else {
+					for k := i + 1; k < end; k++ {
+						if out[k] != '\n' {
+							out[k] = ' '
+						}
+					}
+				}
+				inHeader = false
+				prevWord = ""
+				i = end
+				continue
+			}
+			depth++
+		case c == '}':
+			depth--
+		case c == '\n' || c == ';':
+			if depth == 0 && inHeader {
+				inHeader = false
+			}
+		}
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			prevWord = ""
+		}
+		i++
+	}
+	return out, kept
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// skipQuoted returns the index after the string or rune starting at i.
+func skipQuoted(src []byte, i int) int {
+	q := src[i]
+	i++
+	for i < len(src) {
+		switch src[i] {
+		case '\\':
+			i += 2
+			continue
+		case q:
+			return i + 1
+		case '\n':
+			return i // unterminated: stop at the line end
+		}
+		i++
+	}
+	return i
+}
+
+// matchBrace returns the index of the '}' matching the '{' at i (len(src)
+// when unbalanced).
+func matchBrace(src []byte, i int) int {
+	depth := 0
+	n := len(src)
+	for i < n {
+		switch c := src[i]; c {
+		case '/':
+			if i+1 < n && src[i+1] == '/' {
+				for i < n && src[i] != '\n' {
+					i++
+				}
+				continue
+			}
+			if i+1 < n && src[i+1] == '*' {
+				j := bytes.Index(src[i+2:], []byte("*/"))
+				if j < 0 {
+					return n
+				}
+				i += j + 4
+				continue
+			}
+		case '"', '\'':
+			i = skipQuoted(src, i)
+			continue
+		case '`':
+			j := bytes.IndexByte(src[i+1:], '`')
+			if j < 0 {
+				return n
+			}
+			i += j + 2
+			continue
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return n
+}
+
+// extractor walks one parsed file.
+type extractor struct {
+	f       *FileFacts
+	src     []byte
+	tf      *token.File
+	imports map[string]string // qualifier → import path
+	plugin  string            // qualifier of the "plugin" package, "" if not imported
+}
+
+func (x *extractor) off(p token.Pos) int {
+	if !p.IsValid() {
+		return 0
+	}
+	return x.tf.Offset(p)
+}
+
+func (x *extractor) span(n ast.Node) Span { return Span{x.off(n.Pos()), x.off(n.End())} }
+
+// text returns the source of n, copied (so the file's bytes are not kept
+// alive) and shortened to max bytes.
+func (x *extractor) text(n ast.Node, max int) string {
+	s, e := x.off(n.Pos()), x.off(n.End())
+	if s < 0 || e > len(x.src) || s > e {
+		return ""
+	}
+	b := x.src[s:e]
+	if len(b) > max {
+		return string(b[:max]) + "…"
+	}
+	return strings.Join(strings.Fields(string(b)), " ")
+}
+
+// qualifier returns the name an import is referred to by.
+func qualifier(path, name string) string {
+	if name != "" {
+		return name
+	}
+	parts := strings.Split(path, "/")
+	q := parts[len(parts)-1]
+	if len(parts) > 1 && len(q) >= 2 && q[0] == 'v' && strings.Trim(q[1:], "0123456789") == "" {
+		q = parts[len(parts)-2]
+	}
+	q = strings.TrimPrefix(q, "go-")
+	q = strings.TrimSuffix(q, ".go")
+	q = strings.ReplaceAll(q, "-", "")
+	q = strings.ReplaceAll(q, ".", "")
+	return q
+}
+
+func (x *extractor) file(af *ast.File) {
+	f := x.f
+	f.Package = af.Name.Name
+	f.PackageSpan = x.span(af.Name)
+	for _, is := range af.Imports {
+		p, err := strconv.Unquote(is.Path.Value)
+		if err != nil {
+			continue
+		}
+		im := Import{Path: p, Span: x.span(is.Path)}
+		if is.Name != nil {
+			im.Name = is.Name.Name
+			im.Blank = im.Name == "_"
+		}
+		f.Imports = append(f.Imports, im)
+		if !im.Blank && im.Name != "." {
+			q := qualifier(p, im.Name)
+			x.imports[q] = p
+			if p == "plugin" {
+				x.plugin = q
+			}
+		}
+	}
+	all := f.Package == "main"
+	for _, d := range af.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil {
+				x.method(d)
+				continue
+			}
+			if all || ast.IsExported(d.Name.Name) {
+				f.Symbols = append(f.Symbols, Symbol{Name: d.Name.Name, Kind: SymFunc, Type: x.funcType(d.Type),
+					Exported: ast.IsExported(d.Name.Name), Span: x.span(d.Name)})
+			}
+			if f.Full && d.Body != nil {
+				x.registryDef(d)
+				x.body(d.Body, d.Name.Name, d.Name.Name == "init")
+			}
+		case *ast.GenDecl:
+			x.genDecl(d, all)
+		}
+	}
+}
+
+// funcType renders a signature as "func(params) results" without the name.
+func (x *extractor) funcType(ft *ast.FuncType) string {
+	if ft.Params == nil {
+		return "func()"
+	}
+	s := "func" + x.text(ft.Params, 200)
+	if ft.Results != nil {
+		s += " " + x.text(ft.Results, 120)
+	}
+	return s
+}
+
+func (x *extractor) genDecl(d *ast.GenDecl, all bool) {
+	f := x.f
+	for _, sp := range d.Specs {
+		switch sp := sp.(type) {
+		case *ast.TypeSpec:
+			if all || ast.IsExported(sp.Name.Name) {
+				f.Symbols = append(f.Symbols, Symbol{Name: sp.Name.Name, Kind: SymType, Type: x.text(sp.Type, 80),
+					Exported: ast.IsExported(sp.Name.Name), Span: x.span(sp.Name)})
+			}
+		case *ast.ValueSpec:
+			kind := SymVar
+			if d.Tok == token.CONST {
+				kind = SymConst
+			}
+			typ := ""
+			if sp.Type != nil {
+				typ = x.text(sp.Type, 120)
+			}
+			for i, n := range sp.Names {
+				var val ast.Expr
+				if i < len(sp.Values) {
+					val = sp.Values[i]
+				}
+				if kind == SymConst && val != nil {
+					x.constFact(n, val)
+				}
+				if n.Name == "_" || !(all || ast.IsExported(n.Name)) {
+					if kind == SymVar && val != nil && f.Full {
+						x.expr(val, "", false, true)
+					}
+					continue
+				}
+				sym := Symbol{Name: n.Name, Kind: kind, Type: typ, Exported: ast.IsExported(n.Name), Span: x.span(n)}
+				if val != nil {
+					if v := x.text(val, 48); len(v) <= 48 {
+						sym.Value = v
+					}
+					if sym.Type == "" {
+						sym.Type = x.exprType(val)
+					}
+				}
+				f.Symbols = append(f.Symbols, sym)
+				if kind == SymVar && val != nil && f.Full {
+					x.expr(val, "", false, true)
+				}
+			}
+			if kind == SymVar && len(sp.Names) == 0 {
+				for _, v := range sp.Values {
+					x.expr(v, "", false, true)
+				}
+			}
+		}
+	}
+}
+
+// constFact records a string-ish constant for name resolution.
+func (x *extractor) constFact(n *ast.Ident, val ast.Expr) {
+	c := ConstFact{Name: n.Name, Span: x.span(n)}
+	switch v := ast.Unparen(val).(type) {
+	case *ast.BasicLit:
+		if v.Kind != token.STRING {
+			return
+		}
+		s, err := strconv.Unquote(v.Value)
+		if err != nil {
+			return
+		}
+		c.Value = s
+	case *ast.Ident:
+		c.Ref = v.Name
+	case *ast.SelectorExpr:
+		if id, ok := v.X.(*ast.Ident); ok {
+			c.Ref = id.Name + "." + v.Sel.Name
+		}
+	default:
+		return
+	}
+	x.f.Consts = append(x.f.Consts, c)
+}
+
+// exprType guesses the type of a value expression from its shape.
+func (x *extractor) exprType(e ast.Expr) string {
+	switch v := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		if v.Type != nil {
+			return x.text(v.Type, 80)
+		}
+	case *ast.UnaryExpr:
+		if v.Op == token.AND {
+			if cl, ok := ast.Unparen(v.X).(*ast.CompositeLit); ok && cl.Type != nil {
+				return "*" + x.text(cl.Type, 80)
+			}
+		}
+	case *ast.CallExpr:
+		if id, ok := v.Fun.(*ast.Ident); ok && id.Name == "new" && len(v.Args) == 1 {
+			return "*" + x.text(v.Args[0], 80)
+		}
+		// (*T)(nil) and T(x) conversions.
+		switch fn := ast.Unparen(v.Fun).(type) {
+		case *ast.StarExpr:
+			return "*" + x.text(fn.X, 80)
+		}
+	case *ast.FuncLit:
+		return x.funcType(v.Type)
+	case *ast.BasicLit:
+		switch v.Kind {
+		case token.STRING:
+			return "string"
+		case token.INT:
+			return "int"
+		case token.FLOAT:
+			return "float64"
+		}
+	}
+	return ""
+}
+
+// method records CaddyModule() IDs: func (T) CaddyModule() caddy.ModuleInfo
+// { return caddy.ModuleInfo{ID: "…"} }.
+func (x *extractor) method(d *ast.FuncDecl) {
+	if x.f.Full && d.Body != nil {
+		x.body(d.Body, d.Name.Name, false)
+	}
+	if d.Name.Name != "CaddyModule" || d.Body == nil || len(d.Recv.List) != 1 {
+		return
+	}
+	rt := d.Recv.List[0].Type
+	if st, ok := rt.(*ast.StarExpr); ok {
+		rt = st.X
+	}
+	if ix, ok := rt.(*ast.IndexExpr); ok { // generic receiver
+		rt = ix.X
+	}
+	id, ok := rt.(*ast.Ident)
+	if !ok {
+		return
+	}
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		kv, ok := n.(*ast.KeyValueExpr)
+		if !ok {
+			return true
+		}
+		if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "ID" {
+			var v string
+			switch val := ast.Unparen(kv.Value).(type) {
+			case *ast.BasicLit:
+				if s, err := strconv.Unquote(val.Value); err == nil {
+					v = s
+				}
+			case *ast.Ident:
+				v = "\x00" + val.Name // a constant, resolved by linking
+			}
+			if v != "" {
+				if x.f.ModuleIDs == nil {
+					x.f.ModuleIDs = map[string]string{}
+				}
+				x.f.ModuleIDs[id.Name] = v
+			}
+			return false
+		}
+		return true
+	})
+}
+
+// noiseQualifiers are packages whose calls are never registrations.
+var noiseQualifiers = map[string]bool{"fmt": true, "errors": true, "strings": true, "log": true,
+	"strconv": true, "bytes": true, "filepath": true, "path": true, "time": true, "regexp": true,
+	"sort": true, "sync": true, "io": true, "bufio": true, "testing": true, "unicode": true,
+	"utf8": true, "atomic": true, "math": true, "reflect": true, "slices": true, "maps": true,
+	"json": true, "url": true, "http": true, "os": true, "runtime": true, "context": true,
+	"slog": true, "binary": true, "hex": true, "base64": true, "template": true}
+
+var builtins = map[string]bool{"panic": true, "print": true, "println": true, "len": true,
+	"cap": true, "append": true, "make": true, "new": true, "copy": true, "delete": true,
+	"string": true, "error": true, "recover": true}
+
+// body records calls, plugin.Open/Lookup sites and build commands inside a
+// function body.
+func (x *extractor) body(b *ast.BlockStmt, fn string, inInit bool) {
+	x.expr(b, fn, inInit, false)
+	if x.plugin != "" {
+		x.pluginSites(b, fn)
+	}
+}
+
+func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		if x.buildCommand(call, fn) {
+			return true
+		}
+		cf := CallFact{InInit: inInit, InVar: inVar, InFunc: fn, Call: x.span(call), ArgCount: len(call.Args)}
+		switch f := call.Fun.(type) {
+		case *ast.Ident:
+			if builtins[f.Name] {
+				return true
+			}
+			cf.Func = f.Name
+		case *ast.SelectorExpr:
+			id, ok := f.X.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if _, imported := x.imports[id.Name]; !imported || noiseQualifiers[id.Name] {
+				return true
+			}
+			cf.Pkg, cf.Func = id.Name, f.Sel.Name
+		default:
+			return true
+		}
+		for i, a := range call.Args {
+			if i == 4 {
+				break
+			}
+			af := ArgFact{Span: x.span(a), Expr: x.text(a, 60), Type: x.exprType(a)}
+			if bl, ok := a.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+				if s, err := strconv.Unquote(bl.Value); err == nil {
+					af.Lit, af.IsLit = s, true
+				}
+			}
+			cf.Args = append(cf.Args, af)
+		}
+		x.f.Calls = append(x.f.Calls, cf)
+		return true
+	})
+}
+
+// buildCommand records go build commands written as Go string literals:
+// exec.Command("go", "build", "-buildmode=plugin", …) or any helper call
+// with those arguments, or one string "go build -buildmode=plugin …".
+func (x *extractor) buildCommand(call *ast.CallExpr, fn string) bool {
+	var words []string
+	hasBuild := false
+	for _, a := range call.Args {
+		w := x.argWord(a)
+		if w == "build" {
+			hasBuild = true
+		}
+		words = append(words, w)
+	}
+	if !hasBuild {
+		if len(call.Args) == 1 {
+			if bl, ok := call.Args[0].(*ast.BasicLit); ok && bl.Kind == token.STRING {
+				if s, err := strconv.Unquote(bl.Value); err == nil && strings.Contains(s, "go build") {
+					return x.addCommand(shellWords(s), call, fn)
+				}
+			}
+		}
+		return false
+	}
+	return x.addCommand(words, call, fn)
+}
+
+// argWord renders an argument as a shell word: a string literal's value;
+// the last string literal of a call (filepath.Join(dir, "p.so") → "p.so");
+// "" otherwise.
+func (x *extractor) argWord(a ast.Expr) string {
+	switch v := a.(type) {
+	case *ast.BasicLit:
+		if v.Kind == token.STRING {
+			s, _ := strconv.Unquote(v.Value)
+			return s
+		}
+	case *ast.CallExpr:
+		for i := len(v.Args) - 1; i >= 0; i-- {
+			if w := x.argWord(v.Args[i]); w != "" {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+func (x *extractor) addCommand(words []string, call *ast.CallExpr, fn string) bool {
+	bc, ok := parseGoBuild(words)
+	if !ok {
+		return false
+	}
+	bc.Span = x.span(call)
+	bc.Group = fn
+	x.f.Commands = append(x.f.Commands, bc)
+	return true
+}
+
+// parseGoBuild reads the words of a go build command (from "build" on).
+func parseGoBuild(words []string) (BuildCommand, bool) {
+	i := 0
+	for i < len(words) && words[i] != "build" {
+		i++
+	}
+	if i == len(words) {
+		return BuildCommand{}, false
+	}
+	var bc BuildCommand
+	for j := i + 1; j < len(words); j++ {
+		w := words[j]
+		switch {
+		case w == "":
+		case w == "-o" || w == "--o":
+			if j+1 < len(words) {
+				bc.Output = words[j+1]
+				j++
+			}
+		case strings.HasPrefix(w, "-o="):
+			bc.Output = w[3:]
+		case w == "-buildmode" || w == "--buildmode":
+			if j+1 < len(words) {
+				bc.Mode = words[j+1]
+				j++
+			}
+		case strings.HasPrefix(w, "-buildmode="), strings.HasPrefix(w, "--buildmode="):
+			bc.Mode = w[strings.IndexByte(w, '=')+1:]
+		case strings.HasPrefix(w, "-"):
+			bc.Flags = append(bc.Flags, w)
+			if (w == "-tags" || w == "-ldflags" || w == "-gcflags" || w == "-asmflags") && j+1 < len(words) {
+				bc.Flags = append(bc.Flags, words[j+1])
+				j++
+			}
+		default:
+			bc.Args = append(bc.Args, w)
+		}
+	}
+	if bc.Mode == "exe" || bc.Mode == "default" {
+		bc.Mode = ""
+	}
+	return bc, true
+}
+
+// shellWords splits a command line on blanks, honouring simple quotes.
+func shellWords(s string) []string {
+	var out []string
+	var cur strings.Builder
+	q := byte(0)
+	has := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			} else {
+				cur.WriteByte(c)
+			}
+		case c == '\'' || c == '"':
+			q = c
+			has = true
+		case c == ' ' || c == '\t' || c == '\n':
+			if cur.Len() > 0 || has {
+				out = append(out, cur.String())
+				cur.Reset()
+				has = false
+			}
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	if cur.Len() > 0 || has {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// pluginSites records plugin.Open and Lookup calls in one function, with the
+// first type assertion applied to each Lookup result.
+func (x *extractor) pluginSites(b *ast.BlockStmt, fn string) {
+	// Variables assigned from Lookup, to find their assertions.
+	lookupVar := map[string]int{} // var name → index into PLookups
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 {
+				if call, ok := n.Rhs[0].(*ast.CallExpr); ok {
+					if i := x.pluginCall(call, fn); i >= 0 && len(n.Lhs) > 0 {
+						if id, ok := n.Lhs[0].(*ast.Ident); ok {
+							lookupVar[id.Name] = i
+						}
+					} else if i == -2 && len(n.Lhs) > 0 {
+						if id, ok := n.Lhs[0].(*ast.Ident); ok {
+							x.f.Opens[len(x.f.Opens)-1].Var = id.Name
+						}
+					}
+					return false
+				}
+			}
+		case *ast.CallExpr:
+			x.pluginCall(n, fn)
+		case *ast.TypeAssertExpr:
+			if n.Type == nil {
+				return true
+			}
+			if id, ok := n.X.(*ast.Ident); ok {
+				if i, ok := lookupVar[id.Name]; ok && x.f.PLookups[i].Assert == "" {
+					x.f.PLookups[i].Assert = x.text(n.Type, 200)
+					x.f.PLookups[i].AssertSpan = x.span(n.Type)
+				}
+			}
+		}
+		return true
+	})
+}
+
+// pluginCall records a plugin.Open (returns -2) or p.Lookup (returns its
+// index); -1 otherwise.
+func (x *extractor) pluginCall(call *ast.CallExpr, fn string) int {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 1 {
+		return -1
+	}
+	recv, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return -1
+	}
+	switch {
+	case recv.Name == x.plugin && sel.Sel.Name == "Open":
+		o := OpenFact{Call: x.span(call), PathSpan: x.span(call.Args[0]), InFunc: fn, PathExpr: x.text(call.Args[0], 80)}
+		if bl, ok := call.Args[0].(*ast.BasicLit); ok && bl.Kind == token.STRING {
+			o.Path, _ = strconv.Unquote(bl.Value)
+		}
+		x.f.Opens = append(x.f.Opens, o)
+		return -2
+	case sel.Sel.Name == "Lookup" && recv.Name != x.plugin:
+		bl, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || bl.Kind != token.STRING {
+			return -1
+		}
+		s, _ := strconv.Unquote(bl.Value)
+		x.f.PLookups = append(x.f.PLookups, PluginLookupFact{Symbol: s, SymbolSpan: x.span(bl), Call: x.span(call), Recv: recv.Name, InFunc: fn})
+		return len(x.f.PLookups) - 1
+	}
+	return -1
+}
+
+// registryDef recognises registry functions: a string parameter used as a
+// key into a package-level map (store or read), appended to a package-level
+// slice, or forwarded to another call.
+func (x *extractor) registryDef(d *ast.FuncDecl) {
+	params := map[string]int{}
+	ptypes := map[string]string{}
+	idx := 0
+	var nameParams []string
+	for _, fld := range d.Type.Params.List {
+		t := x.text(fld.Type, 80)
+		if len(fld.Names) == 0 {
+			idx++
+			continue
+		}
+		for _, n := range fld.Names {
+			params[n.Name] = idx
+			ptypes[n.Name] = t
+			if t == "string" || !strings.ContainsAny(t, "*[](){}. ") && t != "bool" && t != "int" && t != "error" {
+				nameParams = append(nameParams, n.Name)
+			}
+			idx++
+		}
+	}
+	if len(nameParams) == 0 {
+		return
+	}
+	isName := func(e ast.Expr) (string, bool) {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return "", false
+		}
+		for _, p := range nameParams {
+			if p == id.Name {
+				return p, true
+			}
+		}
+		return "", false
+	}
+	locals := map[string]bool{}
+	for p := range params {
+		locals[p] = true
+	}
+	result := ""
+	if d.Type.Results != nil && len(d.Type.Results.List) > 0 {
+		result = x.text(d.Type.Results.List[0].Type, 80)
+	}
+	var defs []RegistryDef
+	panics := false
+	seen := map[string]bool{}
+	add := func(rd RegistryDef) {
+		k := rd.Store + "/" + strconv.Itoa(int(rd.Op)) + "/" + rd.ForwardPkg + "." + rd.ForwardFunc
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		rd.Func, rd.Span = d.Name.Name, x.span(d.Name)
+		defs = append(defs, rd)
+	}
+	valueOf := func(rhs ast.Expr) string {
+		if id, ok := ast.Unparen(rhs).(*ast.Ident); ok {
+			return ptypes[id.Name]
+		}
+		return ""
+	}
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						locals[id.Name] = true
+					}
+				}
+			}
+			for i, l := range n.Lhs {
+				if ix, ok := l.(*ast.IndexExpr); ok {
+					if p, ok := isName(ix.Index); ok {
+						if store := storeName(ix.X); store != "" && !locals[rootIdent(store)] {
+							rd := RegistryDef{Store: store, Op: OpMapStore, NameParam: params[p]}
+							if i < len(n.Rhs) {
+								rd.ValueType = valueOf(n.Rhs[i])
+							}
+							add(rd)
+						}
+					}
+				}
+				// S = append(S, …name…)
+				if i < len(n.Rhs) {
+					if call, ok := n.Rhs[i].(*ast.CallExpr); ok {
+						if fid, ok := call.Fun.(*ast.Ident); ok && fid.Name == "append" && len(call.Args) >= 2 {
+							store := storeName(l)
+							if store != "" && store == storeName(call.Args[0]) && !locals[rootIdent(store)] {
+								for pi, p := range nameParams {
+									_ = pi
+									if mentions(call.Args[1:], p) {
+										rd := RegistryDef{Store: store, Op: OpSliceAppend, NameParam: params[p]}
+										for q, t := range ptypes {
+											if q != p && mentions(call.Args[1:], q) && rd.ValueType == "" && t != "string" {
+												rd.ValueType = t
+											}
+										}
+										add(rd)
+										break
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		case *ast.IndexExpr:
+			if p, ok := isName(n.Index); ok {
+				if store := storeName(n.X); store != "" && !locals[rootIdent(store)] {
+					add(RegistryDef{Store: store, Op: OpLookup, NameParam: params[p], Result: result})
+				}
+			}
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "panic" {
+				panics = true
+				return true
+			}
+			for ai, a := range n.Args {
+				p, ok := isName(a)
+				if !ok {
+					continue
+				}
+				switch f := n.Fun.(type) {
+				case *ast.Ident:
+					if !builtins[f.Name] && f.Name != d.Name.Name {
+						add(RegistryDef{Op: OpForward, NameParam: params[p], ForwardFunc: f.Name, ForwardArg: ai})
+					}
+				case *ast.SelectorExpr:
+					if q, ok := f.X.(*ast.Ident); ok {
+						if _, imp := x.imports[q.Name]; imp && !noiseQualifiers[q.Name] {
+							add(RegistryDef{Op: OpForward, NameParam: params[p], ForwardPkg: q.Name, ForwardFunc: f.Sel.Name, ForwardArg: ai})
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+	// A store op makes lookups of the same store in the function a duplicate
+	// check, not a lookup.
+	hasStore := map[string]bool{}
+	for _, rd := range defs {
+		if rd.Op == OpMapStore || rd.Op == OpSliceAppend {
+			hasStore[rd.Store] = true
+		}
+	}
+	for _, rd := range defs {
+		if rd.Op == OpLookup && hasStore[rd.Store] {
+			continue
+		}
+		if rd.Op == OpForward && len(hasStore) > 0 {
+			continue
+		}
+		rd.Panics = panics
+		x.f.Defs = append(x.f.Defs, rd)
+	}
+}
+
+// storeName renders m, pkgvar.field as "m", "pkgvar.field"; "" otherwise.
+func storeName(e ast.Expr) string {
+	switch v := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return v.Name
+	case *ast.SelectorExpr:
+		if s := storeName(v.X); s != "" {
+			return s + "." + v.Sel.Name
+		}
+	}
+	return ""
+}
+
+func rootIdent(s string) string {
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func mentions(es []ast.Expr, name string) bool {
+	found := false
+	for _, e := range es {
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == name {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }

@@ -1,11 +1,19 @@
 package index
 
-import "sort"
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
 
-// linked is everything derived from all facts of one snapshot.
+// linked is everything derived from all facts of one snapshot. It is built
+// once per snapshot, on first use, by a pass over facts (no parsing).
 type linked struct {
 	packages      []*Package
 	byPath        map[string]*Package
+	byDir         map[string]*Package
 	byFile        map[FileID]*Package
 	registries    []*Registry
 	regByID       map[string]*Registry
@@ -19,6 +27,9 @@ type linked struct {
 	commands      []BuildCommand
 	manifests     []*Manifest
 	graph         []GraphEdge
+
+	mu   sync.Mutex
+	memo map[string]pkgSet // host|config → linked packages
 }
 
 // pkgSet is a set of import paths.
@@ -35,19 +46,1010 @@ func (p pkgSet) sorted() []string {
 	return out
 }
 
+// role is what a function ID does for a registry.
+type role struct {
+	reg     *Registry
+	lookup  bool
+	nameArg int
+	mode    nameMode
+	decl    bool // declared in the workspace (its own body is not a call site)
+}
+
+type linker struct {
+	s     *Snapshot
+	l     *linked
+	roles map[string]*role
+	// consts per package import path: name → const and its file.
+	consts map[string]map[string]constAt
+	caddy  map[string]map[string]string // package → type → ID
+}
+
+type constAt struct {
+	c    ConstFact
+	file FileID
+}
+
 func linkSnapshot(s *Snapshot) *linked {
-	l := &linked{byPath: map[string]*Package{}, byFile: map[FileID]*Package{}, regByID: map[string]*Registry{}, registering: map[string]bool{}}
+	l := &linked{byPath: map[string]*Package{}, byDir: map[string]*Package{}, byFile: map[FileID]*Package{},
+		regByID: map[string]*Registry{}, registering: map[string]bool{}, memo: map[string]pkgSet{}}
+	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}}
+	k.packages()
+	k.registries()
+	k.calls()
+	k.natives()
+	k.opens()
+	k.manifests()
+	k.graph()
 	return l
 }
 
-func (l *linked) closure(s *Snapshot, root string, cfg BuildConfig) pkgSet {
-	return pkgSet{}
+// packages groups Go files by directory.
+func (k *linker) packages() {
+	s, l := k.s, k.l
+	for id, e := range s.files {
+		if e == nil || e.facts == nil {
+			continue
+		}
+		f := e.facts
+		dir := filepath.Dir(f.Path)
+		p := l.byDir[dir]
+		if p == nil {
+			ip, m := s.ws.importPath(dir)
+			if m == nil {
+				continue // a file read only for its build commands
+			}
+			p = &Package{ImportPath: ip, Dir: dir, Module: m}
+			l.byDir[dir] = p
+		}
+		p.Files = append(p.Files, FileID(id))
+		if !f.IsTest && (p.Name == "" || p.Name != f.Package && f.Package != "documentation") {
+			if p.Name == "" {
+				p.Name = f.Package
+			}
+		}
+		if !f.IsTest && f.Package == "main" {
+			p.IsMain = true
+		}
+	}
+	for _, p := range l.byDir {
+		sort.Slice(p.Files, func(i, j int) bool { return s.Path(p.Files[i]) < s.Path(p.Files[j]) })
+		l.packages = append(l.packages, p)
+		l.byPath[p.ImportPath] = p
+		for _, f := range p.Files {
+			l.byFile[f] = p
+		}
+		cs := map[string]constAt{}
+		ids := map[string]string{}
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			if f.IsTest {
+				continue
+			}
+			for _, c := range f.Consts {
+				cs[c.Name] = constAt{c, fid}
+			}
+			for t, id := range f.ModuleIDs {
+				ids[t] = id
+			}
+		}
+		k.consts[p.ImportPath] = cs
+		if len(ids) > 0 {
+			k.caddy[p.ImportPath] = ids
+		}
+	}
+	sort.Slice(l.packages, func(i, j int) bool { return l.packages[i].ImportPath < l.packages[j].ImportPath })
 }
 
+// importOf resolves a qualifier in a file to an import path.
+func (k *linker) importOf(f *FileFacts, q string) string {
+	for _, im := range f.Imports {
+		if im.Blank || im.Name == "." {
+			continue
+		}
+		if im.Name != "" {
+			if im.Name == q {
+				return im.Path
+			}
+			continue
+		}
+		if p := k.l.byPath[im.Path]; p != nil && p.Name != "" {
+			if p.Name == q {
+				return im.Path
+			}
+			continue
+		}
+		if qualifier(im.Path, "") == q {
+			return im.Path
+		}
+	}
+	return ""
+}
+
+// qualify turns a type as written in a file ("T", "*T", "x.T") into
+// "pkgpath.T" form; predeclared and composite types stay as written.
+func (k *linker) qualify(f *FileFacts, pkg, t string) string {
+	star := ""
+	base := t
+	for strings.HasPrefix(base, "*") {
+		star += "*"
+		base = base[1:]
+	}
+	if base == "" || strings.ContainsAny(base, "[](){} ") {
+		return t
+	}
+	if i := strings.IndexByte(base, '.'); i >= 0 {
+		if ip := k.importOf(f, base[:i]); ip != "" {
+			return star + ip + base[i:]
+		}
+		return t
+	}
+	if isPredeclared(base) {
+		return t
+	}
+	return star + pkg + "." + base
+}
+
+func isPredeclared(s string) bool {
+	switch s {
+	case "bool", "string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
+		"uint32", "uint64", "uintptr", "byte", "rune", "float32", "float64", "complex64",
+		"complex128", "error", "any":
+		return true
+	}
+	return false
+}
+
+func pkgOfID(id string) string {
+	if i := strings.LastIndexByte(id, '.'); i >= 0 {
+		return id[:i]
+	}
+	return ""
+}
+
+func (k *linker) addRegistry(r *Registry) {
+	k.l.registries = append(k.l.registries, r)
+	k.l.regByID[r.ID] = r
+}
+
+// registries builds presets, inferred registries, wrappers and configured ones.
+func (k *linker) registries() {
+	s, l := k.s, k.l
+	for _, p := range presets {
+		r := &Registry{ID: p.Register[0], Package: pkgOfID(p.Register[0]), Register: p.Register, Lookup: p.Lookup,
+			Contract: p.Contract, Preset: p.Name, Note: p.Note, PanicsOnDuplicate: p.Panics}
+		k.addRegistry(r)
+		for i, fn := range p.Register {
+			mode := p.Mode
+			if i > 0 && p.Mode == nameCaddy {
+				mode = nameString
+			}
+			k.roles[fn] = &role{reg: r, nameArg: p.NameArg, mode: mode}
+		}
+		for _, fn := range p.Lookup {
+			k.roles[fn] = &role{reg: r, lookup: true}
+		}
+	}
+	type defAt struct {
+		d    RegistryDef
+		f    *FileFacts
+		file FileID
+		pkg  string
+	}
+	var lookups, forwards []defAt
+	byStore := map[string]*Registry{}
+	for _, p := range l.packages {
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			if f.IsTest {
+				continue
+			}
+			for _, d := range f.Defs {
+				da := defAt{d, f, fid, p.ImportPath}
+				fnID := p.ImportPath + "." + d.Func
+				switch d.Op {
+				case OpLookup:
+					lookups = append(lookups, da)
+					continue
+				case OpForward:
+					forwards = append(forwards, da)
+					continue
+				}
+				ref := SymbolRef{File: fid, Span: d.Span, Kind: KindRegistry}
+				if ro := k.roles[fnID]; ro != nil {
+					ro.decl = true
+					if ro.reg.Decl.IsZero() && ro.reg.ID == fnID {
+						ro.reg.Decl = ref
+					}
+					if ro.reg.Store == "" {
+						ro.reg.Store = p.ImportPath + "." + d.Store
+					}
+					byStore[p.ImportPath+"."+d.Store] = ro.reg
+					continue
+				}
+				key := p.ImportPath + "." + d.Store
+				r := byStore[key]
+				if r == nil {
+					r = &Registry{ID: fnID, Package: p.ImportPath, Store: key, Decl: ref,
+						Note: "inferred: " + d.Func + " stores its name parameter in " + d.Store}
+					if d.Op == OpSliceAppend {
+						r.Note = "inferred: " + d.Func + " appends its name parameter to " + d.Store
+					}
+					byStore[key] = r
+					k.addRegistry(r)
+				} else {
+					r.Register = append(r.Register, fnID)
+				}
+				if len(r.Register) == 0 || r.Register[0] != fnID && !contains(r.Register, fnID) {
+					r.Register = append([]string{fnID}, r.Register...)
+				}
+				if r.Contract == "" && d.ValueType != "" {
+					r.Contract = k.qualify(f, p.ImportPath, d.ValueType)
+				}
+				r.PanicsOnDuplicate = r.PanicsOnDuplicate || d.Panics
+				k.roles[fnID] = &role{reg: r, nameArg: d.NameParam, decl: true}
+			}
+		}
+	}
+	for _, da := range lookups {
+		fnID := da.pkg + "." + da.d.Func
+		r := byStore[da.pkg+"."+da.d.Store]
+		if r == nil {
+			continue
+		}
+		if ro := k.roles[fnID]; ro != nil {
+			ro.decl = true
+			continue
+		}
+		r.Lookup = append(r.Lookup, fnID)
+		if r.Contract == "" && da.d.Result != "" && da.d.Result != "bool" && da.d.Result != "error" {
+			r.Contract = k.qualify(da.f, da.pkg, da.d.Result)
+		}
+		k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, decl: true}
+	}
+	// Wrappers: a function passing its name parameter to a registry's
+	// register (or lookup) function at the name position. Iterate for
+	// wrappers of wrappers.
+	for round := 0; round < 3; round++ {
+		changed := false
+		for _, da := range forwards {
+			fnID := da.pkg + "." + da.d.Func
+			if ro := k.roles[fnID]; ro != nil {
+				ro.decl = true
+				continue
+			}
+			target := da.pkg + "." + da.d.ForwardFunc
+			if da.d.ForwardPkg != "" {
+				ip := k.importOf(da.f, da.d.ForwardPkg)
+				if ip == "" {
+					continue
+				}
+				target = ip + "." + da.d.ForwardFunc
+			}
+			tr := k.roles[target]
+			if tr == nil || tr.nameArg != da.d.ForwardArg || tr.mode != nameString {
+				continue
+			}
+			k.roles[fnID] = &role{reg: tr.reg, lookup: tr.lookup, nameArg: da.d.NameParam, decl: true}
+			if tr.lookup {
+				tr.reg.Lookup = append(tr.reg.Lookup, fnID)
+			} else {
+				tr.reg.Register = append(tr.reg.Register, fnID)
+			}
+			changed = true
+		}
+		if !changed {
+			break
+		}
+	}
+	// Configured registries and policies.
+	for _, m := range s.ws.modules {
+		if m.Config == nil || m.Config.Err != "" {
+			continue
+		}
+		for _, cr := range m.Config.Registries {
+			if cr.Register == "" {
+				continue
+			}
+			ro := k.roles[cr.Register]
+			var r *Registry
+			if ro != nil && !ro.lookup {
+				r = ro.reg
+			} else {
+				r = &Registry{ID: cr.Register, Package: pkgOfID(cr.Register), Register: []string{cr.Register},
+					Note: "configured in " + filepath.Join(m.Dir, configName)}
+				k.addRegistry(r)
+				k.roles[cr.Register] = &role{reg: r, nameArg: cr.NameArg}
+			}
+			for _, lf := range cr.Lookup {
+				if k.roles[lf] == nil {
+					r.Lookup = append(r.Lookup, lf)
+					k.roles[lf] = &role{reg: r, lookup: true}
+				}
+			}
+			if cr.Contract != "" {
+				r.Contract = cr.Contract
+			}
+			r.PanicsOnDuplicate = r.PanicsOnDuplicate || cr.PanicsOnDuplicate
+			if cr.Capabilities != nil {
+				r.Capabilities = append(r.Capabilities, cr.Capabilities...)
+			}
+		}
+	}
+	// Contract declarations in the workspace.
+	for _, r := range l.registries {
+		if r.Contract == "" || strings.HasPrefix(r.Contract, "*") {
+			continue
+		}
+		if p := l.byPath[pkgOfID(r.Contract)]; p != nil {
+			name := r.Contract[len(p.ImportPath)+1:]
+			for _, fid := range p.Files {
+				for _, sym := range s.Facts(fid).Symbols {
+					if sym.Kind == SymType && sym.Name == name {
+						r.ContractDecl = SymbolRef{File: fid, Span: sym.Span, Kind: KindContract}
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(l.registries, func(i, j int) bool { return l.registries[i].ID < l.registries[j].ID })
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveConst follows a constant through files and packages.
+func (k *linker) resolveConst(f *FileFacts, pkg, expr string) (string, SymbolRef, bool) {
+	for depth := 0; depth < 6; depth++ {
+		p, name := pkg, expr
+		if i := strings.IndexByte(expr, '.'); i >= 0 {
+			ip := k.importOf(f, expr[:i])
+			if ip == "" {
+				return "", SymbolRef{}, false
+			}
+			p, name = ip, expr[i+1:]
+		}
+		c, ok := k.consts[p][name]
+		if !ok {
+			return "", SymbolRef{}, false
+		}
+		if c.c.Ref == "" {
+			return c.c.Value, SymbolRef{File: c.file, Span: c.c.Span, Kind: KindConst}, true
+		}
+		f, pkg, expr = k.s.Facts(c.file), p, c.c.Ref
+	}
+	return "", SymbolRef{}, false
+}
+
+func isIdentExpr(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isIdentByte(s[i]) && s[i] != '.' {
+			return false
+		}
+	}
+	return strings.Count(s, ".") <= 1
+}
+
+// calls links call facts to registries.
+func (k *linker) calls() {
+	s, l := k.s, k.l
+	for _, p := range l.packages {
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			for _, c := range f.Calls {
+				fnID := p.ImportPath + "." + c.Func
+				if c.Pkg != "" {
+					ip := k.importOf(f, c.Pkg)
+					if ip == "" {
+						continue
+					}
+					fnID = ip + "." + c.Func
+				}
+				ro := k.roles[fnID]
+				if ro == nil {
+					continue
+				}
+				if own := k.roles[p.ImportPath+"."+c.InFunc]; own != nil && own.decl {
+					continue // the registry's own body (or a wrapper's forward)
+				}
+				k.call(p, fid, f, c, fnID, ro)
+			}
+		}
+	}
+}
+
+func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID string, ro *role) {
+	l := k.l
+	name, resolved := "", false
+	var nameRef, nameDecl SymbolRef
+	valueArg := ro.nameArg + 1
+	switch ro.mode {
+	case nameCaddy, nameType:
+		valueArg = 0
+	}
+	nameIdx := ro.nameArg
+	if nameIdx >= len(c.Args) {
+		if ro.mode != nameCaddy && ro.mode != nameType {
+			return
+		}
+		nameIdx = 0
+	}
+	if len(c.Args) == 0 {
+		return
+	}
+	a := c.Args[nameIdx]
+	nameRef = SymbolRef{File: fid, Span: a.Span, Kind: KindPluginName}
+	switch ro.mode {
+	case nameString:
+		switch {
+		case a.IsLit:
+			name, resolved = a.Lit, true
+		case isIdentExpr(a.Expr):
+			name = a.Expr
+			if v, ref, ok := k.resolveConst(f, p.ImportPath, a.Expr); ok {
+				name, resolved, nameDecl = v, true, ref
+			}
+		default:
+			name = a.Expr
+		}
+	case nameConst:
+		name = a.Expr
+		resolved = isIdentExpr(a.Expr)
+	case nameCaddy:
+		t := strings.TrimLeft(a.Type, "*")
+		pkg := p.ImportPath
+		if i := strings.IndexByte(t, '.'); i >= 0 {
+			pkg, t = k.importOf(f, t[:i]), t[i+1:]
+		}
+		if id, ok := k.caddy[pkg][t]; ok {
+			if strings.HasPrefix(id, "\x00") {
+				if v, ref, ok := k.resolveConst(f, pkg, id[1:]); ok && pkg == p.ImportPath {
+					name, resolved, nameDecl = v, true, ref
+				} else {
+					name = id[1:]
+				}
+			} else {
+				name, resolved = id, true
+			}
+		} else {
+			name = a.Expr
+		}
+	case nameType:
+		if a.Type != "" {
+			name, resolved = k.qualify(f, p.ImportPath, a.Type), true
+		} else {
+			name = a.Expr
+		}
+	}
+	if ro.lookup {
+		nameRef.Kind = KindLookup
+		l.lookups = append(l.lookups, &Lookup{Registry: ro.reg.ID, Func: fnID, Name: name, NameResolved: resolved,
+			NameRef: nameRef, Call: SymbolRef{File: fid, Span: c.Call, Kind: KindLookup}, Package: p.ImportPath,
+			File: fid, IsTest: f.IsTest})
+		return
+	}
+	r := &Registration{Registry: ro.reg.ID, Func: fnID, Name: name, NameResolved: resolved, NameRef: nameRef,
+		NameDecl: nameDecl, Call: SymbolRef{File: fid, Span: c.Call, Kind: KindRegistration},
+		InInit: c.InInit || c.InVar, Package: p.ImportPath, File: fid, IsTest: f.IsTest}
+	if valueArg < len(c.Args) {
+		r.Value = c.Args[valueArg].Expr
+		if c.Args[valueArg].Type != "" {
+			r.ValueType = k.qualify(f, p.ImportPath, c.Args[valueArg].Type)
+		}
+	}
+	l.registrations = append(l.registrations, r)
+	if !f.IsTest {
+		l.registering[p.ImportPath] = true
+	}
+}
+
+// natives resolves build commands to native plugins, and finds hosts.
+func (k *linker) natives() {
+	s, l := k.s, k.l
+	var cmds []BuildCommand
+	for id, e := range s.files {
+		if e == nil {
+			continue
+		}
+		if e.facts != nil {
+			for _, bc := range e.facts.Commands {
+				bc.File = FileID(id)
+				bc.Dir = filepath.Dir(e.facts.Path)
+				bc.Group = filepath.Base(e.facts.Path) + ":" + bc.Group
+				cmds = append(cmds, bc)
+			}
+		} else if sc, ok := e.other.([]BuildCommand); ok {
+			cmds = append(cmds, sc...)
+		}
+	}
+	byKey := map[string]*NativePlugin{}
+	for i := range cmds {
+		bc := &cmds[i]
+		k.resolveCommand(bc)
+		if bc.Mode != "plugin" || len(bc.Targets) == 0 {
+			continue
+		}
+		key := strings.Join(bc.Targets, "\x00")
+		np := byKey[key]
+		if np == nil {
+			np = &NativePlugin{}
+			byKey[key] = np
+			k.fillNative(np, bc.Targets)
+		}
+		if !contains(np.SOPaths, bc.Output) {
+			np.SOPaths = append(np.SOPaths, bc.Output)
+		}
+		np.Builds = append(np.Builds, *bc)
+	}
+	// .so → dir from configuration.
+	for _, m := range s.ws.modules {
+		if m.Config == nil {
+			continue
+		}
+		for _, cp := range m.Config.Plugins {
+			dir := cp.Dir
+			if !filepath.IsAbs(dir) {
+				dir = filepath.Join(m.Dir, dir)
+			}
+			so := cp.SO
+			if !filepath.IsAbs(so) {
+				so = filepath.Join(m.Dir, so)
+			}
+			key := filepath.Clean(dir)
+			np := byKey[key]
+			if np == nil {
+				np = &NativePlugin{}
+				byKey[key] = np
+				k.fillNative(np, []string{key})
+			}
+			if !contains(np.SOPaths, so) {
+				np.SOPaths = append(np.SOPaths, so)
+			}
+		}
+	}
+	for _, np := range byKey {
+		l.natives = append(l.natives, np)
+	}
+	sort.Slice(l.natives, func(i, j int) bool {
+		a, b := l.natives[i], l.natives[j]
+		if a.Dir != b.Dir {
+			return a.Dir < b.Dir
+		}
+		return s.Path(firstFile(a.Files)) < s.Path(firstFile(b.Files))
+	})
+	sort.SliceStable(cmds, func(i, j int) bool { return s.Path(cmds[i].File) < s.Path(cmds[j].File) })
+	l.commands = cmds
+	for _, p := range l.packages {
+		if !p.IsMain || p.IsNativePlugin {
+			continue
+		}
+		l.hosts = append(l.hosts, &Host{Package: p})
+	}
+}
+
+func firstFile(fs []FileID) FileID {
+	if len(fs) == 0 {
+		return 0
+	}
+	return fs[0]
+}
+
+// resolveCommand makes a command's targets and output absolute. Relative
+// paths are tried against the command's directory, its testdata, the file's
+// module and the roots (Go tests run their commands in a copied module).
+func (k *linker) resolveCommand(bc *BuildCommand) {
+	s := k.s
+	bases := []string{bc.Dir, filepath.Join(bc.Dir, "testdata")}
+	if m := s.ws.moduleFor(s.Path(bc.File)); m != nil {
+		bases = append(bases, m.Dir)
+	}
+	bases = append(bases, s.roots...)
+	base := ""
+	args := bc.Args
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	for _, a := range args {
+		if strings.Contains(a, "$") {
+			continue
+		}
+		if !strings.HasPrefix(a, ".") && !filepath.IsAbs(a) && !strings.HasSuffix(a, ".go") {
+			if p := k.l.byPath[a]; p != nil { // an import path
+				bc.Targets = append(bc.Targets, p.Dir)
+				continue
+			}
+		}
+		for _, b := range bases {
+			t := a
+			if !filepath.IsAbs(t) {
+				t = filepath.Join(b, a)
+			}
+			if _, err := os.Stat(t); err == nil {
+				bc.Targets = append(bc.Targets, t)
+				if base == "" {
+					base = b
+				}
+				break
+			}
+		}
+	}
+	sort.Strings(bc.Targets)
+	if base == "" {
+		base = bc.Dir
+	}
+	out := bc.Output
+	if out == "" && len(bc.Targets) > 0 {
+		t := bc.Targets[0]
+		name := filepath.Base(t)
+		if strings.HasSuffix(t, ".go") {
+			name = strings.TrimSuffix(name, ".go")
+		} else if p := k.l.byDir[t]; p != nil {
+			name = filepath.Base(p.ImportPath)
+		}
+		out = name
+		if bc.Mode == "plugin" {
+			out += ".so"
+		}
+	}
+	if out != "" && !filepath.IsAbs(out) && !strings.Contains(out, "$") {
+		out = filepath.Join(base, out)
+	}
+	bc.Output = out
+}
+
+func (k *linker) fillNative(np *NativePlugin, targets []string) {
+	s, l := k.s, k.l
+	for _, t := range targets {
+		if strings.HasSuffix(t, ".go") {
+			np.Dir = filepath.Dir(t)
+			if id, ok := s.FileID(t); ok {
+				np.Files = append(np.Files, id)
+			}
+			continue
+		}
+		np.Dir = t
+		if p := l.byDir[t]; p != nil {
+			p.IsNativePlugin = true
+			for _, id := range p.Files {
+				if !s.Facts(id).IsTest {
+					np.Files = append(np.Files, id)
+				}
+			}
+		}
+	}
+	if p := l.byDir[np.Dir]; p != nil {
+		np.Package = p.ImportPath
+	}
+	for _, id := range np.Files {
+		f := s.Facts(id)
+		if np.Name == "" {
+			np.Name = f.Package
+		}
+		for _, sym := range f.Symbols {
+			np.Symbols = append(np.Symbols, PluginSymbol{Symbol: sym, File: id})
+		}
+	}
+}
+
+// opens links plugin.Open sites to native plugins and Lookups.
+func (k *linker) opens() {
+	s, l := k.s, k.l
+	inPlugin := map[FileID]bool{}
+	for _, np := range l.natives {
+		for _, f := range np.Files {
+			inPlugin[f] = true
+		}
+	}
+	// Host builds (non-plugin go build commands) by target, to pair a host
+	// with the plugins built in the same script or test function.
+	hostGroups := map[string][]BuildCommand{}
+	for _, bc := range l.commands {
+		if bc.Mode == "plugin" {
+			continue
+		}
+		for _, t := range bc.Targets {
+			hostGroups[t] = append(hostGroups[t], bc)
+		}
+	}
+	for id, e := range s.files {
+		if e == nil || e.facts == nil {
+			continue
+		}
+		f := e.facts
+		fid := FileID(id)
+		pkg := ""
+		if p := l.byFile[fid]; p != nil {
+			pkg = p.ImportPath
+		}
+		var sites []*OpenSite
+		for _, o := range f.Opens {
+			os := &OpenSite{File: fid, Call: SymbolRef{File: fid, Span: o.Call, Kind: KindOpen}, Path: o.Path,
+				PathResolved: o.Path != "", PathRef: SymbolRef{File: fid, Span: o.PathSpan, Kind: KindOpen}, Package: pkg}
+			if o.Path != "" {
+				os.Plugins = k.matchSO(o.Path, append(hostGroups[f.Path], hostGroups[filepath.Dir(f.Path)]...))
+			}
+			sites = append(sites, os)
+			l.opens = append(l.opens, os)
+		}
+		for _, pl := range f.PLookups {
+			lk := &PluginLookup{File: fid, Symbol: pl.Symbol, Ref: SymbolRef{File: fid, Span: pl.SymbolSpan, Kind: KindPluginLookup},
+				Call: SymbolRef{File: fid, Span: pl.Call, Kind: KindPluginLookup}, Assert: pl.Assert, Package: pkg,
+				InPlugin: inPlugin[fid], FileImport: f.Imports}
+			if pl.Assert != "" {
+				lk.AssertRef = SymbolRef{File: fid, Span: pl.AssertSpan, Kind: KindPluginLookup}
+			}
+			// The nearest preceding Open in the same function on that variable.
+			for i, o := range f.Opens {
+				if o.InFunc == pl.InFunc && o.Var == pl.Recv && o.Call.Start < pl.Call.Start {
+					lk.Open = sites[i]
+				}
+			}
+			if lk.Open != nil {
+				lk.Open.Lookups = append(lk.Open.Lookups, lk)
+			}
+			l.plookups = append(l.plookups, lk)
+		}
+	}
+	sort.SliceStable(l.opens, func(i, j int) bool { return s.Path(l.opens[i].File) < s.Path(l.opens[j].File) })
+	sort.SliceStable(l.plookups, func(i, j int) bool { return s.Path(l.plookups[i].File) < s.Path(l.plookups[j].File) })
+}
+
+// matchSO returns the plugins whose output matches an Open path: same base
+// name and, when the path has directories, the same suffix. When the host
+// is built by a command in the same group (test function, script line) as
+// some candidates, those win.
+func (k *linker) matchSO(path string, hostBuilds []BuildCommand) []*NativePlugin {
+	clean := filepath.Clean(path)
+	var cands []*NativePlugin
+	for _, np := range k.l.natives {
+		for _, so := range np.SOPaths {
+			if filepath.Base(so) != filepath.Base(clean) {
+				continue
+			}
+			if strings.ContainsRune(clean, filepath.Separator) && !strings.HasSuffix(so, strings.TrimPrefix(clean, "./")) && !filepath.IsAbs(clean) {
+				continue
+			}
+			if filepath.IsAbs(clean) && so != clean {
+				continue
+			}
+			cands = append(cands, np)
+			break
+		}
+	}
+	if len(cands) <= 1 || len(hostBuilds) == 0 {
+		return cands
+	}
+	var paired []*NativePlugin
+	for _, np := range cands {
+		for _, b := range np.Builds {
+			for _, hb := range hostBuilds {
+				if b.File == hb.File && b.Group == hb.Group {
+					paired = append(paired, np)
+					goto next
+				}
+			}
+		}
+	next:
+	}
+	if len(paired) > 0 {
+		return paired
+	}
+	return cands
+}
+
+func (k *linker) manifests() {
+	s, l := k.s, k.l
+	for _, e := range s.files {
+		if e == nil {
+			continue
+		}
+		if m, ok := e.other.(*Manifest); ok {
+			c := *m
+			if p := l.byDir[c.Dir]; p != nil {
+				c.Package = p.ImportPath
+			}
+			l.manifests = append(l.manifests, &c)
+		}
+	}
+	sort.Slice(l.manifests, func(i, j int) bool { return s.Path(l.manifests[i].File) < s.Path(l.manifests[j].File) })
+}
+
+// graph builds plugin dependency edges: imports between plugin packages and
+// manifest requires.
+func (k *linker) graph() {
+	s, l := k.s, k.l
+	seen := map[[2]string]bool{}
+	for _, p := range l.packages {
+		if !l.registering[p.ImportPath] {
+			continue
+		}
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			if f.IsTest {
+				continue
+			}
+			for _, im := range f.Imports {
+				if l.registering[im.Path] && im.Path != p.ImportPath && !seen[[2]string{p.ImportPath, im.Path}] {
+					seen[[2]string{p.ImportPath, im.Path}] = true
+					l.graph = append(l.graph, GraphEdge{From: p.ImportPath, To: im.Path, Kind: EdgeImport,
+						Ref: SymbolRef{File: fid, Span: im.Span, Kind: KindImport}})
+				}
+			}
+		}
+	}
+	node := func(m *Manifest) string {
+		if m.Package != "" {
+			return m.Package
+		}
+		return "manifest:" + m.Name
+	}
+	byName := map[string]*Manifest{}
+	for _, m := range l.manifests {
+		if m.Name != "" && byName[m.Name] == nil {
+			byName[m.Name] = m
+		}
+	}
+	for _, m := range l.manifests {
+		for _, r := range m.Requires {
+			if t := byName[r.Name]; t != nil {
+				l.graph = append(l.graph, GraphEdge{From: node(m), To: node(t), Kind: EdgeRequires, Ref: r.Ref})
+			}
+		}
+	}
+	sort.SliceStable(l.graph, func(i, j int) bool {
+		a, b := l.graph[i], l.graph[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		return a.To < b.To
+	})
+}
+
+// closure returns the workspace packages linked into root under cfg,
+// memoised per (root, cfg). _test.go files never add imports.
+func (l *linked) closure(s *Snapshot, root string, cfg BuildConfig) pkgSet {
+	key := root + "|" + cfg.String()
+	l.mu.Lock()
+	if set, ok := l.memo[key]; ok {
+		l.mu.Unlock()
+		return set
+	}
+	l.mu.Unlock()
+	set := pkgSet{}
+	if l.byPath[root] == nil {
+		return set
+	}
+	queue := []string{root}
+	set[root] = true
+	for len(queue) > 0 {
+		p := l.byPath[queue[0]]
+		queue = queue[1:]
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			if f.IsTest || !fileMatches(f, cfg) {
+				continue
+			}
+			for _, im := range f.Imports {
+				if !set[im.Path] && l.byPath[im.Path] != nil {
+					set[im.Path] = true
+					queue = append(queue, im.Path)
+				}
+			}
+		}
+	}
+	l.mu.Lock()
+	l.memo[key] = set
+	l.mu.Unlock()
+	return set
+}
+
+// chain finds one import path from → to under cfg.
 func (l *linked) chain(s *Snapshot, from, to string, cfg BuildConfig) []string {
+	if l.byPath[from] == nil {
+		return nil
+	}
+	parent := map[string]string{from: ""}
+	queue := []string{from}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		if cur == to {
+			var out []string
+			for c := to; c != ""; c = parent[c] {
+				out = append([]string{c}, out...)
+			}
+			return out
+		}
+		for _, fid := range l.byPath[cur].Files {
+			f := s.Facts(fid)
+			if f.IsTest || !fileMatches(f, cfg) {
+				continue
+			}
+			for _, im := range f.Imports {
+				if _, ok := parent[im.Path]; !ok && l.byPath[im.Path] != nil {
+					parent[im.Path] = cur
+					queue = append(queue, im.Path)
+				}
+			}
+		}
+	}
 	return nil
 }
 
+// buildTrie indexes plugin names, lookups, registries, contracts, symbols
+// of plugin packages and native plugins, plugin Lookup strings, Open paths
+// and manifest names.
 func buildTrie(s *Snapshot) *Trie {
-	return newTrie(nil)
+	l := s.link()
+	var items []trieItem
+	add := func(name string, ref SymbolRef) {
+		if name == "" || ref.IsZero() {
+			return
+		}
+		items = append(items, trieItem{key: strings.ToLower(name), e: TrieEntry{Name: name, Ref: ref}})
+	}
+	for _, r := range l.registrations {
+		if r.NameResolved {
+			add(r.Name, r.NameRef)
+			add(r.Name, r.NameDecl)
+		}
+	}
+	for _, lk := range l.lookups {
+		if lk.NameResolved {
+			add(lk.Name, lk.NameRef)
+		}
+	}
+	for _, r := range l.registries {
+		add(r.ID[strings.LastIndexByte(r.ID, '.')+1:], r.Decl)
+		if r.Contract != "" {
+			add(r.Contract[strings.LastIndexByte(r.Contract, '.')+1:], r.ContractDecl)
+		}
+	}
+	for _, p := range l.packages {
+		if !l.registering[p.ImportPath] {
+			continue
+		}
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			if f.IsTest {
+				continue
+			}
+			for _, sym := range f.Symbols {
+				if sym.Exported {
+					add(sym.Name, SymbolRef{File: fid, Span: sym.Span, Kind: KindSymbol})
+				}
+			}
+		}
+	}
+	for _, np := range l.natives {
+		if len(np.Files) > 0 {
+			f := s.Facts(np.Files[0])
+			add(np.Name, SymbolRef{File: np.Files[0], Span: f.PackageSpan, Kind: KindNativePlugin})
+		}
+		for _, sym := range np.Symbols {
+			if sym.Exported {
+				add(sym.Name, SymbolRef{File: sym.File, Span: sym.Span, Kind: KindSymbol})
+			}
+		}
+	}
+	for _, lk := range l.plookups {
+		add(lk.Symbol, lk.Ref)
+	}
+	for _, o := range l.opens {
+		if o.Path != "" {
+			add(filepath.Base(o.Path), o.PathRef)
+		}
+	}
+	for _, m := range l.manifests {
+		add(m.Name, m.NameRef)
+	}
+	return newTrie(items)
 }

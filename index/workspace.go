@@ -49,6 +49,9 @@ type workspace struct {
 	modules []*Module       // sorted by Dir
 	modDirs map[string]bool // every directory with a go.mod (used or not)
 	byDir   map[string]*Module
+	// cmdDirs are parents of testdata roots: their Go files are read for
+	// build commands only (Go's tests build plugins from testdata that way).
+	cmdDirs map[string]bool
 }
 
 func numCPU() int { return runtime.GOMAXPROCS(0) }
@@ -82,7 +85,7 @@ func kindOf(name string) (fileKind, bool) {
 // testdata or outside any module, is indexed as a module whose path is
 // inferred from its imports (Go's testplugin testdata is such a root).
 func discover(roots []string, read func(string) ([]byte, error)) (*workspace, []foundFile) {
-	ws := &workspace{roots: roots, modDirs: map[string]bool{}, byDir: map[string]*Module{}}
+	ws := &workspace{roots: roots, modDirs: map[string]bool{}, byDir: map[string]*Module{}, cmdDirs: map[string]bool{}}
 	var found []foundFile
 	seen := map[string]bool{}
 	var workUse []*Module
@@ -115,6 +118,19 @@ func discover(roots []string, read func(string) ([]byte, error)) (*workspace, []
 			return nil
 		})
 		found = append(found, rootFiles...)
+		if filepath.Base(root) == "testdata" {
+			parent := filepath.Dir(root)
+			ws.cmdDirs[parent] = true
+			if ents, err := os.ReadDir(parent); err == nil {
+				for _, e := range ents {
+					p := filepath.Join(parent, e.Name())
+					if !e.IsDir() && strings.HasSuffix(e.Name(), ".go") && !seen[p] {
+						seen[p] = true
+						found = append(found, foundFile{p, kindGo})
+					}
+				}
+			}
+		}
 		if !hasMod {
 			if m := enclosingModule(root, read); m != nil {
 				ws.add(m)
@@ -149,7 +165,7 @@ func discover(roots []string, read func(string) ([]byte, error)) (*workspace, []
 	// buildable by the go tool in this workspace.
 	out := found[:0]
 	for _, f := range found {
-		if f.kind == kindGo && ws.moduleFor(f.path) == nil {
+		if f.kind == kindGo && ws.moduleFor(f.path) == nil && !ws.cmdDirs[filepath.Dir(f.path)] {
 			continue
 		}
 		out = append(out, f)
@@ -208,6 +224,9 @@ func (ws *workspace) classify(p string) (fileKind, bool) {
 	k, ok := kindOf(filepath.Base(p))
 	if !ok {
 		return 0, false
+	}
+	if k == kindGo && ws.cmdDirs[filepath.Dir(p)] {
+		return k, true
 	}
 	for _, root := range ws.roots {
 		rel, err := filepath.Rel(root, filepath.Dir(p))

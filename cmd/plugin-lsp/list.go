@@ -1,6 +1,265 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 
-// runList is a placeholder until the list subcommand lands.
-func runList(ctx context.Context, args []string) int { return notImplemented("list") }
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+// runList prints registries, registered plugins, hosts with what they link,
+// and native plugins with their Lookups: `plugin-lsp list [-json] [dir…]`.
+func runList(ctx context.Context, args []string) int {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	roots := fs.Args()
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	ix := index.New(index.Options{Roots: roots})
+	s, err := ix.Build(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "plugin-lsp list:", err)
+		return 2
+	}
+	rep := listReport(s)
+	if *asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintln(os.Stderr, "plugin-lsp list:", err)
+			return 2
+		}
+		return 0
+	}
+	printList(os.Stdout, rep)
+	return 0
+}
+
+// listOut is the -json shape of `plugin-lsp list`.
+type listOut struct {
+	Config        string         `json:"config"`
+	Registries    []listRegistry `json:"registries"`
+	Registrations []listReg      `json:"registrations"`
+	Lookups       []listReg      `json:"lookups"`
+	Hosts         []listHost     `json:"hosts"`
+	NativePlugins []listNative   `json:"nativePlugins"`
+	Opens         []listOpen     `json:"opens"`
+	Manifests     []listManifest `json:"manifests,omitempty"`
+}
+
+type listRegistry struct {
+	ID                string   `json:"id"`
+	Preset            string   `json:"preset,omitempty"`
+	Contract          string   `json:"contract,omitempty"`
+	Register          []string `json:"register"`
+	Lookup            []string `json:"lookup,omitempty"`
+	PanicsOnDuplicate bool     `json:"panicsOnDuplicate,omitempty"`
+	Note              string   `json:"note,omitempty"`
+	Registrations     int      `json:"registrations"`
+}
+
+type listReg struct {
+	Registry  string `json:"registry"`
+	Name      string `json:"name"`
+	Resolved  bool   `json:"resolved"`
+	Pos       string `json:"pos"`
+	ValueType string `json:"valueType,omitempty"`
+	Package   string `json:"package"`
+	InInit    bool   `json:"inInit,omitempty"`
+	Test      bool   `json:"test,omitempty"`
+}
+
+type listHost struct {
+	Package string   `json:"package"`
+	Links   []string `json:"links"`
+}
+
+type listNative struct {
+	Dir     string   `json:"dir"`
+	Package string   `json:"package,omitempty"`
+	Files   []string `json:"files"`
+	SO      []string `json:"so"`
+	Symbols []string `json:"symbols"`
+}
+
+type listOpen struct {
+	Pos     string       `json:"pos"`
+	Path    string       `json:"path"`
+	Plugins []string     `json:"plugins"`
+	Lookups []listLookup `json:"lookups"`
+}
+
+type listLookup struct {
+	Pos    string `json:"pos"`
+	Symbol string `json:"symbol"`
+	Assert string `json:"assert,omitempty"`
+}
+
+type listManifest struct {
+	Pos      string   `json:"pos"`
+	Name     string   `json:"name"`
+	Version  string   `json:"version"`
+	Requires []string `json:"requires,omitempty"`
+	Error    string   `json:"error,omitempty"`
+}
+
+func listReport(s *index.Snapshot) listOut {
+	pos := func(r index.SymbolRef) string {
+		p := s.Position(r)
+		return fmt.Sprintf("%s:%d:%d", relPath(s, r.File), p.Line, p.Col)
+	}
+	cfg := s.Configs()[0]
+	out := listOut{Config: cfg.String()}
+	count := map[string]int{}
+	for _, r := range s.Registrations() {
+		count[r.Registry]++
+		out.Registrations = append(out.Registrations, listReg{Registry: r.Registry, Name: r.Name, Resolved: r.NameResolved,
+			Pos: pos(r.NameRef), ValueType: r.ValueType, Package: r.Package, InInit: r.InInit, Test: r.IsTest})
+	}
+	for _, l := range s.Lookups() {
+		count[l.Registry]++
+		out.Lookups = append(out.Lookups, listReg{Registry: l.Registry, Name: l.Name, Resolved: l.NameResolved,
+			Pos: pos(l.NameRef), Package: l.Package, Test: l.IsTest})
+	}
+	for _, r := range s.Registries() {
+		if r.Preset != "" && count[r.ID] == 0 && r.Decl.IsZero() {
+			continue // a preset this workspace never uses
+		}
+		n := 0
+		for _, x := range s.Registrations() {
+			if x.Registry == r.ID {
+				n++
+			}
+		}
+		out.Registries = append(out.Registries, listRegistry{ID: r.ID, Preset: r.Preset, Contract: r.Contract,
+			Register: r.Register, Lookup: r.Lookup, PanicsOnDuplicate: r.PanicsOnDuplicate, Note: r.Note, Registrations: n})
+	}
+	for _, h := range s.Hosts() {
+		links := s.Links(h, cfg)
+		if links == nil {
+			links = []string{}
+		}
+		out.Hosts = append(out.Hosts, listHost{Package: h.ImportPath, Links: links})
+	}
+	for _, np := range s.NativePlugins() {
+		n := listNative{Dir: relDir(s, np.Dir), Package: np.Package, SO: []string{}, Symbols: []string{}, Files: []string{}}
+		for _, f := range np.Files {
+			n.Files = append(n.Files, relPath(s, f))
+		}
+		for _, so := range np.SOPaths {
+			n.SO = append(n.SO, relDir(s, so))
+		}
+		for _, sym := range np.Symbols {
+			if sym.Exported {
+				n.Symbols = append(n.Symbols, sym.Kind.String()+" "+sym.Name)
+			}
+		}
+		out.NativePlugins = append(out.NativePlugins, n)
+	}
+	for _, o := range s.Opens() {
+		lo := listOpen{Pos: pos(o.Call), Path: o.Path, Plugins: []string{}, Lookups: []listLookup{}}
+		for _, np := range o.Plugins {
+			d := relDir(s, np.Dir)
+			if len(np.Files) == 1 {
+				d = relPath(s, np.Files[0])
+			}
+			lo.Plugins = append(lo.Plugins, d)
+		}
+		for _, l := range o.Lookups {
+			lo.Lookups = append(lo.Lookups, listLookup{Pos: pos(l.Ref), Symbol: l.Symbol, Assert: l.Assert})
+		}
+		out.Opens = append(out.Opens, lo)
+	}
+	for _, m := range s.Manifests() {
+		lm := listManifest{Pos: pos(index.SymbolRef{File: m.File, Span: m.NameRef.Span}), Name: m.Name, Version: m.Version, Error: m.ParseErr}
+		for _, r := range m.Requires {
+			lm.Requires = append(lm.Requires, r.Name+" "+r.Constraint)
+		}
+		out.Manifests = append(out.Manifests, lm)
+	}
+	return out
+}
+
+// relPath renders a file relative to the first root that contains it.
+func relPath(s *index.Snapshot, id index.FileID) string { return relDir(s, s.Path(id)) }
+
+func relDir(s *index.Snapshot, p string) string {
+	for _, r := range s.Roots() {
+		if rel, err := filepath.Rel(r, p); err == nil && !filepath.IsAbs(rel) && (len(rel) < 2 || rel[:2] != "..") {
+			return rel
+		}
+	}
+	return p
+}
+
+func printList(w io.Writer, rep listOut) {
+	fmt.Fprintf(w, "Registries (%d):\n", len(rep.Registries))
+	for _, r := range rep.Registries {
+		extra := ""
+		if r.Preset != "" {
+			extra = " [preset " + r.Preset + "]"
+		}
+		if r.Contract != "" {
+			extra += " contract " + r.Contract
+		}
+		fmt.Fprintf(w, "  %s%s: %d registrations\n", r.ID, extra, r.Registrations)
+	}
+	fmt.Fprintf(w, "Registered plugins (%d):\n", len(rep.Registrations))
+	for _, r := range rep.Registrations {
+		name := fmt.Sprintf("%q", r.Name)
+		if !r.Resolved {
+			name = "(" + r.Name + ", not constant)"
+		}
+		test := ""
+		if r.Test {
+			test = " [test]"
+		}
+		fmt.Fprintf(w, "  %s %s  %s  %s%s\n", r.Registry, name, r.Pos, r.ValueType, test)
+	}
+	if len(rep.Lookups) > 0 {
+		fmt.Fprintf(w, "Lookups (%d):\n", len(rep.Lookups))
+		for _, l := range rep.Lookups {
+			fmt.Fprintf(w, "  %s %q  %s\n", l.Registry, l.Name, l.Pos)
+		}
+	}
+	fmt.Fprintf(w, "Hosts (%d, %s):\n", len(rep.Hosts), rep.Config)
+	for _, h := range rep.Hosts {
+		fmt.Fprintf(w, "  %s links %d plugin packages\n", h.Package, len(h.Links))
+		for _, l := range h.Links {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+	}
+	fmt.Fprintf(w, "Native plugins (%d):\n", len(rep.NativePlugins))
+	for _, n := range rep.NativePlugins {
+		fmt.Fprintf(w, "  %s %v -> %v\n", n.Dir, n.Files, n.SO)
+		if len(n.Symbols) > 0 {
+			fmt.Fprintf(w, "    symbols: %v\n", n.Symbols)
+		}
+	}
+	fmt.Fprintf(w, "plugin.Open sites (%d):\n", len(rep.Opens))
+	for _, o := range rep.Opens {
+		fmt.Fprintf(w, "  %s Open(%q) -> %v\n", o.Pos, o.Path, o.Plugins)
+		for _, l := range o.Lookups {
+			a := ""
+			if l.Assert != "" {
+				a = " .(" + l.Assert + ")"
+			}
+			fmt.Fprintf(w, "    %s Lookup(%q)%s\n", l.Pos, l.Symbol, a)
+		}
+	}
+	if len(rep.Manifests) > 0 {
+		fmt.Fprintf(w, "Manifests (%d):\n", len(rep.Manifests))
+		for _, m := range rep.Manifests {
+			fmt.Fprintf(w, "  %s %s %s %v %s\n", m.Pos, m.Name, m.Version, m.Requires, m.Error)
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package index
+
+// nameMode says how a registry's name argument is read.
+type nameMode uint8
+
+const (
+	nameString nameMode = iota // a string literal or string constant
+	nameConst                  // a typed constant whose identity is the name (crypto.SHA256)
+	nameCaddy                  // the ID returned by the value's CaddyModule() method
+	nameType                   // the value's type name (gob.Register)
+)
+
+// preset describes a well-known registry. The first Register entry is the
+// registry ID.
+type preset struct {
+	Name     string
+	Register []string // register function IDs (wrappers included)
+	Lookup   []string
+	NameArg  int
+	Mode     nameMode
+	Contract string
+	Panics   bool
+	Note     string
+}
+
+// presets are registries the index knows without seeing their source (the
+// standard library is usually not in the workspace). Keep one note per entry:
+// it says why the entry looks the way it does.
+var presets = []preset{
+	{Name: "database/sql", Register: []string{"database/sql.Register"}, Lookup: []string{"database/sql.Open"},
+		Contract: "database/sql/driver.Driver", Panics: true,
+		Note: "sql.Register panics on a duplicate driver name; sql.Open(driverName, …) looks the name up"},
+	{Name: "image", Register: []string{"image.RegisterFormat"},
+		Note: "image.RegisterFormat appends (name, magic, decode, decodeConfig); duplicates do not panic, the first match by magic wins"},
+	{Name: "crypto", Register: []string{"crypto.RegisterHash"}, Mode: nameConst,
+		Note: "crypto.RegisterHash(h Hash, f) keys by the Hash constant; a later call overwrites"},
+	{Name: "encoding/gob", Register: []string{"encoding/gob.RegisterName"}, Panics: true,
+		Note: "gob.RegisterName panics when one name is registered with two different types"},
+	{Name: "encoding/gob(type)", Register: []string{"encoding/gob.Register"}, Mode: nameType, Panics: true,
+		Note: "gob.Register(value) derives the name from the value's type"},
+	{Name: "expvar", Register: []string{"expvar.Publish", "expvar.NewInt", "expvar.NewFloat", "expvar.NewMap", "expvar.NewString"},
+		Lookup: []string{"expvar.Get"}, Panics: true,
+		Note: "expvar.Publish (and the New* helpers that call it) panics on reuse of a name"},
+	{Name: "caddy", Register: []string{"github.com/caddyserver/caddy/v2.RegisterModule"},
+		Lookup: []string{"github.com/caddyserver/caddy/v2.GetModule"}, Mode: nameCaddy,
+		Contract: "github.com/caddyserver/caddy/v2.Module", Panics: true,
+		Note: "caddy.RegisterModule(T{}) takes the ID from T's CaddyModule() method and panics on a duplicate ID"},
+	{Name: "coredns", Register: []string{"github.com/coredns/caddy.RegisterPlugin", "github.com/coredns/coredns/plugin.Register"},
+		Panics: true,
+		Note:   "CoreDNS plugin.Register forwards to caddy.RegisterPlugin, which panics on a duplicate name"},
+	{Name: "telegraf/inputs", Register: []string{"github.com/influxdata/telegraf/plugins/inputs.Add"},
+		Contract: "github.com/influxdata/telegraf.Input", Note: "inputs.Add stores a creator in inputs.Inputs; a duplicate overwrites"},
+	{Name: "telegraf/outputs", Register: []string{"github.com/influxdata/telegraf/plugins/outputs.Add"},
+		Contract: "github.com/influxdata/telegraf.Output", Note: "outputs.Add stores a creator in outputs.Outputs"},
+	{Name: "telegraf/processors", Register: []string{"github.com/influxdata/telegraf/plugins/processors.Add"},
+		Note: "processors.Add stores a creator in processors.Processors"},
+	{Name: "telegraf/aggregators", Register: []string{"github.com/influxdata/telegraf/plugins/aggregators.Add"},
+		Contract: "github.com/influxdata/telegraf.Aggregator", Note: "aggregators.Add stores a creator in aggregators.Aggregators"},
+	{Name: "telegraf/parsers", Register: []string{"github.com/influxdata/telegraf/plugins/parsers.Add"},
+		Note: "parsers.Add stores a creator in parsers.Parsers"},
+	{Name: "telegraf/serializers", Register: []string{"github.com/influxdata/telegraf/plugins/serializers.Add"},
+		Note: "serializers.Add stores a creator in serializers.Serializers"},
+}
