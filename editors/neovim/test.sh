@@ -55,8 +55,9 @@ session_pids() {
   for p in /proc/[0-9]*; do
     p=${p#/proc/}
     [ "$p" = "$$" ] && continue
-    grep -qsF "$SCRATCH" "/proc/$p/environ" 2>/dev/null && echo "$p"
+    if grep -qsF "$SCRATCH" "/proc/$p/environ" 2>/dev/null; then echo "$p"; fi
   done
+  return 0
 }
 left=
 for _ in $(seq 1 50); do

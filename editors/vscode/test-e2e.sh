@@ -15,6 +15,7 @@
 #                             (test/suite/plugin.cases.js, neovim REG003 check)
 #   PLUGIN_LSP_E2E_SKIP_NVIM=1  skip the Neovim test
 #   PLUGIN_LSP_E2E_KEEP=1     keep the scratch folder (.e2e/run.*) for debugging
+#   PLUGIN_LSP_BIN=path       test this plugin-lsp binary instead of building one
 # Exit status: 0 when every test passed, non-zero otherwise.
 set -euo pipefail
 
@@ -164,9 +165,14 @@ phase "unit tests (node --test)"
 (cd "$HERE" && node --test --test-reporter=dot test/unit/)
 
 # ---------------------------------------------------------------- build
-phase "go build plugin-lsp"
 mkdir -p "$RUN/bin"
-(cd "$ROOT" && go build -o "$RUN/bin/plugin-lsp" ./cmd/plugin-lsp)
+if [ -n "${PLUGIN_LSP_BIN:-}" ]; then
+  phase "using PLUGIN_LSP_BIN=$PLUGIN_LSP_BIN"
+  cp "$PLUGIN_LSP_BIN" "$RUN/bin/plugin-lsp"
+else
+  phase "go build plugin-lsp"
+  (cd "$ROOT" && go build -o "$RUN/bin/plugin-lsp" ./cmd/plugin-lsp)
+fi
 SERVER="$RUN/bin/plugin-lsp"
 
 phase "vsce package"
@@ -194,9 +200,11 @@ mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$TMPDIR" "$RUN/s
 UD="$RUN/user-data"
 EXT="$RUN/extensions"
 mkdir -p "$UD/User" "$EXT"
-cat >"$UD/User/settings.json" <<EOF
+# $1: extra settings lines (JSON members, each followed by a comma).
+write_settings() {
+  cat >"$UD/User/settings.json" <<EOF
 {
-  "plugin-lsp.path": "$SERVER",
+$1  "plugin-lsp.path": "$SERVER",
   "plugin-lsp.goplsPath": "$GOPLS",
   "plugin-lsp.rules.disabled": ["REG005"],
   "plugin-lsp.severity": {"REG007": "error"},
@@ -216,10 +224,13 @@ cat >"$UD/User/settings.json" <<EOF
   "chat.commandCenter.enabled": false,
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "editor.hover.delay": 100,
+  "editor.wordBasedSuggestions": "off",
   "editor.minimap.enabled": false,
   "window.zoomLevel": 0
 }
 EOF
+}
+write_settings ""
 
 phase "install the vsix into code-server"
 "$CODE_SERVER" --user-data-dir "$UD" --extensions-dir "$EXT" --install-extension "$RUN/plugin-lsp.vsix" >"$RUN/install.log" 2>&1 ||
@@ -260,8 +271,9 @@ done
 phase "extension tests in the extension host (plugin cases: $PLUGIN_LSP_E2E_PLUGIN)"
 rm -f "$ART"/*.png
 set +e
-E2E_TOOLS="$TOOLS" E2E_CDP_PORT="$CDP_PORT" E2E_CS_PORT="$CS_PORT" \
-  E2E_TESTS_PATH="$HERE/test/suite/index.js" E2E_EXTENSION_PATH="$(ls -d "$EXT"/plugin-lsp.plugin-lsp-*)" E2E_SCREENSHOT="$ART/editor.png" \
+INSTALLED=$(ls -d "$EXT"/plugin-lsp.plugin-lsp-*)
+export E2E_TOOLS="$TOOLS" E2E_CDP_PORT="$CDP_PORT" E2E_CS_PORT="$CS_PORT"
+E2E_TESTS_PATH="$HERE/test/suite/index.js" E2E_EXTENSION_PATH="$INSTALLED" E2E_SCREENSHOT="$ART/editor.png" \
   node "$HERE/test/e2e/driver.js"
 code=$?
 set -e
@@ -274,6 +286,24 @@ fi
 # nothing to show is a failure.
 grep -Eq '^\[.*\] [0-9]+ passed, 0 failed$' "$RUN/sync/results.log" || { echo "no passing summary in results.log" >&2; exit 1; }
 [ -s "$ART/editor.png" ] || { echo "no screenshot" >&2; exit 1; }
+
+phase "extension tests with vscode-go running plugin-lsp (go.alternateTools)"
+# A second window with a stand-in for vscode-go (extension id golang.go) and
+# go.alternateTools.gopls naming plugin-lsp: the extension must not start a
+# second server, and must say so in its log.
+write_settings "  \"go.alternateTools\": {\"gopls\": \"$SERVER\"},
+"
+mv "$RUN/sync/results.log" "$ART/results-main.log"
+set +e
+E2E_TESTS_PATH="$HERE/test/suite/vscode-go.js" E2E_EXTENSION_PATH="$INSTALLED:$HERE/test/fake-vscode-go" E2E_SCREENSHOT= \
+  node "$HERE/test/e2e/driver.js"
+code=$?
+set -e
+cat "$RUN/sync/results.log"
+[ "$code" = 0 ] || { echo "vscode-go extension tests failed (exit $code)" >&2; exit "$code"; }
+grep -Eq '^\[.*\] [0-9]+ passed, 0 failed$' "$RUN/sync/results.log" || { echo "no passing summary in results.log" >&2; exit 1; }
+grep -rqs 'plugin-lsp runs through vscode-go' "$UD"/logs/*/exthost*/plugin-lsp.plugin-lsp/ ||
+  { echo 'the extension log lacks "plugin-lsp runs through vscode-go"' >&2; exit 1; }
 
 # Stop code-server and Chromium before the Neovim test.
 for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done

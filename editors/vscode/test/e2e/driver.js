@@ -26,14 +26,16 @@ async function main() {
   const fixture = need('PLUGIN_LSP_E2E_FIXTURE');
   const testsPath = need('E2E_TESTS_PATH');
   const syncDir = need('PLUGIN_LSP_E2E_DIR');
-  const shot = need('E2E_SCREENSHOT');
+  // Optional: a suite that shows nothing to photograph runs without it.
+  const shot = process.env.E2E_SCREENSHOT || '';
   const timeoutMs = Number(process.env.E2E_TIMEOUT_MS || 150000);
 
   const { chromium } = require(path.join(tools, 'node_modules', 'playwright-core'));
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`);
   try {
-    const context = browser.contexts()[0];
-    const page = context.pages()[0] || (await context.newPage());
+    // A page of our own for each run: the next run's workbench gets a fresh
+    // extension host when this page closes.
+    const page = await browser.contexts()[0].newPage();
     await page.setViewportSize({ width: 1400, height: 860 });
     page.on('console', (m) => {
       if (m.type() === 'error') {
@@ -53,8 +55,11 @@ async function main() {
     // Without extensionDevelopmentPath code-server ignores extensionTestsPath.
     // It points at the extension installed from the .vsix, so the package is
     // what is tested.
+    // E2E_EXTENSION_PATH may list several folders, separated by ':'.
     const payload = [
-      ['extensionDevelopmentPath', remote(need('E2E_EXTENSION_PATH'))],
+      ...need('E2E_EXTENSION_PATH')
+        .split(':')
+        .map((p) => ['extensionDevelopmentPath', remote(p)]),
       ['extensionTestsPath', remote(testsPath)],
     ];
     const url = `http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(fixture)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -69,7 +74,7 @@ async function main() {
         await page.screenshot({ path: shot.replace(/\.png$/, '-timeout.png') }).catch(() => {});
         throw new Error(`driver: no result from the extension tests after ${timeoutMs} ms`);
       }
-      if (!shotTaken && fs.existsSync(ready)) {
+      if (shot && !shotTaken && fs.existsSync(ready)) {
         await page.screenshot({ path: shot });
         shotTaken = true;
         fs.writeFileSync(path.join(syncDir, 'screenshot-done'), shot);
@@ -77,7 +82,7 @@ async function main() {
       }
       code = await Promise.race([exitCode, new Promise((r) => setTimeout(() => r(undefined), 200))]);
     }
-    if (!shotTaken) {
+    if (shot && !shotTaken) {
       await page.screenshot({ path: shot.replace(/\.png$/, '-final.png') }).catch(() => {});
       console.log('driver: the tests ended before asking for the screenshot');
       if (code === 0) {
@@ -85,6 +90,7 @@ async function main() {
       }
     }
     console.log(`driver: extension tests exited with ${code}`);
+    await page.close().catch(() => {});
     return Number(code);
   } finally {
     // Only the CDP connection: test-e2e.sh owns and stops the browser process.

@@ -28,7 +28,7 @@ function sleep(ms) {
 }
 
 /**
- * Polls fn until it returns a truthy value or the time is up; the error
+ * Polls fn until it returns a truthy value (not an empty array) or the time is up; the error
  * message says what was awaited and the last value seen.
  * @template T
  * @param {string} what
@@ -42,7 +42,8 @@ async function waitFor(what, fn, timeoutMs = 60000) {
   for (;;) {
     try {
       last = await fn();
-      if (last) {
+      // An empty list (a filter that matched nothing) is not there yet.
+      if (last && !(Array.isArray(last) && last.length === 0)) {
         return last;
       }
     } catch (err) {
