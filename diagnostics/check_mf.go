@@ -201,6 +201,15 @@ func checkMF003(p *pass) {
 		if !walk(start) || len(path) == 0 {
 			continue
 		}
+		// An import-only cycle does not compile (the compiler reports it);
+		// one seen here comes from test imports. Report manifest cycles.
+		manifest := false
+		for _, e := range path {
+			manifest = manifest || e.Kind == index.EdgeRequires
+		}
+		if !manifest {
+			continue
+		}
 		members := []string{nodeName(start)}
 		var related []Related
 		for _, e := range path {

@@ -100,7 +100,16 @@ func (p *pass) packagesByDir() map[string]*index.Package {
 func checkPL003(p *pass) {
 	byDir := p.packagesByDir()
 	for _, bc := range p.snap.BuildCommands() {
+		if bc.Mode != "plugin" {
+			continue
+		}
+		cmdFile := p.snap.Path(bc.File)
 		for _, target := range bc.Targets {
+			// A command in Go code that builds its own directory usually
+			// runs in a temporary directory (cmd.Dir) the index cannot see.
+			if strings.HasSuffix(cmdFile, ".go") && filepath.Clean(target) == filepath.Dir(cmdFile) {
+				continue
+			}
 			var pkgName, what string
 			if strings.HasSuffix(target, ".go") {
 				id, ok := p.snap.FileID(target)
@@ -310,7 +319,12 @@ func checkPL005(p *pass) {
 }
 
 func checkPL006(p *pass) {
-	cmds := p.snap.BuildCommands()
+	var cmds []index.BuildCommand
+	for _, bc := range p.snap.BuildCommands() {
+		if bc.Mode == "plugin" {
+			cmds = append(cmds, bc)
+		}
+	}
 	if len(cmds) == 0 {
 		return
 	}

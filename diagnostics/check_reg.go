@@ -1,6 +1,9 @@
 package diagnostics
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,8 +42,8 @@ func checkREG001(p *pass) {
 	for _, r := range p.snap.Registrations() {
 		// Registrations outside init may never run (or never both); only
 		// init-time ones certainly clash.
-		if r.IsTest || !r.NameResolved || !r.InInit {
-			continue
+		if r.IsTest || !r.NameResolved || !r.InInit || r.Value == "" {
+			continue // a name-only registration adds to a set: repeats are harmless
 		}
 		k := key{r.Registry, r.Name}
 		if _, ok := groups[k]; !ok {
@@ -55,7 +58,10 @@ func checkREG001(p *pass) {
 			continue
 		}
 		reg := p.snap.Registry(k.reg)
-		panics := reg != nil && reg.PanicsOnDuplicate
+		if !p.overwrites(reg) {
+			continue
+		}
+		panics := reg.Preset != "" && reg.PanicsOnDuplicate
 		type clash struct {
 			cfgs   []index.BuildConfig
 			others map[int]bool
@@ -141,12 +147,72 @@ func checkREG001(p *pass) {
 	}
 }
 
-// pluginPackages groups non-test registrations by package, leaving out the
-// registries' own packages (wrappers) and main packages.
+// appendOnly are presets whose duplicates do not conflict.
+var appendOnly = map[string]bool{
+	"image": true, // RegisterFormat appends; the first format whose magic matches wins
+}
+
+// overwrites reports whether a second registration of a name in reg
+// replaces the first or panics: presets that say so, and inferred
+// registries that store into a map (not those that append to a slice).
+func (p *pass) overwrites(reg *index.Registry) bool {
+	if reg == nil {
+		return false
+	}
+	if reg.Preset != "" {
+		return !appendOnly[reg.Preset]
+	}
+	if reg.Decl.IsZero() {
+		return false
+	}
+	f := p.snap.Facts(reg.Decl.File)
+	if f == nil {
+		return false
+	}
+	for _, d := range f.Defs {
+		if d.Span == reg.Decl.Span {
+			return d.Op == index.OpMapStore
+		}
+	}
+	return false
+}
+
+// pluginRegistry reports whether a registry is used the plugin way: most
+// registrations from other packages happen at init time. Inferred
+// "registries" that are caches or interning tables (types.NewPkg) are
+// filled at run time and are not plugin systems.
+func (p *pass) pluginRegistry(id string) bool {
+	if p.initShare == nil {
+		p.initShare = map[string][2]int{}
+		for _, r := range p.snap.Registrations() {
+			if r.IsTest {
+				continue
+			}
+			if reg := p.snap.Registry(r.Registry); reg != nil && reg.Package == r.Package {
+				continue
+			}
+			if pk := p.snap.Package(r.Package); pk == nil || pk.IsMain {
+				continue // hosts register when they like
+			}
+			c := p.initShare[r.Registry]
+			if r.InInit {
+				c[0]++
+			} else {
+				c[1]++
+			}
+			p.initShare[r.Registry] = c
+		}
+	}
+	c := p.initShare[id]
+	return c[0] > 0 && c[0] > c[1]
+}
+
+// pluginPackages groups init-time registrations by package, leaving out
+// tests, the registries' own packages (wrappers) and main packages.
 func (p *pass) pluginPackages() (order []string, regs map[string][]*index.Registration) {
 	regs = map[string][]*index.Registration{}
 	for _, r := range p.snap.Registrations() {
-		if r.IsTest {
+		if r.IsTest || !r.InInit {
 			continue
 		}
 		if reg := p.snap.Registry(r.Registry); reg != nil && reg.Package == r.Package {
@@ -332,6 +398,9 @@ func checkREG003(p *pass) {
 		if !l.NameResolved || unresolved[l.Registry] || len(names[l.Registry]) == 0 {
 			continue
 		}
+		if reg := p.snap.Registry(l.Registry); reg == nil || reg.Preset == "" && !p.pluginRegistry(l.Registry) {
+			continue
+		}
 		known := false
 		for _, n := range names[l.Registry] {
 			if n == l.Name {
@@ -386,8 +455,8 @@ func checkREG005(p *pass) {
 		if r.IsTest || r.NameResolved {
 			continue
 		}
-		if reg := p.snap.Registry(r.Registry); reg != nil && reg.Package == r.Package {
-			continue // a wrapper forwarding its own parameter
+		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || !p.pluginRegistry(r.Registry) || !p.stringKeyed(reg) {
+			continue // a wrapper forwarding its own parameter, or no plugin registry
 		}
 		expr := p.src(r.NameRef.File, r.NameRef.Span)
 		if expr == "" {
@@ -521,7 +590,7 @@ func checkREG007(p *pass) {
 		if r.IsTest || r.InInit {
 			continue
 		}
-		if reg := p.snap.Registry(r.Registry); reg != nil && reg.Package == r.Package {
+		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || !p.pluginRegistry(r.Registry) {
 			continue
 		}
 		if pkg := p.snap.Package(r.Package); pkg == nil || pkg.IsMain || pkg.IsNativePlugin {
@@ -536,4 +605,54 @@ func checkREG007(p *pass) {
 			Location: p.loc(r.Call),
 		})
 	}
+}
+
+// nonStringPresets are presets keyed by something other than a string.
+var nonStringPresets = map[string]bool{"crypto": true, "encoding/gob(type)": true}
+
+// stringKeyed reports whether a registry's name parameter is a string (an
+// int-keyed table such as obj.RegisterOpcode has no plugin names).
+func (p *pass) stringKeyed(reg *index.Registry) bool {
+	if reg.Preset != "" {
+		return !nonStringPresets[reg.Preset]
+	}
+	if reg.Decl.IsZero() {
+		return false
+	}
+	f := p.snap.Facts(reg.Decl.File)
+	if f == nil {
+		return false
+	}
+	nameParam := -1
+	for _, d := range f.Defs {
+		if d.Span == reg.Decl.Span {
+			nameParam = d.NameParam
+		}
+	}
+	ft := p.text(reg.Decl.File)
+	if nameParam < 0 || ft.err != nil {
+		return false
+	}
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "", ft.content, parser.SkipObjectResolution)
+	if file == nil {
+		return false
+	}
+	_ = err // a partial AST is enough
+	for _, d := range file.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fset.Position(fd.Name.Pos()).Offset != reg.Decl.Span.Start {
+			continue
+		}
+		i := 0
+		for _, field := range fd.Type.Params.List {
+			n := max(len(field.Names), 1)
+			if nameParam < i+n {
+				id, ok := field.Type.(*ast.Ident)
+				return ok && id.Name == "string"
+			}
+			i += n
+		}
+	}
+	return false
 }

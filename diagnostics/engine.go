@@ -141,6 +141,9 @@ type pass struct {
 	types    *TypeCache
 	findings []Finding
 	files    map[index.FileID]*fileText
+	// initShare counts init-time and run-time registrations per registry
+	// (see pluginRegistry).
+	initShare map[string][2]int
 }
 
 type fileText struct {
