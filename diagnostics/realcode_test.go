@@ -43,8 +43,11 @@ func TestZeroFindingsGOROOT(t *testing.T) {
 	indexed := time.Since(start)
 	fs := Check(context.Background(), snap, Options{})
 	checked := time.Since(start) - indexed
-	t.Logf("GOROOT/src: %d files, %d registrations, %d lookups, %d hosts; index %v, Check %v",
-		len(snap.Files()), len(snap.Registrations()), len(snap.Lookups()), len(snap.Hosts()), indexed, checked)
+	cache := NewTypeCache()
+	fs = append(fs, CheckTypes(context.Background(), snap, Options{}, cache)...)
+	typed := time.Since(start) - indexed - checked
+	t.Logf("GOROOT/src: %d files, %d registrations, %d lookups, %d hosts; index %v, Check %v, CheckTypes %v (%d loads)",
+		len(snap.Files()), len(snap.Registrations()), len(snap.Lookups()), len(snap.Hosts()), indexed, checked, typed, cache.Loads())
 	if len(snap.Registrations()) == 0 {
 		t.Fatal("no registrations found in GOROOT/src: the test would prove nothing")
 	}
