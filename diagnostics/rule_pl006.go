@@ -11,7 +11,9 @@ produces, so the plugin's symbols cannot be checked; the message lists the known
 the build command to a Makefile or script, or map the path in ` + "`.plugin-lsp.yaml`" + `.
 
 Not reported for paths that are not constants, when the workspace has no plugin build commands
-at all, or when the path is meant not to exist (the same file builds no plugin for it).`,
+at all, when a known output has the same file name (a relative path the index could not pair),
+or when another file of the module mentions the file name (a ` + "`.so`" + ` copied or written by a test
+or script, as in Go's own plugin tests).`,
 	Before: `p, err := plugin.Open("plugins/gretter.so") // Makefile builds plugins/greeter.so`,
 	After:  `p, err := plugin.Open("plugins/greeter.so")`,
 }

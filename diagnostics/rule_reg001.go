@@ -14,8 +14,11 @@ configurations where both are linked.
 
 Not reported: registrations under mutually exclusive build constraints (Telegraf registers one
 name from several files, one per OS); registrations in ` + "`_test.go`" + ` files; plugins linked into
-different hosts; two registrations from the same package with an identical value expression
-(redundant, not conflicting) unless the registry panics on duplicates.`,
+different hosts; registrations outside ` + "`init`" + ` (they may never both run); two registrations
+from the same package with an identical call (redundant, not conflicting) unless the registry
+panics on duplicates; registries where repeats are harmless: those that append to a slice
+(` + "`image.RegisterFormat`" + `, ` + "`crypto/internal/impl.Register`" + `) or keep a set of names without values
+(` + "`sysdll.Add`" + `).`,
 	Before: `// plugins/a/a.go
 func init() { registry.Register("logger", &A{}) }
 

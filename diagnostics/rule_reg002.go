@@ -11,7 +11,9 @@ it, directly or through aggregator packages, under any build configuration: its 
 functions never run and its plugins are silently missing.
 
 The quick fix adds a blank import of the package to a host or to an aggregator package that
-hosts already import. Not reported for workspaces without any host (a library alone), for
+hosts already import. Only registrations made at init time count. Not reported for workspaces
+without any host (a library alone), for a registry none of whose plugins any host of the
+workspace links (a library for other modules, such as ` + "`image/gif`" + ` in GOROOT), for
 registrations in ` + "`_test.go`" + ` files, and for packages of the registry itself.`,
 	Before: `// plugins/redis/redis.go
 package redis

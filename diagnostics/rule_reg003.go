@@ -10,10 +10,11 @@ var ruleREG003 = Rule{
 plugin that no registration of that registry provides in the workspace. The message suggests
 the nearest registered names (edit distance) and a quick fix replaces the literal.
 
-Not reported when the name is not a constant, when the registry has registrations the index
-cannot resolve (REG005) or registrations from outside the workspace (presets such as
-` + "`database/sql`" + ` drivers live in other modules, so a name is only reported when the workspace
-registers at least one name for that registry and the typo is within edit distance 2 of one).`,
+Plugins may come from modules outside the workspace (` + "`database/sql`" + ` drivers usually do), so a
+name is only reported when it is a near miss of a name the workspace registers: within edit
+distance 2 (1 for names of 3–4 bytes, never for shorter ones). Not reported when the name is
+not a constant, when the registry has registrations whose names the index cannot resolve
+(REG005), or for inferred "registries" that are filled at run time (caches, interning tables).`,
 	Before: `l := logging.Get("loger")`,
 	After:  `l := logging.Get("logger")`,
 }

@@ -11,8 +11,10 @@ package initialisation; a registration made later, from a function that someone 
 may come after the host has looked the name up, or never happen. Register in ` + "`init()`" + ` or in
 a package-level variable's initialiser.
 
-Not reported in ` + "`main`" + ` packages (the host itself decides the order), in ` + "`_test.go`" + ` files,
-or inside the registry's own package (wrappers that forward registrations).`,
+Only for registries used the plugin way: most registrations from other (non-main) packages are
+made at init time. Not reported in ` + "`main`" + ` packages (the host itself decides the order), in
+` + "`_test.go`" + ` files, inside the registry's own package (wrappers that forward registrations), or
+for registries filled at run time by design (caches, ` + "`expvar`" + ` in servers).`,
 	Before: `func Setup() { registry.Register("redis", New) }`,
 	After:  `func init() { registry.Register("redis", New) }`,
 }
