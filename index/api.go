@@ -194,6 +194,12 @@ type FileFacts struct {
 	Opens    []OpenFact
 	PLookups []PluginLookupFact
 	Commands []BuildCommand // go build -buildmode=plugin commands in string literals
+	// InitCalls are the package functions func init() calls directly
+	// (registrations in them count as init-time).
+	InitCalls []string
+	// MapVars and SliceVars are package-level variables declared as (or
+	// initialised to) map[string]… and slices: the stores registries use.
+	MapVars, SliceVars []string
 	// ModuleIDs maps a type name to the ID its CaddyModule() method returns.
 	ModuleIDs map[string]string
 
@@ -240,7 +246,7 @@ type RegistryDef struct {
 	NameParam int
 	// ValueType is the type of the registered value parameter as written.
 	ValueType string
-	// Result is the first result type of a lookup function as written.
+	// Result is the first result type as written ("" when none).
 	Result string
 	// ForwardPkg/ForwardFunc name the registry a wrapper forwards to.
 	ForwardPkg, ForwardFunc string
@@ -299,6 +305,8 @@ type BuildCommand struct {
 	// Group names the script or Go function the command appears in, so a
 	// host built in the same test function pairs with its plugins.
 	Group string
+
+	base string // directory the relative paths resolved against
 }
 
 // Config is a parsed .plugin-lsp.yaml at a module root.
@@ -358,7 +366,8 @@ type Registration struct {
 	Call         SymbolRef
 	Value        string // value expression as written
 	ValueType    string // best-effort "pkgpath.T" / "*pkgpath.T"; "" if unknown
-	InInit       bool   // in func init() or a package-level var initialiser
+	InInit       bool   // in func init(), a function init() calls, or a package-level var initialiser
+	InFunc       string // enclosing function or method name, "" at package level
 	Package      string
 	File         FileID
 	IsTest       bool

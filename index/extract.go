@@ -47,7 +47,7 @@ func containsAny(b []byte, words [][]byte) bool {
 
 // keepBody decides whether a function body is parsed.
 func keepBody(header, body []byte) bool {
-	if containsAny(body, relevantWords) {
+	if containsAny(body, relevantWords) || bytes.Equal(bytes.TrimSpace(header), []byte("func init()")) {
 		return true
 	}
 	return exportedHeader(header) && bytes.Contains(header, []byte("string")) && containsAny(body, defWords)
@@ -369,6 +369,9 @@ func (x *extractor) file(af *ast.File) {
 			if f.Full && d.Body != nil {
 				x.registryDef(d)
 				x.body(d.Body, d.Name.Name, d.Name.Name == "init")
+				if d.Name.Name == "init" {
+					x.initCalls(d.Body)
+				}
 			}
 		case *ast.GenDecl:
 			x.genDecl(d, all)
@@ -411,6 +414,9 @@ func (x *extractor) genDecl(d *ast.GenDecl, all bool) {
 				if i < len(sp.Values) {
 					val = sp.Values[i]
 				}
+				if kind == SymVar {
+					x.storeVar(n.Name, sp.Type, val)
+				}
 				if kind == SymConst && val != nil {
 					x.constFact(n, val)
 				}
@@ -439,6 +445,43 @@ func (x *extractor) genDecl(d *ast.GenDecl, all bool) {
 					x.expr(v, "", false, true)
 				}
 			}
+		}
+	}
+}
+
+// initCalls records the package functions an init body calls.
+func (x *extractor) initCalls(b *ast.BlockStmt) {
+	ast.Inspect(b, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok && !builtins[id.Name] {
+				x.f.InitCalls = append(x.f.InitCalls, id.Name)
+			}
+		}
+		return true
+	})
+}
+
+// storeVar records package-level map[string]… and slice variables.
+func (x *extractor) storeVar(name string, typ, val ast.Expr) {
+	t := typ
+	if t == nil && val != nil {
+		switch v := ast.Unparen(val).(type) {
+		case *ast.CompositeLit:
+			t = v.Type
+		case *ast.CallExpr:
+			if id, ok := v.Fun.(*ast.Ident); ok && id.Name == "make" && len(v.Args) > 0 {
+				t = v.Args[0]
+			}
+		}
+	}
+	switch tt := t.(type) {
+	case *ast.MapType:
+		if k, ok := tt.Key.(*ast.Ident); ok && k.Name == "string" {
+			x.f.MapVars = append(x.f.MapVars, name)
+		}
+	case *ast.ArrayType:
+		if tt.Len == nil {
+			x.f.SliceVars = append(x.f.SliceVars, name)
 		}
 	}
 }
@@ -485,10 +528,16 @@ func (x *extractor) exprType(e ast.Expr) string {
 		if id, ok := v.Fun.(*ast.Ident); ok && id.Name == "new" && len(v.Args) == 1 {
 			return "*" + x.text(v.Args[0], 80)
 		}
-		// (*T)(nil) and T(x) conversions.
+		// (*T)(nil), []T(nil), int(0): conversions.
 		switch fn := ast.Unparen(v.Fun).(type) {
 		case *ast.StarExpr:
 			return "*" + x.text(fn.X, 80)
+		case *ast.ArrayType, *ast.MapType:
+			return x.text(fn, 80)
+		case *ast.Ident:
+			if isPredeclared(fn.Name) && len(v.Args) == 1 {
+				return fn.Name
+			}
 		}
 	case *ast.FuncLit:
 		return x.funcType(v.Type)
@@ -500,6 +549,10 @@ func (x *extractor) exprType(e ast.Expr) string {
 			return "int"
 		case token.FLOAT:
 			return "float64"
+		}
+	case *ast.Ident:
+		if v.Name == "true" || v.Name == "false" {
+			return "bool"
 		}
 	}
 	return ""
@@ -763,7 +816,8 @@ func (x *extractor) pluginSites(b *ast.BlockStmt, fn string) {
 		case *ast.AssignStmt:
 			if len(n.Rhs) == 1 {
 				if call, ok := n.Rhs[0].(*ast.CallExpr); ok {
-					if i := x.pluginCall(call, fn); i >= 0 && len(n.Lhs) > 0 {
+					i := x.pluginCall(call, fn)
+					if i >= 0 && len(n.Lhs) > 0 {
 						if id, ok := n.Lhs[0].(*ast.Ident); ok {
 							lookupVar[id.Name] = i
 						}
@@ -772,7 +826,9 @@ func (x *extractor) pluginSites(b *ast.BlockStmt, fn string) {
 							x.f.Opens[len(x.f.Opens)-1].Var = id.Name
 						}
 					}
-					return false
+					if i != -1 {
+						return false
+					}
 				}
 			}
 		case *ast.CallExpr:
@@ -827,6 +883,9 @@ func (x *extractor) pluginCall(call *ast.CallExpr, fn string) int {
 // key into a package-level map (store or read), appended to a package-level
 // slice, or forwarded to another call.
 func (x *extractor) registryDef(d *ast.FuncDecl) {
+	if !ast.IsExported(d.Name.Name) {
+		return // plugins in other packages cannot call it
+	}
 	params := map[string]int{}
 	ptypes := map[string]string{}
 	idx := 0
@@ -840,7 +899,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		for _, n := range fld.Names {
 			params[n.Name] = idx
 			ptypes[n.Name] = t
-			if t == "string" || !strings.ContainsAny(t, "*[](){}. ") && t != "bool" && t != "int" && t != "error" {
+			if t == "string" {
 				nameParams = append(nameParams, n.Name)
 			}
 			idx++
@@ -849,6 +908,13 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 	if len(nameParams) == 0 {
 		return
 	}
+	plainOnly := true // every parameter a plain value: a setter, not a registry
+	for _, t := range ptypes {
+		if !isPredeclared(t) {
+			plainOnly = false
+		}
+	}
+
 	isName := func(e ast.Expr) (string, bool) {
 		id, ok := ast.Unparen(e).(*ast.Ident)
 		if !ok {
@@ -901,11 +967,22 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 				if ix, ok := l.(*ast.IndexExpr); ok {
 					if p, ok := isName(ix.Index); ok {
 						if store := storeName(ix.X); store != "" && !locals[rootIdent(store)] {
-							rd := RegistryDef{Store: store, Op: OpMapStore, NameParam: params[p]}
+							rd := RegistryDef{Store: store, Op: OpMapStore, NameParam: params[p], Result: result}
+							multi := false
 							if i < len(n.Rhs) {
 								rd.ValueType = valueOf(n.Rhs[i])
+								// M[k] = append(M[k], …) is a multimap: one key, many values by design.
+								if call, ok := n.Rhs[i].(*ast.CallExpr); ok {
+									if fid, ok := call.Fun.(*ast.Ident); ok && fid.Name == "append" && len(call.Args) > 0 {
+										if ix2, ok := call.Args[0].(*ast.IndexExpr); ok && storeName(ix2.X) == store {
+											multi = true
+										}
+									}
+								}
 							}
-							add(rd)
+							if !multi {
+								add(rd)
+							}
 						}
 					}
 				}
@@ -915,10 +992,15 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 						if fid, ok := call.Fun.(*ast.Ident); ok && fid.Name == "append" && len(call.Args) >= 2 {
 							store := storeName(l)
 							if store != "" && store == storeName(call.Args[0]) && !locals[rootIdent(store)] {
-								for pi, p := range nameParams {
-									_ = pi
+								keys := 0
+								for _, p := range nameParams {
 									if mentions(call.Args[1:], p) {
-										rd := RegistryDef{Store: store, Op: OpSliceAppend, NameParam: params[p]}
+										keys++
+									}
+								}
+								for _, p := range nameParams {
+									if keys == 1 && mentions(call.Args[1:], p) {
+										rd := RegistryDef{Store: store, Op: OpSliceAppend, NameParam: params[p], Result: result}
 										for q, t := range ptypes {
 											if q != p && mentions(call.Args[1:], q) && rd.ValueType == "" && t != "string" {
 												rd.ValueType = t
@@ -952,12 +1034,12 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 				switch f := n.Fun.(type) {
 				case *ast.Ident:
 					if !builtins[f.Name] && f.Name != d.Name.Name {
-						add(RegistryDef{Op: OpForward, NameParam: params[p], ForwardFunc: f.Name, ForwardArg: ai})
+						add(RegistryDef{Op: OpForward, NameParam: params[p], ForwardFunc: f.Name, ForwardArg: ai, Result: result})
 					}
 				case *ast.SelectorExpr:
 					if q, ok := f.X.(*ast.Ident); ok {
 						if _, imp := x.imports[q.Name]; imp && !noiseQualifiers[q.Name] {
-							add(RegistryDef{Op: OpForward, NameParam: params[p], ForwardPkg: q.Name, ForwardFunc: f.Sel.Name, ForwardArg: ai})
+							add(RegistryDef{Op: OpForward, NameParam: params[p], ForwardPkg: q.Name, ForwardFunc: f.Sel.Name, ForwardArg: ai, Result: result})
 						}
 					}
 				}
@@ -975,6 +1057,9 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 	}
 	for _, rd := range defs {
 		if rd.Op == OpLookup && hasStore[rd.Store] {
+			continue
+		}
+		if (rd.Op == OpMapStore || rd.Op == OpSliceAppend) && plainOnly {
 			continue
 		}
 		if rd.Op == OpForward && len(hasStore) > 0 {

@@ -62,6 +62,24 @@ type linker struct {
 	// consts per package import path: name → const and its file.
 	consts map[string]map[string]constAt
 	caddy  map[string]map[string]string // package → type → ID
+	inits  map[string]map[string]bool   // package → functions init() calls
+}
+
+// initReach returns the functions a package's init functions call directly.
+func (k *linker) initReach(p *Package) map[string]bool {
+	if m, ok := k.inits[p.ImportPath]; ok {
+		return m
+	}
+	m := map[string]bool{}
+	for _, fid := range p.Files {
+		if f := k.s.Facts(fid); !f.IsTest {
+			for _, c := range f.InitCalls {
+				m[c] = true
+			}
+		}
+	}
+	k.inits[p.ImportPath] = m
+	return m
 }
 
 type constAt struct {
@@ -72,7 +90,7 @@ type constAt struct {
 func linkSnapshot(s *Snapshot) *linked {
 	l := &linked{byPath: map[string]*Package{}, byDir: map[string]*Package{}, byFile: map[FileID]*Package{},
 		regByID: map[string]*Registry{}, registering: map[string]bool{}, memo: map[string]pkgSet{}}
-	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}}
+	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}, inits: map[string]map[string]bool{}}
 	k.packages()
 	k.registries()
 	k.calls()
@@ -238,12 +256,37 @@ func (k *linker) registries() {
 	var lookups, forwards []defAt
 	byStore := map[string]*Registry{}
 	for _, p := range l.packages {
+		stores := map[string]bool{}
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			if !f.IsTest {
+				for _, v := range f.MapVars {
+					stores[v] = true
+				}
+				for _, v := range f.SliceVars {
+					stores[v] = true
+				}
+			}
+		}
 		for _, fid := range p.Files {
 			f := s.Facts(fid)
 			if f.IsTest {
 				continue
 			}
 			for _, d := range f.Defs {
+				if d.Op != OpForward && !stores[d.Store] && k.roles[p.ImportPath+"."+d.Func] == nil {
+					continue // not a package-level map[string] or slice: a local or a field
+				}
+				if (d.Op == OpMapStore || d.Op == OpSliceAppend) && k.roles[p.ImportPath+"."+d.Func] == nil {
+					// A registry returns nothing or an error, or panics; a
+					// function returning a value is a cache (get-or-create).
+					if d.Result != "" && d.Result != "error" {
+						continue
+					}
+					if isPredeclared(d.ValueType) {
+						continue // a setter of plain values, not plugin registration
+					}
+				}
 				da := defAt{d, f, fid, p.ImportPath}
 				fnID := p.ImportPath + "." + d.Func
 				switch d.Op {
@@ -457,7 +500,7 @@ func (k *linker) calls() {
 				if ro == nil {
 					continue
 				}
-				if own := k.roles[p.ImportPath+"."+c.InFunc]; own != nil && own.decl {
+				if own := k.roles[p.ImportPath+"."+c.InFunc]; own != nil {
 					continue // the registry's own body (or a wrapper's forward)
 				}
 				k.call(p, fid, f, c, fnID, ro)
@@ -538,7 +581,7 @@ func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID str
 	}
 	r := &Registration{Registry: ro.reg.ID, Func: fnID, Name: name, NameResolved: resolved, NameRef: nameRef,
 		NameDecl: nameDecl, Call: SymbolRef{File: fid, Span: c.Call, Kind: KindRegistration},
-		InInit: c.InInit || c.InVar, Package: p.ImportPath, File: fid, IsTest: f.IsTest}
+		InInit: c.InInit || c.InVar || k.initReach(p)[c.InFunc], InFunc: c.InFunc, Package: p.ImportPath, File: fid, IsTest: f.IsTest}
 	if valueArg < len(c.Args) {
 		r.Value = c.Args[valueArg].Expr
 		if c.Args[valueArg].Type != "" {
@@ -627,8 +670,41 @@ func (k *linker) natives() {
 	})
 	sort.SliceStable(cmds, func(i, j int) bool { return s.Path(cmds[i].File) < s.Path(cmds[j].File) })
 	l.commands = cmds
+	// A main package all of whose files are built as plugins (file by
+	// file) is a plugin too, not a host.
+	inPlugin := map[FileID]bool{}
+	for _, np := range l.natives {
+		for _, f := range np.Files {
+			inPlugin[f] = true
+		}
+	}
+	hostBuilt := map[string]bool{}
+	for _, bc := range cmds {
+		if bc.Mode != "plugin" {
+			for _, t := range bc.Targets {
+				hostBuilt[t] = true
+			}
+		}
+	}
 	for _, p := range l.packages {
-		if !p.IsMain || p.IsNativePlugin {
+		if !p.IsMain {
+			continue
+		}
+		host := false
+		for _, f := range p.Files {
+			ff := s.Facts(f)
+			if ff.IsTest || inPlugin[f] {
+				continue
+			}
+			// A file outside every plugin makes a host, unless the directory
+			// is built as a plugin and nothing builds that file on its own
+			// (it is then excluded by a constraint, not a separate program).
+			if !p.IsNativePlugin || hostBuilt[ff.Path] {
+				host = true
+			}
+		}
+		if !host {
+			p.IsNativePlugin = true
 			continue
 		}
 		l.hosts = append(l.hosts, &Host{Package: p})
@@ -685,6 +761,7 @@ func (k *linker) resolveCommand(bc *BuildCommand) {
 	if base == "" {
 		base = bc.Dir
 	}
+	bc.base = base
 	out := bc.Output
 	if out == "" && len(bc.Targets) > 0 {
 		t := bc.Targets[0]
@@ -705,6 +782,14 @@ func (k *linker) resolveCommand(bc *BuildCommand) {
 	bc.Output = out
 }
 
+// buildBase is the directory a command's relative paths resolved against.
+func (k *linker) buildBase(b BuildCommand) string {
+	if b.base != "" {
+		return b.base
+	}
+	return b.Dir
+}
+
 func (k *linker) fillNative(np *NativePlugin, targets []string) {
 	s, l := k.s, k.l
 	for _, t := range targets {
@@ -719,7 +804,9 @@ func (k *linker) fillNative(np *NativePlugin, targets []string) {
 		if p := l.byDir[t]; p != nil {
 			p.IsNativePlugin = true
 			for _, id := range p.Files {
-				if !s.Facts(id).IsTest {
+				// A directory build applies build constraints; named files
+				// (above) ignore them, as the go command does.
+				if f := s.Facts(id); !f.IsTest && (len(s.configs) == 0 || fileMatches(f, s.configs[0])) {
 					np.Files = append(np.Files, id)
 				}
 			}
@@ -774,7 +861,7 @@ func (k *linker) opens() {
 			os := &OpenSite{File: fid, Call: SymbolRef{File: fid, Span: o.Call, Kind: KindOpen}, Path: o.Path,
 				PathResolved: o.Path != "", PathRef: SymbolRef{File: fid, Span: o.PathSpan, Kind: KindOpen}, Package: pkg}
 			if o.Path != "" {
-				os.Plugins = k.matchSO(o.Path, append(hostGroups[f.Path], hostGroups[filepath.Dir(f.Path)]...))
+				os.Plugins = k.matchSO(o.Path, f.Path, append(hostGroups[f.Path], hostGroups[filepath.Dir(f.Path)]...))
 			}
 			sites = append(sites, os)
 			l.opens = append(l.opens, os)
@@ -802,26 +889,43 @@ func (k *linker) opens() {
 	sort.SliceStable(l.plookups, func(i, j int) bool { return s.Path(l.plookups[i].File) < s.Path(l.plookups[j].File) })
 }
 
-// matchSO returns the plugins whose output matches an Open path: same base
-// name and, when the path has directories, the same suffix. When the host
-// is built by a command in the same group (test function, script line) as
-// some candidates, those win.
-func (k *linker) matchSO(path string, hostBuilds []BuildCommand) []*NativePlugin {
+// matchSO returns the plugins whose output an Open path names. An absolute
+// path must match exactly; a relative one is resolved against the
+// directories a host plausibly runs in (its own directory, its module root,
+// the roots, the directories the build commands ran in). When the host is
+// built by a command in the same group (test function, script line) as some
+// candidates, those win.
+func (k *linker) matchSO(path, hostFile string, hostBuilds []BuildCommand) []*NativePlugin {
 	clean := filepath.Clean(path)
+	cwds := map[string]bool{filepath.Dir(hostFile): true}
+	if m := k.s.ws.moduleFor(hostFile); m != nil {
+		cwds[m.Dir] = true
+	}
+	for _, r := range k.s.roots {
+		cwds[r] = true
+	}
 	var cands []*NativePlugin
 	for _, np := range k.l.natives {
 		for _, so := range np.SOPaths {
-			if filepath.Base(so) != filepath.Base(clean) {
-				continue
+			ok := false
+			if filepath.IsAbs(clean) {
+				ok = so == clean
+			} else if filepath.Base(so) == filepath.Base(clean) {
+				for _, b := range np.Builds {
+					if filepath.Join(k.buildBase(b), clean) == so {
+						ok = true
+					}
+				}
+				for c := range cwds {
+					if filepath.Join(c, clean) == so {
+						ok = true
+					}
+				}
 			}
-			if strings.ContainsRune(clean, filepath.Separator) && !strings.HasSuffix(so, strings.TrimPrefix(clean, "./")) && !filepath.IsAbs(clean) {
-				continue
+			if ok {
+				cands = append(cands, np)
+				break
 			}
-			if filepath.IsAbs(clean) && so != clean {
-				continue
-			}
-			cands = append(cands, np)
-			break
 		}
 	}
 	if len(cands) <= 1 || len(hostBuilds) == 0 {

@@ -1,0 +1,5 @@
+//go:build linux
+
+package all
+
+import _ "example.com/beta"

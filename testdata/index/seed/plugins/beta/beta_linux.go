@@ -1,0 +1,7 @@
+package beta
+
+import "example.com/contract"
+
+func init() {
+	contract.Register("beta-linux", &Beta{})
+}

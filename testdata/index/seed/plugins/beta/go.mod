@@ -1,0 +1,5 @@
+module example.com/beta
+
+go 1.26
+
+require example.com/contract v0.0.0

@@ -1,0 +1,3 @@
+package beta
+
+const name = "beta"
