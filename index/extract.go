@@ -32,6 +32,7 @@ var relevantWords = [][]byte{
 	[]byte("Register"), []byte("plugin."), []byte("Lookup(\""),
 	[]byte("s.Add("), []byte("Add(\""), []byte("CaddyModule"), []byte("Publish("), []byte("Open(\""),
 	[]byte("sql.Open("), []byte("Get(\""), []byte("buildmode"),
+	[]byte("ModuleInfo{"), // a CaddyModule() body: the name is the method's, not in its body
 }
 
 var defWords = [][]byte{[]byte("] ="), []byte("append(")}
