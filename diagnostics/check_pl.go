@@ -214,6 +214,89 @@ func usesModule(imports map[string]bool, mod string) bool {
 	return false
 }
 
+// hashFlags are go build flags that change the hash of every package, so
+// that host and plugin must agree on them.
+var hashFlags = []string{"-trimpath", "-race", "-msan", "-asan"}
+
+func flagSet(flags []string) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range flags {
+		f = "-" + strings.TrimLeft(f, "-")
+		name, val, hasVal := strings.Cut(f, "=")
+		if hasVal && (val == "false" || val == "0") {
+			continue
+		}
+		for _, h := range hashFlags {
+			if name == h {
+				m[h] = true
+			}
+		}
+	}
+	return m
+}
+
+// flagSkew compares the build commands of a plugin with those of the host
+// that opens it (paired by script or test function when possible) and
+// returns the hash-changing flags that differ in every pairing.
+func (p *pass) flagSkew(op *index.OpenSite, np *index.NativePlugin) (string, []Related) {
+	hostDir := filepath.Dir(p.snap.Path(op.File))
+	var hosts []index.BuildCommand
+	for _, bc := range p.snap.BuildCommands() {
+		if bc.Mode == "plugin" {
+			continue
+		}
+		for _, t := range bc.Targets {
+			if filepath.Clean(t) == hostDir || filepath.Clean(t) == p.snap.Path(op.File) {
+				hosts = append(hosts, bc)
+				break
+			}
+		}
+	}
+	if len(hosts) == 0 || len(np.Builds) == 0 {
+		return "", nil
+	}
+	type pair struct{ h, b index.BuildCommand }
+	var pairs, grouped []pair
+	for _, h := range hosts {
+		for _, b := range np.Builds {
+			pairs = append(pairs, pair{h, b})
+			if h.File == b.File && h.Group == b.Group {
+				grouped = append(grouped, pair{h, b})
+			}
+		}
+	}
+	if len(grouped) > 0 {
+		pairs = grouped
+	}
+	diff := ""
+	for i, pr := range pairs {
+		hf, bf := flagSet(pr.h.Flags), flagSet(pr.b.Flags)
+		d := ""
+		for _, f := range hashFlags {
+			switch {
+			case bf[f] && !hf[f]:
+				d = "the plugin is built with " + f + " and the host without"
+			case hf[f] && !bf[f]:
+				d = "the host is built with " + f + " and the plugin without"
+			}
+			if d != "" {
+				break
+			}
+		}
+		if d == "" {
+			return "", nil // some pairing agrees
+		}
+		if i == 0 {
+			diff = d
+		}
+	}
+	pr := pairs[0]
+	return diff, []Related{
+		{Location: p.span(pr.b.File, pr.b.Span), Message: "plugin build"},
+		{Location: p.span(pr.h.File, pr.h.Span), Message: "host build"},
+	}
+}
+
 func checkPL004(p *pass) {
 	imports := map[*index.Module]map[string]bool{}
 	importsOf := func(m *index.Module) map[string]bool {
@@ -230,6 +313,13 @@ func checkPL004(p *pass) {
 			continue
 		}
 		for _, np := range op.Plugins {
+			if d, related := p.flagSkew(op, np); d != "" && len(op.Plugins) == 1 {
+				p.report(Finding{
+					Message:  "plugin " + pluginName(np) + ": " + d + ", so plugin.Open fails with \"plugin was built with a different version of package\"; build both with the same flags",
+					Location: p.loc(op.Call),
+					Related:  related,
+				})
+			}
 			plug := p.moduleOf(np.Package)
 			if plug == nil || plug == host || plug.Dir == host.Dir {
 				continue

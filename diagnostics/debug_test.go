@@ -37,6 +37,9 @@ func TestDebugDump(t *testing.T) {
 	for _, l := range snap.PluginLookups() {
 		fmt.Printf("plookup %+v\n", *l)
 	}
+	for _, bc := range snap.BuildCommands() {
+		fmt.Printf("build %+v\n", bc)
+	}
 	for _, m := range snap.Modules() {
 		fmt.Printf("module %+v\n", *m)
 	}

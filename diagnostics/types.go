@@ -261,7 +261,7 @@ func checkREG004(p *pass) {
 			continue
 		}
 		reg := p.snap.Registry(r.Registry)
-		if reg == nil || reg.Preset != "" || reg.Decl.IsZero() || !p.takesAny(reg) {
+		if reg == nil || reg.Preset != "" || !p.takesAny(reg) {
 			continue // the register function's signature enforces the contract
 		}
 		regs = append(regs, r)
@@ -501,10 +501,14 @@ func (p *pass) symbolDynamicType(np *index.NativePlugin, sym string, pkgs map[st
 	return "", "", "", false
 }
 
-// takesAny reports whether a registry's register function takes its value
-// as an empty interface (as written), so that only a run-time assertion
-// checks the contract.
+// takesAny reports whether a registry's register function may take its
+// value as an empty interface, so that only a run-time assertion checks
+// the contract: it does as written, or the registry is configured (not
+// inferred) and only types can tell.
 func (p *pass) takesAny(reg *index.Registry) bool {
+	if reg.Decl.IsZero() {
+		return reg.Contract != ""
+	}
 	f := p.snap.Facts(reg.Decl.File)
 	if f == nil {
 		return false
@@ -515,5 +519,5 @@ func (p *pass) takesAny(reg *index.Registry) bool {
 			return t == "any" || t == "interface{}"
 		}
 	}
-	return false
+	return reg.Contract != "" // configured over an unrecognised function
 }
