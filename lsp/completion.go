@@ -1,0 +1,105 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.lsp.dev/protocol"
+)
+
+// completionFeature completes inside the string argument of a registry's
+// register or lookup call (the plugin names of that registry, prefix
+// matches first, then fuzzy ones) and inside (*plugin.Plugin).Lookup("…")
+// (the exported funcs and vars of the plugins the receiver was opened
+// from). Items replace the whole string contents. It declares `"` as a
+// trigger character. Everywhere else the request goes to gopls untouched.
+//
+// It answers from memory without waiting for the index to catch up with
+// the last keystroke: the cursor's string and call are read from the
+// editor's text, and the names from the current snapshot.
+func completionFeature(s *Session) Feature {
+	n := newNavState(s)
+	return Feature{
+		Name: "completion",
+		Requests: map[string]RequestHandler{
+			"textDocument/completion": n.completion,
+		},
+		Capabilities: Capabilities{CompletionTriggers: []string{`"`}},
+	}
+}
+
+// LSP CompletionItemKind values.
+const (
+	completionKindFunction = 3
+	completionKindVariable = 6
+	completionKindValue    = 12
+)
+
+type completionItemJSON struct {
+	Label      string            `json:"label"`
+	Kind       int               `json:"kind"`
+	Detail     string            `json:"detail,omitempty"`
+	SortText   string            `json:"sortText"`
+	FilterText string            `json:"filterText"`
+	TextEdit   protocol.TextEdit `json:"textEdit"`
+}
+
+func (n *navState) completion(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+	var p positionParams
+	if err := json.Unmarshal(params, &p); err != nil {
+		return forward(ctx)
+	}
+	w := n.s.Workspace()
+	if !w.Ready() {
+		return forward(ctx)
+	}
+	path, err := PathFromURI(p.TextDocument.URI)
+	if err != nil {
+		return forward(ctx)
+	}
+	var text []byte
+	if d, ok := n.s.Overlays().Get(p.TextDocument.URI); ok {
+		text = d.Text
+	} else if text, err = w.Text(path); err != nil {
+		return forward(ctx)
+	}
+	m := NewMapper(text, n.s.Encoding())
+	off, err := m.Offset(p.Position)
+	if err != nil {
+		return forward(ctx)
+	}
+	if _, ok := stringContext(text, off); !ok {
+		return forward(ctx)
+	}
+	snap := w.Snapshot()
+	fid, ok := snap.FileID(path)
+	if !ok {
+		return forward(ctx)
+	}
+	cc, items, more, ok := n.cache.get(snap).complete(fid, text, off)
+	if !ok {
+		return forward(ctx)
+	}
+	rng, err := m.Range(cc.Open, cc.Close)
+	if err != nil {
+		return forward(ctx)
+	}
+	out := make([]completionItemJSON, len(items))
+	for i, it := range items {
+		kind := completionKindValue
+		switch it.Kind {
+		case "func":
+			kind = completionKindFunction
+		case "var":
+			kind = completionKindVariable
+		}
+		out[i] = completionItemJSON{Label: it.Label, Kind: kind, Detail: it.Detail,
+			SortText: fmt.Sprintf("%05d", it.Rank), FilterText: it.Label,
+			TextEdit: protocol.TextEdit{Range: rng, NewText: it.Label}}
+	}
+	return json.Marshal(struct {
+		IsIncomplete bool                 `json:"isIncomplete"`
+		Items        []completionItemJSON `json:"items"`
+	}{more, out})
+}

@@ -1,0 +1,46 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// definitionFeature answers textDocument/definition on plugin strings: a
+// plugin name at a registration or lookup goes to every registration of the
+// name (all build configurations) and the registered type; a Lookup("Sym")
+// string to the symbol in the plugin's source; a plugin.Open path to the
+// plugin's main package; a manifest requires entry (or name) to the other
+// manifest. On a name written as a constant or a typed value, gopls's
+// answer comes first and ours is added. Everywhere else: gopls's answer.
+func definitionFeature(s *Session) Feature {
+	n := newNavState(s)
+	return Feature{
+		Name: "definition",
+		Requests: map[string]RequestHandler{
+			"textDocument/definition": n.definition,
+		},
+	}
+}
+
+func (n *navState) definition(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+	np, err := n.resolve(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if np == nil {
+		return forward(ctx)
+	}
+	ts, ok := np.nx.definition(np.file, np.off)
+	if !ok {
+		return forward(ctx)
+	}
+	locs := n.locations(np.snap, ts)
+	if np.site.literal || (np.site.kind != siteRegistration && np.site.kind != siteLookup) {
+		return marshalLocations(locs)
+	}
+	g, err := forward(ctx)
+	if err != nil {
+		return marshalLocations(locs)
+	}
+	return mergeLocations(g, locs)
+}

@@ -1,0 +1,37 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// implementationFeature adds, on a registry's contract interface, the types
+// registered as plugins of that registry in any module of the workspace to
+// gopls's implementations (gopls's first, no duplicates). gopls only sees
+// implementations in packages it has loaded; the index sees every module.
+func implementationFeature(s *Session) Feature {
+	n := newNavState(s)
+	return Feature{
+		Name: "implementation",
+		Requests: map[string]RequestHandler{
+			"textDocument/implementation": n.implementation,
+		},
+	}
+}
+
+func (n *navState) implementation(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+	np, err := n.resolve(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if np == nil || np.site.kind != siteContract {
+		return forward(ctx)
+	}
+	ts, _ := np.nx.implementations(np.file, np.off)
+	locs := n.locations(np.snap, ts)
+	g, err := forward(ctx)
+	if err != nil {
+		return marshalLocations(locs)
+	}
+	return mergeLocations(g, locs)
+}

@@ -1,0 +1,285 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+)
+
+// TestNavigationEndToEnd runs every marker of testdata/nav/*.txtar through
+// plugin-lsp (this test binary as the proxy, in front of the real gopls)
+// over stdio, first on the saved files, then after a didChange that moves
+// every line of each Go file (unsaved editor text). Markers that expect
+// "not ours" are compared with the answer of a plain gopls on the same
+// workspace, in the same state.
+func TestNavigationEndToEnd(t *testing.T) {
+	archives, err := filepath.Glob(filepath.Join("..", "testdata", "nav", "*.txtar"))
+	if err != nil || len(archives) == 0 {
+		t.Fatalf("no testdata/nav/*.txtar: %v", err)
+	}
+	for _, a := range archives {
+		t.Run(strings.TrimSuffix(filepath.Base(a), ".txtar"), func(t *testing.T) {
+			ctx := ctxT(t)
+			ws := loadNavWorkspace(t, a)
+			proxy, gopls := startProxy(t), startGopls(t)
+			proxy.initialize(ctx, ws.Dir, nil)
+			gopls.initialize(ctx, ws.Dir, nil)
+			waitIndexReady(ctx, t, proxy)
+			texts := map[string]string{}
+			for name, data := range ws.Files {
+				texts[name] = string(data)
+				if strings.HasSuffix(name, ".go") {
+					for _, p := range []*lspProc{proxy, gopls} {
+						openDoc(p, fileURI(ws.path(name)), string(data), 1)
+					}
+				}
+			}
+			t.Run("saved", func(t *testing.T) {
+				for _, m := range ws.Markers {
+					checkE2EMarker(ctx, t, ws, texts, proxy, gopls, m, 0)
+				}
+			})
+			// Unsaved: every Go file gets a new first line in the editor
+			// only; every position moves by one line.
+			const prefix = "// edited, not saved\n"
+			for name := range ws.Files {
+				if strings.HasSuffix(name, ".go") {
+					texts[name] = prefix + string(ws.Files[name])
+					for _, p := range []*lspProc{proxy, gopls} {
+						p.notify("textDocument/didChange", map[string]any{
+							"textDocument":   map[string]any{"uri": fileURI(ws.path(name)), "version": 2},
+							"contentChanges": []any{map[string]any{"range": protocol.Range{}, "text": prefix}},
+						})
+					}
+				}
+			}
+			t.Run("unsaved", func(t *testing.T) {
+				for _, m := range ws.Markers {
+					shift := 0
+					if strings.HasSuffix(m.File, ".go") {
+						shift = len(prefix)
+					}
+					checkE2EMarker(ctx, t, ws, texts, proxy, gopls, m, shift)
+				}
+			})
+		})
+	}
+}
+
+// waitIndexReady polls plugin-lsp.status until the index is built.
+func waitIndexReady(ctx context.Context, t testing.TB, p *lspProc) {
+	t.Helper()
+	for {
+		res := p.call(ctx, "workspace/executeCommand", map[string]any{"command": "plugin-lsp.status", "arguments": []any{}})
+		var st struct {
+			Index struct {
+				State string `json:"state"`
+			} `json:"index"`
+		}
+		_ = json.Unmarshal(res, &st)
+		switch st.Index.State {
+		case "ready":
+			return
+		case "failed":
+			t.Fatalf("index failed: %s", res)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("index not ready: %s", res)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// e2eLocKey renders a location of a named marker in the editor's text.
+func e2eLocKey(t testing.TB, ws *navWorkspace, texts map[string]string, file string, start, end int) string {
+	t.Helper()
+	r, err := NewMapper([]byte(texts[file]), UTF16).Range(start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return locKey(protocol.DocumentURI(fileURI(ws.path(file))), r)
+}
+
+// expectedKeys maps @loc names to location keys in the current texts; shift
+// is added to offsets in Go files (the unsaved prefix).
+func expectedKeys(t testing.TB, ws *navWorkspace, texts map[string]string, names []string, shift int, contents bool) []string {
+	t.Helper()
+	out := []string{}
+	for _, n := range names {
+		l, ok := ws.Locs[n]
+		if !ok {
+			t.Fatalf("no @loc(%s)", n)
+		}
+		s, e := l.Start, l.End
+		if contents && ws.Files[l.File][s] == '"' {
+			s, e = s+1, e-1
+		}
+		if strings.HasSuffix(l.File, ".go") {
+			s, e = s+shift, e+shift
+		}
+		out = append(out, e2eLocKey(t, ws, texts, l.File, s, e))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func resultKeys(t testing.TB, res json.RawMessage) []string {
+	t.Helper()
+	var locs []protocol.Location
+	if s := strings.TrimSpace(string(res)); s != "null" {
+		if err := json.Unmarshal(res, &locs); err != nil {
+			t.Fatalf("locations %s: %v", res, err)
+		}
+	}
+	out := []string{}
+	for _, l := range locs {
+		out = append(out, locKey(l.URI, l.Range))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts map[string]string, proxy, gopls *lspProc, m navMarker, shift int) {
+	t.Helper()
+	uri := fileURI(ws.path(m.File))
+	pos, err := NewMapper([]byte(texts[m.File]), UTF16).Position(m.Cursor + shift)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tdp := map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos}
+	method := map[string]string{"def": "textDocument/definition", "refs": "textDocument/references", "impl": "textDocument/implementation",
+		"hover": "textDocument/hover", "complete": "textDocument/completion", "rename": "textDocument/rename", "norename": "textDocument/prepareRename"}[m.Op]
+	params := tdp
+	switch m.Op {
+	case "refs":
+		params = map[string]any{"textDocument": tdp["textDocument"], "position": pos, "context": map[string]any{"includeDeclaration": true}}
+	case "rename":
+		params = map[string]any{"textDocument": tdp["textDocument"], "position": pos, "newName": m.Args[0]}
+	}
+	if len(m.Args) == 0 || m.Op == "norename" && m.Args[0] == "gopls" {
+		if strings.HasSuffix(m.File, ".go") {
+			compareWithGopls(ctx, t, proxy, gopls, method, params, m.String())
+		}
+		return
+	}
+	msg, err := proxy.send(ctx, method, params)
+	if err != nil {
+		t.Fatalf("%s: %v", m, err)
+	}
+	if m.Op == "norename" {
+		switch m.Args[0] {
+		case "error":
+			if msg.error == nil {
+				t.Errorf("%s: prepareRename answered %s, want an error", m, msg.result)
+			}
+		case "ours":
+			if msg.error != nil || string(msg.result) == "null" {
+				t.Errorf("%s: prepareRename %s %v, want a range", m, msg.result, msg.error)
+			}
+		}
+		return
+	}
+	if msg.error != nil {
+		t.Errorf("%s: error %s", m, msg.error)
+		return
+	}
+	res := msg.result
+	switch m.Op {
+	case "def", "refs", "impl":
+		if got, want := resultKeys(t, res), expectedKeys(t, ws, texts, m.Args, shift, false); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %v\nwant %v", m, got, want)
+		}
+	case "hover":
+		var h struct {
+			Contents protocol.MarkupContent `json:"contents"`
+		}
+		_ = json.Unmarshal(res, &h)
+		for _, want := range m.Args {
+			if !strings.Contains(h.Contents.Value, want) {
+				t.Errorf("%s: hover lacks %q:\n%s", m, want, h.Contents.Value)
+			}
+		}
+	case "complete":
+		var cl struct {
+			Items []struct {
+				Label    string            `json:"label"`
+				TextEdit protocol.TextEdit `json:"textEdit"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal(res, &cl); err != nil {
+			t.Fatalf("%s: %s: %v", m, res, err)
+		}
+		var got []string
+		for _, it := range cl.Items {
+			got = append(got, it.Label)
+			// The edit replaces the whole string contents.
+			s, e, err := NewMapper([]byte(texts[m.File]), UTF16).Offsets(it.TextEdit.Range)
+			if err != nil || texts[m.File][s-1] != '"' || texts[m.File][e] != '"' {
+				t.Errorf("%s: item %s edits %v, not the string contents", m, it.Label, it.TextEdit.Range)
+			}
+		}
+		if !reflect.DeepEqual(got, m.Args) {
+			t.Errorf("%s: completion %v, want %v", m, got, m.Args)
+		}
+	case "rename":
+		var we struct {
+			Changes map[protocol.DocumentURI][]protocol.TextEdit `json:"changes"`
+		}
+		_ = json.Unmarshal(res, &we)
+		got := []string{}
+		for u, edits := range we.Changes {
+			for _, e := range edits {
+				if e.NewText != m.Args[0] {
+					t.Errorf("%s: new text %q", m, e.NewText)
+				}
+				got = append(got, locKey(u, e.Range))
+			}
+		}
+		sort.Strings(got)
+		if want := expectedKeys(t, ws, texts, m.Args[1:], shift, true); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %v\nwant %v", m, got, want)
+		}
+	}
+}
+
+// compareWithGopls sends one request to plugin-lsp and to gopls and wants
+// the same answer (JSON-equal).
+func compareWithGopls(ctx context.Context, t *testing.T, proxy, gopls *lspProc, method string, params any, what string) {
+	t.Helper()
+	pm, err := proxy.send(ctx, method, params)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	gm, err := gopls.send(ctx, method, params)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if got, want := normJSON(pm.result, pm.error), normJSON(gm.result, gm.error); got != want {
+		t.Errorf("%s %s: plugin-lsp answered\n%s\ngopls answered\n%s", what, method, got, want)
+	}
+}
+
+func normJSON(res json.RawMessage, rerr json.RawMessage) string {
+	if rerr != nil {
+		var e struct {
+			Code int `json:"code"`
+		}
+		_ = json.Unmarshal(rerr, &e)
+		return fmt.Sprintf("error %d", e.Code)
+	}
+	var v any
+	if err := json.Unmarshal(res, &v); err != nil {
+		return string(res)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -1,0 +1,214 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+// This file holds what the navigation features (definition.go,
+// references.go, implementation.go, hover.go, completion.go, symbols.go,
+// codelens.go, rename.go) share: deciding "ours or forward" for a position,
+// and turning index refs into LSP locations. The queries themselves are in
+// navquery.go.
+
+// navState is one navigation feature's view of the index.
+type navState struct {
+	s     *Session
+	cache navCache
+}
+
+func newNavState(s *Session) *navState { return &navState{s: s} }
+
+// navPos is a resolved request position the index owns.
+type navPos struct {
+	nx   *navIndex
+	snap *index.Snapshot
+	file index.FileID
+	off  int
+	path string
+	uri  protocol.DocumentURI
+	site *navSite
+}
+
+type positionParams struct {
+	TextDocument struct {
+		URI protocol.DocumentURI `json:"uri"`
+	} `json:"textDocument"`
+	Position protocol.Position `json:"position"`
+}
+
+// resolve decides whether the index owns the position of a
+// textDocument/position request. It returns nil (forward to gopls) unless
+// the cursor is on a site of the index. The decision is made from the
+// editor's current text and the current snapshot without waiting; only
+// when the position may be ours does the handler detach from the read loop
+// and wait for a snapshot that includes every edit sent so far.
+func (n *navState) resolve(ctx context.Context, params json.RawMessage) (*navPos, error) {
+	var p positionParams
+	if err := json.Unmarshal(params, &p); err != nil {
+		return nil, nil // gopls reports bad params
+	}
+	w := n.s.Workspace()
+	if !w.Ready() {
+		return nil, nil
+	}
+	path, off, err := w.Offset(p.TextDocument.URI, p.Position)
+	if err != nil {
+		return nil, nil
+	}
+	maybe := false
+	if filepath.Ext(path) == ".go" {
+		if text, err := w.Text(path); err == nil && inStringLit(text, off) {
+			maybe = true
+		}
+	} else {
+		maybe = true // manifests: gopls has nothing to say
+	}
+	if !maybe {
+		// Identifiers we own too: constants used as names, contract
+		// declarations, native plugins' exported declarations.
+		snap := w.Snapshot()
+		fid, ok := snap.FileID(path)
+		if !ok || n.cache.get(snap).siteAt(fid, off) == nil {
+			return nil, nil
+		}
+	}
+	Detach(ctx)
+	snap, err := w.Synced(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fid, ok := snap.FileID(path)
+	if !ok {
+		return nil, nil
+	}
+	nx := n.cache.get(snap)
+	st := nx.siteAt(fid, off)
+	if st == nil {
+		return nil, nil
+	}
+	return &navPos{nx: nx, snap: snap, file: fid, off: off, path: path, uri: p.TextDocument.URI, site: st}, nil
+}
+
+// inStringLit reports whether off is inside (or at the closing quote of) a
+// double-quoted string literal on its line.
+func inStringLit(text []byte, off int) bool {
+	if off > len(text) {
+		return false
+	}
+	open := false
+	ls := off
+	for ls > 0 && text[ls-1] != '\n' {
+		ls--
+	}
+	for i := ls; i < off; i++ {
+		switch c := text[i]; {
+		case c == '\\' && open:
+			i++
+		case c == '"':
+			open = !open
+		case c == '/' && !open && i+1 < len(text) && text[i+1] == '/':
+			return false
+		}
+	}
+	if open {
+		return true
+	}
+	// The cursor on the opening quote.
+	return off < len(text) && text[off] == '"'
+}
+
+// locations converts targets to LSP locations (dropping any that cannot be
+// mapped, which only happens when a file vanished).
+func (n *navState) locations(snap *index.Snapshot, ts []navTarget) []protocol.Location {
+	w := n.s.Workspace()
+	out := make([]protocol.Location, 0, len(ts))
+	for _, t := range ts {
+		loc, err := w.LocationIn(snap, t.Ref)
+		if err != nil {
+			n.s.Logf("navigation: %v", err)
+			continue
+		}
+		out = append(out, loc)
+	}
+	return out
+}
+
+// mergeLocations appends ours to gopls's definition/references/
+// implementation result (null, a Location, Location[] or LocationLink[]),
+// without duplicates. gopls's entries stay first and byte for byte.
+func mergeLocations(gopls json.RawMessage, ours []protocol.Location) (json.RawMessage, error) {
+	var items []json.RawMessage
+	g := strings.TrimSpace(string(gopls))
+	switch {
+	case g == "" || g == "null":
+	case strings.HasPrefix(g, "["):
+		if err := json.Unmarshal(gopls, &items); err != nil {
+			return nil, fmt.Errorf("gopls result: %w", err)
+		}
+	default:
+		items = []json.RawMessage{gopls}
+	}
+	links := false
+	seen := map[string]bool{}
+	for _, it := range items {
+		var l struct {
+			URI         protocol.DocumentURI `json:"uri"`
+			Range       *protocol.Range      `json:"range"`
+			TargetURI   protocol.DocumentURI `json:"targetUri"`
+			TargetRange *protocol.Range      `json:"targetSelectionRange"`
+		}
+		if json.Unmarshal(it, &l) != nil {
+			continue
+		}
+		if l.TargetURI != "" && l.TargetRange != nil {
+			links = true
+			seen[locKey(l.TargetURI, *l.TargetRange)] = true
+		} else if l.Range != nil {
+			seen[locKey(l.URI, *l.Range)] = true
+		}
+	}
+	for _, loc := range ours {
+		k := locKey(loc.URI, loc.Range)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		var b []byte
+		var err error
+		if links {
+			b, err = json.Marshal(map[string]any{"targetUri": loc.URI, "targetRange": loc.Range, "targetSelectionRange": loc.Range})
+		} else {
+			b, err = json.Marshal(loc)
+		}
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, b)
+	}
+	if items == nil {
+		return json.RawMessage("null"), nil
+	}
+	return json.Marshal(items)
+}
+
+func locKey(uri protocol.DocumentURI, r protocol.Range) string {
+	return fmt.Sprintf("%s:%d:%d:%d:%d", uri, r.Start.Line, r.Start.Character, r.End.Line, r.End.Character)
+}
+
+// marshalLocations encodes our own answer: an empty array, not null, when
+// the index owns the position but finds nothing (the editor then says "no
+// definition found" instead of asking again).
+func marshalLocations(locs []protocol.Location) (json.RawMessage, error) {
+	if locs == nil {
+		locs = []protocol.Location{}
+	}
+	return json.Marshal(locs)
+}

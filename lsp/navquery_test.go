@@ -1,0 +1,169 @@
+package lsp
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+// TestNavQueries runs every marker of testdata/nav/*.txtar against the
+// query layer over an index built directly (no LSP, no gopls).
+func TestNavQueries(t *testing.T) {
+	archives, err := filepath.Glob(filepath.Join("..", "testdata", "nav", "*.txtar"))
+	if err != nil || len(archives) == 0 {
+		t.Fatalf("no testdata/nav/*.txtar: %v", err)
+	}
+	for _, a := range archives {
+		t.Run(strings.TrimSuffix(filepath.Base(a), ".txtar"), func(t *testing.T) {
+			ws := loadNavWorkspace(t, a)
+			snap := buildNavSnapshot(t, ws.Dir)
+			nx := buildNavIndex(snap)
+			if len(ws.Markers) == 0 {
+				t.Fatal("no markers")
+			}
+			for _, m := range ws.Markers {
+				checkNavMarker(t, ws, snap, nx, m)
+			}
+		})
+	}
+}
+
+func buildNavSnapshot(t testing.TB, dir string) *index.Snapshot {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	snap, err := index.New(index.Options{Roots: []string{dir}}).Build(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// refKey renders a ref like navWorkspace.locKey does.
+func refKey(ws *navWorkspace, snap *index.Snapshot, r index.SymbolRef) string {
+	rel, _ := filepath.Rel(ws.Dir, snap.Path(r.File))
+	return fmt.Sprintf("%s:%d-%d", filepath.ToSlash(rel), r.Span.Start, r.Span.End)
+}
+
+func targetKeys(ws *navWorkspace, snap *index.Snapshot, ts []navTarget) []string {
+	out := []string{}
+	for _, t := range ts {
+		out = append(out, refKey(ws, snap, t.Ref))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func checkNavMarker(t *testing.T, ws *navWorkspace, snap *index.Snapshot, nx *navIndex, m navMarker) {
+	t.Helper()
+	fid, ok := snap.FileID(ws.path(m.File))
+	if !ok {
+		t.Fatalf("%s: file not indexed", m)
+	}
+	switch m.Op {
+	case "def", "refs", "impl":
+		var ts []navTarget
+		switch m.Op {
+		case "def":
+			ts, ok = nx.definition(fid, m.Cursor)
+		case "refs":
+			ts, ok = nx.references(fid, m.Cursor, true)
+		case "impl":
+			ts, ok = nx.implementations(fid, m.Cursor)
+		}
+		if len(m.Args) == 0 {
+			if ok {
+				t.Errorf("%s: owned by the index (%v), want forwarded to gopls", m, targetKeys(ws, snap, ts))
+			}
+			return
+		}
+		if !ok {
+			t.Errorf("%s: not owned by the index", m)
+			return
+		}
+		if got, want := targetKeys(ws, snap, ts), ws.locKeys(t, m.Args); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %v\nwant %v", m, got, want)
+		}
+	case "hover":
+		h, ok := nx.hover(fid, m.Cursor)
+		if !ok {
+			t.Errorf("%s: no hover", m)
+			return
+		}
+		md := renderHover(snap, h, func(p string) string { r, _ := filepath.Rel(ws.Dir, p); return r })
+		for _, want := range m.Args {
+			if !strings.Contains(md, want) {
+				t.Errorf("%s: hover lacks %q:\n%s", m, want, md)
+			}
+		}
+	case "complete":
+		_, items, _, ok := nx.complete(fid, ws.Files[m.File], m.Cursor)
+		if len(m.Args) == 0 {
+			if ok {
+				t.Errorf("%s: completion owned by the index, want gopls's", m)
+			}
+			return
+		}
+		got := []string{}
+		for _, it := range items {
+			got = append(got, it.Label)
+		}
+		if !ok || !reflect.DeepEqual(got, m.Args) {
+			t.Errorf("%s: completion %v (ours %v), want %v", m, got, ok, m.Args)
+		}
+	case "rename":
+		edits, ok, err := nx.rename(fid, m.Cursor, m.Args[0])
+		if !ok || err != nil {
+			t.Errorf("%s: rename not ours (%v) or failed: %v", m, ok, err)
+			return
+		}
+		got := []string{}
+		for _, e := range edits {
+			if e.NewText != m.Args[0] {
+				t.Errorf("%s: edit text %q", m, e.NewText)
+			}
+			got = append(got, refKey(ws, snap, index.SymbolRef{File: e.File, Span: e.Span}))
+		}
+		sort.Strings(got)
+		var want []string
+		for _, name := range m.Args[1:] {
+			want = append(want, ws.contentsKey(t, name))
+		}
+		sort.Strings(want)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %v\nwant %v", m, got, want)
+		}
+	case "norename":
+		_, _, ok, err := nx.prepareRename(fid, m.Cursor)
+		want := m.Args[0]
+		switch {
+		case want == "gopls" && (ok || err != nil):
+			t.Errorf("%s: prepareRename ours (err %v), want forwarded", m, err)
+		case want == "ours" && (!ok || err != nil):
+			t.Errorf("%s: prepareRename not ours (%v) or failed: %v", m, ok, err)
+		case want == "error" && err == nil:
+			t.Errorf("%s: prepareRename gave no error", m)
+		}
+	default:
+		t.Fatalf("%s: unknown marker", m)
+	}
+}
+
+// contentsKey is the key of a named location without its quotes.
+func (ws *navWorkspace) contentsKey(t testing.TB, name string) string {
+	l, ok := ws.Locs[name]
+	if !ok {
+		t.Fatalf("no @loc(%s)", name)
+	}
+	s, e := l.Start, l.End
+	if d := ws.Files[l.File]; s < len(d) && d[s] == '"' {
+		s, e = s+1, e-1
+	}
+	return fmt.Sprintf("%s:%d-%d", l.File, s, e)
+}

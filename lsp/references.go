@@ -1,0 +1,52 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// referencesFeature answers textDocument/references on a plugin name (at a
+// registration, a lookup, a manifest name or requires entry): every
+// registration (the declarations, kept only with includeDeclaration),
+// lookup and manifest mention of the name, across modules. On a Lookup
+// string: the other Lookups of the symbol in the same plugins and the
+// declaration. On identifiers we also own (a constant used as a name, a
+// native plugin's exported declaration) gopls's references come first.
+func referencesFeature(s *Session) Feature {
+	n := newNavState(s)
+	return Feature{
+		Name: "references",
+		Requests: map[string]RequestHandler{
+			"textDocument/references": n.references,
+		},
+	}
+}
+
+func (n *navState) references(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+	np, err := n.resolve(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	if np == nil {
+		return forward(ctx)
+	}
+	var p struct {
+		Context struct {
+			IncludeDeclaration bool `json:"includeDeclaration"`
+		} `json:"context"`
+	}
+	_ = json.Unmarshal(params, &p)
+	ts, ok := np.nx.references(np.file, np.off, p.Context.IncludeDeclaration)
+	if !ok {
+		return forward(ctx)
+	}
+	locs := n.locations(np.snap, ts)
+	if np.site.literal || np.site.kind == siteManifestName || np.site.kind == siteRequire {
+		return marshalLocations(locs)
+	}
+	g, err := forward(ctx)
+	if err != nil {
+		return marshalLocations(locs)
+	}
+	return mergeLocations(g, locs)
+}
