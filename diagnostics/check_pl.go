@@ -472,8 +472,9 @@ func (p *pass) mentionedElsewhere(id index.FileID, name string) bool {
 		if dir != "" && !strings.HasPrefix(path, dir+string(filepath.Separator)) {
 			continue
 		}
-		ft := p.text(other)
-		if ft.err == nil && bytes.Contains(ft.content, []byte(name)) {
+		// Read without caching: this scan may touch every file of a module.
+		b, err := p.snap.Content(other)
+		if err == nil && bytes.Contains(b, []byte(name)) {
 			return true
 		}
 	}

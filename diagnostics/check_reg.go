@@ -235,13 +235,30 @@ func checkREG002(p *pass) {
 		return // a library alone: its plugins are for other modules
 	}
 	order, regs := p.pluginPackages()
-	hc := &hostCache{p: p}
+	if len(order) == 0 {
+		return
+	}
+	// A package that no main package reaches even ignoring build
+	// constraints is certainly not linked; only the others need one
+	// closure per host and configuration (stopping once all are found).
 	linked := map[string]bool{}
+	want := map[string]bool{}
 	for _, pkg := range order {
-		for _, cfg := range p.configs {
-			if len(hc.linking(pkg, cfg)) > 0 {
-				linked[pkg] = true
+		if p.reachableFromMain(pkg) {
+			want[pkg] = true
+		}
+	}
+	remaining := len(want)
+	for _, cfg := range p.configs {
+		for _, h := range p.snap.Hosts() {
+			if remaining == 0 || p.ctx.Err() != nil {
 				break
+			}
+			for _, pkg := range p.snap.Links(h, cfg) {
+				if want[pkg] && !linked[pkg] {
+					linked[pkg] = true
+					remaining--
+				}
 			}
 		}
 	}
@@ -469,9 +486,37 @@ func checkREG005(p *pass) {
 	}
 }
 
+// reachableFromMain reports whether some main package imports pkg,
+// directly or transitively, in non-test files under any build constraint.
+func (p *pass) reachableFromMain(pkg string) bool {
+	imps := p.importersOf()
+	seen := map[string]bool{pkg: true}
+	queue := []string{pkg}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, id := range imps[cur] {
+			pk := p.snap.PackageOf(id)
+			if pk == nil || seen[pk.ImportPath] {
+				continue
+			}
+			if pk.IsMain {
+				return true
+			}
+			seen[pk.ImportPath] = true
+			queue = append(queue, pk.ImportPath)
+		}
+	}
+	return false
+}
+
 // importersOf maps an import path to the non-test Go files that import it.
 func (p *pass) importersOf() map[string][]index.FileID {
+	if p.importers != nil {
+		return p.importers
+	}
 	m := map[string][]index.FileID{}
+	p.importers = m
 	for _, id := range p.snap.Files() {
 		f := p.snap.Facts(id)
 		if f == nil || f.IsTest {

@@ -144,6 +144,7 @@ type pass struct {
 	// initShare counts init-time and run-time registrations per registry
 	// (see pluginRegistry).
 	initShare map[string][2]int
+	importers map[string][]index.FileID // see importersOf
 }
 
 type fileText struct {
