@@ -14,7 +14,7 @@ import (
 // reports it as a ratio to the cold index build measured in the same run.
 // Run: go test -run ^$ -bench CheckGOROOT -benchtime 5x ./diagnostics
 func BenchmarkCheckGOROOT(b *testing.B) {
-	out := goroot(&testing.T{})
+	out := goroot(b)
 	start := time.Now()
 	snap, err := index.New(index.Options{Roots: []string{filepath.Join(out, "src")}}).Build(context.Background())
 	if err != nil {
@@ -33,7 +33,7 @@ func BenchmarkCheckGOROOT(b *testing.B) {
 
 // BenchmarkRules measures each syntax rule alone on GOROOT/src.
 func BenchmarkRules(b *testing.B) {
-	snap, err := index.New(index.Options{Roots: []string{filepath.Join(goroot(&testing.T{}), "src")}}).Build(context.Background())
+	snap, err := index.New(index.Options{Roots: []string{filepath.Join(goroot(b), "src")}}).Build(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -228,7 +228,7 @@ func checkMF003(p *pass) {
 		p.report(Finding{
 			Message:  "plugin dependency cycle: " + strings.Join(members, " → ") + "; break one of these dependencies",
 			Location: loc,
-			Related:  related[1:],
+			Related:  tail(related),
 		})
 	}
 }
@@ -269,4 +269,11 @@ func checkMF004(p *pass) {
 			Related:  []Related{{Location: p.loc(regs[0].NameRef), Message: "registered as " + strconv.Quote(regs[0].Name)}},
 		})
 	}
+}
+
+func tail(r []Related) []Related {
+	if len(r) <= 1 {
+		return nil
+	}
+	return r[1:]
 }

@@ -587,7 +587,7 @@ func checkREG006(p *pass) {
 					", where this file builds, no file of the plugin builds; align the build constraints",
 				Location: p.span(id, im.Span),
 				Configs:  configNames(active),
-				Related:  []Related{{Location: p.span(pkg.Files[0], index.Span{}), Message: "plugin " + im.Path}},
+				Related:  p.fileRelated(pkg.Files, "plugin "+im.Path),
 			})
 		}
 	}
@@ -700,4 +700,12 @@ func (p *pass) stringKeyed(reg *index.Registry) bool {
 		}
 	}
 	return false
+}
+
+// fileRelated points at the start of the first file, if any.
+func (p *pass) fileRelated(files []index.FileID, msg string) []Related {
+	if len(files) == 0 {
+		return nil
+	}
+	return []Related{{Location: p.span(files[0], index.Span{}), Message: msg}}
 }

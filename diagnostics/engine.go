@@ -19,6 +19,9 @@ type Options struct {
 	Disabled map[string]bool
 	// Severity overrides a rule's default severity.
 	Severity map[string]Severity
+	// Logf, when set, receives internal errors (a rule that panicked is
+	// skipped and reported here, never crashing the caller).
+	Logf func(format string, args ...any)
 	// Configs are the build configurations to evaluate; nil means the
 	// snapshot's (index.Options.Configs, default index.DefaultConfigs()).
 	// Linking is only known for the snapshot's configurations, so a config
@@ -49,16 +52,34 @@ func (o Options) Enabled(id string) bool {
 // offset, rule, message) with suppressed ones removed.
 func Check(ctx context.Context, snap *index.Snapshot, opts Options) []Finding {
 	p := newPass(ctx, snap, opts)
-	for _, c := range syntaxChecks {
-		if ctx.Err() != nil {
-			break
-		}
-		if opts.Enabled(c.id) {
-			p.rule = c.id
-			c.run(p)
-		}
-	}
+	p.runAll(syntaxChecks)
 	return p.finish()
+}
+
+// runAll runs the enabled checks; a check that panics loses its findings
+// and is reported through Options.Logf, the others still run.
+func (p *pass) runAll(checks []check) {
+	for _, c := range checks {
+		if p.ctx.Err() != nil {
+			return
+		}
+		if !p.opts.Enabled(c.id) {
+			continue
+		}
+		p.rule = c.id
+		n := len(p.findings)
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					p.findings = p.findings[:n]
+					if p.opts.Logf != nil {
+						p.opts.Logf("plugin-lsp: rule %s failed: %v", c.id, r)
+					}
+				}
+			}()
+			c.run(p)
+		}()
+	}
 }
 
 // CheckTypes runs the rules that need type information (REG004, PL002).
@@ -72,15 +93,7 @@ func CheckTypes(ctx context.Context, snap *index.Snapshot, opts Options, cache *
 	}
 	p := newPass(ctx, snap, opts)
 	p.types = cache
-	for _, c := range typeChecks {
-		if ctx.Err() != nil {
-			break
-		}
-		if opts.Enabled(c.id) {
-			p.rule = c.id
-			c.run(p)
-		}
-	}
+	p.runAll(typeChecks)
 	return p.finish()
 }
 

@@ -119,3 +119,21 @@ func TestIgnores(t *testing.T) {
 		}
 	}
 }
+
+func TestPanickingRuleIsIsolated(t *testing.T) {
+	dir := extractTxtar(t, filepath.Join("..", "testdata", "rules", "REG001", "duplicate.txtar"))
+	snap := buildSnapshot(t, dir)
+	var logged []string
+	p := newPass(context.Background(), snap, Options{Logf: func(f string, a ...any) { logged = append(logged, f) }})
+	p.runAll([]check{
+		{"REG001", checkREG001},
+		{"REG002", func(p *pass) {
+			p.report(Finding{Message: "half done", Location: Location{File: "x"}})
+			panic("boom")
+		}},
+	})
+	fs := p.finish()
+	if len(fs) != 2 || len(logged) != 1 {
+		t.Errorf("got %d findings and %d log lines, want the 2 REG001 findings and 1 log line: %v", len(fs), len(logged), fs)
+	}
+}
