@@ -30,6 +30,11 @@ func TestNavigationEndToEnd(t *testing.T) {
 			ctx := ctxT(t)
 			ws := loadNavWorkspace(t, a)
 			proxy, gopls := startProxy(t), startGopls(t)
+			for _, p := range []*lspProc{proxy, gopls} {
+				p.mu.Lock()
+				p.answer = deterministicGopls
+				p.mu.Unlock()
+			}
 			proxy.initialize(ctx, ws.Dir, nil)
 			gopls.initialize(ctx, ws.Dir, nil)
 			waitIndexReady(ctx, t, proxy)
@@ -72,6 +77,30 @@ func TestNavigationEndToEnd(t *testing.T) {
 			})
 		})
 	}
+}
+
+// deterministicGopls answers the editor's side like defaultAnswer, but
+// gives gopls an unlimited completion budget, so that two gopls processes
+// (one behind plugin-lsp, one alone) complete identically.
+func deterministicGopls(m *message) (json.RawMessage, *rpcError) {
+	if m.method != "workspace/configuration" {
+		return defaultAnswer(m)
+	}
+	var p struct {
+		Items []struct {
+			Section string `json:"section"`
+		} `json:"items"`
+	}
+	_ = json.Unmarshal(m.params, &p)
+	out := make([]json.RawMessage, len(p.Items))
+	for i, it := range p.Items {
+		out[i] = json.RawMessage("{}")
+		if it.Section == "gopls" {
+			out[i] = json.RawMessage(`{"completionBudget":"0s"}`)
+		}
+	}
+	b, _ := json.Marshal(out)
+	return b, nil
 }
 
 // waitIndexReady polls plugin-lsp.status until the index is built.
@@ -164,6 +193,15 @@ func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts m
 		params = map[string]any{"textDocument": tdp["textDocument"], "position": pos, "context": map[string]any{"includeDeclaration": true}}
 	case "rename":
 		params = map[string]any{"textDocument": tdp["textDocument"], "position": pos, "newName": m.Args[0]}
+	}
+	if m.Op == "gopls" {
+		// Outside plugin strings every feature is gopls's, unchanged.
+		for _, meth := range []string{"textDocument/definition", "textDocument/hover", "textDocument/implementation", "textDocument/prepareRename", "textDocument/completion"} {
+			compareWithGopls(ctx, t, proxy, gopls, meth, tdp, m.String())
+		}
+		compareWithGopls(ctx, t, proxy, gopls, "textDocument/references",
+			map[string]any{"textDocument": tdp["textDocument"], "position": pos, "context": map[string]any{"includeDeclaration": true}}, m.String())
+		return
 	}
 	if len(m.Args) == 0 || m.Op == "norename" && m.Args[0] == "gopls" {
 		if strings.HasSuffix(m.File, ".go") {
@@ -282,4 +320,152 @@ func normJSON(res json.RawMessage, rerr json.RawMessage) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestNavLensSymbolsUnsavedEndToEnd checks code lenses (ours resolved
+// lazily, gopls's kept), workspace symbols (gopls's first, then ours) and a
+// registration that exists only in the editor's unsaved text.
+func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
+	ctx := ctxT(t)
+	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "loggers.txtar"))
+	proxy, gopls := startProxy(t), startGopls(t)
+	for _, p := range []*lspProc{proxy, gopls} {
+		p.mu.Lock()
+		p.answer = deterministicGopls
+		p.mu.Unlock()
+	}
+	init := proxy.initialize(ctx, ws.Dir, nil)
+	if string(getPath(getMember(init, "capabilities"), "codeLensProvider", "resolveProvider")) != "true" {
+		t.Errorf("codeLensProvider.resolveProvider not set: %s", getPath(getMember(init, "capabilities"), "codeLensProvider"))
+	}
+	if !strings.Contains(string(getPath(getMember(init, "capabilities"), "completionProvider", "triggerCharacters")), `"\""`) {
+		t.Errorf(`completion trigger " not declared`)
+	}
+	gopls.initialize(ctx, ws.Dir, nil)
+	waitIndexReady(ctx, t, proxy)
+
+	// Code lenses: gopls's (none on these files) and ours, resolved lazily.
+	lensTitles := func(file string) []string {
+		uri := fileURI(ws.path(file))
+		doc := map[string]any{"textDocument": map[string]any{"uri": uri}}
+		res := proxy.call(ctx, "textDocument/codeLens", doc)
+		gres := gopls.call(ctx, "textDocument/codeLens", doc)
+		var lenses, glenses []json.RawMessage
+		_ = json.Unmarshal(res, &lenses)
+		_ = json.Unmarshal(gres, &glenses)
+		if len(lenses) < len(glenses) {
+			t.Fatalf("%s: lenses %s lost gopls's %s", file, res, gres)
+		}
+		for i := range glenses {
+			if normJSON(lenses[i], nil) != normJSON(glenses[i], nil) {
+				t.Errorf("%s: gopls lens %s became %s", file, glenses[i], lenses[i])
+			}
+		}
+		var titles []string
+		for _, l := range lenses[len(glenses):] {
+			if getMember(l, "command") != nil {
+				t.Errorf("%s: our lens %s is not lazy", file, l)
+			}
+			r := proxy.call(ctx, "codeLens/resolve", l)
+			var cl struct {
+				Command protocol.Command `json:"command"`
+			}
+			_ = json.Unmarshal(r, &cl)
+			titles = append(titles, cl.Command.Title)
+		}
+		return titles
+	}
+	if got, want := lensTitles("plugins/stdout/stdout.go"), []string{"linked by cmd/agent, cmd/server"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("stdout lenses %q, want %q", got, want)
+	}
+	if got := lensTitles("plugins/file/file.go"); len(got) != 1 || !strings.HasPrefix(got[0], "linked by cmd/server (linux/") {
+		t.Errorf("file lenses %q, want linked by cmd/server on linux only", got)
+	}
+	if got, want := lensTitles("core/registry/registry.go"), []string{"2 plugins"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("contract lenses %q, want %q", got, want)
+	}
+
+	// Workspace symbols: gopls's answer first and unchanged, then ours.
+	q := map[string]any{"query": "stdout"}
+	res, gres := proxy.call(ctx, "workspace/symbol", q), gopls.call(ctx, "workspace/symbol", q)
+	var syms, gsyms []json.RawMessage
+	_ = json.Unmarshal(res, &syms)
+	_ = json.Unmarshal(gres, &gsyms)
+	if len(syms) != len(gsyms)+1 {
+		t.Fatalf("workspace/symbol: %s\ngopls: %s", res, gres)
+	}
+	for i := range gsyms {
+		if normJSON(syms[i], nil) != normJSON(gsyms[i], nil) {
+			t.Errorf("gopls symbol %s became %s", gsyms[i], syms[i])
+		}
+	}
+	var si struct {
+		Name          string            `json:"name"`
+		Location      protocol.Location `json:"location"`
+		ContainerName string            `json:"containerName"`
+	}
+	_ = json.Unmarshal(syms[len(gsyms)], &si)
+	texts := map[string]string{}
+	for n, d := range ws.Files {
+		texts[n] = string(d)
+	}
+	if want := expectedKeys(t, ws, texts, []string{"regStdout"}, 0, false); si.Name != "stdout" ||
+		si.ContainerName != "plugin in registry example.com/core/registry.Register" || locKey(si.Location.URI, si.Location.Range) != want[0] {
+		t.Errorf("our symbol %+v, want stdout at %s in registry example.com/core/registry.Register", si, want[0])
+	}
+
+	// An unsaved registration: the editor adds "console" to stdout.go.
+	stdout := "plugins/stdout/stdout.go"
+	server := "app/cmd/server/main.go"
+	openDoc(proxy, fileURI(ws.path(stdout)), texts[stdout], 1)
+	openDoc(proxy, fileURI(ws.path(server)), texts[server], 1)
+	added := "\nfunc init() { registry.Register(\"console\", Stdout{}) }\n"
+	end, _ := NewMapper([]byte(texts[stdout]), UTF16).Position(len(texts[stdout]))
+	proxy.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": fileURI(ws.path(stdout)), "version": 2},
+		"contentChanges": []any{map[string]any{"range": protocol.Range{Start: end, End: end}, "text": added}},
+	})
+	texts[stdout] += added
+	// The user writes `registry.Get("console")` in server/main.go.
+	line := "\tregistry.Get(\"console\")\n"
+	at := strings.Index(texts[server], "\tregistry.Get(\"x\")")
+	p0, _ := NewMapper([]byte(texts[server]), UTF16).Position(at)
+	proxy.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": fileURI(ws.path(server)), "version": 2},
+		"contentChanges": []any{map[string]any{"range": protocol.Range{Start: p0, End: p0}, "text": line}},
+	})
+	texts[server] = texts[server][:at] + line + texts[server][at:]
+	cur, _ := NewMapper([]byte(texts[server]), UTF16).Position(at + len("\tregistry.Get(\"co"))
+	tdp := map[string]any{"textDocument": map[string]any{"uri": fileURI(ws.path(server))}, "position": cur}
+	// Completion answers from the snapshot it has; the registration made
+	// in the other buffer arrives with the next snapshot, so ask until the
+	// index has caught up (bounded by the test's context).
+	var labels []string
+	for {
+		var cl struct {
+			Items []struct {
+				Label string `json:"label"`
+			} `json:"items"`
+		}
+		_ = json.Unmarshal(proxy.call(ctx, "textDocument/completion", tdp), &cl)
+		labels = labels[:0]
+		for _, it := range cl.Items {
+			labels = append(labels, it.Label)
+		}
+		if len(labels) > 0 && labels[0] == "console" || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if want := []string{"console"}; !reflect.DeepEqual(labels, want) {
+		t.Errorf("completion after unsaved registration: %v, want %v", labels, want)
+	}
+	// Definition of the unsaved name goes to the unsaved registration.
+	got := resultKeys(t, proxy.call(ctx, "textDocument/definition", tdp))
+	cs := strings.Index(texts[stdout], `"console"`)
+	want := []string{e2eLocKey(t, ws, texts, stdout, cs, cs+len(`"console"`)), expectedKeys(t, ws, texts, []string{"Stdout"}, 0, false)[0]}
+	sort.Strings(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("definition of unsaved plugin:\n got %v\nwant %v", got, want)
+	}
 }

@@ -23,6 +23,8 @@ import (
 //	@hover("pattern", "substr"...)   hover markdown contains each substring
 //	@complete("pattern", "item"...)  completion labels, in order
 //	@rename("pattern", "new", NAME...) rename edits the contents of these spans
+//	@norename("pattern", gopls|error|ours) who answers prepareRename
+//	@gopls("pattern")                 not ours: every feature answers as gopls does
 //
 // The cursor is at `^` in the pattern (removed before matching), or one byte
 // into the pattern. A @def/@refs/@complete with no expectation means "not

@@ -150,6 +150,13 @@ func checkNavMarker(t *testing.T, ws *navWorkspace, snap *index.Snapshot, nx *na
 		case want == "error" && err == nil:
 			t.Errorf("%s: prepareRename gave no error", m)
 		}
+	case "gopls":
+		_, d := nx.definition(fid, m.Cursor)
+		_, r := nx.references(fid, m.Cursor, true)
+		_, _, _, c := nx.complete(fid, ws.Files[m.File], m.Cursor)
+		if d || r || c {
+			t.Errorf("%s: owned by the index (definition %v, references %v, completion %v)", m, d, r, c)
+		}
 	default:
 		t.Fatalf("%s: unknown marker", m)
 	}
