@@ -22,6 +22,11 @@ const maxFrame = 512 << 20
 // *frameError after which reading can continue with the next frame.
 type frameReader struct {
 	r *bufio.Reader
+	// resync is set after a malformed header: the next read first skips to
+	// the next header. It is deferred so that the caller can answer the bad
+	// frame before the reader blocks waiting for more input.
+	needResync bool
+	pending    string // a header line resync read ahead
 }
 
 func newFrameReader(r io.Reader) *frameReader {
@@ -37,11 +42,19 @@ func (e *frameError) Error() string { return "malformed frame: " + e.msg }
 // read returns the next frame's body. io.EOF (or another read error) ends the
 // stream; a *frameError does not.
 func (f *frameReader) read() ([]byte, error) {
+	if f.needResync {
+		f.needResync = false
+		f.resync()
+	}
 	length := -1
 	var bad string
 	sawHeader := false
 	for {
-		line, err := f.r.ReadString('\n')
+		line, err := f.pending, error(nil)
+		f.pending = ""
+		if line == "" {
+			line, err = f.r.ReadString('\n')
+		}
 		if err != nil {
 			if err == io.EOF && (sawHeader || line != "") {
 				return nil, io.ErrUnexpectedEOF
@@ -77,7 +90,7 @@ func (f *frameReader) read() ([]byte, error) {
 		bad = "missing Content-Length header"
 	}
 	if bad != "" {
-		f.resync()
+		f.needResync = true
 		return nil, &frameError{msg: bad}
 	}
 	body := make([]byte, length)
@@ -90,32 +103,43 @@ func (f *frameReader) read() ([]byte, error) {
 	return body, nil
 }
 
-// resync discards input up to the next line that starts a frame header, so
-// the body of a frame with an unusable header is not read as headers.
+// resync discards input up to the next thing that looks like a frame
+// header line ("Name: value" at the start of a line, or right after a '}'
+// that ended the bad frame's body), so that the body of a frame with an
+// unusable header is not read as headers. The header line found is kept in
+// f.pending for the next read. Reading stops at a '\n' or '}', so resync
+// never waits for input beyond the next header line.
 func (f *frameReader) resync() {
+	var chunk []byte
 	for {
-		peek, err := f.r.Peek(len("Content-Length:"))
-		if err != nil {
-			// Too little input buffered; consume a line and retry, or stop at EOF.
-			if _, err := f.r.ReadString('\n'); err != nil {
-				return
-			}
-			continue
-		}
-		if bytes.EqualFold(peek, []byte("Content-Length:")) {
-			return
-		}
-		// Drop up to the next byte that could start a header.
 		b, err := f.r.ReadByte()
 		if err != nil {
 			return
 		}
-		for b != '\n' && b != '}' {
-			if b, err = f.r.ReadByte(); err != nil {
-				return
-			}
+		chunk = append(chunk, b)
+		if b != '\n' && b != '}' {
+			continue
+		}
+		if b == '\n' && looksLikeHeader(chunk) {
+			f.pending = string(chunk)
+			return
+		}
+		chunk = chunk[:0]
+	}
+}
+
+// looksLikeHeader reports whether line is "Token: value\r\n".
+func looksLikeHeader(line []byte) bool {
+	colon := bytes.IndexByte(line, ':')
+	if colon <= 0 {
+		return false
+	}
+	for _, c := range line[:colon] {
+		if !(c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
 		}
 	}
+	return true
 }
 
 // frameWriter writes frames; it is safe for concurrent use and writes each

@@ -1,0 +1,244 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestGoplsCrash kills gopls with SIGKILL twice in one session. The editor
+// gets an answer (result or error) to what was in flight, never a hang; the
+// next request succeeds on the restarted gopls, which has the unsaved text
+// of the open document; our diagnostics are published again; the user is
+// told once.
+func TestGoplsCrash(t *testing.T) {
+	ctx := ctxT(t)
+	ws := workspace(t)
+	p := startProxy(t, "PLUGIN_LSP_TEST_FAKES=1")
+	p.initialize(ctx, ws, nil)
+	mainPath := filepath.Join(ws, "main.go")
+	mainURI := fileURI(mainPath)
+	text := readText(t, mainPath) + "\nconst unsavedOnly = 42\n"
+	openDoc(p, mainURI, text, 1)
+	// A later incremental edit: the replay must send the text after it.
+	end := at(t, text, "42", 0, 2)
+	p.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": mainURI, "version": 2}, "contentChanges": []any{map[string]any{"range": map[string]any{"start": end, "end": end}, "text": "0"}}})
+	text = strings.Replace(text, "= 42", "= 420", 1)
+	p.waitFor(ctx, "diagnostics for main.go", hasDiagnosticsFor(mainURI))
+	ours := `[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":7}},"severity":2,"code":"PL001","source":"plugin-lsp","message":"ours"}]`
+	p.call(ctx, "workspace/executeCommand", map[string]any{"command": "plugin-lsp.test.setDiagnostics", "arguments": []json.RawMessage{json.RawMessage(`"` + mainURI + `"`), json.RawMessage(ours)}})
+	hover := map[string]any{"textDocument": map[string]any{"uri": mainURI}, "position": at(t, text, "unsavedOnly", 0, 0)}
+
+	var pids []int
+	for round := 1; round <= 2; round++ {
+		pid := onlyChild(t, p)
+		pids = append(pids, pid)
+		if st := status(t, ctx, p); st.Gopls.Pid != pid {
+			t.Fatalf("status names gopls pid %d, /proc says %d", st.Gopls.Pid, pid)
+		}
+		nPublish := len(p.notifications("textDocument/publishDiagnostics"))
+		// In flight while gopls dies: must get an answer.
+		id := json.RawMessage(`"inflight-` + string(rune('0'+round)) + `"`)
+		ch := p.expect(id)
+		p.w.write(encodeRequest(id, "workspace/symbol", json.RawMessage(`{"query":"shout"}`)))
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		m, err := p.wait(ctx, id, ch)
+		if err != nil {
+			t.Fatalf("round %d: request in flight during the crash: %v", round, err)
+		}
+		if m.error != nil && !bytes.Contains(m.error, []byte("gopls crashed")) {
+			t.Errorf("round %d: in-flight error does not say what happened: %s", round, m.error)
+		}
+		// The next request succeeds on the new gopls, with the overlay replayed.
+		h := p.call(ctx, "textDocument/hover", hover)
+		if !bytes.Contains(h, []byte("420")) {
+			t.Errorf("round %d: hover after restart does not see the unsaved edit: %s", round, h)
+		}
+		st := waitStatus(t, ctx, p, "restart", func(st Status) bool { return st.Gopls.State == "running" && st.Gopls.Generation == round })
+		if st.Gopls.Pid == pid || processGone(st.Gopls.Pid) || !processGone(pid) {
+			t.Errorf("round %d: old pid %d gone=%v, new pid %d gone=%v", round, pid, processGone(pid), st.Gopls.Pid, processGone(st.Gopls.Pid))
+		}
+		// Our diagnostics were sent again with gopls's after the restart.
+		p.waitFor(ctx, "the union re-published after restart", func(notes, _ []*message) bool {
+			var pubs []*message
+			for _, n := range notes {
+				if n.method == "textDocument/publishDiagnostics" {
+					pubs = append(pubs, n)
+				}
+			}
+			for _, n := range pubs[min(nPublish, len(pubs)):] {
+				if bytes.Contains(n.params, []byte(mainURI)) && bytes.Contains(n.params, []byte(`"ours"`)) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	var crashMsgs int
+	for _, n := range p.notifications("window/showMessage") {
+		if bytes.Contains(n.params, []byte("gopls crashed")) {
+			crashMsgs++
+		}
+	}
+	if crashMsgs != 1 {
+		t.Errorf("%d crash messages to the user, want 1", crashMsgs)
+	}
+	last := onlyChild(t, p)
+	if err := p.shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	if !processGone(last) {
+		t.Errorf("gopls %d still exists after the session ended", last)
+	}
+}
+
+// TestGoplsCrashGiveUp: after MaxCrashes crashes within the window the proxy
+// stops restarting, says so, and answers requests with a clear error.
+func TestGoplsCrashGiveUp(t *testing.T) {
+	ctx := ctxT(t)
+	p := startProxy(t, "PLUGIN_LSP_TEST_FAKES=1", "PLUGIN_LSP_TEST_MAXCRASHES=2")
+	p.initialize(ctx, workspace(t), nil)
+	syscall.Kill(onlyChild(t, p), syscall.SIGKILL)
+	waitStatus(t, ctx, p, "first restart", func(st Status) bool { return st.Gopls.State == "running" && st.Gopls.Generation == 1 })
+	syscall.Kill(onlyChild(t, p), syscall.SIGKILL)
+	waitStatus(t, ctx, p, "giving up", func(st Status) bool { return st.Gopls.State == "stopped" })
+	p.waitFor(ctx, "the give-up message", func(notes, _ []*message) bool {
+		for _, n := range notes {
+			if n.method == "window/showMessage" && bytes.Contains(n.params, []byte("stopped restarting")) {
+				return true
+			}
+		}
+		return false
+	})
+	m, err := p.send(ctx, "workspace/symbol", map[string]any{"query": "x"})
+	if err != nil || !bytes.Contains(m.error, []byte("gopls is not running")) {
+		t.Errorf("request after giving up: %v %v, want an error saying gopls is not running", m, err)
+	}
+	if kids := childPids(t, p.cmd.Process.Pid); len(kids) != 0 {
+		t.Errorf("gopls processes after giving up: %v", kids)
+	}
+	p.send(ctx, "shutdown", nil)
+	p.notify("exit", nil)
+	select {
+	case <-p.exited:
+	case <-ctx.Done():
+		t.Fatal("proxy did not exit")
+	}
+}
+
+// TestSessionEnd: shutdown+exit, exit alone and closing stdin each end the
+// proxy and its gopls, with the exit code the protocol asks for.
+func TestSessionEnd(t *testing.T) {
+	tests := []struct {
+		name     string
+		end      func(p *lspProc, ctx context.Context)
+		wantCode int
+	}{
+		{"shutdown and exit", func(p *lspProc, ctx context.Context) {
+			p.call(ctx, "shutdown", nil)
+			p.notify("exit", nil)
+		}, 0},
+		{"exit without shutdown", func(p *lspProc, ctx context.Context) { p.notify("exit", nil) }, 1},
+		{"stdin closed", func(p *lspProc, ctx context.Context) { p.in.Close() }, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := ctxT(t)
+			p := startProxy(t)
+			p.initialize(ctx, workspace(t), nil)
+			gopls := onlyChild(t, p)
+			tt.end(p, ctx)
+			select {
+			case <-p.exited:
+			case <-ctx.Done():
+				t.Fatal("proxy did not exit")
+			}
+			if code := p.cmd.ProcessState.ExitCode(); code != tt.wantCode {
+				t.Errorf("exit code %d, want %d", code, tt.wantCode)
+			}
+			if !processGone(gopls) {
+				t.Errorf("gopls (pid %d) outlived the proxy", gopls)
+			}
+		})
+	}
+}
+
+// TestServeStopsAllGoroutines runs Serve in this process and checks that
+// every goroutine it started is gone once it returns.
+func TestServeStopsAllGoroutines(t *testing.T) {
+	ctx := ctxT(t)
+	before := runtime.NumGoroutine()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, inR, outW, Options{GoplsPath: needGopls(t), Features: []FeatureFunc{statusFeature}})
+		outW.Close()
+	}()
+	w := newFrameWriter(inW)
+	r := newFrameReader(outR)
+	// Drain everything the proxy writes, so it never blocks on us.
+	replies := make(chan *message, 100)
+	go func() {
+		defer close(replies)
+		for {
+			body, err := r.read()
+			if err != nil {
+				return
+			}
+			if m, err := parseMessage(body); err == nil && m.kind == kindResponse {
+				replies <- m
+			} else if err == nil && m.kind == kindRequest {
+				w.write(encodeResponse(m.id, json.RawMessage("null")))
+			}
+		}
+	}()
+	w.write(encodeRequest(json.RawMessage("1"), "initialize", json.RawMessage(`{"processId":null,"rootUri":null,"capabilities":{}}`)))
+	waitReply(t, ctx, replies)
+	w.write(encodeNotification("initialized", json.RawMessage(`{}`)))
+	w.write(encodeRequest(json.RawMessage("2"), "shutdown", nil))
+	waitReply(t, ctx, replies)
+	w.write(encodeNotification("exit", nil))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("Serve did not return after exit")
+	}
+	inW.Close()
+	for range replies {
+	}
+	// Goroutines that have finished may take a moment to be reaped; wait
+	// (bounded by ctx) rather than assert at once.
+	for runtime.NumGoroutine() > before {
+		select {
+		case <-ctx.Done():
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines before Serve, %d after:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func waitReply(t *testing.T, ctx context.Context, replies chan *message) {
+	t.Helper()
+	select {
+	case m := <-replies:
+		if m.error != nil {
+			t.Fatalf("error reply: %s", m.error)
+		}
+	case <-ctx.Done():
+		t.Fatal("no reply")
+	}
+}

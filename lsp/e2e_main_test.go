@@ -1,0 +1,245 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+)
+
+// The end-to-end tests run real processes: gopls itself, and plugin-lsp's
+// proxy, which is this test binary re-executed with PLUGIN_LSP_TEST_PROXY=1
+// (so that test-only features, such as a fake source of our diagnostics
+// standing for the rules engine, can live inside the proxy process; the
+// proxy code is the same lsp.Serve that cmd/plugin-lsp runs, and
+// cmd/plugin-lsp's tests run the built binary end to end).
+
+// goplsPath is the gopls the tests run, found once in TestMain.
+var goplsPath string
+
+func TestMain(m *testing.M) {
+	if os.Getenv("PLUGIN_LSP_TEST_PROXY") == "1" {
+		os.Exit(testProxyMain())
+	}
+	if p, err := exec.LookPath("gopls"); err == nil {
+		goplsPath = p
+	} else if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		p := filepath.Join(filepath.SplitList(strings.TrimSpace(string(out)))[0], "bin", "gopls")
+		if _, err := os.Stat(p); err == nil {
+			goplsPath = p
+		}
+	}
+	os.Exit(m.Run())
+}
+
+func needGopls(t testing.TB) string {
+	t.Helper()
+	if goplsPath == "" {
+		t.Fatal("gopls not found on PATH or in $(go env GOPATH)/bin; install it with `go install tool`")
+	}
+	return goplsPath
+}
+
+// testProxyMain is the proxy process: lsp.Serve on stdio.
+func testProxyMain() int {
+	opts := Options{
+		GoplsPath: os.Getenv("PLUGIN_LSP_TEST_GOPLS"),
+		Stderr:    os.Stderr,
+		Version:   "test",
+	}
+	if v := os.Getenv("PLUGIN_LSP_TEST_MAXCRASHES"); v != "" {
+		opts.MaxCrashes, _ = strconv.Atoi(v)
+	}
+	if os.Getenv("PLUGIN_LSP_TEST_FAKES") == "1" {
+		// Only the proxy's own features and the fakes: the assertions about
+		// merging must not depend on what the real features publish.
+		opts.Features = []FeatureFunc{statusFeature, fakeFeature}
+	}
+	if err := Serve(context.Background(), os.Stdin, os.Stdout, opts); err != nil {
+		fmt.Fprintln(os.Stderr, "proxy:", err)
+		return 1
+	}
+	return 0
+}
+
+// startProxy starts the proxy process with extra environment.
+func startProxy(t testing.TB, env ...string) *lspProc {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), append([]string{"PLUGIN_LSP_TEST_PROXY=1", "PLUGIN_LSP_TEST_GOPLS=" + needGopls(t)}, env...)...)
+	return startProc(t, cmd)
+}
+
+func startGopls(t testing.TB) *lspProc {
+	t.Helper()
+	return startProc(t, exec.Command(needGopls(t)))
+}
+
+// fakeDiagnostics stands for plugin-lsp's rules engine: the test sets its
+// diagnostics through the command plugin-lsp.test.setDiagnostics.
+type fakeDiagnostics struct {
+	mu    sync.Mutex
+	diags map[protocol.DocumentURI][]protocol.Diagnostic
+}
+
+func (f *fakeDiagnostics) Diagnostics(uri protocol.DocumentURI) []protocol.Diagnostic {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.diags[uri]
+}
+
+// fakeFeature is the test-only feature: a fake diagnostics source and
+// handlers that exercise the extension points (panics, cancellation, our own
+// requests to the editor).
+func fakeFeature(s *Session) Feature {
+	src := &fakeDiagnostics{diags: map[protocol.DocumentURI][]protocol.Diagnostic{}}
+	s.SetDiagnosticsSource(src)
+	return Feature{
+		Name: "test-fakes",
+		Requests: map[string]RequestHandler{
+			"test/panic": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+				panic("deliberate test panic")
+			},
+			"test/wait": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+				Detach(ctx)
+				<-ctx.Done()
+				return nil, ctx.Err()
+			},
+			// hover passes through a middleware that forwards untouched.
+			"textDocument/hover": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+				return forward(ctx)
+			},
+		},
+		Commands: map[string]CommandHandler{
+			"plugin-lsp.test.setDiagnostics": func(ctx context.Context, args []json.RawMessage) (any, error) {
+				var uri protocol.DocumentURI
+				var diags []protocol.Diagnostic
+				if len(args) != 2 || json.Unmarshal(args[0], &uri) != nil || json.Unmarshal(args[1], &diags) != nil {
+					return nil, NewError(-32602, "want [uri, diagnostics]")
+				}
+				src.mu.Lock()
+				src.diags[uri] = diags
+				src.mu.Unlock()
+				s.DiagnosticsChanged(uri)
+				return "ok", nil
+			},
+			"plugin-lsp.test.askEditor": func(ctx context.Context, args []json.RawMessage) (any, error) {
+				ctx, cancel := context.WithTimeout(ctx, testTimeout)
+				defer cancel()
+				res, err := s.CallClient(ctx, "window/showMessageRequest", map[string]any{
+					"type": 3, "message": "pick one", "actions": []any{map[string]string{"title": "a"}, map[string]string{"title": "b"}},
+				})
+				if err != nil {
+					return nil, err
+				}
+				return res, nil
+			},
+		},
+		Notifications: map[string]NotificationObserver{
+			"textDocument/didSave": func(ctx context.Context, params json.RawMessage) {
+				panic("deliberate observer panic")
+			},
+		},
+		Capabilities: Capabilities{
+			CompletionTriggers: []string{`"`},
+			Set:                map[string]json.RawMessage{"codeLensProvider": json.RawMessage(`{"resolveProvider":false}`), "pluginLspTest": json.RawMessage(`true`)},
+		},
+	}
+}
+
+// workspace is testdata/proxy, absolute.
+func workspace(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "testdata", "proxy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func readText(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// at returns the UTF-16 position of the n-th (0-based) occurrence of marker
+// in text, moved by delta bytes.
+func at(t testing.TB, text, marker string, n, delta int) protocol.Position {
+	t.Helper()
+	off := -1
+	from := 0
+	for i := 0; i <= n; i++ {
+		j := strings.Index(text[from:], marker)
+		if j < 0 {
+			t.Fatalf("marker %q #%d not found", marker, n)
+		}
+		off = from + j
+		from = off + 1
+	}
+	p, err := NewMapper([]byte(text), UTF16).Position(off + delta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func ctxT(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func openDoc(p *lspProc, uri, text string, version int) {
+	p.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "go", "version": version, "text": text}})
+}
+
+// hasDiagnosticsFor reports whether a publishDiagnostics for uri arrived.
+func hasDiagnosticsFor(uri string) func(notes, _ []*message) bool {
+	return func(notes, _ []*message) bool {
+		for _, n := range notes {
+			if n.method == "textDocument/publishDiagnostics" && string(getMember(n.params, "uri")) == strconv.Quote(uri) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// lastDiagnostics returns the diagnostics of the last publish for uri.
+func lastDiagnostics(p *lspProc, uri string) ([]protocol.Diagnostic, bool) {
+	return lastDiagnosticsIn(p.notifications("textDocument/publishDiagnostics"), uri)
+}
+
+// lastDiagnosticsIn is lastDiagnostics over notes (for waitFor conditions,
+// which run with the client's lock held).
+func lastDiagnosticsIn(notes []*message, uri string) ([]protocol.Diagnostic, bool) {
+	var last *message
+	for _, n := range notes {
+		if n.method == "textDocument/publishDiagnostics" && string(getMember(n.params, "uri")) == strconv.Quote(uri) {
+			last = n
+		}
+	}
+	if last == nil {
+		return nil, false
+	}
+	var pp struct {
+		Diagnostics []protocol.Diagnostic `json:"diagnostics"`
+	}
+	_ = json.Unmarshal(last.params, &pp)
+	return pp.Diagnostics, true
+}
+
+var _ = time.Second

@@ -1,0 +1,371 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// This file is a small LSP client for the end-to-end tests. It speaks to a
+// real process (gopls, or plugin-lsp's proxy) over its stdin/stdout, the way
+// an editor does, and answers the server's requests like a simple editor.
+
+// testTimeout bounds every wait in the end-to-end tests, so that a hang
+// fails the test instead of stalling it (no timing is asserted).
+const testTimeout = 60 * time.Second
+
+// lspProc is a language-server process and a client connected to it.
+type lspProc struct {
+	t    testing.TB
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	w    *frameWriter
+	next int64
+
+	mu       sync.Mutex
+	calls    map[string]chan *message
+	notes    []*message // notifications from the server, in order
+	srvReqs  []*message // requests from the server, in order
+	changed  chan struct{}
+	answer   func(m *message) (json.RawMessage, *rpcError) // reply to server requests
+	rawIn    []*message                                    // everything received, for debugging
+	exited   chan struct{}
+	exitErr  error
+	stderr   *lockedBuffer
+	readDone chan struct{}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startProc starts cmd and connects a client. The process is killed at the
+// end of the test if it is still running.
+func startProc(t testing.TB, cmd *exec.Cmd) *lspProc {
+	t.Helper()
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &lspProc{
+		t: t, cmd: cmd, in: in, w: newFrameWriter(in),
+		calls:    make(map[string]chan *message),
+		changed:  make(chan struct{}, 1),
+		exited:   make(chan struct{}),
+		readDone: make(chan struct{}),
+		stderr:   &lockedBuffer{},
+	}
+	cmd.Stderr = p.stderr
+	p.answer = defaultAnswer
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go p.readLoop(out)
+	go func() {
+		<-p.readDone
+		p.exitErr = cmd.Wait()
+		close(p.exited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.exited:
+		default:
+			cmd.Process.Kill()
+			<-p.exited
+		}
+		if t.Failed() {
+			t.Logf("stderr of %s:\n%s", filepath.Base(cmd.Path), tail(p.stderr.String(), 4000))
+		}
+	})
+	return p
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// defaultAnswer replies to server→client requests as a plain editor would.
+func defaultAnswer(m *message) (json.RawMessage, *rpcError) {
+	switch m.method {
+	case "workspace/configuration":
+		var p struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		_ = json.Unmarshal(m.params, &p)
+		out := make([]json.RawMessage, len(p.Items))
+		for i := range out {
+			out[i] = json.RawMessage("{}")
+		}
+		b, _ := json.Marshal(out)
+		return b, nil
+	}
+	return json.RawMessage("null"), nil
+}
+
+func (p *lspProc) readLoop(out io.Reader) {
+	defer close(p.readDone)
+	r := newFrameReader(out)
+	for {
+		body, err := r.read()
+		if err != nil {
+			var fe *frameError
+			if errors.As(err, &fe) {
+				continue
+			}
+			p.mu.Lock()
+			for k, ch := range p.calls {
+				close(ch)
+				delete(p.calls, k)
+			}
+			p.mu.Unlock()
+			return
+		}
+		m, err := parseMessage(body)
+		if err != nil {
+			continue
+		}
+		p.mu.Lock()
+		p.rawIn = append(p.rawIn, m)
+		switch m.kind {
+		case kindResponse, kindInvalid:
+			key := idKey(m.id)
+			if m.id == nil {
+				key = "null"
+			}
+			if ch, ok := p.calls[key]; ok {
+				delete(p.calls, key)
+				ch <- m
+			} else {
+				p.notes = append(p.notes, m) // unmatched replies (parse errors) are kept for inspection
+			}
+		case kindNotification:
+			p.notes = append(p.notes, m)
+		case kindRequest:
+			p.srvReqs = append(p.srvReqs, m)
+			answer := p.answer
+			p.mu.Unlock()
+			res, rerr := answer(m)
+			if rerr != nil {
+				p.w.write(encodeError(m.id, rerr))
+			} else {
+				p.w.write(encodeResponse(m.id, res))
+			}
+			p.mu.Lock()
+		}
+		p.mu.Unlock()
+		select {
+		case p.changed <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// callRaw sends a request whose id the caller chose (nil: the next number)
+// and waits for its reply.
+func (p *lspProc) send(ctx context.Context, method string, params any) (*message, error) {
+	id := json.RawMessage(strconv.FormatInt(p.nextID(), 10))
+	return p.sendWithID(ctx, id, method, params)
+}
+
+func (p *lspProc) nextID() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.next++
+	return p.next
+}
+
+func (p *lspProc) sendWithID(ctx context.Context, id json.RawMessage, method string, params any) (*message, error) {
+	ch := p.expect(id)
+	pb, err := marshalParams(params)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.w.write(encodeRequest(id, method, pb)); err != nil {
+		return nil, err
+	}
+	return p.wait(ctx, id, ch)
+}
+
+// expect registers interest in the reply with id before it is sent.
+func (p *lspProc) expect(id json.RawMessage) chan *message {
+	ch := make(chan *message, 1)
+	key := "null"
+	if id != nil {
+		key = idKey(id)
+	}
+	p.mu.Lock()
+	p.calls[key] = ch
+	p.mu.Unlock()
+	return ch
+}
+
+func (p *lspProc) wait(ctx context.Context, id json.RawMessage, ch chan *message) (*message, error) {
+	select {
+	case m, ok := <-ch:
+		if !ok {
+			return nil, fmt.Errorf("connection closed before the reply to %s", id)
+		}
+		return m, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("no reply to %s: %w", id, ctx.Err())
+	}
+}
+
+// call sends a request and returns its result, failing the test on an error reply.
+func (p *lspProc) call(ctx context.Context, method string, params any) json.RawMessage {
+	p.t.Helper()
+	m, err := p.send(ctx, method, params)
+	if err != nil {
+		p.t.Fatalf("%s: %v", method, err)
+	}
+	if m.error != nil {
+		p.t.Fatalf("%s: error reply %s", method, m.error)
+	}
+	return m.result
+}
+
+func (p *lspProc) notify(method string, params any) {
+	p.t.Helper()
+	pb, err := marshalParams(params)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if err := p.w.write(encodeNotification(method, pb)); err != nil {
+		p.t.Fatalf("%s: %v", method, err)
+	}
+}
+
+// waitFor waits until cond, evaluated on everything received so far, holds.
+func (p *lspProc) waitFor(ctx context.Context, what string, cond func(notes, reqs []*message) bool) {
+	p.t.Helper()
+	for {
+		p.mu.Lock()
+		ok := cond(p.notes, p.srvReqs)
+		p.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-p.changed:
+		case <-p.exited:
+			p.t.Fatalf("server exited while waiting for %s", what)
+		case <-ctx.Done():
+			p.t.Fatalf("waiting for %s: %v", what, ctx.Err())
+		}
+	}
+}
+
+// notifications returns the notifications received so far with method.
+func (p *lspProc) notifications(method string) []*message {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*message
+	for _, m := range p.notes {
+		if m.method == method {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (p *lspProc) serverRequests(method string) []*message {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*message
+	for _, m := range p.srvReqs {
+		if m.method == method {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// initialize runs initialize and initialized with editor-like capabilities.
+func (p *lspProc) initialize(ctx context.Context, root string, caps map[string]any) json.RawMessage {
+	p.t.Helper()
+	if caps == nil {
+		caps = editorCapabilities()
+	}
+	res := p.call(ctx, "initialize", map[string]any{
+		"processId":        os.Getpid(),
+		"rootUri":          fileURI(root),
+		"workspaceFolders": []any{map[string]any{"uri": fileURI(root), "name": filepath.Base(root)}},
+		"capabilities":     caps,
+		"clientInfo":       map[string]any{"name": "plugin-lsp-e2e"},
+	})
+	p.notify("initialized", map[string]any{})
+	return res
+}
+
+func editorCapabilities() map[string]any {
+	return map[string]any{
+		"workspace": map[string]any{
+			"configuration":          true,
+			"workspaceFolders":       true,
+			"didChangeConfiguration": map[string]any{"dynamicRegistration": true},
+			"didChangeWatchedFiles":  map[string]any{"dynamicRegistration": true},
+			"applyEdit":              true,
+			"symbol":                 map[string]any{},
+		},
+		"window": map[string]any{"workDoneProgress": true, "showMessage": map[string]any{}},
+		"textDocument": map[string]any{
+			"hover":              map[string]any{"contentFormat": []string{"markdown", "plaintext"}},
+			"completion":         map[string]any{"completionItem": map[string]any{"snippetSupport": true}},
+			"codeAction":         map[string]any{"codeActionLiteralSupport": map[string]any{"codeActionKind": map[string]any{"valueSet": []string{"", "quickfix", "refactor", "refactor.extract", "refactor.inline", "refactor.rewrite", "source", "source.organizeImports"}}}},
+			"semanticTokens":     map[string]any{"requests": map[string]any{"full": true, "range": true}, "tokenTypes": []string{"namespace", "type", "class", "enum", "interface", "struct", "typeParameter", "parameter", "variable", "property", "enumMember", "event", "function", "method", "macro", "keyword", "modifier", "comment", "string", "number", "regexp", "operator"}, "tokenModifiers": []string{"declaration", "definition", "readonly", "static", "deprecated", "abstract", "async", "modification", "documentation", "defaultLibrary"}, "formats": []string{"relative"}},
+			"inlayHint":          map[string]any{},
+			"publishDiagnostics": map[string]any{"relatedInformation": true},
+			"rename":             map[string]any{"prepareSupport": true},
+		},
+		"general": map[string]any{"positionEncodings": []string{"utf-16"}},
+	}
+}
+
+// shutdown sends shutdown and exit and waits for the process to end.
+func (p *lspProc) shutdown(ctx context.Context) error {
+	p.t.Helper()
+	if _, err := p.send(ctx, "shutdown", nil); err != nil {
+		return err
+	}
+	p.notify("exit", nil)
+	select {
+	case <-p.exited:
+		return p.exitErr
+	case <-ctx.Done():
+		return fmt.Errorf("process did not exit after exit: %w", ctx.Err())
+	}
+}
+
+func fileURI(path string) string {
+	return "file://" + filepath.ToSlash(path)
+}
