@@ -7,12 +7,39 @@
 --   PLUGIN_LSP_BIN          the plugin-lsp executable (default: plugin-lsp on PATH)
 --   PLUGIN_LSP_E2E_FIXTURE  the fixture workspace (editors/vscode/test-fixture)
 --   PLUGIN_LSP_E2E_PLUGIN=1 also assert plugin-lsp's own features (REG003,
---                           hover/definition/completion on a plugin name)
+--                           hover/definition/completion on a plugin name), or
+--                           =diagnostics,hover,… for a subset
 -- Exits 0 when every check passed, 1 otherwise.
 
 local bin = os.getenv('PLUGIN_LSP_BIN') or 'plugin-lsp'
-local fixture = assert(os.getenv('PLUGIN_LSP_E2E_FIXTURE'), 'PLUGIN_LSP_E2E_FIXTURE is not set')
-local plugin_cases = os.getenv('PLUGIN_LSP_E2E_PLUGIN') == '1'
+local fixture = os.getenv('PLUGIN_LSP_E2E_FIXTURE')
+if not fixture or fixture == '' then
+  -- An error at the top level would leave a headless Neovim waiting: quit.
+  io.stderr:write('PLUGIN_LSP_E2E_FIXTURE is not set (run editors/neovim/test.sh)\n')
+  vim.cmd('cquit 2')
+end
+-- PLUGIN_LSP_E2E_PLUGIN: "1" or "all" asserts every plugin feature, or a
+-- comma-separated subset of diagnostics,hover,definition,completion.
+local all_features = { diagnostics = true, hover = true, definition = true, completion = true }
+local features = {}
+do
+  local v = vim.trim(os.getenv('PLUGIN_LSP_E2E_PLUGIN') or '')
+  if v == '1' or v == 'all' then
+    features = all_features
+  elseif v ~= '' and v ~= '0' then
+    for _, f in ipairs(vim.split(v, ',', { trimempty = true })) do
+      f = vim.trim(f)
+      if f ~= 'status' then -- a VS Code command; nothing to check here
+        if not all_features[f] then
+          -- An error here would leave a headless Neovim waiting: quit.
+          io.stderr:write('PLUGIN_LSP_E2E_PLUGIN: unknown feature ' .. f .. '\n')
+          vim.cmd('cquit 2')
+        end
+        features[f] = true
+      end
+    end
+  end
+end
 local t0 = vim.loop.hrtime()
 
 local function log(msg)
@@ -218,7 +245,7 @@ local ok, err = pcall(function()
     assert(locs[1].range.start.line == 16, 'definition at line ' .. locs[1].range.start.line)
   end)
 
-  if plugin_cases then
+  if features.diagnostics then
     check('REG003 for Get("loger") with source plugin-lsp', function()
       local found
       vim.wait(30000, function()
@@ -236,12 +263,16 @@ local ok, err = pcall(function()
       assert(found.lnum == typo.line, 'REG003 on line ' .. found.lnum .. ', want ' .. typo.line)
       assert(found.message:find('logger', 1, true), 'REG003 does not suggest "logger": ' .. found.message)
     end)
+  end
 
+  if features.hover then
     check('hover on the plugin name "logger"', function()
       local text = hover_text(request(main, 'textDocument/hover', position_of(main, '"logger"', 2)))
       assert(text:find('logger', 1, true) and (text:find('Stdout', 1, true) or text:find('logger.go', 1, true)), 'hover: ' .. text)
     end)
+  end
 
+  if features.definition then
     check('definition of the plugin name "logger" is its registration', function()
       local locs = locations(request(main, 'textDocument/definition', position_of(main, '"logger"', 2)))
       local files = {}
@@ -250,7 +281,9 @@ local ok, err = pcall(function()
       end
       assert(vim.tbl_contains(files, fixture .. '/plugins/logger/logger.go'), 'targets: ' .. vim.inspect(files))
     end)
+  end
 
+  if features.completion then
     check('completion inside Get("…") offers "logger"', function()
       local result = request(main, 'textDocument/completion', position_of(main, 'Get("loger")', 5),
         { context = { triggerKind = 2, triggerCharacter = '"' } })

@@ -12,7 +12,9 @@
 #
 # Environment:
 #   PLUGIN_LSP_E2E_PLUGIN=1   also run the plugin-lsp feature cases
-#                             (test/suite/plugin.cases.js, neovim REG003 check)
+#                             (test/suite/plugin.cases.js, the plugin part of
+#                             editors/neovim/test-init.lua); or a subset:
+#                             =diagnostics,hover,definition,completion,status
 #   PLUGIN_LSP_E2E_SKIP_NVIM=1  skip the Neovim test
 #   PLUGIN_LSP_E2E_KEEP=1     keep the scratch folder (.e2e/run.*) for debugging
 #   PLUGIN_LSP_BIN=path       test this plugin-lsp binary instead of building one
@@ -268,7 +270,7 @@ for _ in $(seq 1 300); do
 done
 [ -n "$CDP_PORT" ] || { cat "$LOG"; echo "chromium did not report its debugging port" >&2; exit 1; }
 
-phase "extension tests in the extension host (plugin cases: $PLUGIN_LSP_E2E_PLUGIN)"
+phase "extension tests in the extension host (plugin features: $PLUGIN_LSP_E2E_PLUGIN)"
 rm -f "$ART"/*.png
 set +e
 INSTALLED=$(ls -d "$EXT"/plugin-lsp.plugin-lsp-*)

@@ -1,7 +1,8 @@
 // @ts-check
 'use strict';
 // Entry point of the extension tests (the extensionTestsPath module). Runs
-// gopls.cases.js always and plugin.cases.js when PLUGIN_LSP_E2E_PLUGIN=1,
+// gopls.cases.js always and plugin.cases.js as PLUGIN_LSP_E2E_PLUGIN says
+// ("1": all; or a list such as "diagnostics,hover"),
 // then leaves the editor showing a diagnostic with its hover open and waits
 // for the driver to take the screenshot.
 
@@ -11,12 +12,15 @@ const vscode = require('vscode');
 const h = require('./harness');
 
 async function run() {
-  const plugin = process.env.PLUGIN_LSP_E2E_PLUGIN === '1';
+  const features = pluginFeatures(process.env.PLUGIN_LSP_E2E_PLUGIN);
+  const plugin = features.has('diagnostics');
   const cases = [...require('./gopls.cases')];
-  if (plugin) {
-    cases.push(...require('./plugin.cases'));
+  for (const c of require('./plugin.cases')) {
+    if (features.has(c.feature)) {
+      cases.push(c);
+    }
   }
-  h.log(`running ${cases.length} cases (plugin cases ${plugin ? 'on' : 'off: PLUGIN_LSP_E2E_PLUGIN!=1'})`);
+  h.log(`running ${cases.length} cases (plugin features: ${features.size ? [...features].join(',') : 'none; set PLUGIN_LSP_E2E_PLUGIN=1'})`);
   let passed = 0;
   const failures = [];
   for (const c of cases) {
@@ -40,6 +44,30 @@ async function run() {
   if (failures.length > 0) {
     throw new Error(`failed: ${failures.join('; ')}`);
   }
+}
+
+const ALL_FEATURES = ['diagnostics', 'hover', 'definition', 'completion', 'status'];
+
+/**
+ * The plugin features to assert: "1" or "all" is every one, otherwise a
+ * comma-separated list; an unknown name is an error, not silently nothing.
+ * @param {string | undefined} env
+ */
+function pluginFeatures(env) {
+  const v = (env || '').trim();
+  if (v === '' || v === '0') {
+    return new Set();
+  }
+  if (v === '1' || v === 'all') {
+    return new Set(ALL_FEATURES);
+  }
+  const set = new Set(v.split(',').map((f) => f.trim()).filter(Boolean));
+  for (const f of set) {
+    if (!ALL_FEATURES.includes(f)) {
+      throw new Error(`PLUGIN_LSP_E2E_PLUGIN: unknown feature ${f} (want 1 or a list of ${ALL_FEATURES.join(',')})`);
+    }
+  }
+  return set;
 }
 
 /**
