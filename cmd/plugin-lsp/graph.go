@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/plugin-lsp/plugin-lsp/cmd/plugin-lsp/internal/report"
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
@@ -61,7 +63,7 @@ func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "plugin-lsp graph: indexing %s: %v\n", dir, err)
 		return 2
 	}
-	g := buildGraph(snap)
+	g := buildGraph(snap, pats[0].dir)
 	if *format == "mermaid" {
 		err = g.writeMermaid(stdout)
 	} else {
@@ -124,8 +126,11 @@ func graphNodeKey(n string) string {
 	return pluginKey(n)
 }
 
-// buildGraph collects the plugin graph of a snapshot.
-func buildGraph(snap *index.Snapshot) *pluginGraph {
+// buildGraph collects the plugin graph of a snapshot. Directories and .so
+// paths are shown relative to base (the directory given), so the output
+// does not depend on where the workspace lives.
+func buildGraph(snap *index.Snapshot, base string) *pluginGraph {
+	rel := func(p string) string { return filepath.ToSlash(report.RelPath(base, p)) }
 	nodes := map[string]*graphNode{}
 	add := func(key string, kind nodeKind, label string) {
 		if _, ok := nodes[key]; !ok {
@@ -181,17 +186,17 @@ func buildGraph(snap *index.Snapshot) *pluginGraph {
 
 	// Native plugins and the packages that open them.
 	for _, np := range snap.NativePlugins() {
-		add(nativeKey(np.Dir), nodeNative, nativeLabel(np))
+		add(nativeKey(rel(np.Dir)), nodeNative, nativeLabel(np, rel))
 	}
 	for _, o := range snap.Opens() {
 		for _, np := range o.Plugins {
 			add(hostKey(o.Package), nodeHost, o.Package)
-			add(nativeKey(np.Dir), nodeNative, nativeLabel(np))
+			add(nativeKey(rel(np.Dir)), nodeNative, nativeLabel(np, rel))
 			label := "opens"
 			if o.Path != "" {
 				label += " " + o.Path
 			}
-			edges[graphEdge{from: hostKey(o.Package), to: nativeKey(np.Dir), label: label}] = true
+			edges[graphEdge{from: hostKey(o.Package), to: nativeKey(rel(np.Dir)), label: label}] = true
 		}
 	}
 
@@ -266,14 +271,18 @@ func buildGraph(snap *index.Snapshot) *pluginGraph {
 	return g
 }
 
-func nativeLabel(np *index.NativePlugin) string {
+func nativeLabel(np *index.NativePlugin, rel func(string) string) string {
 	l := np.Package
 	if l == "" {
-		l = np.Dir
+		l = rel(np.Dir)
 	}
 	l += " (native plugin)"
-	if len(np.SOPaths) > 0 {
-		l += "\n" + strings.Join(uniqueSorted(np.SOPaths), ", ")
+	var sos []string
+	for _, so := range np.SOPaths {
+		sos = append(sos, rel(so))
+	}
+	if len(sos) > 0 {
+		l += "\n" + strings.Join(uniqueSorted(sos), ", ")
 	}
 	return l
 }
