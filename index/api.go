@@ -156,7 +156,7 @@ func (k SymbolKind) String() string {
 type Symbol struct {
 	Name     string
 	Kind     SymbolKind
-	Type     string // type as written: "int", "func(int) int", "*common.T"; for SymType the type expression; "" if not written
+	Type     string // type as written: "int", "*common.T", for SymType the type expression, for SymFunc the signature "func(int) int" (package main files only); "" if not written
 	Value    string // initial value / const value as written (shortened), "" if none
 	Exported bool
 	Span     Span // the name identifier

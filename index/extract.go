@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -35,8 +36,6 @@ var relevantWords = [][]byte{
 	[]byte("ModuleInfo{"), // a CaddyModule() body: the name is the method's, not in its body
 }
 
-var defWords = [][]byte{[]byte("] ="), []byte("append(")}
-
 func containsAny(b []byte, words [][]byte) bool {
 	for _, w := range words {
 		if bytes.Contains(b, w) {
@@ -51,7 +50,84 @@ func keepBody(header, body []byte) bool {
 	if containsAny(body, relevantWords) || bytes.Equal(bytes.TrimSpace(header), []byte("func init()")) {
 		return true
 	}
-	return exportedHeader(header) && bytes.Contains(header, []byte("string")) && containsAny(body, defWords)
+	if !exportedHeader(header) {
+		return false
+	}
+	// A registry definition indexes a map by a string parameter (m[name])
+	// or appends something built from it to a slice.
+	for _, p := range stringParams(header) {
+		if bytes.Contains(body, []byte("["+p+"]")) {
+			return true
+		}
+		rest := body
+		for {
+			i := bytes.Index(rest, []byte("= append("))
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len("= append("):]
+			args := rest
+			if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+				args = rest[:j]
+			}
+			if containsIdent(args, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsIdent reports whether b mentions the identifier id as a whole word.
+func containsIdent(b []byte, id string) bool {
+	for {
+		i := bytes.Index(b, []byte(id))
+		if i < 0 {
+			return false
+		}
+		end := i + len(id)
+		if (i == 0 || !isIdentByte(b[i-1])) && (end == len(b) || !isIdentByte(b[end])) && (i == 0 || b[i-1] != '.') {
+			return true
+		}
+		b = b[end:]
+	}
+}
+
+// stringParams returns the names of a header's string parameters
+// ("func F(a, b string, c int)" → a, b).
+func stringParams(header []byte) []string {
+	var out []string
+	h := string(header)
+	for {
+		i := strings.Index(h, " string")
+		if i < 0 {
+			return out
+		}
+		// Walk back over "a, b" before " string".
+		j := i
+		for j > 0 {
+			k := j
+			for k > 0 && isIdentByte(h[k-1]) {
+				k--
+			}
+			if k == j {
+				break
+			}
+			out = append(out, h[k:j])
+			for k > 0 && (h[k-1] == ' ') {
+				k--
+			}
+			if k > 0 && h[k-1] == ',' {
+				j = k - 1
+				for j > 0 && h[j-1] == ' ' {
+					j--
+				}
+				continue
+			}
+			break
+		}
+		h = h[i+len(" string"):]
+	}
 }
 
 // exportedHeader reports whether "func Name(" / "func (r T) Name(" declares
@@ -89,6 +165,11 @@ func extractGo(src []byte) *FileFacts {
 	tf := fset.File(af.Pos())
 	x := &extractor{f: f, src: src, tf: tf, imports: map[string]string{}}
 	x.file(af)
+	// Facts live as long as the file is indexed: drop append's spare capacity.
+	f.Symbols = slices.Clip(slices.Clone(f.Symbols))
+	f.Imports = slices.Clone(f.Imports)
+	f.Calls = slices.Clone(f.Calls)
+	f.Consts = slices.Clone(f.Consts)
 	return f
 }
 
@@ -196,7 +277,7 @@ func blankBodies(src []byte) (out []byte, kept int) {
 				}
 				inHeader = false
 				prevWord = ""
-				i = end
+				i = end + 1
 				continue
 			}
 			depth++
@@ -364,8 +445,13 @@ func (x *extractor) file(af *ast.File) {
 				continue
 			}
 			if all || ast.IsExported(d.Name.Name) {
-				f.Symbols = append(f.Symbols, Symbol{Name: d.Name.Name, Kind: SymFunc, Type: x.funcType(d.Type),
-					Exported: ast.IsExported(d.Name.Name), Span: x.span(d.Name)})
+				sym := Symbol{Name: d.Name.Name, Kind: SymFunc, Exported: ast.IsExported(d.Name.Name), Span: x.span(d.Name)}
+				if all {
+					// Signatures matter for Lookup assertions in native
+					// plugins; elsewhere they would only cost memory.
+					sym.Type = x.funcType(d.Type)
+				}
+				f.Symbols = append(f.Symbols, sym)
 			}
 			if f.Full && d.Body != nil {
 				x.registryDef(d)

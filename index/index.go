@@ -167,23 +167,24 @@ func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, 
 		if cacheMu != nil {
 			cacheMu.Unlock()
 		}
-		var f *FileFacts
-		if cached != nil {
-			f = cached
-		} else {
-			f = extractGo(content)
+		switch {
+		case cached != nil && cached.File == id:
+			e.facts = cached // unchanged content at the same path: share
+		case cached != nil:
+			e.facts = cached.forPath(id, path) // same content elsewhere
+		default:
+			e.facts = extractGo(content).forPath(id, path)
 			if cacheMu != nil {
 				cacheMu.Lock()
 			}
 			if len(ix.cache) > 1<<17 {
 				clear(ix.cache)
 			}
-			ix.cache[h] = f
+			ix.cache[h] = e.facts
 			if cacheMu != nil {
 				cacheMu.Unlock()
 			}
 		}
-		e.facts = f.forPath(id, path)
 	default:
 		e.other = extractOther(ws, id, path, kind, content)
 	}

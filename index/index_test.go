@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/plugin-lsp/plugin-lsp/index/synth"
 )
 
 func seedRoot(t testing.TB) string {
@@ -294,7 +296,7 @@ func TestTrie(t *testing.T) {
 }
 
 func TestBlankBodiesKeepsDeclarations(t *testing.T) {
-	src := []byte(`package p
+	src := []byte(`package main
 
 import "fmt"
 
@@ -311,6 +313,8 @@ func C[T any](t T) map[string]T {
 	/* } */
 	return nil
 }
+
+func main() {}
 `)
 	full := extractGo(src)
 	out, kept := blankBodies(src)
@@ -324,7 +328,7 @@ func C[T any](t T) map[string]T {
 	for _, s := range full.Symbols {
 		got = append(got, s.Kind.String()+" "+s.Name+" "+s.Type)
 	}
-	want := []string{"type F func() interface{ M() }", "func A func(x int) interface{}", "var V ", "func C func(t T) map[string]T"}
+	want := []string{"type F func() interface{ M() }", "func A func(x int) interface{}", "var V ", "func C func(t T) map[string]T", "func main func()"}
 	if !slices.Equal(got, want) {
 		t.Errorf("symbols = %q, want %q", got, want)
 	}
@@ -563,4 +567,52 @@ func diffLines(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestSynthWorkspace: every registration the generator writes is found and
+// linked into the host.
+func TestSynthWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	res, err := synth.Generate(dir, synth.Spec{Files: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := build(t, Options{Roots: []string{dir}})
+	n := 0
+	for _, r := range s.Registrations() {
+		if r.Registry == "example.com/contract.Register" && r.NameResolved && r.InInit {
+			n++
+		}
+	}
+	if n != res.Registrations {
+		t.Errorf("found %d registrations, generator wrote %d", n, res.Registrations)
+	}
+	var host *Host
+	for _, h := range s.Hosts() {
+		if h.ImportPath == "example.com/host" {
+			host = h
+		}
+	}
+	if host == nil || len(s.Links(host, linuxAMD64)) == 0 {
+		t.Fatalf("host does not link the plugins: %v", host)
+	}
+	if len(s.NativePlugins()) != 1 || len(s.Opens()) != 1 || len(s.Opens()[0].Plugins) != 1 {
+		t.Errorf("native plugin not linked: %d plugins, opens %+v", len(s.NativePlugins()), s.Opens())
+	}
+}
+
+func TestStringParams(t *testing.T) {
+	for _, tc := range []struct {
+		h    string
+		want []string
+	}{
+		{"func Register(name string, p Plugin)", []string{"name"}},
+		{"func F(a, b string, c int)", []string{"b", "a"}},
+		{"func (r *R) Add(key string)", []string{"key"}},
+		{"func G(x int) string", nil},
+	} {
+		if got := stringParams([]byte(tc.h)); !slices.Equal(got, tc.want) {
+			t.Errorf("stringParams(%q) = %q, want %q", tc.h, got, tc.want)
+		}
+	}
 }

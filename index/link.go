@@ -1117,6 +1117,14 @@ func buildTrie(s *Snapshot) *Trie {
 			add(r.Contract[strings.LastIndexByte(r.Contract, '.')+1:], r.ContractDecl)
 		}
 	}
+	// The registered types of plugin packages (not every exported symbol:
+	// those are gopls's business and would make the trie ten times larger).
+	typeNames := map[string]bool{}
+	for _, r := range l.registrations {
+		if t := strings.TrimLeft(r.ValueType, "*"); t != "" {
+			typeNames[t] = true
+		}
+	}
 	for _, p := range l.packages {
 		if !l.registering[p.ImportPath] {
 			continue
@@ -1127,7 +1135,7 @@ func buildTrie(s *Snapshot) *Trie {
 				continue
 			}
 			for _, sym := range f.Symbols {
-				if sym.Exported {
+				if sym.Kind == SymType && typeNames[p.ImportPath+"."+sym.Name] {
 					add(sym.Name, SymbolRef{File: fid, Span: sym.Span, Kind: KindSymbol})
 				}
 			}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -105,15 +106,14 @@ type trieItem struct {
 
 // newTrie builds a trie from (name, ref) items.
 func newTrie(items []trieItem) *Trie {
-	sort.Slice(items, func(i, j int) bool {
-		a, b := &items[i], &items[j]
-		if a.key != b.key {
-			return a.key < b.key
+	slices.SortFunc(items, func(a, b trieItem) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
 		}
 		if a.e.Ref.File != b.e.Ref.File {
-			return a.e.Ref.File < b.e.Ref.File
+			return int(a.e.Ref.File) - int(b.e.Ref.File)
 		}
-		return a.e.Ref.Span.Start < b.e.Ref.Span.Start
+		return a.e.Ref.Span.Start - b.e.Ref.Span.Start
 	})
 	t := &Trie{entries: make([]TrieEntry, len(items)), keys: make([]string, len(items))}
 	for i := range items {
