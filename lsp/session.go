@@ -58,8 +58,9 @@ type Session struct {
 	nextID     atomic.Int64   // ids we send: to gopls (numbers) and to the editor
 	info       atomic.Pointer[InitializeInfo]
 	status     atomic.Pointer[statusHolder]
-	shutdownRq atomic.Bool // shutdown request seen
-	closing    atomic.Bool // exit or stdin EOF: gopls exiting is not a crash
+	workspace  atomic.Pointer[Workspace] // see Session.Workspace (workspace.go)
+	shutdownRq atomic.Bool               // shutdown request seen
+	closing    atomic.Bool               // exit or stdin EOF: gopls exiting is not a crash
 
 	// Handler tables, built once from the features.
 	features  []Feature
