@@ -1,17 +1,252 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
-func TestVersionRunsGopls(t *testing.T) {
-	out, err := exec.Command("go", "run", ".", "version").CombinedOutput()
+// These tests run the plugin-lsp binary built once by TestMain (check_test.go)
+// against the real gopls.
+
+func goplsForTest(t *testing.T) string {
+	t.Helper()
+	p, err := findGopls(context.Background(), "")
 	if err != nil {
-		t.Fatalf("plugin-lsp version: %v\n%s", err, out)
+		t.Fatalf("these tests need gopls: %v", err)
 	}
-	if !strings.Contains(string(out), "golang.org/x/tools/gopls v0.23.0") {
-		t.Fatalf("version output does not name gopls v0.23.0:\n%s", out)
+	return p
+}
+
+func TestParseArgs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want invocation
+	}{
+		{nil, invocation{}},
+		{[]string{"--stdio"}, invocation{}},
+		{[]string{"-mode=stdio"}, invocation{flags: []string{"-mode=stdio"}}},
+		{[]string{"serve", "-rpc.trace", "--stdio"}, invocation{sub: "serve", subArgs: []string{"-rpc.trace", "--stdio"}}},
+		{[]string{"-rpc.trace", "-logfile", "/tmp/x", "serve"}, invocation{flags: []string{"-rpc.trace", "-logfile", "/tmp/x"}, sub: "serve", subArgs: []string{}}},
+		{[]string{"-remote=auto", "-v"}, invocation{flags: []string{"-remote=auto", "-v"}}},
+		{[]string{"-gopls", "/opt/gopls", "version", "-json"}, invocation{goplsFlag: "/opt/gopls", sub: "version", subArgs: []string{"-json"}}},
+		{[]string{"--gopls=/opt/gopls", "check", "./..."}, invocation{goplsFlag: "/opt/gopls", sub: "check", subArgs: []string{"./..."}}},
+		{[]string{"api-json"}, invocation{sub: "api-json", subArgs: []string{}}},
 	}
+	for _, tt := range tests {
+		got := parseArgs(tt.args)
+		if got.subArgs == nil && tt.want.subArgs != nil && len(tt.want.subArgs) == 0 {
+			got.subArgs = []string{}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseArgs(%q) = %+v, want %+v", tt.args, got, tt.want)
+		}
+	}
+	inv := parseArgs([]string{"-rpc.trace", "serve", "-logfile=x", "--stdio"})
+	if got, want := inv.goplsArgs(), []string{"-rpc.trace", "serve", "-logfile=x"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("goplsArgs = %q, want %q", got, want)
+	}
+}
+
+func runCLI(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, pluginLSP, args...)
+	if env != nil {
+		cmd.Env = env
+	}
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code = 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("running plugin-lsp %q: %v", args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return o.String(), e.String(), code
+}
+
+func TestVersion(t *testing.T) {
+	gopls := goplsForTest(t)
+	want, err := exec.Command(gopls, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, nil, "version")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.HasPrefix(out, string(want)) {
+		t.Errorf("plugin-lsp version does not start with gopls's output unchanged:\n got %q\nwant prefix %q", out, want)
+	}
+	rest := strings.TrimPrefix(out, string(want))
+	if !strings.HasPrefix(rest, "plugin-lsp ") || strings.Count(rest, "\n") != 1 {
+		t.Errorf("after gopls's output: %q, want one line naming plugin-lsp's version", rest)
+	}
+	if !strings.Contains(out, "golang.org/x/tools/gopls v0.23.0") {
+		t.Errorf("version output does not name gopls v0.23.0:\n%s", out)
+	}
+
+	wantJSON, err := exec.Command(gopls, "version", "-json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = runCLI(t, nil, "version", "-json")
+	if code != 0 || out != string(wantJSON) {
+		t.Errorf("version -json = %q (exit %d), want gopls's JSON unchanged %q", out, code, wantJSON)
+	}
+}
+
+// TestOtherSubcommandsRunGopls: a subcommand plugin-lsp does not own prints
+// exactly what gopls prints.
+func TestOtherSubcommandsRunGopls(t *testing.T) {
+	want, err := exec.Command(goplsForTest(t), "api-json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCLI(t, nil, "api-json")
+	if code != 0 || out != string(want) {
+		t.Errorf("api-json: exit %d, %d bytes (gopls: %d); stderr %s", code, len(out), len(want), stderr)
+	}
+}
+
+// TestMissingGopls: no gopls anywhere gives one clear error naming the
+// install command, and exit code 2, for every mode.
+func TestMissingGopls(t *testing.T) {
+	empty := t.TempDir()
+	env := []string{"PATH=" + empty, "HOME=" + empty, "GOPATH=" + empty}
+	for _, args := range [][]string{nil, {"serve"}, {"--stdio"}, {"version"}, {"api-json"}} {
+		_, stderr, code := runCLI(t, env, args...)
+		if code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+		if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "go install golang.org/x/tools/gopls@v0.23.0") {
+			t.Errorf("%q: stderr %q, want one line with the install command", args, stderr)
+		}
+	}
+	_, stderr, code := runCLI(t, nil, "-gopls", filepath.Join(empty, "nope"), "version")
+	if code != 2 || !strings.Contains(stderr, "nope") || !strings.Contains(stderr, "go install") {
+		t.Errorf("-gopls pointing nowhere: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = runCLI(t, append(os.Environ(), "PLUGIN_LSP_GOPLS="+filepath.Join(empty, "nope")), "version")
+	if code != 2 || !strings.Contains(stderr, "PLUGIN_LSP_GOPLS") {
+		t.Errorf("PLUGIN_LSP_GOPLS pointing nowhere: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestServeModes: every way of asking for the server serves LSP on stdio,
+// through the proxy (initialize merges plugin-lsp.status in), and gopls's
+// flags reach gopls (-logfile makes gopls write its log there).
+func TestServeModes(t *testing.T) {
+	ws, err := filepath.Abs(filepath.Join("..", "..", "testdata", "proxy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{nil, {"serve"}, {"-mode=stdio"}, {"--stdio"}, {"serve", "--stdio", "-rpc.trace"}, {"-logfile=LOG", "-rpc.trace"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			logfile := filepath.Join(t.TempDir(), "gopls.log")
+			var a []string
+			for _, x := range args {
+				a = append(a, strings.ReplaceAll(x, "LOG", logfile))
+			}
+			res := serveSession(t, ws, a...)
+			if !bytes.Contains(res, []byte(`"plugin-lsp.status"`)) || !bytes.Contains(res, []byte(`"name":"gopls"`)) {
+				t.Errorf("initialize result lacks gopls's serverInfo or our command: %.300s", res)
+			}
+			if strings.Contains(strings.Join(args, " "), "-logfile") {
+				b, err := os.ReadFile(logfile)
+				if err != nil || !bytes.Contains(b, []byte("initialize")) {
+					t.Errorf("gopls did not log to the -logfile given to plugin-lsp (rpc trace expected): %v, %d bytes", err, len(b))
+				}
+			}
+		})
+	}
+}
+
+// serveSession runs initialize, shutdown and exit against the binary and
+// returns the initialize result.
+func serveSession(t *testing.T, ws string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, pluginLSP, args...)
+	in, _ := cmd.StdinPipe()
+	outPipe, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := bufio.NewReader(outPipe)
+	send := func(s string) {
+		fmt.Fprintf(in, "Content-Length: %d\r\n\r\n%s", len(s), s)
+	}
+	// reply reads frames until the response with id, answering server requests with null.
+	reply := func(id int) []byte {
+		for {
+			body, err := readFrame(out)
+			if err != nil {
+				t.Fatalf("reading from plugin-lsp: %v\nstderr: %s", err, stderr.String())
+			}
+			var m struct {
+				ID     json.RawMessage `json:"id"`
+				Method string          `json:"method"`
+				Result json.RawMessage `json:"result"`
+			}
+			_ = json.Unmarshal(body, &m)
+			if m.Method != "" && m.ID != nil {
+				send(`{"jsonrpc":"2.0","id":` + string(m.ID) + `,"result":null}`)
+				continue
+			}
+			if m.Method == "" && string(m.ID) == strconv.Itoa(id) {
+				return m.Result
+			}
+		}
+	}
+	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":"file://` + ws + `","capabilities":{}}}`)
+	res := reply(1)
+	send(`{"jsonrpc":"2.0","method":"initialized","params":{}}`)
+	send(`{"jsonrpc":"2.0","id":2,"method":"shutdown"}`)
+	reply(2)
+	send(`{"jsonrpc":"2.0","method":"exit"}`)
+	go io.Copy(io.Discard, out)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("plugin-lsp %q did not exit cleanly: %v\nstderr: %s", args, err, stderr.String())
+	}
+	return res
+}
+
+func readFrame(r *bufio.Reader) ([]byte, error) {
+	n := -1
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return nil, err
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			break
+		}
+		if v, ok := strings.CutPrefix(line, "Content-Length:"); ok {
+			n, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	body := make([]byte, n)
+	_, err := io.ReadFull(r, body)
+	return body, err
 }
