@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -273,13 +274,21 @@ func checkREG002(p *pass) {
 			}
 		}
 	}
+	testHelpers := p.testHelpers()
 	for _, pkg := range order {
-		if linked[pkg] {
+		if linked[pkg] || testHelpers[pkg] || demoPath(pkg) {
 			continue
 		}
 		first := regs[pkg][0]
-		if !used[first.Registry] {
-			continue
+		resolved := false
+		for _, r := range regs[pkg] {
+			if r.NameResolved {
+				first, resolved = r, true
+				break
+			}
+		}
+		if !used[first.Registry] || !resolved {
+			continue // without a constant name there is no plugin to name
 		}
 		fixes, target := p.importFixes(pkg, first.Registry, regs, linked)
 		msg := "package " + pkg + " registers " + strconv.Quote(first.Name) + " but is imported by no host, so its plugins are never registered; add a blank import of it"
@@ -708,4 +717,59 @@ func (p *pass) fileRelated(files []index.FileID, msg string) []Related {
 		return nil
 	}
 	return []Related{{Location: p.span(files[0], index.Span{}), Message: msg}}
+}
+
+// testHelpers are the packages that _test.go files of other directories
+// import, directly or through other packages: they register plugins for
+// tests (Caddy's internal/testmocks, Telegraf's testutil/plugin_input).
+func (p *pass) testHelpers() map[string]bool {
+	out := map[string]bool{}
+	var queue []string
+	for _, id := range p.snap.Files() {
+		f := p.snap.Facts(id)
+		if f == nil || !f.IsTest {
+			continue
+		}
+		dir := filepath.Dir(p.snap.Path(id))
+		for _, im := range f.Imports {
+			if pk := p.snap.Package(im.Path); pk != nil && filepath.Clean(pk.Dir) != dir && !out[im.Path] {
+				out[im.Path] = true
+				queue = append(queue, im.Path)
+			}
+		}
+	}
+	// Whatever a test helper imports is linked into tests too.
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		pk := p.snap.Package(cur)
+		if pk == nil {
+			continue
+		}
+		for _, id := range pk.Files {
+			f := p.snap.Facts(id)
+			if f == nil || f.IsTest {
+				continue
+			}
+			for _, im := range f.Imports {
+				if !out[im.Path] && p.snap.Package(im.Path) != nil {
+					out[im.Path] = true
+					queue = append(queue, im.Path)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// demoPath reports whether an import path is demonstration code that is
+// not meant to be linked (Telegraf's plugins/inputs/example template).
+func demoPath(path string) bool {
+	for _, el := range strings.Split(path, "/") {
+		switch strings.TrimPrefix(el, "_") {
+		case "example", "examples", "sample", "samples", "template", "templates", "skeleton":
+			return true
+		}
+	}
+	return false
 }

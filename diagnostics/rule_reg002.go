@@ -14,7 +14,10 @@ The quick fix adds a blank import of the package to a host or to an aggregator p
 hosts already import. Only registrations made at init time count. Not reported for workspaces
 without any host (a library alone), for a registry none of whose plugins any host of the
 workspace links (a library for other modules, such as ` + "`image/gif`" + ` in GOROOT), for
-registrations in ` + "`_test.go`" + ` files, and for packages of the registry itself.`,
+registrations in ` + "`_test.go`" + ` files, for packages of the registry itself, for test helpers
+that tests of other packages import (Caddy's ` + "`internal/testmocks`" + `), for example and template
+packages (a path element ` + "`example`" + `, ` + "`examples`" + `, ` + "`sample`" + `, ` + "`template`" + `…), and for packages
+whose registration names are all computed.`,
 	Before: `// plugins/redis/redis.go
 package redis
 func init() { cache.Register("redis", New) }
