@@ -29,7 +29,9 @@ do
   elseif v ~= '' and v ~= '0' then
     for _, f in ipairs(vim.split(v, ',', { trimempty = true })) do
       f = vim.trim(f)
-      if f ~= 'status' then -- a VS Code command; nothing to check here
+      -- status (a VS Code command) and settings (VS Code's settings UI) have
+      -- no counterpart here.
+      if f ~= 'status' and f ~= 'settings' then
         if not all_features[f] then
           -- An error here would leave a headless Neovim waiting: quit.
           io.stderr:write('PLUGIN_LSP_E2E_PLUGIN: unknown feature ' .. f .. '\n')

@@ -14,7 +14,7 @@
 #   PLUGIN_LSP_E2E_PLUGIN=1   also run the plugin-lsp feature cases
 #                             (test/suite/plugin.cases.js, the plugin part of
 #                             editors/neovim/test-init.lua); or a subset:
-#                             =diagnostics,hover,definition,completion,status
+#                             =diagnostics,settings,hover,definition,completion,status
 #   PLUGIN_LSP_E2E_SKIP_NVIM=1  skip the Neovim test
 #   PLUGIN_LSP_E2E_KEEP=1     keep the scratch folder (.e2e/run.*) for debugging
 #   PLUGIN_LSP_BIN=path       test this plugin-lsp binary instead of building one

@@ -46,7 +46,7 @@ async function run() {
   }
 }
 
-const ALL_FEATURES = ['diagnostics', 'hover', 'definition', 'completion', 'status'];
+const ALL_FEATURES = ['diagnostics', 'settings', 'hover', 'definition', 'completion', 'status'];
 
 /**
  * The plugin features to assert: "1" or "all" is every one, otherwise a

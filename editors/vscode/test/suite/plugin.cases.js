@@ -2,7 +2,7 @@
 'use strict';
 // plugin-lsp's own features on the fixture. Run only with
 // PLUGIN_LSP_E2E_PLUGIN=1 (all of them) or PLUGIN_LSP_E2E_PLUGIN=<features>,
-// a comma-separated subset of diagnostics,hover,definition,completion,status:
+// a comma-separated subset of diagnostics,settings,hover,definition,completion,status:
 // turned on as the features land in the server.
 
 const assert = require('assert');
@@ -29,6 +29,26 @@ module.exports = [
       assert.ok(!diags.some((d) => d.range.contains(good)), 'Get("logger") must not be reported');
       // gopls's own diagnostic in broken.go is still there (the union is published).
       assert.ok(vscode.languages.getDiagnostics(h.fixtureUri('cmd/host/broken.go')).some((d) => /forty-two/.test(d.message)));
+    },
+  },
+  {
+    feature: 'settings',
+    name: 'disabling REG003 in the settings removes it, enabling brings it back',
+    fn: async () => {
+      const { doc } = await h.open('cmd/host/main.go');
+      const cfg = () => vscode.workspace.getConfiguration('plugin-lsp');
+      const reg003 = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'plugin-lsp' && h.codeOf(d) === 'REG003');
+      await h.waitFor('REG003 before the change', reg003, 30000);
+      const before = cfg().get('rules.disabled');
+      // The extension sends workspace/didChangeConfiguration; the server pulls
+      // section "plugin-lsp" again and recomputes.
+      await cfg().update('rules.disabled', ['REG005', 'REG003'], vscode.ConfigurationTarget.Global);
+      try {
+        await h.waitFor('REG003 to disappear', () => reg003().length === 0, 15000);
+      } finally {
+        await cfg().update('rules.disabled', before, vscode.ConfigurationTarget.Global);
+      }
+      await h.waitFor('REG003 to come back', reg003, 15000);
     },
   },
   {
