@@ -75,7 +75,9 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 			overlay[name] = b
 		}
 	}
-	key := mod.Dir + "\x00" + strings.Join(pkgPaths, ",")
+	// One entry per module: a new package set or new contents replace it,
+	// so a long session holds at most one load per module.
+	key := mod.Dir
 	sum := hex.EncodeToString(h.Sum(nil))
 	c.mu.Lock()
 	if e, ok := c.entries[key]; ok && e.hash == sum {
