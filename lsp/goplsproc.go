@@ -154,14 +154,15 @@ func (s *Session) goplsExited(p *goplsProc) {
 	s.log.Printf("gopls (pid %d) %s", p.pid(), why)
 	crashErr := &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf(
 		"plugin-lsp: gopls crashed (%s) while this request was in flight; plugin-lsp restarted it, retry the request", why)}
+	// Requests queued for a gopls that crashed while being restarted are
+	// failed below with the generation's other requests; its queued
+	// notifications are dropped: the next replay snapshots the overlays
+	// (which already include those edits) and the configuration again.
+	s.backlog = nil
 	if len(s.crashes) >= s.opts.MaxCrashes {
 		s.state = stateDead
-		backlog := s.backlog
-		s.backlog = nil
 		s.seq.Unlock()
 		s.failPending(p.gen, crashErr)
-		s.failPending(p.gen+1, s.deadError())
-		_ = backlog // requests in it were failed through their pending entries
 		msg := fmt.Sprintf("plugin-lsp: gopls crashed %d times within %s (last: %s); plugin-lsp stopped restarting it. Restart the language server to try again.", len(s.crashes), s.opts.CrashWindow, why)
 		s.log.Print(msg)
 		s.ShowMessage(1, msg)

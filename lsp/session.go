@@ -193,8 +193,20 @@ func (s *Session) run() error {
 	if err := s.startGopls(); err != nil {
 		return err
 	}
-	readErr := s.readClient()
-	// The editor is gone (EOF) or sent exit: end gopls, then everything else.
+	// The read loop is not in s.wg: when the session ends because ctx was
+	// cancelled (SIGTERM), it may stay blocked in a read from the editor
+	// that cannot be interrupted (os.Stdin); it handles nothing more once
+	// closing is set, and the process is about to exit.
+	readDone := make(chan error, 1)
+	go func() { readDone <- s.readClient() }()
+	var readErr error
+	select {
+	case readErr = <-readDone:
+	case <-s.ctx.Done():
+		readErr = s.ctx.Err()
+	}
+	// The editor is gone (EOF), sent exit, or ctx ended: end gopls, then
+	// everything else.
 	s.closing.Store(true)
 	s.stopGopls()
 	s.cancel()
@@ -214,7 +226,7 @@ func (s *Session) run() error {
 		}
 		return nil
 	}
-	if readErr == nil || errors.Is(readErr, io.EOF) {
+	if readErr == nil || errors.Is(readErr, io.EOF) || errors.Is(readErr, context.Canceled) {
 		return nil
 	}
 	return fmt.Errorf("reading from the editor: %w", readErr)
@@ -244,6 +256,9 @@ func (s *Session) readClient() error {
 }
 
 func (s *Session) fromClient(body []byte) error {
+	if s.closing.Load() {
+		return nil // the session is ending; gopls is gone or going
+	}
 	if !json.Valid(body) {
 		s.replyClientError(nil, &rpcError{Code: jsonrpc2.ParseError, Message: "plugin-lsp: message is not valid JSON"})
 		return nil
@@ -393,8 +408,9 @@ func (s *Session) forwardIntercepted(ctx context.Context, m *message, d *decisio
 	id := s.nextID.Add(1)
 	ch := make(chan reply, 1)
 	s.pend.Lock()
+	// No byClientID entry: the editor's cancel reaches this request through
+	// s.inflight (the handler's context), and await cancels it at gopls.
 	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: m.method}
-	s.byClientID[idKey(m.id)] = id
 	s.pend.Unlock()
 	s.sendGoplsLocked(m.withID(strconv.AppendInt(nil, id, 10)))
 	s.seq.Unlock()
@@ -480,6 +496,9 @@ func (s *Session) clientNotification(m *message) error {
 		s.seq.Unlock()
 		s.clientCancel(m)
 		return nil
+	case "exit":
+		// gopls exits on this; that is not a crash to recover from.
+		s.closing.Store(true)
 	}
 	if s.state != stateDead {
 		s.sendGoplsLocked(m.raw)
