@@ -822,7 +822,7 @@ func isIdentByte(c byte) bool {
 
 // completionLimit caps the items of one answer; the reply says
 // isIncomplete when more matched, so the editor asks again as the user types.
-const completionLimit = 100
+const completionLimit = 50
 
 // complete returns completion candidates for a cursor at off in file, whose
 // current text is text (the overlay). ok is false when the cursor is not in
