@@ -1,0 +1,377 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"go/format"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.lsp.dev/protocol"
+)
+
+// The editor path of the rules engine, end to end: the plugin-lsp proxy
+// process (lsp.Serve with the real feature table) in front of the real
+// gopls, on a copy of testdata/lsp/multi (a go.work of three modules: the
+// contract, plugins alpha/beta/gamma, a host linking all three). Every wait
+// is bounded by testTimeout; nothing asserts timing.
+
+// wsCopy copies testdata/lsp/<name> to a temporary directory (the tests
+// edit files on disk) and returns it.
+func wsCopy(t testing.TB, name string) string {
+	t.Helper()
+	src, err := filepath.Abs(filepath.Join("..", "testdata", "lsp", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		out := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(out, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// wsDiag is a published diagnostic, decoded and raw (to send back as is).
+type wsDiag struct {
+	protocol.Diagnostic
+	raw json.RawMessage
+}
+
+func (d wsDiag) code() string { s, _ := d.Code.(string); return s }
+
+// wsLastPublish returns the diagnostics of the last publishDiagnostics for
+// uri among notes.
+func wsLastPublish(notes []*message, uri string) ([]wsDiag, bool) {
+	var last *message
+	for _, n := range notes {
+		if n.method == "textDocument/publishDiagnostics" && string(getMember(n.params, "uri")) == strconv.Quote(uri) {
+			last = n
+		}
+	}
+	if last == nil {
+		return nil, false
+	}
+	var pp struct {
+		Diagnostics []json.RawMessage `json:"diagnostics"`
+	}
+	_ = json.Unmarshal(last.params, &pp)
+	out := make([]wsDiag, 0, len(pp.Diagnostics))
+	for _, raw := range pp.Diagnostics {
+		var d protocol.Diagnostic
+		_ = json.Unmarshal(raw, &d)
+		out = append(out, wsDiag{Diagnostic: d, raw: raw})
+	}
+	return out, true
+}
+
+// wsWaitDiags waits until the last publish for uri satisfies cond.
+func wsWaitDiags(t testing.TB, ctx context.Context, p *lspProc, uri, what string, cond func([]wsDiag) bool) []wsDiag {
+	t.Helper()
+	var got []wsDiag
+	p.waitFor(ctx, what+" in "+filepath.Base(uri), func(notes, _ []*message) bool {
+		ds, ok := wsLastPublish(notes, uri)
+		if ok && cond(ds) {
+			got = ds
+			return true
+		}
+		return false
+	})
+	return got
+}
+
+func wsOurs(ds []wsDiag, rule string) []wsDiag {
+	var out []wsDiag
+	for _, d := range ds {
+		if d.Source == DiagnosticSource && (rule == "" || d.code() == rule) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func wsGoplsErrors(ds []wsDiag) []wsDiag {
+	var out []wsDiag
+	for _, d := range ds {
+		if d.Source != DiagnosticSource {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// wsSettings is the editor's "plugin-lsp" configuration section, answered
+// to workspace/configuration.
+type wsSettings struct {
+	mu  sync.Mutex
+	raw json.RawMessage
+}
+
+func (s *wsSettings) set(raw string) {
+	s.mu.Lock()
+	s.raw = json.RawMessage(raw)
+	s.mu.Unlock()
+}
+
+func (s *wsSettings) answer(m *message) (json.RawMessage, *rpcError) {
+	if m.method != "workspace/configuration" {
+		return defaultAnswer(m)
+	}
+	var p struct {
+		Items []struct {
+			Section string `json:"section"`
+		} `json:"items"`
+	}
+	_ = json.Unmarshal(m.params, &p)
+	out := make([]json.RawMessage, len(p.Items))
+	s.mu.Lock()
+	for i, it := range p.Items {
+		out[i] = json.RawMessage("{}")
+		if it.Section == SettingsSection && s.raw != nil {
+			out[i] = s.raw
+		}
+	}
+	s.mu.Unlock()
+	b, _ := json.Marshal(out)
+	return b, nil
+}
+
+func TestWorkspaceDiagnosticsEndToEnd(t *testing.T) {
+	ctx := ctxT(t)
+	root := wsCopy(t, "multi")
+	alpha := filepath.Join(root, "plugins", "alpha", "alpha.go")
+	beta := filepath.Join(root, "plugins", "beta", "beta.go")
+	gamma := filepath.Join(root, "plugins", "gamma", "gamma.go")
+	host := filepath.Join(root, "host", "main.go")
+	alphaURI, betaURI, gammaURI, hostURI := fileURI(alpha), fileURI(beta), fileURI(gamma), fileURI(host)
+
+	settings := &wsSettings{}
+	p := startProxy(t)
+	p.mu.Lock()
+	p.answer = settings.answer
+	p.mu.Unlock()
+	p.initialize(ctx, root, nil)
+	t.Cleanup(func() { wsShutdown(t, p) })
+
+	betaText := readText(t, beta)
+	openDoc(p, betaURI, betaText, 1)
+
+	t.Run("REG001 next to a gopls type error, both sides", func(t *testing.T) {
+		ds := wsWaitDiags(t, ctx, p, betaURI, "REG001 and a gopls type error", func(ds []wsDiag) bool {
+			return len(wsOurs(ds, "REG001")) == 1 && len(wsGoplsErrors(ds)) > 0
+		})
+		reg := wsOurs(ds, "REG001")[0]
+		if reg.Source != "plugin-lsp" || reg.Severity != protocol.DiagnosticSeverityError {
+			t.Errorf("REG001 source %q severity %v", reg.Source, reg.Severity)
+		}
+		if want := at(t, betaText, `"logger"`, 0, 0); reg.Range.Start != want {
+			t.Errorf("REG001 at %v, want %v (the name)", reg.Range.Start, want)
+		}
+		if reg.CodeDescription == nil || !strings.Contains(string(reg.CodeDescription.Href), "reg001") {
+			t.Errorf("REG001 codeDescription %+v, want the rule's help URI", reg.CodeDescription)
+		}
+		alphaText := readText(t, alpha)
+		if len(reg.RelatedInformation) == 0 || string(reg.RelatedInformation[0].Location.URI) != alphaURI ||
+			reg.RelatedInformation[0].Location.Range.Start != at(t, alphaText, `"logger"`, 0, 0) {
+			t.Errorf("REG001 relatedInformation %+v, want the first registration in %s", reg.RelatedInformation, alphaURI)
+		}
+		if g := wsGoplsErrors(ds); !strings.Contains(g[0].Message, "cannot use") {
+			t.Errorf("gopls's diagnostic %q, want the type error", g[0].Message)
+		}
+		// The other side, in a file the editor has not opened.
+		wsWaitDiags(t, ctx, p, alphaURI, "REG001 on the first registration", func(ds []wsDiag) bool {
+			return len(wsOurs(ds, "REG001")) == 1
+		})
+	})
+
+	t.Run("watched files registered dynamically", func(t *testing.T) {
+		p.waitFor(ctx, "client/registerCapability for our globs", func(_, reqs []*message) bool {
+			for _, r := range reqs {
+				if r.method == "client/registerCapability" && strings.Contains(string(r.params), `"plugin-lsp-watched-files"`) &&
+					strings.Contains(string(r.params), `**/plugin-manifest.yaml`) {
+					return true
+				}
+			}
+			return false
+		})
+	})
+
+	hostText := readText(t, host)
+	openDoc(p, hostURI, hostText, 1)
+
+	t.Run("REG003 quick fix", func(t *testing.T) {
+		ds := wsWaitDiags(t, ctx, p, hostURI, "REG003", func(ds []wsDiag) bool { return len(wsOurs(ds, "REG003")) == 1 })
+		d := wsOurs(ds, "REG003")[0]
+		res := p.call(ctx, "textDocument/codeAction", map[string]any{
+			"textDocument": map[string]any{"uri": hostURI},
+			"range":        d.Range,
+			"context":      map[string]any{"diagnostics": []json.RawMessage{d.raw}},
+		})
+		var actions []struct {
+			Title       string                 `json:"title"`
+			Kind        string                 `json:"kind"`
+			Diagnostics []json.RawMessage      `json:"diagnostics"`
+			Edit        protocol.WorkspaceEdit `json:"edit"`
+		}
+		if err := json.Unmarshal(res, &actions); err != nil {
+			t.Fatalf("codeAction result %s: %v", res, err)
+		}
+		var fix *protocol.WorkspaceEdit
+		for i, a := range actions {
+			if a.Title == `Replace with "logger"` {
+				if a.Kind != "quickfix" || len(a.Diagnostics) != 1 || string(a.Diagnostics[0]) != string(d.raw) {
+					t.Errorf("quick fix %+v: want kind quickfix with the diagnostic attached as sent", a)
+				}
+				fix = &actions[i].Edit
+			}
+		}
+		if fix == nil {
+			t.Fatalf("no REG003 quick fix among %s", res)
+		}
+		edits := fix.Changes[protocol.DocumentURI(hostURI)]
+		want := protocol.Range{Start: at(t, hostText, `"loger"`, 0, 0), End: at(t, hostText, `"loger"`, 0, len(`"loger"`))}
+		if len(fix.Changes) != 1 || len(edits) != 1 || edits[0].Range != want || edits[0].NewText != `"logger"` {
+			t.Fatalf("quick fix edit %+v, want %q at %v", fix.Changes, `"logger"`, want)
+		}
+		fixed := wsApply(t, hostText, edits)
+		if out, err := format.Source([]byte(fixed)); err != nil || string(out) != fixed {
+			t.Errorf("the fixed file is not gofmt-clean (err %v):\n%s", err, fixed)
+		}
+		// Applying it (unsaved) clears the diagnostic.
+		p.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": hostURI, "version": 2},
+			"contentChanges": []any{map[string]any{"range": edits[0].Range, "text": edits[0].NewText}},
+		})
+		wsWaitDiags(t, ctx, p, hostURI, "no REG003", func(ds []wsDiag) bool { return len(wsOurs(ds, "")) == 0 })
+	})
+
+	t.Run("fixed via didChange, both sides disappear", func(t *testing.T) {
+		fixed := strings.Replace(betaText, `registry.Register("logger"`, `registry.Register("beta"`, 1)
+		fixed = strings.Replace(fixed, `var retries int = "three"`, `var retries int = 3`, 1)
+		p.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": betaURI, "version": 2},
+			"contentChanges": []any{map[string]any{"text": fixed}},
+		})
+		wsWaitDiags(t, ctx, p, betaURI, "no diagnostics", func(ds []wsDiag) bool { return len(ds) == 0 })
+		wsWaitDiags(t, ctx, p, alphaURI, "no diagnostics in the file that is not open", func(ds []wsDiag) bool { return len(ds) == 0 })
+	})
+
+	t.Run("disk change via didChangeWatchedFiles", func(t *testing.T) {
+		// alpha now takes gamma's name: a new duplicate across two files
+		// that are not open.
+		alphaText := strings.Replace(readText(t, alpha), `"logger"`, `"metrics"`, 1)
+		if err := os.WriteFile(alpha, []byte(alphaText), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": alphaURI, "type": 2}}})
+		for _, uri := range []string{alphaURI, gammaURI} {
+			ds := wsWaitDiags(t, ctx, p, uri, "REG001 for metrics", func(ds []wsDiag) bool { return len(wsOurs(ds, "REG001")) == 1 })
+			if m := ds[0].Message; !strings.Contains(m, `"metrics"`) {
+				t.Errorf("%s: %q, want the duplicate metrics", filepath.Base(uri), m)
+			}
+		}
+	})
+
+	t.Run("settings disable a rule; bad settings keep the old ones", func(t *testing.T) {
+		settings.set(`{"rules": {"disabled": ["REG001"]}}`)
+		p.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
+		wsWaitDiags(t, ctx, p, alphaURI, "REG001 disabled", func(ds []wsDiag) bool { return len(wsOurs(ds, "")) == 0 })
+		wsWaitDiags(t, ctx, p, gammaURI, "REG001 disabled", func(ds []wsDiag) bool { return len(wsOurs(ds, "")) == 0 })
+
+		settings.set(`{"rules": {"disabled": ["REG999"]}, "debounceMs": -1}`)
+		p.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
+		p.waitFor(ctx, "an error message about the settings", func(notes, _ []*message) bool {
+			for _, n := range notes {
+				if n.method == "window/showMessage" && strings.Contains(string(n.params), "REG999") {
+					return true
+				}
+			}
+			return false
+		})
+		st := wsStatus(t, ctx, p)
+		if len(st.Errors) == 0 {
+			t.Errorf("status has no error after bad settings: %+v", st)
+		}
+
+		// Back to the defaults (severity changed): REG001 is back, as a warning.
+		settings.set(`{"severity": {"REG001": "warning"}}`)
+		p.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
+		wsWaitDiags(t, ctx, p, gammaURI, "REG001 back as a warning", func(ds []wsDiag) bool {
+			o := wsOurs(ds, "REG001")
+			return len(o) == 1 && o[0].Severity == protocol.DiagnosticSeverityWarning
+		})
+	})
+
+	t.Run("status", func(t *testing.T) {
+		st := wsStatus(t, ctx, p)
+		if st.State != "ready" || st.Files < 7 || st.Modules != 3 || st.Registries < 1 || st.Plugins != 3 || st.Hosts != 1 {
+			t.Errorf("index status %+v", st)
+		}
+	})
+}
+
+// wsShutdown ends the session and fails the test if the proxy did not
+// exit cleanly or the race detector reported in it.
+func wsShutdown(t testing.TB, p *lspProc) {
+	t.Helper()
+	if err := p.shutdown(ctxT(t)); err != nil {
+		t.Errorf("proxy exit: %v", err)
+	}
+	if strings.Contains(p.stderr.String(), "DATA RACE") {
+		t.Errorf("data race in the proxy:\n%s", tail(p.stderr.String(), 6000))
+	}
+}
+
+func wsStatus(t testing.TB, ctx context.Context, p *lspProc) IndexStatus {
+	t.Helper()
+	res := p.call(ctx, "workspace/executeCommand", map[string]any{"command": StatusCommand})
+	var st struct {
+		Index IndexStatus `json:"index"`
+	}
+	if err := json.Unmarshal(res, &st); err != nil {
+		t.Fatalf("status %s: %v", res, err)
+	}
+	return st.Index
+}
+
+// wsApply applies non-overlapping edits (UTF-16 positions) to text.
+func wsApply(t testing.TB, text string, edits []protocol.TextEdit) string {
+	t.Helper()
+	m := NewMapper([]byte(text), UTF16)
+	type span struct {
+		s, e int
+		txt  string
+	}
+	var spans []span
+	for _, e := range edits {
+		s, end, err := m.Offsets(e.Range)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spans = append(spans, span{s, end, e.NewText})
+	}
+	for i := len(spans) - 1; i >= 0; i-- { // edits come in file order
+		sp := spans[i]
+		text = text[:sp.s] + sp.txt + text[sp.e:]
+	}
+	return text
+}
