@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -176,6 +177,61 @@ func TestServeModes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeSIGTERM: SIGTERM ends the server and its gopls even though the
+// editor keeps stdin open.
+func TestServeSIGTERM(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, pluginLSP)
+	in, _ := cmd.StdinPipe()
+	defer in.Close()
+	outPipe, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := bufio.NewReader(outPipe)
+	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}`
+	fmt.Fprintf(in, "Content-Length: %d\r\n\r\n%s", len(body), body)
+	if _, err := readFrame(out); err != nil { // gopls is up once it answers
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, out)
+	kids := children(t, cmd.Process.Pid)
+	if len(kids) != 1 {
+		t.Fatalf("plugin-lsp has children %v, want one gopls", kids)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil && ctx.Err() != nil {
+		t.Fatalf("plugin-lsp did not exit on SIGTERM: %v", err)
+	}
+	if _, err := os.Stat(fmt.Sprintf("/proc/%d", kids[0])); !os.IsNotExist(err) {
+		t.Errorf("gopls (pid %d) outlived plugin-lsp", kids[0])
+	}
+}
+
+// children returns the pids whose parent is pid, from /proc.
+func children(t *testing.T, pid int) []int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			n, _ := strconv.Atoi(e.Name())
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // serveSession runs initialize, shutdown and exit against the binary and
