@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/index/synth"
 )
 
 // BenchmarkCheckGOROOT measures Check on a warm GOROOT/src snapshot (its
@@ -45,4 +46,31 @@ func BenchmarkRules(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCheckSynth10k measures Check on the synthetic 10k-file
+// workspace (index/synth) after linking, as a ratio to the cold index build
+// of the same run: the syntax rules' share of keystroke-to-diagnostics.
+// Run: go test -run ^$ -bench CheckSynth10k -benchtime 5x ./diagnostics
+func BenchmarkCheckSynth10k(b *testing.B) {
+	dir := b.TempDir()
+	if _, err := synth.Generate(dir, synth.Spec{Files: 10000}); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	snap, err := index.New(index.Options{Roots: []string{dir}}).Build(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = snap.Registrations()
+	baseline := time.Since(start)
+	b.ResetTimer()
+	var n int
+	for b.Loop() {
+		n = len(Check(context.Background(), snap, Options{}))
+	}
+	per := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(per)/float64(baseline), "check/index-build")
+	b.ReportMetric(float64(baseline.Milliseconds()), "index-build-ms")
+	b.ReportMetric(float64(n), "findings")
 }

@@ -464,7 +464,7 @@ func (p *pass) mentionedElsewhere(id index.FileID, name string) bool {
 	if pk := p.snap.PackageOf(id); pk != nil && pk.Module != nil {
 		dir = pk.Module.Dir
 	}
-	for _, other := range p.snap.Files() {
+	for _, other := range p.allFiles() {
 		if other == id {
 			continue
 		}

@@ -332,7 +332,7 @@ func (p *pass) importFixes(pkg, registry string, regs map[string][]*index.Regist
 		isHost bool
 	}
 	var cands []cand
-	for _, id := range p.snap.Files() {
+	for _, id := range p.allFiles() {
 		f := p.snap.Facts(id)
 		if f == nil || f.IsTest || f.ParseErr != "" {
 			continue
@@ -526,7 +526,7 @@ func (p *pass) importersOf() map[string][]index.FileID {
 	}
 	m := map[string][]index.FileID{}
 	p.importers = m
-	for _, id := range p.snap.Files() {
+	for _, id := range p.allFiles() {
 		f := p.snap.Facts(id)
 		if f == nil || f.IsTest {
 			continue
@@ -556,7 +556,7 @@ func checkREG006(p *pass) {
 	}
 	// An aggregator file whose constraint excludes every file of a plugin
 	// it imports.
-	for _, id := range p.snap.Files() {
+	for _, id := range p.allFiles() {
 		f := p.snap.Facts(id)
 		if f == nil || f.IsTest {
 			continue
@@ -725,7 +725,7 @@ func (p *pass) fileRelated(files []index.FileID, msg string) []Related {
 func (p *pass) testHelpers() map[string]bool {
 	out := map[string]bool{}
 	var queue []string
-	for _, id := range p.snap.Files() {
+	for _, id := range p.allFiles() {
 		f := p.snap.Facts(id)
 		if f == nil || !f.IsTest {
 			continue

@@ -158,6 +158,15 @@ type pass struct {
 	// (see pluginRegistry).
 	initShare map[string][2]int
 	importers map[string][]index.FileID // see importersOf
+	fileList  []index.FileID            // see allFiles
+}
+
+// allFiles is snap.Files(), sorted once per pass.
+func (p *pass) allFiles() []index.FileID {
+	if p.fileList == nil {
+		p.fileList = p.snap.Files()
+	}
+	return p.fileList
 }
 
 type fileText struct {
