@@ -12,6 +12,14 @@ import (
 	"strings"
 )
 
+// dir returns the directory of the file.
+func (f *FileFacts) dir() string {
+	if i := strings.LastIndexByte(f.Path, filepath.Separator); i >= 0 {
+		return f.Path[:i]
+	}
+	return "."
+}
+
 // forPath returns a copy of cached facts bound to a file.
 func (f *FileFacts) forPath(id FileID, path string) *FileFacts {
 	c := *f
@@ -45,9 +53,33 @@ func containsAny(b []byte, words [][]byte) bool {
 	return false
 }
 
+// firstBytes marks the first bytes of relevantWords.
+var firstBytes = func() (t [256]bool) {
+	for _, w := range relevantWords {
+		t[w[0]] = true
+	}
+	return t
+}()
+
+// relevantText reports whether b contains one of relevantWords, in one pass
+// (a table of first bytes instead of one bytes.Index per word).
+func relevantText(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if !firstBytes[b[i]] {
+			continue
+		}
+		for _, w := range relevantWords {
+			if w[0] == b[i] && bytes.HasPrefix(b[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // keepBody decides whether a function body is parsed.
 func keepBody(header, body []byte) bool {
-	if containsAny(body, relevantWords) || bytes.Equal(bytes.TrimSpace(header), []byte("func init()")) {
+	if relevantText(body) || bytes.Equal(bytes.TrimSpace(header), []byte("func init()")) {
 		return true
 	}
 	if !exportedHeader(header) {
@@ -152,8 +184,8 @@ func extractGo(src []byte) *FileFacts {
 			f.expr = e
 		}
 	}
-	text, kept := blankBodies(src)
-	f.Full = kept > 0 || containsAny(src, relevantWords)
+	text, kept, cuts := blankBodies(src)
+	f.Full = kept > 0 || relevantText(text)
 	fset := token.NewFileSet()
 	af, err := parser.ParseFile(fset, "", text, parser.SkipObjectResolution)
 	if err != nil {
@@ -163,7 +195,7 @@ func extractGo(src []byte) *FileFacts {
 		return f
 	}
 	tf := fset.File(af.Pos())
-	x := &extractor{f: f, src: src, tf: tf, imports: map[string]string{}}
+	x := &extractor{f: f, src: src, tf: tf, cuts: cuts, imports: map[string]string{}}
 	x.file(af)
 	// Facts live as long as the file is indexed: drop append's spare capacity.
 	f.Symbols = slices.Clip(slices.Clone(f.Symbols))
@@ -206,57 +238,75 @@ func goBuildLine(src []byte) string {
 	return ""
 }
 
-// blankBodies returns a copy of src with the contents of every function
-// body replaced by spaces (newlines kept, so offsets stay valid). Parsing
-// the result reads declarations only, which is several times cheaper than a
-// full parse. Strings, runes and comments are skipped properly; a func whose
-// result type is interface{...} or struct{...} keeps its type braces.
-func blankBodies(src []byte) (out []byte, kept int) {
-	out = make([]byte, len(src))
-	copy(out, src)
+// cut records that bytes were removed from the parsed text: offsets at or
+// after At (in the compacted text) are Removed bytes further on in the
+// original (cumulative).
+type cut struct{ At, Removed int }
+
+// blankBodies returns src without the contents of the function bodies that
+// keepBody rejects ("{ … }" becomes "{}"), and the cuts that map offsets
+// in the result back to src. Parsing the result reads declarations only,
+// several times cheaper than a full parse. Strings, runes and comments are
+// skipped properly; a func whose result type is interface{…} or struct{…}
+// keeps its type braces.
+func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 	n := len(src)
+	out = make([]byte, 0, n/2)
+	from := 0 // src[from:i] not yet copied to out
+	removed := 0
 	funcStart := 0
 	depth := 0        // () [] {} nesting outside function bodies
+	braces := 0       // {} nesting alone
 	inHeader := false // after a `func` keyword, before its body
-	prevWord := ""
+	var prevWord []byte
+	prevByte := byte(0) // last non-blank byte before i
+	finish := func() ([]byte, int, []cut) {
+		out = append(out, src[from:]...)
+		return out, kept, cuts
+	}
 	for i := 0; i < n; {
 		c := src[i]
 		switch {
 		case c == '/' && i+1 < n && src[i+1] == '/':
-			for i < n && src[i] != '\n' {
-				i++
+			j := bytes.IndexByte(src[i:], '\n')
+			if j < 0 {
+				return finish()
 			}
+			i += j
 			continue
 		case c == '/' && i+1 < n && src[i+1] == '*':
 			j := bytes.Index(src[i+2:], []byte("*/"))
 			if j < 0 {
-				return out, kept
+				return finish()
 			}
 			i += j + 4
 			continue
 		case c == '"' || c == '\'':
 			i = skipQuoted(src, i)
-			prevWord = ""
+			prevWord = nil
+			prevByte = '"'
 			continue
 		case c == '`':
 			j := bytes.IndexByte(src[i+1:], '`')
 			if j < 0 {
-				return out, kept
+				return finish()
 			}
 			i += j + 2
-			prevWord = ""
+			prevWord = nil
+			prevByte = '"'
 			continue
 		case isIdentByte(c):
 			j := i
 			for j < n && isIdentByte(src[j]) {
 				j++
 			}
-			w := string(src[i:j])
-			if w == "func" && !inHeader {
+			w := src[i:j]
+			if !inHeader && len(w) == 4 && string(w) == "func" {
 				inHeader = true
 				funcStart = i
 			}
 			prevWord = w
+			prevByte = 'a'
 			i = j
 			continue
 		case c == '(' || c == '[':
@@ -264,36 +314,56 @@ func blankBodies(src []byte) (out []byte, kept int) {
 		case c == ')' || c == ']':
 			depth--
 		case c == '{':
-			if inHeader && depth == 0 && prevWord != "interface" && prevWord != "struct" {
+			if inHeader && depth == 0 && string(prevWord) != "interface" && string(prevWord) != "struct" {
 				end := matchBrace(src, i)
 				if keepBody(src[funcStart:i], src[i:min(end, n)]) {
 					kept++
-				} else {
-					for k := i + 1; k < end; k++ {
-						if out[k] != '\n' {
-							out[k] = ' '
-						}
-					}
+				} else if end > i+1 && end < n {
+					out = append(out, src[from:i+1]...)
+					removed += end - (i + 1)
+					cuts = append(cuts, cut{At: len(out), Removed: removed})
+					from = end
 				}
 				inHeader = false
-				prevWord = ""
+				prevWord = nil
+				prevByte = '}'
+				i = end + 1
+				continue
+			}
+			if !inHeader && braces == 0 && string(prevWord) != "interface" && string(prevWord) != "struct" &&
+				(isIdentByte(prevByte) || prevByte == ']' || prevByte == '}') {
+				// A package-level composite literal (var tables): its
+				// elements are not declarations; drop them unless they
+				// mention a registration word.
+				end := matchBrace(src, i)
+				if end < n && !relevantText(src[i:end]) && end > i+1 {
+					out = append(out, src[from:i+1]...)
+					removed += end - (i + 1)
+					cuts = append(cuts, cut{At: len(out), Removed: removed})
+					from = end
+				}
+				prevWord = nil
+				prevByte = '}'
 				i = end + 1
 				continue
 			}
 			depth++
+			braces++
 		case c == '}':
 			depth--
+			braces--
 		case c == '\n' || c == ';':
 			if depth == 0 && inHeader {
 				inHeader = false
 			}
 		}
 		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			prevWord = ""
+			prevWord = nil
+			prevByte = c
 		}
 		i++
 	}
-	return out, kept
+	return finish()
 }
 
 func isIdentByte(c byte) bool {
@@ -369,6 +439,7 @@ type extractor struct {
 	f       *FileFacts
 	src     []byte
 	tf      *token.File
+	cuts    []cut             // offsets in the parsed text → src
 	imports map[string]string // qualifier → import path
 	plugin  string            // qualifier of the "plugin" package, "" if not imported
 }
@@ -377,7 +448,18 @@ func (x *extractor) off(p token.Pos) int {
 	if !p.IsValid() {
 		return 0
 	}
-	return x.tf.Offset(p)
+	o := x.tf.Offset(p)
+	// The last cut at or before o says how much was removed before it.
+	i, _ := slices.BinarySearchFunc(x.cuts, o, func(c cut, o int) int {
+		if c.At <= o {
+			return -1
+		}
+		return 1
+	})
+	if i > 0 {
+		o += x.cuts[i-1].Removed
+	}
+	return o
 }
 
 func (x *extractor) span(n ast.Node) Span { return Span{x.off(n.Pos()), x.off(n.End())} }

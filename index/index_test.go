@@ -317,9 +317,14 @@ func C[T any](t T) map[string]T {
 func main() {}
 `)
 	full := extractGo(src)
-	out, kept := blankBodies(src)
-	if kept != 0 || len(out) != len(src) {
-		t.Fatalf("kept %d bodies, len %d vs %d", kept, len(out), len(src))
+	out, kept, cuts := blankBodies(src)
+	if kept != 0 || len(cuts) != 4 {
+		t.Fatalf("kept %d bodies, %d cuts:\n%s", kept, len(cuts), out)
+	}
+	for _, sym := range full.Symbols {
+		if got := string(src[sym.Span.Start:sym.Span.End]); got != sym.Name {
+			t.Errorf("span of %s covers %q in the original source", sym.Name, got)
+		}
 	}
 	if full.ParseErr != "" {
 		t.Fatalf("blanked source does not parse: %s\n%s", full.ParseErr, out)

@@ -3,6 +3,7 @@ package index
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -14,7 +15,7 @@ type linked struct {
 	packages      []*Package
 	byPath        map[string]*Package
 	byDir         map[string]*Package
-	byFile        map[FileID]*Package
+	byFile        []*Package // indexed by FileID
 	registries    []*Registry
 	regByID       map[string]*Registry
 	registrations []*Registration
@@ -88,7 +89,7 @@ type constAt struct {
 }
 
 func linkSnapshot(s *Snapshot) *linked {
-	l := &linked{byPath: map[string]*Package{}, byDir: map[string]*Package{}, byFile: map[FileID]*Package{},
+	l := &linked{byPath: map[string]*Package{}, byDir: map[string]*Package{}, byFile: make([]*Package, len(s.files)),
 		regByID: map[string]*Registry{}, registering: map[string]bool{}, memo: map[string]pkgSet{}}
 	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}, inits: map[string]map[string]bool{}}
 	k.packages()
@@ -109,7 +110,7 @@ func (k *linker) packages() {
 			continue
 		}
 		f := e.facts
-		dir := filepath.Dir(f.Path)
+		dir := f.dir()
 		p := l.byDir[dir]
 		if p == nil {
 			ip, m := s.ws.importPath(dir)
@@ -120,42 +121,46 @@ func (k *linker) packages() {
 			l.byDir[dir] = p
 		}
 		p.Files = append(p.Files, FileID(id))
-		if !f.IsTest && (p.Name == "" || p.Name != f.Package && f.Package != "documentation") {
-			if p.Name == "" {
-				p.Name = f.Package
-			}
+		if !f.IsTest && p.Name == "" {
+			p.Name = f.Package
 		}
 		if !f.IsTest && f.Package == "main" {
 			p.IsMain = true
 		}
 	}
 	for _, p := range l.byDir {
-		sort.Slice(p.Files, func(i, j int) bool { return s.Path(p.Files[i]) < s.Path(p.Files[j]) })
+		slices.SortFunc(p.Files, func(a, b FileID) int { return strings.Compare(s.files[a].facts.Path, s.files[b].facts.Path) })
 		l.packages = append(l.packages, p)
 		l.byPath[p.ImportPath] = p
-		for _, f := range p.Files {
-			l.byFile[f] = p
-		}
-		cs := map[string]constAt{}
-		ids := map[string]string{}
+		var cs map[string]constAt
+		var ids map[string]string
 		for _, fid := range p.Files {
-			f := s.Facts(fid)
+			l.byFile[fid] = p
+			f := s.files[fid].facts
 			if f.IsTest {
 				continue
 			}
 			for _, c := range f.Consts {
+				if cs == nil {
+					cs = map[string]constAt{}
+				}
 				cs[c.Name] = constAt{c, fid}
 			}
 			for t, id := range f.ModuleIDs {
+				if ids == nil {
+					ids = map[string]string{}
+				}
 				ids[t] = id
 			}
 		}
-		k.consts[p.ImportPath] = cs
-		if len(ids) > 0 {
+		if cs != nil {
+			k.consts[p.ImportPath] = cs
+		}
+		if ids != nil {
 			k.caddy[p.ImportPath] = ids
 		}
 	}
-	sort.Slice(l.packages, func(i, j int) bool { return l.packages[i].ImportPath < l.packages[j].ImportPath })
+	slices.SortFunc(l.packages, func(a, b *Package) int { return strings.Compare(a.ImportPath, b.ImportPath) })
 }
 
 // importOf resolves a qualifier in a file to an import path.

@@ -127,7 +127,13 @@ func (s *Snapshot) Packages() []*Package { return s.link().packages }
 func (s *Snapshot) Package(importPath string) *Package { return s.link().byPath[importPath] }
 
 // PackageOf returns the package a file belongs to, nil if none.
-func (s *Snapshot) PackageOf(id FileID) *Package { return s.link().byFile[id] }
+func (s *Snapshot) PackageOf(id FileID) *Package {
+	l := s.link()
+	if int(id) >= len(l.byFile) {
+		return nil
+	}
+	return l.byFile[id]
+}
 
 // Registries returns every registry, sorted by ID.
 func (s *Snapshot) Registries() []*Registry { return s.link().registries }
