@@ -969,12 +969,13 @@ func (nl *nameList) rank(prefix string, limit int) []string {
 	var out []string
 	hi := lo
 	for hi < len(nl.lower) && strings.HasPrefix(nl.lower[hi], lp) {
-		if len(out) < limit {
-			out = append(out, nl.names[hi])
+		if len(out) == limit {
+			return out // enough prefix matches: no need to find where they end
 		}
+		out = append(out, nl.names[hi])
 		hi++
 	}
-	if len(out) >= limit || lp == "" {
+	if lp == "" {
 		return out
 	}
 	type scored struct {

@@ -174,3 +174,60 @@ func (ws *navWorkspace) contentsKey(t testing.TB, name string) string {
 	}
 	return fmt.Sprintf("%s:%d-%d", l.File, s, e)
 }
+
+func TestStringContext(t *testing.T) {
+	tests := []struct {
+		src      string // ^ marks the cursor
+		ok       bool
+		fn       string
+		arg      int
+		contents string
+	}{
+		{`	registry.Get("st^dout")`, true, "registry.Get", 0, "stdout"},
+		{`	registry.Get("^`, true, "registry.Get", 0, ""},
+		{`	sql.Open("pg^", dsn)`, true, "sql.Open", 0, "pg"},
+		{`	f("a", "b^")`, true, "f", 1, "b"},
+		{`	f(g(1), "b^")`, true, "f", 1, "b"},
+		{`	p.Lookup("Gr^eet")`, true, "p.Lookup", 0, "Greet"},
+		{`	x := "not^ a call"`, false, "", 0, ""},
+		{`	registry.Get(name^)`, false, "", 0, ""},
+		{`	// registry.Get("in^ a comment")`, false, "", 0, ""},
+		{"\tregistry.Get(`raw^`)", false, "", 0, ""},
+		{`	registry.Get("a\"b^")`, true, "registry.Get", 0, `a\"b`},
+	}
+	for _, tt := range tests {
+		off := strings.IndexByte(tt.src, '^')
+		src := []byte(strings.Replace(tt.src, "^", "", 1))
+		cc, ok := stringContext(src, off)
+		if ok != tt.ok {
+			t.Errorf("%s: ok %v, want %v", tt.src, ok, tt.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if cc.Func != tt.fn || cc.ArgIndex != tt.arg || string(src[cc.Open:cc.Close]) != tt.contents {
+			t.Errorf("%s: %q arg %d contents %q, want %q arg %d %q", tt.src, cc.Func, cc.ArgIndex, src[cc.Open:cc.Close], tt.fn, tt.arg, tt.contents)
+		}
+	}
+}
+
+func TestNameRank(t *testing.T) {
+	nl := newNameList(map[string]bool{"stdout": true, "syslog": true, "Stderr": true, "file": true, "setup-tools": true})
+	tests := []struct {
+		prefix string
+		limit  int
+		want   []string
+	}{
+		{"", 10, []string{"file", "setup-tools", "Stderr", "stdout", "syslog"}},
+		{"st", 10, []string{"Stderr", "stdout", "setup-tools"}}, // prefix matches, then fuzzy; syslog has no t
+		{"ST", 1, []string{"Stderr"}},
+		{"fl", 10, []string{"file"}},
+		{"zz", 10, nil},
+	}
+	for _, tt := range tests {
+		if got := nl.rank(tt.prefix, tt.limit); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("rank(%q, %d) = %q, want %q", tt.prefix, tt.limit, got, tt.want)
+		}
+	}
+}
