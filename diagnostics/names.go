@@ -64,12 +64,13 @@ func nearest(name string, candidates []string, maxDist, limit int) []string {
 }
 
 // typoDistance is how far a name may be from a known one to count as a
-// typo of it: 2 edits, fewer for short names (so "a" is no typo of "b").
+// typo of it: 2 edits from 6 bytes on, 1 for 3–5 bytes, none below (so
+// "a" is no typo of "b", nor "delta" of "beta").
 func typoDistance(name string) int {
 	switch {
 	case len(name) <= 2:
 		return 0
-	case len(name) <= 4:
+	case len(name) <= 5:
 		return 1
 	}
 	return 2

@@ -12,7 +12,7 @@ the nearest registered names (edit distance) and a quick fix replaces the litera
 
 Plugins may come from modules outside the workspace (` + "`database/sql`" + ` drivers usually do), so a
 name is only reported when it is a near miss of a name the workspace registers: within edit
-distance 2 (1 for names of 3–4 bytes, never for shorter ones). Not reported when the name is
+distance 2 (1 for names of 3–5 bytes, never for shorter ones). Not reported when the name is
 not a constant, when the registry has registrations whose names the index cannot resolve
 (REG005), or for inferred "registries" that are filled at run time (caches, interning tables).`,
 	Before: `l := logging.Get("loger")`,
