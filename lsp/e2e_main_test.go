@@ -59,6 +59,10 @@ func testProxyMain() int {
 	if v := os.Getenv("PLUGIN_LSP_TEST_MAXCRASHES"); v != "" {
 		opts.MaxCrashes, _ = strconv.Atoi(v)
 	}
+	if os.Getenv("PLUGIN_LSP_TEST_PROXY_ONLY") == "1" {
+		// The proxy alone (benchmarks): no index, no feature handlers.
+		opts.Features = []FeatureFunc{statusFeature}
+	}
 	if os.Getenv("PLUGIN_LSP_TEST_FAKES") == "1" {
 		// Only the proxy's own features and the fakes: the assertions about
 		// merging must not depend on what the real features publish.

@@ -156,15 +156,28 @@ func newFrameWriter(w io.Writer) *frameWriter { return &frameWriter{w: w} }
 // write sends body as one frame. After a write error every later write fails
 // with the same error.
 func (f *frameWriter) write(body []byte) error {
+	return f.writeParts(body)
+}
+
+// writeParts sends the concatenation of parts as one frame, copying each
+// byte once (a message with a rewritten id is written as three parts instead
+// of being copied into a new slice first).
+func (f *frameWriter) writeParts(parts ...[]byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
 		return f.err
 	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	f.buf = append(f.buf[:0], "Content-Length: "...)
-	f.buf = strconv.AppendInt(f.buf, int64(len(body)), 10)
+	f.buf = strconv.AppendInt(f.buf, int64(n), 10)
 	f.buf = append(f.buf, "\r\n\r\n"...)
-	f.buf = append(f.buf, body...)
+	for _, p := range parts {
+		f.buf = append(f.buf, p...)
+	}
 	if _, err := f.w.Write(f.buf); err != nil {
 		f.err = fmt.Errorf("writing frame: %w", err)
 		return f.err

@@ -52,6 +52,8 @@ func (s *Session) spawn(gen int) (*goplsProc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting gopls %s: %w", s.opts.GoplsPath, err)
 	}
+	growPipe(stdin)
+	growPipe(stdout)
 	p := &goplsProc{gen: gen, cmd: cmd, stdin: stdin, w: newFrameWriter(stdin), done: make(chan struct{})}
 	// Become the session's gopls before the read loop can report an exit,
 	// so that an early crash is seen as this generation's.

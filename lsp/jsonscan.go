@@ -100,15 +100,23 @@ func skipSpace(b []byte, i int) int {
 
 // skipString returns the offset just past the string starting at b[i]=='"'.
 func skipString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return 0, errors.New("unterminated string")
 		}
+		q := j + k
+		// The quote is escaped if an odd number of backslashes precede it.
+		n := 0
+		for q-1-n > i && b[q-1-n] == '\\' {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, nil
+		}
+		j = q + 1
 	}
-	return 0, errors.New("unterminated string")
 }
 
 // skipValue returns the offset just past the JSON value starting at b[i].

@@ -55,3 +55,28 @@ func TestParseMessage(t *testing.T) {
 		t.Errorf("array message: want an error")
 	}
 }
+
+// TestParseGoplsMessage: the fast path for gopls's responses finds the same
+// envelope as the full scan, and falls back on anything else.
+func TestParseGoplsMessage(t *testing.T) {
+	for _, raw := range []string{
+		`{"jsonrpc":"2.0","result":{"a":"x\"y\\","id":5},"id":17}`,
+		`{"jsonrpc":"2.0","result":null,"id":3}` + "\n",
+		`{"jsonrpc":"2.0","error":{"code":-32601,"message":"no"},"id":4}`,
+		`{"jsonrpc":"2.0","method":"window/logMessage","params":{"id":1}}`,
+		`{"jsonrpc":"2.0","method":"workspace/configuration","params":{},"id":9}`,
+		`{"jsonrpc":"2.0","result":[1],"id":"s"}`,
+		`{"jsonrpc":"2.0","id":1,"result":{"id":2}}`,
+	} {
+		fast, err1 := parseGoplsMessage([]byte(raw))
+		full, err2 := parseMessage([]byte(raw))
+		if err1 != nil || err2 != nil {
+			t.Errorf("%s: %v %v", raw, err1, err2)
+			continue
+		}
+		if fast.kind != full.kind || string(fast.id) != string(full.id) || fast.idSpan != full.idSpan ||
+			string(fast.result) != string(full.result) || string(fast.error) != string(full.error) || fast.method != full.method {
+			t.Errorf("%s:\n fast %+v\n full %+v", raw, fast, full)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -31,6 +32,59 @@ type message struct {
 	result json.RawMessage
 	error  json.RawMessage
 }
+
+// Responses from gopls are laid out {"jsonrpc":"2.0","result":…,"id":N}
+// (golang.org/x/tools/internal/jsonrpc2's wireResponse field order), with the
+// id last, after a result that can be hundreds of kilobytes (completion).
+var (
+	goplsResultPrefix = []byte(`{"jsonrpc":"2.0","result":`)
+	goplsErrorPrefix  = []byte(`{"jsonrpc":"2.0","error":`)
+)
+
+// parseGoplsMessage is parseMessage with a fast path for gopls's responses:
+// when raw starts with gopls's response prefix and ends with a numeric id
+// member, the envelope is read from both ends without scanning the result.
+// Anything else takes the full scan.
+func parseGoplsMessage(raw []byte) (*message, error) {
+	var prefix []byte
+	switch {
+	case bytes.HasPrefix(raw, goplsResultPrefix):
+		prefix = goplsResultPrefix
+	case bytes.HasPrefix(raw, goplsErrorPrefix):
+		prefix = goplsErrorPrefix
+	default:
+		return parseMessage(raw)
+	}
+	end := len(raw)
+	for end > 0 && isSpace(raw[end-1]) {
+		end--
+	}
+	if end == 0 || raw[end-1] != '}' {
+		return parseMessage(raw)
+	}
+	idEnd := end - 1
+	idStart := idEnd
+	for idStart > 0 && raw[idStart-1] >= '0' && raw[idStart-1] <= '9' {
+		idStart--
+	}
+	const idKey = `,"id":`
+	if idStart == idEnd || idStart < len(prefix)+len(idKey) || string(raw[idStart-len(idKey):idStart]) != idKey {
+		return parseMessage(raw)
+	}
+	m := &message{raw: raw, kind: kindResponse, id: raw[idStart:idEnd], idSpan: [2]int{idStart, idEnd}}
+	value := raw[len(prefix) : idStart-len(idKey)]
+	if len(value) == 0 {
+		return parseMessage(raw)
+	}
+	if &prefix[0] == &goplsResultPrefix[0] {
+		m.result = value
+	} else {
+		m.error = value
+	}
+	return m, nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // parseMessage decodes the envelope of raw. An error means raw is not a
 // JSON-RPC message at all (parse error); an invalid envelope returns a
@@ -115,6 +169,12 @@ func (m *message) withID(newID json.RawMessage) []byte {
 	out = append(out, m.raw[:m.idSpan[0]]...)
 	out = append(out, newID...)
 	return append(out, m.raw[m.idSpan[1]:]...)
+}
+
+// writeWithID writes m with its id replaced by newID, without building the
+// rewritten message first.
+func (m *message) writeWithID(w *frameWriter, newID json.RawMessage) error {
+	return w.writeParts(m.raw[:m.idSpan[0]], newID, m.raw[m.idSpan[1]:])
 }
 
 // rpcError is a JSON-RPC error object.

@@ -163,6 +163,8 @@ func newSession(ctx context.Context, in io.Reader, out io.Writer, opts Options) 
 		toClient:      make(map[string]*pendingClient),
 		goplsToClient: make(map[string]json.RawMessage),
 	}
+	growPipe(out)
+	growPipe(in)
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	s.overlays = newOverlays(s.Encoding)
 	s.diags = newDiagMerge(s)
@@ -392,7 +394,14 @@ func (s *Session) forwardClientRequestLocked(m *message) *rpcError {
 	s.toGopls[id] = &pendingGopls{gen: s.gen, clientID: m.id, method: m.method}
 	s.byClientID[idKey(m.id)] = id
 	s.pend.Unlock()
-	s.sendGoplsLocked(m.withID(strconv.AppendInt(nil, id, 10)))
+	newID := strconv.AppendInt(nil, id, 10)
+	if s.state == stateLive {
+		if err := m.writeWithID(s.gopls.w, newID); err != nil {
+			s.log.Printf("writing to gopls: %v", err) // its exit handler fails what is pending
+		}
+	} else {
+		s.sendGoplsLocked(m.withID(newID))
+	}
 	return nil
 }
 
@@ -595,7 +604,7 @@ func goplsReqKey(gen int, id json.RawMessage) string {
 
 // fromGopls handles one message from gopls generation gen, on its read loop.
 func (s *Session) fromGopls(gen int, body []byte) {
-	m, err := parseMessage(body)
+	m, err := parseGoplsMessage(body)
 	if err != nil || m.kind == kindInvalid {
 		s.log.Printf("dropping a malformed message from gopls: %.200s", body)
 		return
@@ -659,7 +668,9 @@ func (s *Session) goplsResponse(gen int, m *message) {
 		p.ch <- replyOf(m)
 		return
 	}
-	s.writeClient(m.withID(p.clientID))
+	if err := m.writeWithID(s.client, p.clientID); err != nil && s.ctx.Err() == nil {
+		s.log.Printf("writing to the editor: %v", err)
+	}
 }
 
 // writeClient sends one message to the editor. A write error means the
