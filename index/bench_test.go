@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -97,10 +98,26 @@ func parseAll(files []string, mode parser.Mode) {
 	wg.Wait()
 }
 
+// cpuTime is the process's user+system CPU time: on a shared machine it is
+// less distorted by other processes than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds a cpu-ms/op metric to a benchmark loop.
+func reportCPU(b *testing.B, start time.Duration, n int) {
+	b.ReportMetric(float64((cpuTime()-start).Microseconds())/1000/float64(max(n, 1)), "cpu-ms/op")
+}
+
 func benchCold(b *testing.B, root string) {
 	files := goFiles(root)
 	b.Run("index", func(b *testing.B) {
+		start, n := cpuTime(), 0
+		defer func() { reportCPU(b, start, n) }()
 		for b.Loop() {
+			n++
 			ix := New(Options{Roots: []string{root}})
 			s, err := ix.Build(context.Background())
 			if err != nil {
@@ -112,12 +129,18 @@ func benchCold(b *testing.B, root string) {
 		b.ReportMetric(float64(len(files)), "files")
 	})
 	b.Run("baseline-parse-full", func(b *testing.B) {
+		start, n := cpuTime(), 0
+		defer func() { reportCPU(b, start, n) }()
 		for b.Loop() {
+			n++
 			parseAll(files, parser.SkipObjectResolution)
 		}
 	})
 	b.Run("baseline-parse-imports", func(b *testing.B) {
+		start, n := cpuTime(), 0
+		defer func() { reportCPU(b, start, n) }()
 		for b.Loop() {
+			n++
 			parseAll(files, parser.SkipObjectResolution|parser.ImportsOnly)
 		}
 	})

@@ -31,17 +31,20 @@ func (f *FileFacts) forPath(id FileID, path string) *FileFacts {
 	return &c
 }
 
-// relevantWords decide, by a byte scan of each function body, which bodies
-// are parsed. A body without any of them can hold no registration, lookup,
+// relevantWords decide, by a byte scan, which function bodies are parsed.
+// A body without any of them can hold no registration, lookup,
 // plugin.Open/Lookup or build command the index recognises (docs/index.md
-// lists what this misses); it is blanked before parsing, so only
-// declarations are parsed. Registry definitions are caught by defWords in
-// exported functions with a string parameter.
+// lists what this misses); it is cut before parsing, so only declarations
+// are parsed. Registry definitions are caught by keepBody's m[name] and
+// append checks in exported functions with a string parameter.
+//
+// Each word starts with a byte that is rare in Go source, so bytes.Index
+// finds candidates with its vectorised IndexByte. plugin.Open and p.Lookup
+// are caught by Open( and Lookup(, CoreDNS's plugin.Register by Register,
+// Telegraf's inputs.Add by Add(.
 var relevantWords = [][]byte{
-	[]byte("Register"), []byte("plugin."), []byte("Lookup(\""),
-	[]byte("s.Add("), []byte("Add(\""), []byte("CaddyModule"), []byte("Publish("), []byte("Open(\""),
-	[]byte("sql.Open("), []byte("Get(\""), []byte("buildmode"),
-	[]byte("ModuleInfo{"), // a CaddyModule() body: the name is the method's, not in its body
+	[]byte("Register"), []byte("Lookup("), []byte("Add("), []byte("CaddyModule"),
+	[]byte("Publish("), []byte("Open("), []byte("Get(\""), []byte("-buildmode"),
 }
 
 func containsAny(b []byte, words [][]byte) bool {
@@ -53,33 +56,35 @@ func containsAny(b []byte, words [][]byte) bool {
 	return false
 }
 
-// firstBytes marks the first bytes of relevantWords.
-var firstBytes = func() (t [256]bool) {
-	for _, w := range relevantWords {
-		t[w[0]] = true
-	}
-	return t
-}()
+// relevantText reports whether b contains one of relevantWords.
+func relevantText(b []byte) bool { return containsAny(b, relevantWords) }
 
-// relevantText reports whether b contains one of relevantWords, in one pass
-// (a table of first bytes instead of one bytes.Index per word).
-func relevantText(b []byte) bool {
-	for i := 0; i < len(b); i++ {
-		if !firstBytes[b[i]] {
-			continue
-		}
-		for _, w := range relevantWords {
-			if w[0] == b[i] && bytes.HasPrefix(b[i:], w) {
-				return true
+// wordHits returns the sorted offsets of every relevant word in src.
+func wordHits(src []byte) []int {
+	var hits []int
+	for _, w := range relevantWords {
+		for off := 0; ; {
+			i := bytes.Index(src[off:], w)
+			if i < 0 {
+				break
 			}
+			hits = append(hits, off+i)
+			off += i + len(w)
 		}
 	}
-	return false
+	slices.Sort(hits)
+	return hits
+}
+
+// hitIn reports whether a hit lies in [start, end).
+func hitIn(hits []int, start, end int) bool {
+	i, _ := slices.BinarySearch(hits, start)
+	return i < len(hits) && hits[i] < end
 }
 
 // keepBody decides whether a function body is parsed.
-func keepBody(header, body []byte) bool {
-	if relevantText(body) || bytes.Equal(bytes.TrimSpace(header), []byte("func init()")) {
+func keepBody(header, body []byte, hit bool) bool {
+	if hit || bytes.Equal(bytes.TrimSpace(header), []byte("func init()")) {
 		return true
 	}
 	if !exportedHeader(header) {
@@ -251,6 +256,7 @@ type cut struct{ At, Removed int }
 // keeps its type braces.
 func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 	n := len(src)
+	hits := wordHits(src)
 	out = make([]byte, 0, n/2)
 	from := 0 // src[from:i] not yet copied to out
 	removed := 0
@@ -316,7 +322,7 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 		case c == '{':
 			if inHeader && depth == 0 && string(prevWord) != "interface" && string(prevWord) != "struct" {
 				end := matchBrace(src, i)
-				if keepBody(src[funcStart:i], src[i:min(end, n)]) {
+				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, i, end)) {
 					kept++
 				} else if end > i+1 && end < n {
 					out = append(out, src[from:i+1]...)
@@ -336,7 +342,7 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 				// elements are not declarations; drop them unless they
 				// mention a registration word.
 				end := matchBrace(src, i)
-				if end < n && !relevantText(src[i:end]) && end > i+1 {
+				if end < n && !hitIn(hits, i, end) && end > i+1 {
 					out = append(out, src[from:i+1]...)
 					removed += end - (i + 1)
 					cuts = append(cuts, cut{At: len(out), Removed: removed})
