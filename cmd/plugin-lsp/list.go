@@ -15,7 +15,12 @@ import (
 // runList prints registries, registered plugins, hosts with what they link,
 // and native plugins with their Lookups: `plugin-lsp list [-json] [dir…]`.
 func runList(ctx context.Context, args []string) int {
+	return listMain(ctx, args, os.Stdout, os.Stderr)
+}
+
+func listMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -27,20 +32,20 @@ func runList(ctx context.Context, args []string) int {
 	ix := index.New(index.Options{Roots: roots})
 	s, err := ix.Build(ctx)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "plugin-lsp list:", err)
+		fmt.Fprintln(stderr, "plugin-lsp list:", err)
 		return 2
 	}
 	rep := listReport(s)
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(os.Stderr, "plugin-lsp list:", err)
+			fmt.Fprintln(stderr, "plugin-lsp list:", err)
 			return 2
 		}
 		return 0
 	}
-	printList(os.Stdout, rep)
+	printList(stdout, rep)
 	return 0
 }
 
