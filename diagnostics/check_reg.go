@@ -239,29 +239,17 @@ func checkREG002(p *pass) {
 	if len(order) == 0 {
 		return
 	}
-	// A package that no main package reaches even ignoring build
-	// constraints is certainly not linked; only the others need one
-	// closure per host and configuration (stopping once all are found).
+	// "Under any configuration" includes custom build tags: golang-migrate
+	// links each driver from a file such as internal/cli/build_mysql.go
+	// with //go:build mysql. So a package is linked when some main package
+	// reaches it through non-test imports under any build constraint; a
+	// constraint that can never match is REG006's business.
 	linked := map[string]bool{}
-	want := map[string]bool{}
 	for _, pkg := range order {
-		if p.reachableFromMain(pkg) {
-			want[pkg] = true
+		if p.ctx.Err() != nil {
+			return
 		}
-	}
-	remaining := len(want)
-	for _, cfg := range p.configs {
-		for _, h := range p.snap.Hosts() {
-			if remaining == 0 || p.ctx.Err() != nil {
-				break
-			}
-			for _, pkg := range p.snap.Links(h, cfg) {
-				if want[pkg] && !linked[pkg] {
-					linked[pkg] = true
-					remaining--
-				}
-			}
-		}
+		linked[pkg] = p.reachableFromMain(pkg)
 	}
 	// A registry counts as used by the workspace's hosts when some plugin
 	// package of it is linked; a package of a registry that no host uses
@@ -484,6 +472,9 @@ func checkREG005(p *pass) {
 		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || !p.pluginRegistry(r.Registry) || !p.stringKeyed(reg) {
 			continue // a wrapper forwarding its own parameter, or no plugin registry
 		}
+		if reg := p.snap.Registry(r.Registry); derivedNames[reg.Preset] {
+			continue // the name comes from the value (CaddyModule().ID), not an argument
+		}
 		expr := p.src(r.NameRef.File, r.NameRef.Span)
 		if expr == "" {
 			expr = "the name"
@@ -660,6 +651,9 @@ func checkREG007(p *pass) {
 		})
 	}
 }
+
+// derivedNames are presets whose plugin name is derived from the value.
+var derivedNames = map[string]bool{"caddy": true, "encoding/gob(type)": true}
 
 // nonStringPresets are presets keyed by something other than a string.
 var nonStringPresets = map[string]bool{"crypto": true, "encoding/gob(type)": true}

@@ -17,7 +17,11 @@ workspace links (a library for other modules, such as ` + "`image/gif`" + ` in G
 registrations in ` + "`_test.go`" + ` files, for packages of the registry itself, for test helpers
 that tests of other packages import (Caddy's ` + "`internal/testmocks`" + `), for example and template
 packages (a path element ` + "`example`" + `, ` + "`examples`" + `, ` + "`sample`" + `, ` + "`template`" + `…), and for packages
-whose registration names are all computed.`,
+whose registration names are all computed. Custom build tags count as configurations: a package
+imported only from a file such as ` + "`//go:build mysql`" + ` (golang-migrate's CLI drivers) is linked.
+
+A library module that also ships a command may deliberately leave a plugin out of it
+(golang-migrate's ` + "`source/pkger`" + `); suppress that with ` + "`//pluginlsp:ignore REG002 reason`" + `.`,
 	Before: `// plugins/redis/redis.go
 package redis
 func init() { cache.Register("redis", New) }
