@@ -318,6 +318,7 @@ func (p *pass) importFixes(pkg, registry string, regs map[string][]*index.Regist
 		file   index.FileID
 		score  int
 		isHost bool
+		tagged bool // has a build constraint: the import would be conditional
 	}
 	var cands []cand
 	for _, id := range p.allFiles() {
@@ -338,14 +339,14 @@ func (p *pass) importFixes(pkg, registry string, regs map[string][]*index.Regist
 		if pk == nil {
 			continue
 		}
-		cands = append(cands, cand{id, commonPrefix(pk.ImportPath, pkg), pk.IsMain})
+		cands = append(cands, cand{id, commonPrefix(pk.ImportPath, pkg), pk.IsMain, f.Constraint != "" || f.NameGOOS != "" || f.NameGOARCH != ""})
 	}
 	if len(cands) == 0 {
 		// No aggregator: a host's file with main.
 		for _, h := range p.snap.Hosts() {
 			for _, id := range h.Files {
 				if f := p.snap.Facts(id); f != nil && !f.IsTest && f.ParseErr == "" {
-					cands = append(cands, cand{id, commonPrefix(h.ImportPath, pkg), true})
+					cands = append(cands, cand{id, commonPrefix(h.ImportPath, pkg), true, f.Constraint != ""})
 					break
 				}
 			}
@@ -354,6 +355,9 @@ func (p *pass) importFixes(pkg, registry string, regs map[string][]*index.Regist
 	sort.SliceStable(cands, func(i, j int) bool {
 		if cands[i].isHost != cands[j].isHost {
 			return !cands[i].isHost
+		}
+		if cands[i].tagged != cands[j].tagged {
+			return !cands[i].tagged
 		}
 		if cands[i].score != cands[j].score {
 			return cands[i].score > cands[j].score

@@ -44,7 +44,11 @@ func insertImportEdit(src []byte, path string) (textEdit, bool) {
 		return textEdit{at, at, "\n\nimport " + spec}, true
 	}
 	if !last.Lparen.IsValid() || len(last.Specs) == 0 {
+		// After the whole line, so a trailing comment stays with its import.
 		at := off(last.End())
+		for at < len(src) && src[at] != '\n' {
+			at++
+		}
 		return textEdit{at, at, "\nimport " + spec}, true
 	}
 	// Split the block into runs of specs on consecutive lines (gofmt sorts

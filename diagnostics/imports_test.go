@@ -14,6 +14,7 @@ func TestInsertImportEdit(t *testing.T) {
 		{"block end", "package all\n\nimport (\n\t_ \"example.com/a\"\n\t_ \"example.com/b\"\n)\n", "package all\n\nimport (\n\t_ \"example.com/a\"\n\t_ \"example.com/b\"\n\t_ \"example.com/p\"\n)\n"},
 		{"block middle", "package all\n\nimport (\n\t_ \"example.com/a\"\n\t_ \"example.com/z\"\n)\n", "package all\n\nimport (\n\t_ \"example.com/a\"\n\t_ \"example.com/p\"\n\t_ \"example.com/z\"\n)\n"},
 		{"blank run before others", "package main\n\nimport (\n\t_ \"example.com/a\"\n\n\t\"fmt\"\n)\n\nvar _ = fmt.Sprint\n", "package main\n\nimport (\n\t_ \"example.com/a\"\n\t_ \"example.com/p\"\n\n\t\"fmt\"\n)\n\nvar _ = fmt.Sprint\n"},
+		{"single with comment", "package all\n\nimport _ \"example.com/a\" // register\n", "package all\n\nimport _ \"example.com/a\" // register\nimport _ \"example.com/p\"\n"},
 		{"comment after", "package all\n\nimport (\n\t_ \"example.com/a\" // a\n)\n", "package all\n\nimport (\n\t_ \"example.com/a\" // a\n\t_ \"example.com/p\"\n)\n"},
 	}
 	for _, tt := range tests {
