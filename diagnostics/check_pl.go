@@ -75,6 +75,9 @@ func checkPL001(p *pass) {
 		}
 		near := nearest(pl.Symbol, candidates, max(typoDistance(pl.Symbol), 1), 3)
 		var fixes []Fix
+		if len(near) == 0 && same == nil {
+			msg += "; declare it in the plugin or fix the name"
+		}
 		if len(near) > 0 {
 			msg += "; did you mean " + strings.Join(quoteListOr(near), " or ") + "?"
 			if isStringLit(p.src(pl.Ref.File, pl.Ref.Span)) {
@@ -443,6 +446,7 @@ func checkPL006(p *pass) {
 			}
 			msg += "; known plugins: " + strings.Join(shown, ", ")
 		}
+		msg += "; fix the path, or add its build command (or map it under plugins: in .plugin-lsp.yaml)"
 		p.report(Finding{Message: msg, Location: p.loc(op.PathRef)})
 	}
 }
