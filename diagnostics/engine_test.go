@@ -2,8 +2,10 @@ package diagnostics
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
@@ -135,5 +137,41 @@ func TestPanickingRuleIsIsolated(t *testing.T) {
 	fs := p.finish()
 	if len(fs) != 2 || len(logged) != 1 {
 		t.Errorf("got %d findings and %d log lines, want the 2 REG001 findings and 1 log line: %v", len(fs), len(logged), fs)
+	}
+}
+
+// TestOverlayFixClearsBothSides edits one side of a duplicate in an editor
+// overlay: the next snapshot's findings lose both sides, also the one in
+// the file that was not edited; clearing the overlay brings them back.
+func TestOverlayFixClearsBothSides(t *testing.T) {
+	dir := extractTxtar(t, filepath.Join("..", "testdata", "rules", "REG001", "duplicate.txtar"))
+	ix := index.New(index.Options{Roots: []string{dir}})
+	snap, err := ix.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(s *index.Snapshot) int {
+		n := 0
+		for _, f := range Check(context.Background(), s, Options{Only: []string{"REG001"}}) {
+			if strings.Contains(f.Message, `"logger"`) {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(snap); n != 2 {
+		t.Fatalf("before the edit: %d REG001 findings, want 2", n)
+	}
+	b := filepath.Join(dir, "plugins", "b", "b.go")
+	src, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := strings.Replace(string(src), `"logger"`, `"logger-b"`, 1)
+	if n := count(ix.SetOverlay(b, []byte(fixed))); n != 0 {
+		t.Errorf("after fixing b.go in an overlay: %d findings, want 0", n)
+	}
+	if n := count(ix.ClearOverlay(b)); n != 2 {
+		t.Errorf("after dropping the overlay: %d findings, want 2", n)
 	}
 }
