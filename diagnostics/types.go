@@ -143,7 +143,10 @@ func (p *pass) loadFor(paths []string) map[string]*packages.Package {
 		if p.ctx.Err() != nil {
 			break
 		}
-		pkgs, _ := p.types.load(p.ctx, p.snap, m, byMod[m])
+		pkgs, err := p.types.load(p.ctx, p.snap, m, byMod[m])
+		if err != nil && p.opts.Logf != nil && p.ctx.Err() == nil {
+			p.opts.Logf("plugin-lsp: type information for %s: %v (REG004/PL002 skip it)", m.Path, err)
+		}
 		for path, pk := range pkgs {
 			out[path] = pk
 		}
