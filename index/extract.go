@@ -322,7 +322,7 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 		case c == '{':
 			if inHeader && depth == 0 && string(prevWord) != "interface" && string(prevWord) != "struct" {
 				end := matchBrace(src, i)
-				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, i, end)) {
+				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, funcStart, end)) {
 					kept++
 				} else if end > i+1 && end < n {
 					out = append(out, src[from:i+1]...)

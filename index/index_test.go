@@ -621,3 +621,52 @@ func TestStringParams(t *testing.T) {
 		}
 	}
 }
+
+// TestPresets checks the preset registries on small stand-ins for Caddy,
+// CoreDNS, Telegraf and the standard library registries.
+func TestPresets(t *testing.T) {
+	root, _ := filepath.Abs("../testdata/index/presets")
+	s := build(t, Options{Roots: []string{root}})
+	type row struct{ registry, name, file string }
+	var got []row
+	for _, r := range s.Registrations() {
+		if !r.NameResolved {
+			t.Errorf("%s: %s name %q not resolved", rel(s, r.File), r.Registry, r.Name)
+		}
+		got = append(got, row{r.Registry, r.Name, rel(s, r.File)})
+	}
+	want := []row{
+		{"github.com/caddyserver/caddy/v2.RegisterModule", "http.handlers.hello", "caddymod/handler.go"},
+		{"github.com/caddyserver/caddy/v2.RegisterModule", "http.handlers.other", "caddymod/handler.go"},
+		{"github.com/coredns/caddy.RegisterPlugin", "whoami", "coredns/plugin/whoami/setup.go"},
+		{"database/sql.Register", "fakedb", "sqluser/driver.go"},
+		{"encoding/gob.Register", "example.com/sqluser.Point", "sqluser/driver.go"},
+		{"encoding/gob.RegisterName", "point.v1", "sqluser/driver.go"},
+		{"expvar.Publish", "requests", "sqluser/driver.go"},
+		{"image.RegisterFormat", "fake", "sqluser/driver.go"},
+		{"github.com/influxdata/telegraf/plugins/inputs.Add", "cpu", "telegraf/plugins/inputs/cpu/cpu.go"},
+		{"github.com/influxdata/telegraf/plugins/inputs.Add", "cpu", "telegraf/plugins/inputs/cpu/cpu_windows.go"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("registrations:\n got %v\nwant %v", got, want)
+	}
+	var lookups []string
+	for _, l := range s.Lookups() {
+		lookups = append(lookups, l.Registry+":"+l.Name)
+	}
+	if want := []string{"database/sql.Register:fakedb", "database/sql.Register:fakdb"}; !slices.Equal(lookups, want) {
+		t.Errorf("lookups = %v, want %v", lookups, want)
+	}
+	// The two cpu registrations never build together.
+	var files []FileID
+	for _, r := range s.Registrations() {
+		if r.Name == "cpu" {
+			files = append(files, r.File)
+		}
+	}
+	for _, cfg := range s.Configs() {
+		if len(files) == 2 && s.FileBuilds(files[0], cfg) && s.FileBuilds(files[1], cfg) {
+			t.Errorf("both cpu registrations build under %s", cfg)
+		}
+	}
+}

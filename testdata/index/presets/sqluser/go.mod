@@ -1,0 +1,3 @@
+module example.com/sqluser
+
+go 1.26

@@ -1,0 +1,5 @@
+//go:build !custom || inputs || inputs.cpu
+
+package all
+
+import _ "example.com/telegrafplugins/plugins/inputs/cpu"

@@ -1,0 +1,17 @@
+//go:build !windows
+
+// Package cpu is a Telegraf input registered under one name from files with
+// mutually exclusive constraints.
+package cpu
+
+import (
+	"github.com/influxdata/telegraf"
+	"github.com/influxdata/telegraf/plugins/inputs"
+)
+
+// CPU is the input.
+type CPU struct{}
+
+func init() {
+	inputs.Add("cpu", func() telegraf.Input { return &CPU{} })
+}
