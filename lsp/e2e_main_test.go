@@ -113,6 +113,14 @@ func fakeFeature(s *Session) Feature {
 			"test/panic": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
 				panic("deliberate test panic")
 			},
+			"test/badJSON": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+				return json.RawMessage(`{"broken":`), nil
+			},
+			// test/block blocks without deciding (a buggy feature).
+			"test/block": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+				<-ctx.Done()
+				return nil, ctx.Err()
+			},
 			"test/wait": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
 				Detach(ctx)
 				<-ctx.Done()

@@ -286,6 +286,21 @@ func TestProxySession(t *testing.T) {
 		}
 		p.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": mainURI}})
 		p.call(ctx, "workspace/symbol", map[string]any{"query": "shout"})
+		m, err = p.send(ctx, "test/badJSON", nil)
+		if err != nil || errorCode(m) != -32603 {
+			t.Errorf("handler returning invalid JSON: %v %v, want InternalError", m, err)
+		}
+	})
+
+	t.Run("a handler that never decides does not stall the session", func(t *testing.T) {
+		id := json.RawMessage(`"blocker"`)
+		ch := p.expect(id)
+		p.w.write(encodeRequest(id, "test/block", nil))
+		p.call(ctx, "workspace/symbol", map[string]any{"query": "shout"}) // answered after the read loop gives up waiting
+		p.notify("$/cancelRequest", map[string]any{"id": "blocker"})
+		if m, err := p.wait(ctx, id, ch); err != nil || errorCode(m) != -32800 {
+			t.Errorf("blocked handler after cancel: %v %v, want RequestCancelled", m, err)
+		}
 	})
 
 	t.Run("status", func(t *testing.T) {

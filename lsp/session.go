@@ -321,6 +321,11 @@ func (s *Session) clientRequest(m *message) {
 		s.pend.Lock()
 		delete(s.inflight, key)
 		s.pend.Unlock()
+		if err == nil && res != nil && !d.isForwarded(res) && !json.Valid(res) {
+			// A handler's own bytes: never send the editor invalid JSON.
+			s.log.Printf("handler for %s returned invalid JSON: %.200s", m.method, res)
+			err = &rpcError{Code: jsonrpc2.InternalError, Message: "plugin-lsp: internal error in " + m.method + ": invalid result"}
+		}
 		if err != nil {
 			if ctx.Err() != nil && s.ctx.Err() == nil && !isRPCError(err) {
 				err = &rpcError{Code: codeRequestCancelled, Message: "request cancelled"}
@@ -330,11 +335,23 @@ func (s *Session) clientRequest(m *message) {
 		}
 		s.writeClient(encodeResponse(m.id, res))
 	}()
+	t := time.NewTimer(decisionWait)
+	defer t.Stop()
 	select {
 	case <-d.ch:
 	case <-s.ctx.Done():
+	case <-t.C:
+		// A handler that neither forwards, answers nor detaches would stall
+		// the whole session: let the read loop go on, and say which one.
+		s.log.Printf("handler for %s held the read loop for %s without forwarding, answering or calling Detach; continuing (later messages may overtake it)", m.method, decisionWait)
+		d.release()
 	}
 }
+
+// decisionWait bounds how long the read loop waits for an intercepted
+// request's handler to decide (see RequestHandler). Handlers decide in
+// microseconds; this only guards against a handler that blocks by mistake.
+const decisionWait = 2 * time.Second
 
 func isRPCError(err error) bool {
 	var e *rpcError
@@ -367,6 +384,17 @@ func (s *Session) safely(what string, f func()) {
 type decision struct {
 	once sync.Once
 	ch   chan struct{}
+
+	mu        sync.Mutex
+	forwarded []byte // the last result gopls gave this request's forward
+}
+
+// isForwarded reports whether res is the result forward returned (already
+// valid JSON from gopls: no need to validate it again).
+func (d *decision) isForwarded(res []byte) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(res) > 0 && len(res) == len(d.forwarded) && &res[0] == &d.forwarded[0]
 }
 
 func (d *decision) release() { d.once.Do(func() { close(d.ch) }) }
@@ -424,7 +452,13 @@ func (s *Session) forwardIntercepted(ctx context.Context, m *message, d *decisio
 	s.sendGoplsLocked(m.withID(strconv.AppendInt(nil, id, 10)))
 	s.seq.Unlock()
 	d.release()
-	return s.await(ctx, id, ch)
+	res, err := s.await(ctx, id, ch)
+	if err == nil {
+		d.mu.Lock()
+		d.forwarded = res
+		d.mu.Unlock()
+	}
+	return res, err
 }
 
 // await waits for gopls's reply to our id, cancelling it at gopls if ctx ends.
