@@ -45,8 +45,10 @@
 //     Several features on one method chain in featureTable order. The read
 //     loop waits for the handler to forward, answer, call CallClient or
 //     CallGopls, or call Detach before it reads the next message, so decide
-//     quickly and from memory. A panic becomes an InternalError reply; return
-//     NewError(code, …) to choose the error code.
+//     quickly and from memory (a handler that has not decided after 2 s is
+//     logged and the read loop goes on without it). A panic becomes an
+//     InternalError reply, and so does a result that is not valid JSON;
+//     return NewError(code, …) to choose the error code.
 //  2. Notifications (Feature.Notifications, NotificationObserver): observers
 //     of client→server notifications (textDocument/didOpen, didChange,
 //     didClose, didSave, workspace/didChangeWatchedFiles,
