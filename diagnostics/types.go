@@ -317,8 +317,8 @@ func checkREG004(p *pass) {
 			continue // the parameter type enforces a contract: the compiler checks
 		}
 		t := pkg.TypesInfo.TypeOf(arg)
-		if t == nil || types.IsInterface(t) || types.Implements(t, iface) {
-			continue
+		if t == nil || invalid(t) || invalid(named) || types.IsInterface(t) || types.Implements(t, iface) {
+			continue // code that does not type-check is the compiler's to report
 		}
 		tn := types.TypeString(t, nameQualifier)
 		cn := types.TypeString(named, nameQualifier)
@@ -432,7 +432,7 @@ func checkPL002(p *pass) {
 			continue
 		}
 		asserted := host.TypesInfo.TypeOf(texpr)
-		if asserted == nil || types.IsInterface(asserted) {
+		if asserted == nil || invalid(asserted) || types.IsInterface(asserted) {
 			continue // an interface assertion may hold
 		}
 		want := ""
@@ -486,7 +486,7 @@ func (p *pass) symbolDynamicType(np *index.NativePlugin, sym string, pkgs map[st
 	if ps == nil {
 		return "", "", "", false
 	}
-	if pk := pkgs[np.Package]; pk != nil && len(pk.Errors) == 0 {
+	if pk := pkgs[np.Package]; pk != nil && len(pk.Errors) == 0 && pk.Types.Scope().Lookup(sym) != nil && !invalid(pk.Types.Scope().Lookup(sym).Type()) {
 		switch o := pk.Types.Scope().Lookup(sym).(type) {
 		case *types.Var:
 			return typeString(types.NewPointer(o.Type())), "var", types.TypeString(o.Type(), nameQualifier), true
@@ -525,4 +525,23 @@ func (p *pass) takesAny(reg *index.Registry) bool {
 		}
 	}
 	return reg.Contract != "" // configured over an unrecognised function
+}
+
+// invalid reports whether a type (or a method signature of an interface)
+// mentions a type the checker could not resolve.
+func invalid(t types.Type) bool {
+	if strings.Contains(types.TypeString(t, nil), "invalid type") {
+		return true
+	}
+	// Methods too: a method whose signature does not resolve makes every
+	// implements question unanswerable.
+	for _, mt := range []types.Type{t, types.NewPointer(t)} {
+		ms := types.NewMethodSet(mt)
+		for i := 0; i < ms.Len(); i++ {
+			if strings.Contains(types.TypeString(ms.At(i).Type(), nil), "invalid type") {
+				return true
+			}
+		}
+	}
+	return false
 }
