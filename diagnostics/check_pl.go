@@ -101,6 +101,7 @@ func (p *pass) packagesByDir() map[string]*index.Package {
 }
 
 func checkPL003(p *pass) {
+	checkPL003Opened(p)
 	byDir := p.packagesByDir()
 	for _, bc := range p.snap.BuildCommands() {
 		if bc.Mode != "plugin" {
@@ -137,6 +138,23 @@ func checkPL003(p *pass) {
 			p.report(Finding{
 				Message:  "go build -buildmode=plugin builds " + what + ", which is package " + pkgName + ", not main: the build fails; make it package main",
 				Location: p.span(bc.File, bc.Span),
+			})
+		}
+	}
+}
+
+// checkPL003Opened reports plugin.Open of a plugin that no build command
+// builds (mapped in .plugin-lsp.yaml) whose source is not package main.
+func checkPL003Opened(p *pass) {
+	for _, op := range p.snap.Opens() {
+		for _, np := range op.Plugins {
+			if len(np.Builds) > 0 || np.Name == "" || np.Name == "main" {
+				continue
+			}
+			p.report(Finding{
+				Message:  "plugin.Open opens " + pluginName(np) + ", built from " + p.rel(np.Dir) + ", which is package " + np.Name + ", not main: it cannot be built as a plugin; make it package main",
+				Location: p.loc(op.Call),
+				Related:  p.fileRelated(np.Files, "package "+np.Name),
 			})
 		}
 	}
