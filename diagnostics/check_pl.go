@@ -160,7 +160,7 @@ func checkPL003Opened(p *pass) {
 	}
 }
 
-// modFileFor returns the module that holds an import path.
+// moduleOf returns the module that holds an import path.
 func (p *pass) moduleOf(pkgPath string) *index.Module {
 	if pk := p.snap.Package(pkgPath); pk != nil {
 		return pk.Module

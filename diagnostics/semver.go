@@ -20,8 +20,7 @@ func canonicalVersion(v string) (string, bool) {
 	return v, true
 }
 
-// versionRange is [lo, hi) with "" meaning unbounded; excl are excluded
-// versions, eq a required one.
+// comparator is one "op version" term of a constraint.
 type comparator struct {
 	op string // ">=", ">", "<=", "<", "=", "!="
 	v  string // canonical semver

@@ -193,7 +193,7 @@ func nodeAt[T ast.Node](pkg *packages.Package, path string, offset, end int) (T,
 	return zero, nil
 }
 
-// qualifier writes package-qualified names with the package name.
+// nameQualifier writes package-qualified names with the package name.
 func nameQualifier(p *types.Package) string { return p.Name() }
 
 // pathQualifier writes package-qualified names with the full import path,
