@@ -86,6 +86,7 @@ func (k *linker) initReach(p *Package) map[string]bool {
 type constAt struct {
 	c    ConstFact
 	file FileID
+	test bool // declared in a _test.go file
 }
 
 func linkSnapshot(s *Snapshot) *linked {
@@ -137,18 +138,23 @@ func (k *linker) packages() {
 		for _, fid := range p.Files {
 			l.byFile[fid] = p
 			f := s.files[fid].facts
-			if f.IsTest {
-				continue
-			}
+			// Test files' constants and CaddyModule IDs are kept too (flagged)
+			// so that test registrations resolve; non-test code never sees them.
 			for _, c := range f.Consts {
 				if cs == nil {
 					cs = map[string]constAt{}
 				}
-				cs[c.Name] = constAt{c, fid}
+				if prev, ok := cs[c.Name]; ok && !prev.test && f.IsTest {
+					continue
+				}
+				cs[c.Name] = constAt{c, fid, f.IsTest}
 			}
 			for t, id := range f.ModuleIDs {
 				if ids == nil {
 					ids = map[string]string{}
+				}
+				if f.IsTest {
+					t = "\x00test:" + t
 				}
 				ids[t] = id
 			}
@@ -453,6 +459,7 @@ func contains(ss []string, s string) bool {
 
 // resolveConst follows a constant through files and packages.
 func (k *linker) resolveConst(f *FileFacts, pkg, expr string) (string, SymbolRef, bool) {
+	fromTest := f.IsTest
 	for depth := 0; depth < 6; depth++ {
 		p, name := pkg, expr
 		if i := strings.IndexByte(expr, '.'); i >= 0 {
@@ -463,7 +470,7 @@ func (k *linker) resolveConst(f *FileFacts, pkg, expr string) (string, SymbolRef
 			p, name = ip, expr[i+1:]
 		}
 		c, ok := k.consts[p][name]
-		if !ok {
+		if !ok || c.test && !fromTest {
 			return "", SymbolRef{}, false
 		}
 		if c.c.Ref == "" {
@@ -557,7 +564,11 @@ func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID str
 		if i := strings.IndexByte(t, '.'); i >= 0 {
 			pkg, t = k.importOf(f, t[:i]), t[i+1:]
 		}
-		if id, ok := k.caddy[pkg][t]; ok {
+		id, ok := k.caddy[pkg][t]
+		if !ok && f.IsTest {
+			id, ok = k.caddy[pkg]["\x00test:"+t]
+		}
+		if ok {
 			if strings.HasPrefix(id, "\x00") {
 				if v, ref, ok := k.resolveConst(f, pkg, id[1:]); ok && pkg == p.ImportPath {
 					name, resolved, nameDecl = v, true, ref
