@@ -48,9 +48,18 @@ func TestZeroFindingsGOROOT(t *testing.T) {
 	typed := time.Since(start) - indexed - checked
 	t.Logf("GOROOT/src: %d files, %d registrations, %d lookups, %d hosts; index %v, Check %v, CheckTypes %v (%d loads)",
 		len(snap.Files()), len(snap.Registrations()), len(snap.Lookups()), len(snap.Hosts()), indexed, checked, typed, cache.Loads())
-	if len(snap.Registrations()) == 0 {
-		t.Fatal("no registrations found in GOROOT/src: the test would prove nothing")
+	// The registries the ground truth names must be seen, or silence
+	// proves nothing.
+	byRegistry := map[string]int{}
+	for _, r := range snap.Registrations() {
+		byRegistry[r.Registry]++
 	}
+	for _, id := range []string{"image.RegisterFormat", "crypto.RegisterHash", "expvar.Publish"} {
+		if byRegistry[id] == 0 {
+			t.Errorf("no registrations of %s found in GOROOT/src: the test would prove less than it claims", id)
+		}
+	}
+	t.Logf("registrations by registry: %v", byRegistry)
 	assertNoFindings(t, fs)
 }
 
