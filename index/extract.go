@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/build/constraint"
 	"go/parser"
@@ -181,8 +182,15 @@ func exportedHeader(h []byte) bool {
 
 // extractGo turns one Go file into path-independent facts. It never fails:
 // syntax errors are recorded in ParseErr and facts are best effort.
-func extractGo(src []byte) *FileFacts {
-	f := &FileFacts{}
+func extractGo(src []byte) (f *FileFacts) {
+	f = &FileFacts{}
+	defer func() {
+		// Extraction must never take the server down: a bug here becomes a
+		// fact about the file.
+		if r := recover(); r != nil {
+			f = &FileFacts{ParseErr: fmt.Sprintf("plugin-lsp internal error extracting facts: %v", r)}
+		}
+	}()
 	f.Constraint = goBuildLine(src)
 	if f.Constraint != "" {
 		if e, err := constraint.Parse("//go:build " + f.Constraint); err == nil {

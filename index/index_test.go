@@ -670,3 +670,35 @@ func TestPresets(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractNeverFails feeds truncated and mangled real files to the
+// extractor: it must return facts (maybe with ParseErr), never panic.
+func TestExtractNeverFails(t *testing.T) {
+	files := goFiles(filepath.Join(runtime.GOROOT(), "src/database/sql"))
+	files = append(files, goFiles(filepath.Join(runtime.GOROOT(), "src/cmd/cgo/internal/testplugin"))...)
+	for _, p := range files {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cut := range []int{len(src) / 3, len(src) / 2, len(src) - 1} {
+			if cut <= 0 {
+				continue
+			}
+			f := extractGo(src[:cut])
+			if strings.Contains(f.ParseErr, "internal error") {
+				t.Errorf("%s cut at %d: %s", p, cut, f.ParseErr)
+			}
+			mangled := bytes.ReplaceAll(src[:cut], []byte("}"), []byte("{"))
+			if f := extractGo(mangled); strings.Contains(f.ParseErr, "internal error") {
+				t.Errorf("%s mangled: %s", p, f.ParseErr)
+			}
+		}
+	}
+	for _, src := range []string{"", "package", "package p; func (", "package p\nfunc F() {\n\t`", "package p\nvar x = T{\"Register\"", "\x00\xff{}}}{{"} {
+		extractGo([]byte(src))
+		parseManifest(1, "/m.yaml", []byte(src))
+		parseConfig([]byte(src))
+		scriptCommands(1, "/Makefile", []byte(src))
+	}
+}

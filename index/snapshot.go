@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"os"
 	"sort"
 	"sync"
@@ -21,6 +22,7 @@ type Snapshot struct {
 
 	linkOnce sync.Once
 	l        *linked
+	linkErr  error
 	trieOnce sync.Once
 	trie     *Trie
 }
@@ -214,6 +216,23 @@ func (s *Snapshot) Trie() *Trie {
 }
 
 func (s *Snapshot) link() *linked {
-	s.linkOnce.Do(func() { s.l = linkSnapshot(s) })
+	s.linkOnce.Do(func() {
+		defer func() {
+			// A bug in linking must not take the server down: the snapshot
+			// then answers with no linked data, and the error is kept.
+			if r := recover(); r != nil {
+				s.l = &linked{byPath: map[string]*Package{}, byDir: map[string]*Package{},
+					regByID: map[string]*Registry{}, registering: map[string]bool{}, memo: map[string]pkgSet{}}
+				s.linkErr = fmt.Errorf("index: linking failed: %v", r)
+			}
+		}()
+		s.l = linkSnapshot(s)
+	})
 	return s.l
+}
+
+// LinkError reports an internal error of the linking pass (nil normally).
+func (s *Snapshot) LinkError() error {
+	s.link()
+	return s.linkErr
 }
