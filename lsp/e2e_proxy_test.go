@@ -253,7 +253,10 @@ func TestProxySession(t *testing.T) {
 	})
 
 	t.Run("cancellation", func(t *testing.T) {
-		// Forwarded: gopls answers with a result or RequestCancelled.
+		// Forwarded: gopls answers with a result or an error, which passes
+		// through as gopls wrote it (gopls v0.23.0 says RequestCancelled, or
+		// {"code":0,"message":"context canceled"} when the cancel lands
+		// while the handler runs).
 		id := json.RawMessage(`"cancel-me"`)
 		ch := p.expect(id)
 		p.w.write(encodeRequest(id, "workspace/symbol", json.RawMessage(`{"query":"Greet"}`)))
@@ -262,8 +265,8 @@ func TestProxySession(t *testing.T) {
 		if err != nil {
 			t.Fatalf("cancelled request got no reply: %v", err)
 		}
-		if m.error != nil && errorCode(m) != -32800 {
-			t.Errorf("cancelled request: %s, want a result or RequestCancelled", m.raw)
+		if m.error != nil && errorCode(m) != -32800 && !bytes.Contains(m.error, []byte("cancel")) {
+			t.Errorf("cancelled request: %s, want a result or a cancellation error", m.raw)
 		}
 		// Intercepted: the handler's context is cancelled; the reply says so.
 		id = json.RawMessage(`7001`)
