@@ -639,7 +639,7 @@ func checkREG007(p *pass) {
 		if r.IsTest || r.InInit {
 			continue
 		}
-		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || !p.pluginRegistry(r.Registry) {
+		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || runtimeRegistries[reg.Preset] || !p.pluginRegistry(r.Registry) {
 			continue
 		}
 		if pkg := p.snap.Package(r.Package); pkg == nil || pkg.IsMain || pkg.IsNativePlugin {
@@ -655,6 +655,11 @@ func checkREG007(p *pass) {
 		})
 	}
 }
+
+// runtimeRegistries are presets meant to be filled at run time too: expvar
+// variables are read over HTTP whenever they exist, gob names must only
+// precede the first encode or decode.
+var runtimeRegistries = map[string]bool{"expvar": true, "encoding/gob": true, "encoding/gob(type)": true}
 
 // derivedNames are presets whose plugin name is derived from the value.
 var derivedNames = map[string]bool{"caddy": true, "encoding/gob(type)": true}

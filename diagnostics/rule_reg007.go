@@ -14,7 +14,7 @@ a package-level variable's initialiser.
 Only for registries used the plugin way: most registrations from other (non-main) packages are
 made at init time. Not reported in ` + "`main`" + ` packages (the host itself decides the order), in
 ` + "`_test.go`" + ` files, inside the registry's own package (wrappers that forward registrations), or
-for registries filled at run time by design (caches, ` + "`expvar`" + ` in servers).`,
+for registries filled at run time by design (caches, ` + "`expvar`" + `, ` + "`encoding/gob`" + `).`,
 	Before: `func Setup() { registry.Register("redis", New) }`,
 	After:  `func init() { registry.Register("redis", New) }`,
 }
