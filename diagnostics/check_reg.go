@@ -270,7 +270,7 @@ func checkREG002(p *pass) {
 		first := regs[pkg][0]
 		resolved := false
 		for _, r := range regs[pkg] {
-			if r.NameResolved {
+			if reg := p.snap.Registry(r.Registry); r.NameResolved && reg != nil && !runtimeRegistries[reg.Preset] {
 				first, resolved = r, true
 				break
 			}
