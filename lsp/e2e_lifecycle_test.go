@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -82,6 +83,28 @@ func TestGoplsCrash(t *testing.T) {
 			}
 			return false
 		})
+	}
+	// The dead gopls's registrations (file watching, configuration) were
+	// withdrawn at the editor before the new gopls registered its own, so
+	// the editor never holds two with the same id.
+	unreg := p.serverRequests("client/unregisterCapability")
+	if len(unreg) == 0 {
+		t.Errorf("no client/unregisterCapability after the crashes")
+	} else {
+		if !strings.HasPrefix(string(unreg[0].id), `"plsp:`) {
+			t.Errorf("unregisterCapability id %s, want one of ours (\"plsp:N\")", unreg[0].id)
+		}
+		reg := p.serverRequests("client/registerCapability")
+		var firstID string
+		var r struct {
+			Registrations []struct{ ID string } `json:"registrations"`
+		}
+		if len(reg) > 0 && json.Unmarshal(reg[0].params, &r) == nil && len(r.Registrations) > 0 {
+			firstID = r.Registrations[0].ID
+		}
+		if firstID == "" || !bytes.Contains(unreg[0].params, []byte(strconv.Quote(firstID))) {
+			t.Errorf("unregisterCapability %s does not withdraw the first registration %q", unreg[0].params, firstID)
+		}
 	}
 	var crashMsgs int
 	for _, n := range p.notifications("window/showMessage") {

@@ -1,11 +1,13 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -198,9 +200,66 @@ type restartReplay struct {
 	folders, opens            []json.RawMessage
 }
 
+// trackRegistrations records gopls generation gen's capability
+// registrations at the editor (client/registerCapability and
+// client/unregisterCapability requests), so that they can be withdrawn when
+// that gopls dies: the restarted gopls registers again, with the same ids.
+func (s *Session) trackRegistrations(gen int, m *message) {
+	var p struct {
+		Registrations []struct {
+			ID     string `json:"id"`
+			Method string `json:"method"`
+		} `json:"registrations"`
+		// The protocol spells it so.
+		Unregisterations []struct {
+			ID     string `json:"id"`
+			Method string `json:"method"`
+		} `json:"unregisterations"`
+	}
+	if json.Unmarshal(m.params, &p) != nil {
+		return
+	}
+	s.regMu.Lock()
+	defer s.regMu.Unlock()
+	if s.registrations == nil || s.regGen != gen {
+		s.registrations = make(map[string]string)
+		s.regGen = gen
+	}
+	for _, r := range p.Registrations {
+		s.registrations[r.ID] = r.Method
+	}
+	for _, r := range p.Unregisterations {
+		delete(s.registrations, r.ID)
+	}
+}
+
+// withdrawRegistrations asks the editor to drop the registrations of gopls
+// generation gen (which died), waiting a bounded time for its answer.
+func (s *Session) withdrawRegistrations(gen int) {
+	s.regMu.Lock()
+	var un []map[string]string
+	if s.regGen == gen {
+		for id, method := range s.registrations {
+			un = append(un, map[string]string{"id": id, "method": method})
+		}
+		s.registrations = nil
+	}
+	s.regMu.Unlock()
+	if len(un) == 0 {
+		return
+	}
+	sort.Slice(un, func(i, j int) bool { return un[i]["id"] < un[j]["id"] })
+	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+	defer cancel()
+	if _, err := s.CallClient(ctx, "client/unregisterCapability", map[string]any{"unregisterations": un}); err != nil {
+		s.log.Printf("withdrawing the crashed gopls's registrations: %v", err)
+	}
+}
+
 // restart starts gopls generation gen, replays the session state to it and
 // then sends what was queued meanwhile.
 func (s *Session) restart(gen int, rp restartReplay) {
+	s.withdrawRegistrations(gen - 1)
 	p, err := s.spawn(gen)
 	if err != nil {
 		if s.closing.Load() {

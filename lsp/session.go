@@ -96,6 +96,12 @@ type Session struct {
 	// goplsToClient: gopls's request id key (per generation) → our id to the
 	// editor, for gopls's $/cancelRequest.
 	goplsToClient map[string]json.RawMessage
+
+	// registrations are gopls's dynamic capability registrations at the
+	// editor (id → method), withdrawn when that gopls crashes.
+	regMu         sync.Mutex
+	registrations map[string]string
+	regGen        int
 }
 
 type pState int
@@ -649,6 +655,10 @@ func (s *Session) fromGopls(gen int, body []byte) {
 	case kindRequest:
 		// gopls→editor request: forward under our own id so that a restarted
 		// gopls reusing ids cannot collide with a reply still in flight.
+		switch m.method {
+		case "client/registerCapability", "client/unregisterCapability":
+			s.trackRegistrations(gen, m)
+		}
 		id := json.RawMessage(strconv.AppendInt(nil, s.nextID.Add(1), 10))
 		s.pend.Lock()
 		s.toClient[idKey(id)] = &pendingClient{goplsID: m.id, gen: gen}
