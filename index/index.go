@@ -193,13 +193,19 @@ func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, 
 
 // publish makes files the current snapshot. Callers hold ix.mu.
 func (ix *Index) publish(files []*fileEntry, ws *workspace) *Snapshot {
+	return ix.publishWith(files, ws, nil, nil)
+}
+
+// publishWith publishes a snapshot that may reuse base's package grouping
+// (changed: the files changed since base).
+func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, changed map[FileID]bool) *Snapshot {
 	ix.gen++
 	ov := make(map[FileID][]byte, len(ix.overlays))
 	for k, v := range ix.overlays {
 		ov[k] = v
 	}
 	s := &Snapshot{gen: ix.gen, paths: ix.paths, configs: ix.opts.Configs, roots: ix.opts.Roots,
-		files: files, overlays: ov, ws: ws}
+		files: files, overlays: ov, ws: ws, base: base, changed: changed}
 	ix.cur.Store(s)
 	return s
 }
@@ -313,6 +319,19 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 	}
 	files := old.files
 	copied := false
+	// The new snapshot may reuse the package grouping of the last linked one.
+	var base *linked
+	changed := map[FileID]bool{}
+	if old.linkDone.Load() {
+		base = old.l
+	} else {
+		old.baseMu.Lock()
+		base = old.base
+		for id := range old.changed {
+			changed[id] = true
+		}
+		old.baseMu.Unlock()
+	}
 	for _, p := range expanded {
 		id := ix.paths.intern(p)
 		var e *fileEntry
@@ -327,6 +346,7 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 				e = ix.entryFor(ws, id, p, kind, content, nil)
 			}
 		}
+		changed[id] = true
 		if int(id) >= len(files) && e == nil {
 			continue
 		}
@@ -341,7 +361,10 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 		}
 		files[id] = e
 	}
-	return ix.publish(files, ws)
+	if base == nil || base.ws != ws {
+		base, changed = nil, nil
+	}
+	return ix.publishWith(files, ws, base, changed)
 }
 
 func (ix *Index) rescanLocked() *Snapshot {

@@ -31,7 +31,18 @@ type linked struct {
 
 	mu   sync.Mutex
 	memo map[string]pkgSet // host|config → linked packages
+
+	graphOnce sync.Once
+
+	// Kept for the next snapshot's reuse of the package grouping.
+	ws     *workspace
+	clause []string // package clause per FileID ("" if not in a package)
+	tests  []bool   // _test.go per FileID
+	consts map[string]map[string]constAt
+	caddy  map[string]map[string]string
 }
+
+func (l *linked) isTest(id FileID) bool { return int(id) < len(l.tests) && l.tests[id] }
 
 // pkgSet is a set of import paths.
 type pkgSet map[string]bool
@@ -91,20 +102,32 @@ type constAt struct {
 
 func linkSnapshot(s *Snapshot) *linked {
 	l := &linked{byPath: map[string]*Package{}, byDir: map[string]*Package{}, byFile: make([]*Package, len(s.files)),
-		regByID: map[string]*Registry{}, registering: map[string]bool{}, memo: map[string]pkgSet{}}
-	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}, inits: map[string]map[string]bool{}}
+		regByID: map[string]*Registry{}, registering: map[string]bool{}, memo: map[string]pkgSet{},
+		ws: s.ws, clause: make([]string, len(s.files)), tests: make([]bool, len(s.files)),
+		consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}}
+	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: l.consts, caddy: l.caddy, inits: map[string]map[string]bool{}}
 	k.packages()
+	for id, e := range s.files {
+		if e != nil && e.facts != nil && e.facts.IsTest {
+			l.tests[id] = true
+		}
+	}
 	k.registries()
 	k.calls()
 	k.natives()
 	k.opens()
 	k.manifests()
-	k.graph()
 	return l
 }
 
-// packages groups Go files by directory.
+// packages groups Go files by directory. When the snapshot derives from a
+// linked one and no changed file entered, left or moved between packages (or
+// changed its package clause or test-ness), the grouping is reused and only
+// the per-package tables of the changed packages are recomputed.
 func (k *linker) packages() {
+	if k.reusePackages() {
+		return
+	}
 	s, l := k.s, k.l
 	for id, e := range s.files {
 		if e == nil || e.facts == nil {
@@ -122,6 +145,7 @@ func (k *linker) packages() {
 			l.byDir[dir] = p
 		}
 		p.Files = append(p.Files, FileID(id))
+		l.clause[id] = f.Package
 		if !f.IsTest && p.Name == "" {
 			p.Name = f.Package
 		}
@@ -133,40 +157,103 @@ func (k *linker) packages() {
 		slices.SortFunc(p.Files, func(a, b FileID) int { return strings.Compare(s.files[a].facts.Path, s.files[b].facts.Path) })
 		l.packages = append(l.packages, p)
 		l.byPath[p.ImportPath] = p
-		var cs map[string]constAt
-		var ids map[string]string
 		for _, fid := range p.Files {
 			l.byFile[fid] = p
-			f := s.files[fid].facts
-			// Test files' constants and CaddyModule IDs are kept too (flagged)
-			// so that test registrations resolve; non-test code never sees them.
-			for _, c := range f.Consts {
-				if cs == nil {
-					cs = map[string]constAt{}
-				}
-				if prev, ok := cs[c.Name]; ok && !prev.test && f.IsTest {
-					continue
-				}
-				cs[c.Name] = constAt{c, fid, f.IsTest}
-			}
-			for t, id := range f.ModuleIDs {
-				if ids == nil {
-					ids = map[string]string{}
-				}
-				if f.IsTest {
-					t = "\x00test:" + t
-				}
-				ids[t] = id
-			}
 		}
-		if cs != nil {
-			k.consts[p.ImportPath] = cs
-		}
-		if ids != nil {
-			k.caddy[p.ImportPath] = ids
-		}
+		k.packageTables(p)
 	}
 	slices.SortFunc(l.packages, func(a, b *Package) int { return strings.Compare(a.ImportPath, b.ImportPath) })
+}
+
+// packageTables computes a package's constants and CaddyModule IDs. Test
+// files' entries are kept too (flagged) so that test registrations resolve;
+// non-test code never sees them.
+func (k *linker) packageTables(p *Package) {
+	var cs map[string]constAt
+	var ids map[string]string
+	for _, fid := range p.Files {
+		f := k.s.files[fid].facts
+		for _, c := range f.Consts {
+			if cs == nil {
+				cs = map[string]constAt{}
+			}
+			if prev, ok := cs[c.Name]; ok && !prev.test && f.IsTest {
+				continue
+			}
+			cs[c.Name] = constAt{c, fid, f.IsTest}
+		}
+		for t, id := range f.ModuleIDs {
+			if ids == nil {
+				ids = map[string]string{}
+			}
+			if f.IsTest {
+				t = "\x00test:" + t
+			}
+			ids[t] = id
+		}
+	}
+	if cs != nil {
+		k.consts[p.ImportPath] = cs
+	}
+	if ids != nil {
+		k.caddy[p.ImportPath] = ids
+	}
+}
+
+// reusePackages copies the package grouping of the base linked data when
+// the changed files allow it.
+func (k *linker) reusePackages() bool {
+	s, l := k.s, k.l
+	s.baseMu.Lock()
+	b, changed := s.base, s.changed
+	s.baseMu.Unlock()
+	if b == nil || b.ws != s.ws || len(b.byFile) > len(s.files) {
+		return false
+	}
+	dirty := map[string]bool{}
+	for id := range changed {
+		var op *Package
+		if int(id) < len(b.byFile) {
+			op = b.byFile[id]
+		}
+		var f *FileFacts
+		if int(id) < len(s.files) && s.files[id] != nil {
+			f = s.files[id].facts
+		}
+		inPkg := f != nil && s.ws.moduleFor(f.Path) != nil
+		if (op != nil) != inPkg {
+			return false // a Go file appeared in or left a package
+		}
+		if op == nil {
+			continue
+		}
+		if b.clause[id] != f.Package || b.isTest(id) != f.IsTest {
+			return false
+		}
+		dirty[op.ImportPath] = true
+	}
+	copy(l.clause, b.clause)
+	for _, op := range b.packages {
+		np := *op
+		np.IsNativePlugin = false // recomputed by natives()
+		l.packages = append(l.packages, &np)
+		l.byPath[np.ImportPath] = &np
+		l.byDir[np.Dir] = &np
+		for _, fid := range np.Files {
+			l.byFile[fid] = &np
+		}
+		if dirty[np.ImportPath] {
+			k.packageTables(&np)
+			continue
+		}
+		if cs, ok := b.consts[np.ImportPath]; ok {
+			k.consts[np.ImportPath] = cs
+		}
+		if ids, ok := b.caddy[np.ImportPath]; ok {
+			k.caddy[np.ImportPath] = ids
+		}
+	}
+	return true
 }
 
 // importOf resolves a qualifier in a file to an import path.
@@ -983,9 +1070,8 @@ func (k *linker) manifests() {
 }
 
 // graph builds plugin dependency edges: imports between plugin packages and
-// manifest requires.
-func (k *linker) graph() {
-	s, l := k.s, k.l
+// manifest requires. It runs on the first Graph() query.
+func (l *linked) buildGraph(s *Snapshot) {
 	seen := map[[2]string]bool{}
 	for _, p := range l.packages {
 		if !l.registering[p.ImportPath] {

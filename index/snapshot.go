@@ -5,6 +5,7 @@ import (
 	"os"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Snapshot is one immutable state of the index. Every query reads exactly
@@ -23,6 +24,14 @@ type Snapshot struct {
 	linkOnce sync.Once
 	l        *linked
 	linkErr  error
+	linkDone atomic.Bool
+
+	// base is the linked data of an earlier snapshot whose package grouping
+	// this one may reuse; changed are the files changed since. Dropped once
+	// this snapshot is linked.
+	baseMu   sync.Mutex
+	base     *linked
+	changed  map[FileID]bool
 	trieOnce sync.Once
 	trie     *Trie
 }
@@ -207,7 +216,11 @@ func (s *Snapshot) BuildCommands() []BuildCommand { return s.link().commands }
 func (s *Snapshot) Manifests() []*Manifest { return s.link().manifests }
 
 // Graph returns the plugin dependency graph's edges, sorted.
-func (s *Snapshot) Graph() []GraphEdge { return s.link().graph }
+func (s *Snapshot) Graph() []GraphEdge {
+	l := s.link()
+	l.graphOnce.Do(func() { l.buildGraph(s) })
+	return l.graph
+}
 
 // Trie returns the name trie of this snapshot.
 func (s *Snapshot) Trie() *Trie {
@@ -228,6 +241,12 @@ func (s *Snapshot) link() *linked {
 		}()
 		s.l = linkSnapshot(s)
 	})
+	if !s.linkDone.Load() {
+		s.linkDone.Store(true)
+		s.baseMu.Lock()
+		s.base, s.changed = nil, nil
+		s.baseMu.Unlock()
+	}
 	return s.l
 }
 
