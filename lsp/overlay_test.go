@@ -58,3 +58,26 @@ func TestOverlaysCloseAndBadChange(t *testing.T) {
 		t.Errorf("document still open after didClose")
 	}
 }
+
+// TestDocumentMapperCache: a document's cached mapper agrees with a fresh
+// one, and each version gets its own.
+func TestDocumentMapperCache(t *testing.T) {
+	o := newOverlays(func() Encoding { return UTF16 })
+	_ = o.didOpen(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","languageId":"go","version":1,"text":"a\nbb\nccc"}}`))
+	m1, _ := o.Mapper("file:///a.go")
+	_ = o.didChange(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","version":2},"contentChanges":[{"text":"x\ny"}]}`))
+	m2, _ := o.Mapper("file:///a.go")
+	for _, tt := range []struct {
+		m    *Mapper
+		text string
+	}{{m1, "a\nbb\nccc"}, {m2, "x\ny"}} {
+		fresh := NewMapper([]byte(tt.text), UTF16)
+		for off := 0; off <= len(tt.text); off++ {
+			a, _ := tt.m.Position(off)
+			b, _ := fresh.Position(off)
+			if a != b {
+				t.Errorf("%q offset %d: cached %v, fresh %v", tt.text, off, a, b)
+			}
+		}
+	}
+}
