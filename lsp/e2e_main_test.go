@@ -59,9 +59,14 @@ func testProxyMain() int {
 	if v := os.Getenv("PLUGIN_LSP_TEST_MAXCRASHES"); v != "" {
 		opts.MaxCrashes, _ = strconv.Atoi(v)
 	}
-	if os.Getenv("PLUGIN_LSP_TEST_PROXY_ONLY") == "1" {
+	switch os.Getenv("PLUGIN_LSP_TEST_PROXY_ONLY") {
+	case "1":
 		// The proxy alone (benchmarks): no index, no feature handlers.
 		opts.Features = []FeatureFunc{statusFeature}
+	case "middleware":
+		// The proxy with handlers that only forward: the cost of the
+		// interception machinery itself.
+		opts.Features = []FeatureFunc{statusFeature, forwardOnlyFeature}
 	}
 	if os.Getenv("PLUGIN_LSP_TEST_FAKES") == "1" {
 		// Only the proxy's own features and the fakes: the assertions about
@@ -166,6 +171,17 @@ func fakeFeature(s *Session) Feature {
 			Set:                map[string]json.RawMessage{"codeLensProvider": json.RawMessage(`{"resolveProvider":false}`), "pluginLspTest": json.RawMessage(`true`)},
 		},
 	}
+}
+
+// forwardOnlyFeature intercepts the benchmarked methods and forwards them
+// untouched.
+func forwardOnlyFeature(*Session) Feature {
+	fwd := func(ctx context.Context, _ json.RawMessage, forward Forward) (json.RawMessage, error) {
+		return forward(ctx)
+	}
+	return Feature{Name: "forward-only", Requests: map[string]RequestHandler{
+		"textDocument/definition": fwd, "textDocument/hover": fwd, "textDocument/completion": fwd,
+	}}
 }
 
 // workspace is testdata/proxy, absolute.
