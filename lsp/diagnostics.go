@@ -7,12 +7,17 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
+
+// typeQuiet is how long the snapshots must stop changing before the type
+// rules run on the latest one.
+const typeQuiet = 300 * time.Millisecond
 
 // DiagnosticSource is the "source" of every diagnostic plugin-lsp reports.
 const DiagnosticSource = "plugin-lsp"
@@ -209,6 +214,18 @@ func (d *diagStore) typeLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case snap = <-d.typeReq:
+		}
+		// Let a burst of keystrokes end first: a type check loads packages
+		// and would compete for the CPU with the syntax rules of the next
+		// keystroke.
+		for quiet := false; !quiet; {
+			select {
+			case <-ctx.Done():
+				return
+			case snap = <-d.typeReq:
+			case <-time.After(typeQuiet):
+				quiet = true
+			}
 		}
 		st := d.w.Settings()
 		opts := st.options()

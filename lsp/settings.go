@@ -33,8 +33,10 @@ const SettingsSection = "plugin-lsp"
 //	  "buildConfigs": [{"goos": "linux", "goarch": "arm64", "tags": ["integration"]}]
 //	}
 //
-// Every key is optional; a missing key means its default, not the previous
-// value (a configuration answer replaces all settings). Unknown keys are
+// Every key is optional. A workspace/configuration answer is read on top of
+// initializationOptions["plugin-lsp"]: a key the answer has replaces the
+// initial one, a key neither has means its default (never the value of an
+// earlier answer). Unknown keys are
 // ignored (editors send client-only settings in the same section); a known
 // key with a bad value is an error, and the previous settings stay.
 type Settings struct {
@@ -99,6 +101,32 @@ var (
 	osArchRe = regexp.MustCompile(`^[a-z0-9]+$`)
 	tagRe    = regexp.MustCompile(`^!?[A-Za-z0-9_.]+$`)
 )
+
+// layerSettings returns the settings object base with the top-level keys of
+// over replacing base's: a workspace/configuration answer is read on top of
+// initializationOptions, so that a client that answers {} (it knows no
+// plugin-lsp settings) keeps the ones it started the server with. A value
+// that is not an object counts as {} (ParseSettings reports it).
+func layerSettings(base, over json.RawMessage) json.RawMessage {
+	var b, o map[string]json.RawMessage
+	if json.Unmarshal(base, &b) != nil || b == nil {
+		return over
+	}
+	if json.Unmarshal(over, &o) != nil {
+		if len(bytes.TrimSpace(over)) == 0 || string(bytes.TrimSpace(over)) == "null" {
+			return base
+		}
+		return over // not an object: let ParseSettings say so
+	}
+	for k, v := range o {
+		b[k] = v
+	}
+	out, err := json.Marshal(b)
+	if err != nil {
+		return over
+	}
+	return out
+}
 
 // ParseSettings parses the "plugin-lsp" settings object. null or an absent
 // object gives DefaultSettings. The error names the offending key.

@@ -34,6 +34,7 @@ package lsp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -73,19 +74,22 @@ type Workspace struct {
 	kick chan struct{}
 	now  chan struct{}
 
-	mu        sync.Mutex
-	roots     []string
-	settings  Settings
-	dirty     map[protocol.DocumentURI]bool // documents whose overlay changed since the loop last applied it
-	openURIs  map[string]protocol.DocumentURI
-	seen      uint64        // overlay changes observed
-	applied   uint64        // overlay changes applied to the index
-	appliedCh chan struct{} // closed and replaced whenever applied grows
-	rebuild   bool          // settings changed the build matrix: rebuild the index
-	state     string
-	buildErr  error
-	lastBuild time.Duration
-	errs      []string
+	mu       sync.Mutex
+	roots    []string
+	settings Settings
+	// initialSettings is initializationOptions["plugin-lsp"], the base
+	// that workspace/configuration answers are read on top of.
+	initialSettings json.RawMessage
+	dirty           map[protocol.DocumentURI]bool // documents whose overlay changed since the loop last applied it
+	openURIs        map[string]protocol.DocumentURI
+	seen            uint64        // overlay changes observed
+	applied         uint64        // overlay changes applied to the index
+	appliedCh       chan struct{} // closed and replaced whenever applied grows
+	rebuild         bool          // settings changed the build matrix: rebuild the index
+	state           string
+	buildErr        error
+	lastBuild       time.Duration
+	errs            []string
 
 	diags *diagStore
 }

@@ -47,9 +47,11 @@ func (w *Workspace) initialize(_ context.Context, info *InitializeInfo) {
 		}
 		roots = append(roots, p)
 	}
-	st, err := ParseSettings(getMember(info.InitializationOptions, SettingsSection))
+	initial := getMember(info.InitializationOptions, SettingsSection)
+	st, err := ParseSettings(initial)
 	w.mu.Lock()
 	w.roots = roots
+	w.initialSettings = initial
 	if err == nil {
 		w.settings = st
 	}
@@ -137,10 +139,13 @@ func (w *Workspace) onConfiguration(_ context.Context, params json.RawMessage) {
 	}
 }
 
-// applySettings parses raw and makes it current; bad settings are shown to
-// the user and the old ones kept.
+// applySettings parses raw (on top of the initial settings) and makes it
+// current; bad settings are shown to the user and the old ones kept.
 func (w *Workspace) applySettings(raw json.RawMessage) {
-	st, err := ParseSettings(raw)
+	w.mu.Lock()
+	initial := w.initialSettings
+	w.mu.Unlock()
+	st, err := ParseSettings(layerSettings(initial, raw))
 	if err != nil {
 		w.badSettings(err)
 		return

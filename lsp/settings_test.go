@@ -1,0 +1,138 @@
+package lsp
+
+import (
+	"encoding/json"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/diagnostics"
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+func TestParseSettings(t *testing.T) {
+	host := runtime.GOOS + "/" + runtime.GOARCH
+	tests := []struct {
+		name    string
+		in      string
+		wantErr string // substring; "" means no error
+		check   func(t *testing.T, s Settings)
+	}{
+		{name: "null means defaults", in: `null`, check: func(t *testing.T, s Settings) {
+			if s.Debounce != 150*time.Millisecond || s.Disabled != nil || s.Configs != nil {
+				t.Errorf("%+v, want defaults", s)
+			}
+			if got := s.configs(); !sameConfigs(got, index.DefaultConfigs()) {
+				t.Errorf("matrix %v, want the default", got)
+			}
+		}},
+		{name: "editor shape", in: `{"rules": {"disabled": ["reg005", "PL001"]}, "severity": {"REG007": "error"}, "debounceMs": 0,
+			"buildConfigs": [{"goos": "linux", "goarch": "arm64", "tags": ["integration"]}], "path": "ignored"}`,
+			check: func(t *testing.T, s Settings) {
+				if !s.Disabled["REG005"] || !s.Disabled["PL001"] || len(s.Disabled) != 2 {
+					t.Errorf("disabled %v", s.Disabled)
+				}
+				if s.Severity["REG007"] != diagnostics.Error {
+					t.Errorf("severity %v", s.Severity)
+				}
+				if s.Debounce != 0 {
+					t.Errorf("debounce %v, want 0", s.Debounce)
+				}
+				if len(s.Configs) != 1 || s.Configs[0].String() != "linux/arm64+cgo,integration" {
+					t.Errorf("configs %v", s.Configs)
+				}
+				o := s.options()
+				if o.Enabled("REG005") || !o.Enabled("REG001") {
+					t.Errorf("options %+v", o)
+				}
+			}},
+		{name: "config strings, defaults from the host, !cgo, duplicates dropped",
+			in: `{"buildConfigs": ["windows/amd64", {"tags": ["!cgo"]}, "windows/amd64+cgo"]}`,
+			check: func(t *testing.T, s Settings) {
+				var got []string
+				for _, c := range s.Configs {
+					got = append(got, c.String())
+				}
+				if strings.Join(got, " ") != "windows/amd64+cgo "+host {
+					t.Errorf("configs %v", got)
+				}
+			}},
+		{name: "unknown rule", in: `{"rules": {"disabled": ["REG999"]}}`, wantErr: `rules.disabled: unknown rule "REG999"`},
+		{name: "bad severity", in: `{"severity": {"REG001": "fatal"}}`, wantErr: `severity.REG001: unknown severity "fatal"`},
+		{name: "negative debounce", in: `{"debounceMs": -1}`, wantErr: "debounceMs: -1 is outside 0..10000"},
+		{name: "huge debounce", in: `{"debounceMs": 60000}`, wantErr: "debounceMs"},
+		{name: "wrong type", in: `{"rules": {"disabled": "REG001"}}`, wantErr: "plugin-lsp settings"},
+		{name: "bad config string", in: `{"buildConfigs": ["linux"]}`, wantErr: `buildConfigs[0]: "linux": want "goos/goarch"`},
+		{name: "bad goos", in: `{"buildConfigs": [{"goos": "Linux!"}]}`, wantErr: `bad goos "Linux!"`},
+		{name: "bad tag", in: `{"buildConfigs": [{"tags": ["a b"]}]}`, wantErr: `bad build tag "a b"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := ParseSettings(json.RawMessage(tt.in))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, s)
+		})
+	}
+}
+
+func TestURIPathRoundTrip(t *testing.T) {
+	tests := []struct {
+		path string
+		uri  string
+	}{
+		{"/work/a/b.go", "file:///work/a/b.go"},
+		{"/work/with space/ü.go", "file:///work/with%20space/%C3%BC.go"},
+		{"/work/#hash.go", "file:///work/%23hash.go"},
+	}
+	for _, tt := range tests {
+		if got := URIFromPath(tt.path); string(got) != tt.uri {
+			t.Errorf("URIFromPath(%q) = %q, want %q", tt.path, got, tt.uri)
+		}
+		if got, err := PathFromURI(URIFromPath(tt.path)); err != nil || got != tt.path {
+			t.Errorf("PathFromURI(URIFromPath(%q)) = %q, %v", tt.path, got, err)
+		}
+	}
+	for _, bad := range []string{"untitled:Untitled-1", "https://example.com/a.go", "%zz"} {
+		if p, err := PathFromURI(protocol.DocumentURI(bad)); err == nil {
+			t.Errorf("PathFromURI(%q) = %q, want an error", bad, p)
+		}
+	}
+}
+
+func TestLayerSettings(t *testing.T) {
+	tests := []struct {
+		base, over string
+		want       time.Duration
+		disabled   bool // REG005 disabled
+		wantErr    bool
+	}{
+		{base: `{"debounceMs": 0, "rules": {"disabled": ["REG005"]}}`, over: `{}`, want: 0, disabled: true},
+		{base: `{"debounceMs": 0, "rules": {"disabled": ["REG005"]}}`, over: `null`, want: 0, disabled: true},
+		{base: `{"debounceMs": 0, "rules": {"disabled": ["REG005"]}}`, over: `{"debounceMs": 20}`, want: 20 * time.Millisecond, disabled: true},
+		{base: `{"debounceMs": 0, "rules": {"disabled": ["REG005"]}}`, over: `{"rules": {"disabled": []}}`, want: 0},
+		{base: ``, over: `{"debounceMs": 20}`, want: 20 * time.Millisecond},
+		{base: `null`, over: `{}`, want: 150 * time.Millisecond},
+		{base: `{"debounceMs": 0}`, over: `[1]`, wantErr: true},
+	}
+	for _, tt := range tests {
+		s, err := ParseSettings(layerSettings(json.RawMessage(tt.base), json.RawMessage(tt.over)))
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s over %s: err %v", tt.over, tt.base, err)
+			continue
+		}
+		if err == nil && (s.Debounce != tt.want || s.Disabled["REG005"] != tt.disabled) {
+			t.Errorf("%s over %s: debounce %v disabled %v, want %v %v", tt.over, tt.base, s.Debounce, s.Disabled, tt.want, tt.disabled)
+		}
+	}
+}

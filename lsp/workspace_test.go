@@ -1,0 +1,146 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+)
+
+// wsSession is a Session with only the workspace feature, not connected to
+// gopls or an editor: the editor side is a buffer (what we send it), and the
+// test plays the read loop by calling the overlay store and the observers.
+func wsSession(t *testing.T, root string) (*Session, *Workspace, *lockedBuffer) {
+	t.Helper()
+	out := &lockedBuffer{}
+	s, err := newSession(context.Background(), strings.NewReader(""), out, Options{Features: []FeatureFunc{workspaceFeature}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.cancel()
+		s.wg.Wait()
+	})
+	info := &InitializeInfo{
+		WorkspaceFolders:   []protocol.WorkspaceFolder{{URI: string(URIFromPath(root)), Name: "ws"}},
+		ClientCapabilities: json.RawMessage(`{"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}`),
+		PositionEncoding:   UTF16,
+	}
+	s.info.Store(info)
+	w := s.Workspace()
+	w.initialize(s.ctx, info)
+	return s, w, out
+}
+
+// wsEventually polls cond until it holds or ctx ends (no timing asserted).
+func wsEventually(t *testing.T, ctx context.Context, what string, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for %s: %v", what, ctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+func TestWorkspaceHandle(t *testing.T) {
+	ctx := ctxT(t)
+	root := wsCopy(t, "multi")
+	alpha := filepath.Join(root, "plugins", "alpha", "alpha.go")
+	beta := filepath.Join(root, "plugins", "beta", "beta.go")
+	s, w, out := wsSession(t, root)
+
+	if err := w.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	snap := w.Snapshot()
+	if n := len(snap.Registrations()); n != 3 {
+		t.Fatalf("%d registrations, want 3", n)
+	}
+	alphaText := readText(t, alpha)
+	for _, r := range snap.Registrations() {
+		if snap.Path(r.File) != alpha {
+			continue
+		}
+		loc, err := w.Location(r.NameRef)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := protocol.Range{Start: at(t, alphaText, `"logger"`, 0, 0), End: at(t, alphaText, `"logger"`, 0, len(`"logger"`))}
+		if string(loc.URI) != fileURI(alpha) || loc.Range != want {
+			t.Errorf("Location(alpha's name) = %+v, want %s %+v", loc, fileURI(alpha), want)
+		}
+	}
+	wsEventually(t, ctx, "REG001 on both sides", func() bool {
+		return len(w.diags.Diagnostics(URIFromPath(alpha))) == 1 && len(w.diags.Diagnostics(URIFromPath(beta))) == 1
+	})
+
+	// An open document with characters outside the BMP before the name:
+	// positions are UTF-16, offsets bytes.
+	betaURI := URIFromPath(beta)
+	text := strings.Replace(readText(t, beta), `registry.Register("logger"`, `/*𝔊𝔬*/ registry.Register("beta"`, 1)
+	params, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": betaURI, "languageId": "go", "version": 2, "text": text}})
+	if err := s.overlays.didOpen(params); err != nil {
+		t.Fatal(err)
+	}
+	w.onDocument(ctx, params)
+	snap, err := w.Synced(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range snap.Registrations() {
+		if r.Name != "beta" {
+			continue
+		}
+		found = true
+		loc, err := w.LocationIn(snap, r.NameRef)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := at(t, text, `"beta"`, 0, 0); loc.Range.Start != want {
+			t.Errorf("name at %+v, want %+v (UTF-16)", loc.Range.Start, want)
+		}
+		path, off, err := w.Offset(betaURI, loc.Range.Start)
+		if err != nil || path != beta || off != strings.Index(text, `"beta"`) {
+			t.Errorf("Offset = %s %d %v, want %s %d", path, off, err, beta, strings.Index(text, `"beta"`))
+		}
+	}
+	if !found {
+		t.Fatal("the overlay's registration is not in the synced snapshot")
+	}
+	if b, err := w.Text(beta); err != nil || string(b) != text {
+		t.Errorf("Text(open document) is not the overlay: %v", err)
+	}
+	if b, err := w.Text(alpha); err != nil || string(b) != alphaText {
+		t.Errorf("Text(closed file) is not the disk's: %v", err)
+	}
+	if _, err := w.Text(filepath.Join(root, "missing.go")); err == nil {
+		t.Error("Text of a missing file: no error")
+	}
+	if _, _, err := w.Offset("untitled:x", protocol.Position{}); err == nil {
+		t.Error("Offset of a non-file URI: no error")
+	}
+	wsEventually(t, ctx, "REG001 gone on both sides", func() bool {
+		return len(w.diags.Diagnostics(URIFromPath(alpha))) == 0 && len(w.diags.Diagnostics(betaURI)) == 0
+	})
+
+	// Settings: a good change applies, a bad one is shown and the old kept.
+	w.applySettings(json.RawMessage(`{"rules": {"disabled": ["REG003"]}, "debounceMs": 10}`))
+	w.applySettings(json.RawMessage(`{"debounceMs": -1}`))
+	if st := w.Settings(); !st.Disabled["REG003"] || st.Debounce != 10*time.Millisecond {
+		t.Errorf("settings after a bad change: %+v, want the previous ones", st)
+	}
+	wsEventually(t, ctx, "the settings error shown", func() bool {
+		return strings.Contains(out.String(), `"window/showMessage"`) && strings.Contains(out.String(), "debounceMs: -1")
+	})
+	st := w.IndexStatus().(IndexStatus)
+	if st.State != "ready" || st.Modules != 3 || len(st.Errors) != 1 || !strings.Contains(st.Errors[0], "debounceMs") {
+		t.Errorf("status %+v", st)
+	}
+}
