@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +22,7 @@ type goplsProc struct {
 	stdin io.WriteCloser
 	w     *frameWriter
 	done  chan struct{} // closed when the process has exited and its read loop ended
+	spoke atomic.Bool   // gopls has sent at least one message
 	err   error         // exit status, set before done closes
 	once  sync.Once
 }
@@ -84,6 +86,7 @@ func (s *Session) spawn(gen int) (*goplsProc, error) {
 				}
 				break
 			}
+			p.spoke.Store(true)
 			s.fromGopls(gen, body)
 		}
 		p.err = cmd.Wait()
@@ -156,6 +159,18 @@ func (s *Session) goplsExited(p *goplsProc) {
 		why = p.err.Error()
 	}
 	s.log.Printf("gopls (pid %d) %s", p.pid(), why)
+	if p.gen == 0 && !p.spoke.Load() {
+		// The first gopls died before saying anything: a bad flag, a
+		// broken binary. Restarting it would fail the same way.
+		s.state = stateDead
+		s.backlog = nil
+		s.seq.Unlock()
+		err := fmt.Errorf("gopls (%s %s) exited at start (%s); its stderr above says why (a flag gopls does not know?)", s.opts.GoplsPath, strings.Join(s.opts.GoplsArgs, " "), why)
+		s.fatal.Store(&fatalErr{err})
+		s.failPending(p.gen, &rpcError{Code: codeRequestFailed, Message: "plugin-lsp: " + err.Error()})
+		s.cancel()
+		return
+	}
 	crashErr := &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf(
 		"plugin-lsp: gopls crashed (%s) while this request was in flight; plugin-lsp restarted it, retry the request", why)}
 	// Requests queued for a gopls that crashed while being restarted are

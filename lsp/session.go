@@ -59,6 +59,7 @@ type Session struct {
 	info       atomic.Pointer[InitializeInfo]
 	status     atomic.Pointer[statusHolder]
 	workspace  atomic.Pointer[Workspace] // see Session.Workspace (workspace.go)
+	fatal      atomic.Pointer[fatalErr]  // why the session cannot go on
 	shutdownRq atomic.Bool               // shutdown request seen
 	closing    atomic.Bool               // exit or stdin EOF: gopls exiting is not a crash
 
@@ -228,6 +229,9 @@ func (s *Session) run() error {
 			s.safely(f.Name+" shutdown", f.Shutdown)
 		}
 	}
+	if f := s.fatal.Load(); f != nil {
+		return f.err
+	}
 	if errors.Is(readErr, errExit) {
 		if !s.shutdownRq.Load() {
 			return ErrExitWithoutShutdown
@@ -241,6 +245,10 @@ func (s *Session) run() error {
 }
 
 var errExit = errors.New("exit notification")
+
+// fatalErr wraps the error that ended a session from inside (atomic.Pointer
+// needs a concrete type).
+type fatalErr struct{ err error }
 
 // readClient is the editor→gopls loop. It handles messages strictly in
 // order and never waits for a reply.

@@ -93,6 +93,10 @@ func run(ctx context.Context, args []string) int {
 	if cmd, ok := ownSubcommands()[inv.sub]; ok {
 		return cmd(ctx, inv.subArgs)
 	}
+	if inv.wantsHelp() {
+		fmt.Fprint(os.Stderr, usage)
+		return runGopls(ctx, inv)
+	}
 	switch inv.sub {
 	case "", "serve":
 		return runServe(ctx, inv)
@@ -100,6 +104,39 @@ func run(ctx context.Context, args []string) int {
 		return runVersion(ctx, inv)
 	}
 	return runGopls(ctx, inv)
+}
+
+// usage is printed before gopls's own help.
+const usage = `plugin-lsp is gopls with knowledge of Go plugin systems: editors start it
+where they would start gopls. It runs gopls (found with -gopls PATH,
+$PLUGIN_LSP_GOPLS, PATH, $(go env GOBIN), $(go env GOPATH)/bin) and passes
+every gopls flag and subcommand on. Its own subcommands:
+
+  check   report plugin-system problems (text, json, sarif, github)
+  list    list registries, plugins and hosts
+  graph   print the plugin graph (dot, mermaid)
+
+gopls's help follows.
+
+`
+
+// wantsHelp reports whether the command line asks for help (-h, -help,
+// help): it then prints plugin-lsp's usage and gopls's help instead of
+// serving, which would start a gopls that prints help and exits.
+func (inv invocation) wantsHelp() bool {
+	if inv.sub == "help" {
+		return len(inv.subArgs) == 0
+	}
+	if inv.sub != "" && inv.sub != "serve" {
+		return false
+	}
+	for _, f := range append(append([]string(nil), inv.flags...), inv.subArgs...) {
+		switch strings.TrimLeft(f, "-") {
+		case "h", "help":
+			return true
+		}
+	}
+	return false
 }
 
 func notImplemented(name string) int {

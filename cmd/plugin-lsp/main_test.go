@@ -234,6 +234,35 @@ func children(t *testing.T, pid int) []int {
 	return out
 }
 
+// TestHelpAndBadFlags: -h prints plugin-lsp's usage and gopls's help instead
+// of serving; a flag gopls rejects ends the server with a clear error
+// instead of restarting gopls in a loop (stdin stays open: no EOF helps).
+func TestHelpAndBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"help"}, {"serve", "-help"}} {
+		out, stderr, code := runCLI(t, nil, args...)
+		if code != 0 && code != 2 || !strings.Contains(stderr+out, "plugin-lsp is gopls") || !strings.Contains(stderr+out, "Usage:") {
+			t.Errorf("%q: exit %d, output %.300q", args, code, stderr+out)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, pluginLSP, "-no-such-gopls-flag")
+	in, _ := cmd.StdinPipe()
+	defer in.Close()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("plugin-lsp with a bad gopls flag did not exit: %s", stderr.String())
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "exited at start") {
+		t.Errorf("bad gopls flag: %v, stderr %s; want exit 1 saying gopls exited at start", err, stderr.String())
+	}
+	if n := strings.Count(stderr.String(), "started gopls"); n != 1 {
+		t.Errorf("gopls started %d times, want once (no restart loop)", n)
+	}
+}
+
 // serveSession runs initialize, shutdown and exit against the binary and
 // returns the initialize result.
 func serveSession(t *testing.T, ws string, args ...string) []byte {
