@@ -72,7 +72,7 @@
 //     diagnostics are never also pushed. After a gopls restart the union is
 //     sent again.
 //  5. Talking to the editor (Session.CallClient, NotifyClient, ShowMessage,
-//     Progress) and to gopls (CallGopls, NotifyGopls): requests get ids of
+//     StartProgress) and to gopls (CallGopls, NotifyGopls): requests get ids of
 //     our own; their replies come back to the caller.
 //  6. Commands (Feature.Commands, CommandHandler): workspace/executeCommand
 //     commands; their names are added to executeCommandProvider.commands.
