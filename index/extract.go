@@ -42,9 +42,9 @@ func (f *FileFacts) forPath(id FileID, path string) *FileFacts {
 // Each word starts with a byte that is rare in Go source, so bytes.Index
 // finds candidates with its vectorised IndexByte. plugin.Open and p.Lookup
 // are caught by Open( and Lookup(, CoreDNS's plugin.Register by Register,
-// Telegraf's inputs.Add by Add(.
+// Telegraf's inputs.Add by Add.
 var relevantWords = [][]byte{
-	[]byte("Register"), []byte("Lookup("), []byte("Add("), []byte("CaddyModule"),
+	[]byte("Register"), []byte("Lookup("), []byte("Add"), []byte("CaddyModule"),
 	[]byte("Publish("), []byte("Open("), []byte("Get(\""), []byte("-buildmode"),
 }
 
@@ -80,8 +80,8 @@ func wordHits(src []byte) []int {
 }
 
 // significantHit filters the two words that are common in ordinary code:
-// Add( counts with a literal name or after a plural package qualifier
-// (Telegraf's inputs.Add, outputs.Add, …); Open( with a literal path or as
+// Add… counts after a plural package qualifier (Telegraf's inputs.Add,
+// processors.AddStreaming, …) or as Add("literal"); Open( with a literal path or as
 // plugin.Open / sql.Open. wg.Add(1) and os.Open(f) do not make a body worth
 // parsing.
 func significantHit(src []byte, at int, w []byte) bool {
@@ -90,8 +90,10 @@ func significantHit(src []byte, at int, w []byte) bool {
 		next = src[e]
 	}
 	switch string(w) {
-	case "Add(":
-		return next == '"' || at >= 2 && src[at-2] == 's' && src[at-1] == '.'
+	case "Add":
+		// inputs.Add(, processors.AddStreaming(, Add("name"
+		return at >= 2 && src[at-2] == 's' && src[at-1] == '.' ||
+			next == '(' && at+len(w)+1 < len(src) && src[at+len(w)+1] == '"'
 	case "Open(":
 		return next == '"' || bytes.HasSuffix(src[:at], []byte("plugin.")) || bytes.HasSuffix(src[:at], []byte("sql."))
 	}
