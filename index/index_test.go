@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/plugin-lsp/plugin-lsp/index/synth"
@@ -748,5 +749,55 @@ const Name = "lib"
 	}
 	if got := string(src[f.Calls[0].Args[0].Span.Start:f.Calls[0].Args[0].Span.End]); got != `"lib"` {
 		t.Errorf("call argument span covers %q", got)
+	}
+}
+
+// TestRootsAndOptions: several roots, SetRoots, progress reports and a
+// broken .plugin-lsp.yaml kept as a fact.
+func TestRootsAndOptions(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for dir, mod := range map[string]string{a: "example.com/a", b: "example.com/b"} {
+		os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module "+mod+"\n\ngo 1.26\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	}
+	os.WriteFile(filepath.Join(b, ".plugin-lsp.yaml"), []byte("registries: [\n"), 0o644)
+	var calls atomic.Int64
+	ix := New(Options{Roots: []string{a, b}, Progress: func(done, total int) { calls.Add(1) }})
+	s, err := ix.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mods []string
+	for _, m := range s.Modules() {
+		mods = append(mods, m.Path)
+		if m.Path == "example.com/b" && (m.Config == nil || m.Config.Err == "") {
+			t.Errorf("broken config not reported: %+v", m.Config)
+		}
+	}
+	if !slices.Equal(mods, []string{"example.com/a", "example.com/b"}) && !slices.Equal(mods, []string{"example.com/b", "example.com/a"}) {
+		t.Errorf("modules = %v", mods)
+	}
+	if calls.Load() == 0 {
+		t.Error("Progress never called")
+	}
+	if len(s.Hosts()) != 2 {
+		t.Errorf("hosts = %d, want 2", len(s.Hosts()))
+	}
+	ix.SetRoots([]string{a})
+	s = ix.Flush()
+	if len(s.Modules()) != 1 || len(s.Hosts()) != 1 || s.Hosts()[0].ImportPath != "example.com/a" {
+		t.Errorf("after SetRoots: modules %d hosts %d", len(s.Modules()), len(s.Hosts()))
+	}
+	if _, err := New(Options{Roots: []string{filepath.Join(a, "missing")}}).Build(context.Background()); err == nil {
+		t.Error("a missing root gives no error")
+	}
+}
+
+// TestBuildCancelled: Build stops with its context.
+func TestBuildCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New(Options{Roots: []string{seedRoot(t)}}).Build(ctx); err == nil {
+		t.Error("Build with a cancelled context returned no error")
 	}
 }
