@@ -93,6 +93,10 @@ type Options struct {
 	// Progress, when set, is called during a cold build with files done and
 	// total (for $/progress). It must not block.
 	Progress func(done, total int)
+	// CacheDir, when set (and Source is nil: the disk), keeps the facts of
+	// every Go file in a file under this directory between runs; Build then
+	// re-extracts only files whose size or modification time changed.
+	CacheDir string
 	// Logf, when set, receives diagnostic messages about the index itself
 	// (unreadable files, watcher errors). Syntax errors are facts, not logs.
 	Logf func(format string, args ...any)

@@ -148,6 +148,33 @@ func benchCold(b *testing.B, root string) {
 
 func BenchmarkColdGOROOT(b *testing.B) { benchCold(b, filepath.Join(runtime.GOROOT(), "src")) }
 
+// BenchmarkWarm10k: Build with Options.CacheDir after a previous run wrote
+// the cache (an editor restart), next to a cold Build in the same run.
+func BenchmarkWarm10k(b *testing.B) {
+	dir, _ := synth10k(b)
+	cache := b.TempDir()
+	if _, err := New(Options{Roots: []string{dir}, CacheDir: cache}).Build(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		cache string
+	}{{"warm-cache", cache}, {"baseline-cold", ""}} {
+		b.Run(tc.name, func(b *testing.B) {
+			start, n := cpuTime(), 0
+			defer func() { reportCPU(b, start, n) }()
+			for b.Loop() {
+				n++
+				s, err := New(Options{Roots: []string{dir}, CacheDir: tc.cache}).Build(context.Background())
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.Registrations()
+			}
+		})
+	}
+}
+
 func BenchmarkCold10k(b *testing.B) {
 	dir, _ := synth10k(b)
 	benchCold(b, dir)

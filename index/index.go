@@ -29,6 +29,7 @@ type Index struct {
 	pending  map[string]struct{}
 	cache    map[uint64]*FileFacts // content hash → facts (path-independent part)
 	gen      uint64
+	disk     diskCache // facts of the previous run, during Build only
 
 	cur  atomic.Pointer[Snapshot]
 	kick chan struct{}
@@ -101,11 +102,22 @@ func (ix *Index) Build(ctx context.Context) (*Snapshot, error) {
 		maxID = max(maxID, ids[i])
 	}
 	files := make([]*fileEntry, maxID+1)
-	if err := ix.extractAll(ctx, ws, found, ids, files); err != nil {
+	useDisk := ix.opts.CacheDir != "" && ix.opts.Source == nil
+	if useDisk {
+		ix.disk = loadDiskCache(ix.opts.CacheDir, ix.opts.Roots)
+	}
+	err := ix.extractAll(ctx, ws, found, ids, files)
+	ix.disk = nil
+	if err != nil {
 		return nil, err
 	}
 	ix.pending = map[string]struct{}{}
 	s := ix.publish(files, ws)
+	if useDisk {
+		if err := saveDiskCache(ix.opts.CacheDir, ix.opts.Roots, files); err != nil {
+			ix.logf("%v", err)
+		}
+	}
 	return s, nil
 }
 
@@ -129,9 +141,25 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 				}
 				f := found[i]
 				var content []byte
+				var st os.FileInfo
 				if b, ok := ix.overlays[ids[i]]; ok {
 					content = b
 				} else {
+					if ix.disk != nil && f.kind == kindGo {
+						// Stat before reading: a change after the stat makes
+						// the recorded mtime stale, never the facts.
+						st, _ = os.Stat(f.path)
+						if facts := ix.disk.lookup(f.path, st); facts != nil {
+							out[ids[i]] = &fileEntry{kind: kindGo, facts: facts.forPath(ids[i], f.path),
+								size: st.Size(), modTime: st.ModTime().UnixNano()}
+							if ix.opts.Progress != nil {
+								ix.opts.Progress(int(done.Add(1)), total)
+							}
+							continue
+						}
+					} else if ix.opts.CacheDir != "" && ix.opts.Source == nil && f.kind == kindGo {
+						st, _ = os.Stat(f.path)
+					}
 					b, err := ix.src.ReadFile(f.path)
 					if err != nil {
 						ix.logf("index: %v", err)
@@ -139,7 +167,11 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 					}
 					content = b
 				}
-				out[ids[i]] = ix.entryFor(ws, ids[i], f.path, f.kind, content, &cacheMu)
+				e := ix.entryFor(ws, ids[i], f.path, f.kind, content, &cacheMu)
+				if st != nil && e.facts != nil {
+					e.size, e.modTime = st.Size(), st.ModTime().UnixNano()
+				}
+				out[ids[i]] = e
 				if ix.opts.Progress != nil {
 					ix.opts.Progress(int(done.Add(1)), total)
 				}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/plugin-lsp/plugin-lsp/index/synth"
 )
@@ -799,5 +800,46 @@ func TestBuildCancelled(t *testing.T) {
 	cancel()
 	if _, err := New(Options{Roots: []string{seedRoot(t)}}).Build(ctx); err == nil {
 		t.Error("Build with a cancelled context returned no error")
+	}
+}
+
+// TestDiskCacheWarmStart: a second Build with the same CacheDir reuses the
+// facts of unchanged files, re-extracts changed ones, and the result dumps
+// exactly like a build without cache.
+func TestDiskCacheWarmStart(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(seedRoot(t))); err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	first := build(t, Options{Roots: []string{dir}, CacheDir: cache})
+	if ents, _ := os.ReadDir(cache); len(ents) != 1 {
+		t.Fatalf("cache dir holds %d files, want 1", len(ents))
+	}
+	if a, b := dump(first), dump(build(t, Options{Roots: []string{dir}})); a != b {
+		t.Fatalf("first build with cache differs:\n%s", diffLines(a, b))
+	}
+	// Change one file (same size, so only the mtime tells).
+	p := filepath.Join(dir, "plugins/alpha/alpha.go")
+	src := readFile(t, p)
+	os.WriteFile(p, []byte(strings.Replace(src, `"alpha"`, `"ALPHA"`, 1)), 0o644)
+	later := time.Now().Add(2 * time.Second)
+	os.Chtimes(p, later, later)
+	warm := build(t, Options{Roots: []string{dir}, CacheDir: cache})
+	if a, b := dump(warm), dump(build(t, Options{Roots: []string{dir}})); a != b {
+		t.Fatalf("warm build differs from a cold one:\n%s", diffLines(a, b))
+	}
+	found := false
+	for _, r := range warm.Registrations() {
+		found = found || r.Name == "ALPHA"
+	}
+	if !found {
+		t.Error("the changed file was served from the stale cache")
+	}
+	// A corrupt cache is ignored.
+	ents, _ := os.ReadDir(cache)
+	os.WriteFile(filepath.Join(cache, ents[0].Name()), []byte("not gob"), 0o644)
+	if a, b := dump(build(t, Options{Roots: []string{dir}, CacheDir: cache})), dump(warm); a != b {
+		t.Errorf("build with a corrupt cache differs:\n%s", diffLines(a, b))
 	}
 }

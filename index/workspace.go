@@ -35,6 +35,9 @@ type fileEntry struct {
 	kind  fileKind
 	facts *FileFacts // kindGo
 	other any        // *Manifest, []BuildCommand, *Config
+	// size and modTime (UnixNano) of a Go file read from disk during Build,
+	// for the disk cache; 0 otherwise.
+	size, modTime int64
 }
 
 type foundFile struct {

@@ -1,0 +1,101 @@
+package index
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/gob"
+	"fmt"
+	"go/build/constraint"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// diskCacheVersion changes whenever FileFacts or extraction changes meaning;
+// a cache of another version is ignored.
+const diskCacheVersion = 3
+
+// diskEntry is the persisted facts of one Go file, valid while the file
+// keeps its size and modification time.
+type diskEntry struct {
+	Size    int64
+	ModTime int64
+	Facts   *FileFacts
+}
+
+// diskCache is the facts of a previous run, by path. It is read once at the
+// start of Build and written once at its end; an unreadable or stale cache is
+// simply not used.
+type diskCache map[string]diskEntry
+
+func cachePath(dir string, roots []string) string {
+	h := sha256.Sum256([]byte(strings.Join(roots, "\x00")))
+	return filepath.Join(dir, fmt.Sprintf("facts-v%d-%x.gob", diskCacheVersion, h[:8]))
+}
+
+func loadDiskCache(dir string, roots []string) diskCache {
+	f, err := os.Open(cachePath(dir, roots))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var c diskCache
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&c); err != nil {
+		return nil
+	}
+	for _, e := range c {
+		if e.Facts != nil && e.Facts.Constraint != "" {
+			if x, err := constraint.Parse("//go:build " + e.Facts.Constraint); err == nil {
+				e.Facts.expr = x
+			}
+		}
+	}
+	return c
+}
+
+// lookup returns cached facts for a file whose size and mtime match.
+func (c diskCache) lookup(path string, st os.FileInfo) *FileFacts {
+	if c == nil || st == nil {
+		return nil
+	}
+	e, ok := c[path]
+	if !ok || e.Facts == nil || e.Size != st.Size() || e.ModTime != st.ModTime().UnixNano() {
+		return nil
+	}
+	return e.Facts
+}
+
+// saveDiskCache writes the facts of every Go file read from disk (not from an
+// overlay) in files, atomically.
+func saveDiskCache(dir string, roots []string, files []*fileEntry) error {
+	c := diskCache{}
+	for _, e := range files {
+		if e == nil || e.facts == nil || e.modTime == 0 {
+			continue
+		}
+		c[e.facts.Path] = diskEntry{Size: e.size, ModTime: e.modTime, Facts: e.facts}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("index cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, "facts-*.tmp")
+	if err != nil {
+		return fmt.Errorf("index cache: %w", err)
+	}
+	w := bufio.NewWriter(tmp)
+	err = gob.NewEncoder(w).Encode(c)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), cachePath(dir, roots))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("index cache: %w", err)
+	}
+	return nil
+}
