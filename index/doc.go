@@ -4,7 +4,7 @@
 //
 // # API in brief
 //
-//	ix := index.New(index.Options{Roots: dirs})  // Source, Debounce (150ms), Configs, Watch, Progress, Logf
+//	ix := index.New(index.Options{Roots: dirs})  // Source, Debounce (150ms), Configs, Watch, CacheDir, Progress, Logf
 //	s, err := ix.Build(ctx)                      // cold build; s is an immutable *Snapshot
 //	s = ix.SetOverlay(path, text)                // editor text; that file re-extracted now
 //	ix.DiskChanged(paths...)                     // batched; Run flushes 150 ms after the last one
@@ -16,5 +16,8 @@
 // Registrations, Lookups, Hosts with Linked/Links/HostsLinking/ImportChain
 // per BuildConfig, FileBuilds, NativePlugins, Opens, PluginLookups,
 // BuildCommands, Manifests, Graph, and Trie (Exact / Prefix over
-// lower-cased names). Position(ref) gives a 1-based line and byte column.
+// lower-cased names). Position(ref) gives a 1-based line and byte column;
+// Dump writes a canonical text form (tests compare incremental and cold
+// builds with it). docs/index.md describes what is extracted and what is
+// missed.
 package index
