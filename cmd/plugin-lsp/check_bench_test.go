@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -47,7 +48,8 @@ type procStats struct {
 	cpu      time.Duration // user + system, children included
 	maxRSSKB int64         // peak resident set of the process or its largest waited-for child
 	exit     int
-	capped   bool // killed at the time cap
+	capped   bool   // killed at the time cap
+	stderr   string // the first 64 KiB of standard error
 }
 
 func (s procStats) String() string {
@@ -68,7 +70,8 @@ func measure(t *testing.T, dir string, env []string, limit time.Duration, name s
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = nil, nil // discard: we measure, the tests check output
+	var stderr limitedBuffer
+	cmd.Stdout, cmd.Stderr = nil, &stderr // stdout discarded: we measure, the tests check output
 	start := time.Now()
 	err := cmd.Run()
 	st := procStats{wall: time.Since(start)}
@@ -81,6 +84,7 @@ func measure(t *testing.T, dir string, env []string, limit time.Duration, name s
 		t.Fatalf("%s %v: %v", name, args, err)
 	}
 	st.capped = ctx.Err() != nil
+	st.stderr = string(stderr.buf)
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		st.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		st.maxRSSKB = ru.Maxrss // kilobytes on Linux
@@ -123,6 +127,20 @@ func TestCheckBenchmark(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("synthetic workspace: %d Go files, %d registrations, %d modules (index/synth)", res.Files, res.Registrations, len(res.Modules))
+		// The go command (not plugin-lsp) needs this to build the
+		// workspace offline: the plugin modules require
+		// example.com/contract v0.0.0, which exists only in the go.work.
+		f, err := os.OpenFile(filepath.Join(synthDir, "go.work"), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteString("\nreplace example.com/contract v0.0.0 => ./contract\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	abs, err := filepath.Abs(synthDir)
 	if err != nil {
@@ -161,12 +179,46 @@ func TestCheckBenchmark(t *testing.T) {
 		}
 		vetArgs := append([]string{"vet", fmt.Sprintf("-printf.funcs=pluginlspbench%d", time.Now().UnixNano())}, pkgs...)
 		vet := measure(t, tr.vetDir, nil, *checkBenchVet, "go", vetArgs...)
+		if !vetRan(vet) {
+			t.Errorf("%s: go %s failed (exit %d), the baseline is not valid:\n%.1000s", tr.name, strings.Join(vetArgs, " "), vet.exit, vet.stderr)
+		}
 		t.Logf("%s: go %s (compile cache warm, vet results not cached): %s", tr.name, strings.Join(tr.vetArgs, " "), vet)
 		ratio := vet.wall.Seconds() / med.wall.Seconds()
 		t.Logf("RESULT %s (%d .go files, %d findings): check median wall %.2fs (min %.2fs), peak RSS %d MB; go %s %.1fs%s, peak RSS %d MB; vet/check wall ratio %.1fx",
 			tr.name, files, findings, med.wall.Seconds(), minWall(runs).Seconds(), peak/1024,
 			strings.Join(tr.vetArgs, " "), vet.wall.Seconds(), map[bool]string{true: " (capped)"}[vet.capped], vet.maxRSSKB/1024, ratio)
 	}
+}
+
+// vetFinding is a line of go vet's report of a finding.
+var vetFinding = regexp.MustCompile(`(?m)^(# \S+|\S+\.go:\d+:\d+: .*)$`)
+
+// vetRan reports whether go vet analysed the packages: exit 0, or exit 1
+// with every line of stderr a package header or a finding (go vet also
+// exits 1 when it cannot load the packages).
+func vetRan(s procStats) bool {
+	if s.capped || s.exit == 0 {
+		return true
+	}
+	if s.exit != 1 {
+		return false
+	}
+	for _, l := range strings.Split(strings.TrimSpace(s.stderr), "\n") {
+		if !vetFinding.MatchString(l) && !strings.HasPrefix(l, "\t") {
+			return false
+		}
+	}
+	return true
+}
+
+// limitedBuffer keeps the first 64 KiB written to it.
+type limitedBuffer struct{ buf []byte }
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := 64<<10 - len(b.buf); room > 0 {
+		b.buf = append(b.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
 }
 
 func minWall(rs []procStats) time.Duration {
@@ -186,4 +238,21 @@ func countGoFiles(dir string) int {
 		return nil
 	})
 	return n
+}
+
+func TestVetRan(t *testing.T) {
+	for _, tc := range []struct {
+		st   procStats
+		want bool
+	}{
+		{procStats{exit: 0}, true},
+		{procStats{exit: 1, stderr: "# runtime\nruntime/alg.go:53:22: possible misuse of unsafe.Pointer\n"}, true},
+		{procStats{exit: 1, stderr: "example.com/contract@v0.0.0: reading https://proxy.golang.org/…: 400 Bad Request\n"}, false},
+		{procStats{exit: 2, stderr: "x.go:1:1: y\n"}, false},
+		{procStats{exit: -1, capped: true}, true},
+	} {
+		if got := vetRan(tc.st); got != tc.want {
+			t.Errorf("vetRan(%+v) = %v, want %v", tc.st, got, tc.want)
+		}
+	}
 }

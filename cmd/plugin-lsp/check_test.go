@@ -650,3 +650,44 @@ func TestFilterFindings(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckExampleAllFormats runs check on the bundled example workspace
+// (testdata/example, whose findings the diagnostics tests pin) from the
+// repository root: exit 1, and every format reports the same findings, with
+// SARIF valid against the schema and relative to the repository root.
+func TestCheckExampleAllFormats(t *testing.T) {
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if repo, err = filepath.EvalSymlinks(repo); err != nil {
+		t.Fatal(err)
+	}
+	root := repositoryRoot(repo)
+	text := runBinary(t, repo, "check", "testdata/example/...")
+	if text.exit != 1 || text.stderr != "" {
+		t.Fatalf("check testdata/example/...: exit %d, stderr %q", text.exit, text.stderr)
+	}
+	findings := parseText(t, text.stdout)
+	if len(findings) == 0 {
+		t.Fatal("no findings in the example")
+	}
+	sch := compileSARIFSchema(t)
+	for _, format := range []string{"json", "sarif", "github"} {
+		r := runBinary(t, repo, "check", "-format", format, "testdata/example/...")
+		if r.exit != 1 || r.stderr != "" {
+			t.Fatalf("check -format %s: exit %d, stderr %q", format, r.exit, r.stderr)
+		}
+		switch format {
+		case "json":
+			assertJSON(t, r.stdout, findings)
+		case "sarif":
+			if err := validateSARIF(sch, []byte(r.stdout)); err != nil {
+				t.Fatalf("SARIF does not validate: %v", err)
+			}
+			assertSARIF(t, r.stdout, findings, repo, root)
+		case "github":
+			assertGitHub(t, r.stdout, findings, repo, root)
+		}
+	}
+}
