@@ -86,10 +86,12 @@ type Workspace struct {
 	applied         uint64        // overlay changes applied to the index
 	appliedCh       chan struct{} // closed and replaced whenever applied grows
 	rebuild         bool          // settings changed the build matrix: rebuild the index
-	state           string
-	buildErr        error
-	lastBuild       time.Duration
-	errs            []string
+	// pendingDisk are disk changes reported before the first build ended.
+	pendingDisk []string
+	state       string
+	buildErr    error
+	lastBuild   time.Duration
+	errs        []string
 
 	diags *diagStore
 }

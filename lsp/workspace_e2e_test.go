@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/index/synth"
 )
 
 // The editor path of the rules engine, end to end: the plugin-lsp proxy
@@ -374,4 +376,72 @@ func wsApply(t testing.TB, text string, edits []protocol.TextEdit) string {
 		text = text[:sp.s] + sp.txt + text[sp.e:]
 	}
 	return text
+}
+
+// A client without dynamic registration of watched files and with
+// work-done progress: the first build of a 2,000-file workspace reports
+// $/progress (begin … end), and disk changes reach the index through
+// fsnotify, without any didChangeWatchedFiles.
+func TestWorkspaceProgressAndFSNotify(t *testing.T) {
+	ctx := ctxT(t)
+	dir := t.TempDir()
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = d
+	}
+	if _, err := synth.Generate(dir, synth.Spec{Files: 2000}); err != nil {
+		t.Fatal(err)
+	}
+	host := filepath.Join(dir, "host", "main.go")
+	hostURI := fileURI(host)
+	caps := editorCapabilities()
+	caps["workspace"].(map[string]any)["didChangeWatchedFiles"] = map[string]any{"dynamicRegistration": false}
+	p := startProxy(t)
+	p.initialize(ctx, dir, caps)
+	t.Cleanup(func() { wsShutdown(t, p) })
+
+	var token string
+	p.waitFor(ctx, "our progress token", func(_, reqs []*message) bool {
+		for _, r := range reqs {
+			if r.method == "window/workDoneProgress/create" && strings.Contains(string(r.params), `"plugin-lsp-`) {
+				token = string(getMember(r.params, "token"))
+				return true
+			}
+		}
+		return false
+	})
+	progress := func(kind string) func(notes, _ []*message) bool {
+		return func(notes, _ []*message) bool {
+			for _, n := range notes {
+				if n.method == "$/progress" && string(getMember(n.params, "token")) == token &&
+					string(getPath(n.params, "value", "kind")) == strconv.Quote(kind) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	p.waitFor(ctx, "progress begin", progress("begin"))
+	p.waitFor(ctx, "progress end", progress("end"))
+
+	// The synthetic host looks up "p0000"; make it a typo of a registered
+	// name, then the name itself, on disk only.
+	orig := readText(t, host)
+	for _, step := range []struct {
+		name string
+		want int
+	}{{`"p0042-x"`, 1}, {`"p0042-5"`, 0}} {
+		text := strings.Replace(orig, `"p0000"`, step.name, 1)
+		if err := os.WriteFile(host, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		wsWaitDiags(t, ctx, p, hostURI, "REG003 after writing "+step.name, func(ds []wsDiag) bool { return len(wsOurs(ds, "REG003")) == step.want })
+	}
+	for _, r := range p.serverRequests("client/registerCapability") {
+		if strings.Contains(string(r.params), "plugin-lsp-watched-files") {
+			t.Errorf("registered watched files with a client that cannot: %s", r.params)
+		}
+	}
+	if n := len(p.notifications("workspace/didChangeWatchedFiles")); n != 0 {
+		t.Errorf("%d didChangeWatchedFiles", n)
+	}
 }

@@ -207,10 +207,16 @@ func (w *Workspace) onWatchedFiles(_ context.Context, params json.RawMessage) {
 	if len(paths) == 0 {
 		return
 	}
-	if ix := w.ix.Load(); ix != nil {
+	w.mu.Lock()
+	ix := w.ix.Load()
+	if ix == nil {
+		// The build may have read these files already: apply after it.
+		w.pendingDisk = append(w.pendingDisk, paths...)
+	}
+	w.mu.Unlock()
+	if ix != nil {
 		ix.DiskChanged(paths...)
 	}
-	// Before the first build the build reads the disk anyway.
 	w.signal(w.kick)
 }
 
@@ -261,15 +267,13 @@ func (w *Workspace) onFolders(_ context.Context, params json.RawMessage) {
 // run owns the index: the first build (with $/progress), then the update
 // loop until the session ends.
 func (w *Workspace) run(ctx context.Context) {
-	ix, err := w.build(ctx)
+	ix, stopWatch, err := w.build(ctx)
 	w.readyO.Do(func() { close(w.ready) })
 	if err != nil {
 		// Keep going: a folder created later, or a change of folders, rescans.
 		w.s.Logf("index: %v", err)
 		w.s.ShowMessage(1, "plugin-lsp: indexing the workspace failed: "+err.Error())
 	}
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	w.startWatch(watchCtx, ix)
 	w.signal(w.now) // publish the first diagnostics
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -295,13 +299,11 @@ func (w *Workspace) run(ctx context.Context) {
 		w.mu.Unlock()
 		if rebuild {
 			stopWatch()
-			nix, err := w.build(ctx)
+			nix, stop, err := w.build(ctx)
 			if err != nil {
 				w.s.Logf("index rebuild: %v", err)
 			}
-			ix = nix
-			watchCtx, stopWatch = context.WithCancel(ctx)
-			w.startWatch(watchCtx, ix)
+			ix, stopWatch = nix, stop
 		}
 		w.applyOverlays(ix)
 		w.diags.recompute(ctx, ix.Flush())
@@ -310,15 +312,17 @@ func (w *Workspace) run(ctx context.Context) {
 
 // build makes a new Index for the current roots and settings, with every
 // open document as an overlay, and builds it. Progress is reported once the
-// editor may receive our requests.
-func (w *Workspace) build(ctx context.Context) (*index.Index, error) {
+// editor may receive our requests. When the index watches the disk itself,
+// the watcher starts before the build (so that no change after the build
+// read a file is missed); stop ends it.
+func (w *Workspace) build(ctx context.Context) (ix *index.Index, stop func(), err error) {
 	w.mu.Lock()
 	roots := append([]string(nil), w.roots...)
 	st := w.settings
 	w.state = "indexing"
 	w.mu.Unlock()
 	var done, total atomic.Int64
-	ix := index.New(index.Options{
+	ix = index.New(index.Options{
 		Roots:    roots,
 		Debounce: max(st.Debounce, time.Millisecond),
 		Configs:  st.configs(),
@@ -335,10 +339,12 @@ func (w *Workspace) build(ctx context.Context) (*index.Index, error) {
 			ix.SetOverlay(path, d.Text)
 		}
 	}
+	watchCtx, stop := context.WithCancel(ctx)
+	w.startWatch(watchCtx, ix)
 	finished := make(chan struct{})
 	w.s.Go("index progress", func(ctx context.Context) { w.progress(ctx, finished, &done, &total) })
 	t0 := time.Now()
-	_, err := ix.Build(ctx)
+	_, err = ix.Build(ctx)
 	close(finished)
 	took := time.Since(t0)
 	w.mu.Lock()
@@ -355,12 +361,19 @@ func (w *Workspace) build(ctx context.Context) (*index.Index, error) {
 	w.mu.Unlock()
 	// Even a failed build's index is kept: it is empty, and a later change
 	// of folders or files rescans it.
+	w.mu.Lock()
 	w.ix.Store(ix)
+	pending := w.pendingDisk
+	w.pendingDisk = nil
+	w.mu.Unlock()
+	if len(pending) > 0 {
+		ix.DiskChanged(pending...)
+	}
 	if err != nil {
-		return ix, err
+		return ix, stop, err
 	}
 	w.s.Logf("index: %d roots built in %v", len(roots), took.Round(time.Millisecond))
-	return ix, nil
+	return ix, stop, nil
 }
 
 // progress shows $/progress while a build runs (only after "initialized",

@@ -14,7 +14,7 @@ import (
 // wsSession is a Session with only the workspace feature, not connected to
 // gopls or an editor: the editor side is a buffer (what we send it), and the
 // test plays the read loop by calling the overlay store and the observers.
-func wsSession(t *testing.T, root string) (*Session, *Workspace, *lockedBuffer) {
+func wsSession(t *testing.T, root string, caps string) (*Session, *Workspace, *lockedBuffer) {
 	t.Helper()
 	out := &lockedBuffer{}
 	s, err := newSession(context.Background(), strings.NewReader(""), out, Options{Features: []FeatureFunc{workspaceFeature}})
@@ -27,7 +27,7 @@ func wsSession(t *testing.T, root string) (*Session, *Workspace, *lockedBuffer) 
 	})
 	info := &InitializeInfo{
 		WorkspaceFolders:   []protocol.WorkspaceFolder{{URI: string(URIFromPath(root)), Name: "ws"}},
-		ClientCapabilities: json.RawMessage(`{"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}`),
+		ClientCapabilities: json.RawMessage(caps),
 		PositionEncoding:   UTF16,
 	}
 	s.info.Store(info)
@@ -53,7 +53,7 @@ func TestWorkspaceHandle(t *testing.T) {
 	root := wsCopy(t, "multi")
 	alpha := filepath.Join(root, "plugins", "alpha", "alpha.go")
 	beta := filepath.Join(root, "plugins", "beta", "beta.go")
-	s, w, out := wsSession(t, root)
+	s, w, out := wsSession(t, root, `{"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}`)
 
 	if err := w.WaitReady(ctx); err != nil {
 		t.Fatal(err)
