@@ -445,3 +445,58 @@ func TestWorkspaceProgressAndFSNotify(t *testing.T) {
 		t.Errorf("%d didChangeWatchedFiles", n)
 	}
 }
+
+// The type rules run in the background (go/packages) and are published
+// when they arrive: PL002 on a Lookup of a var asserted as its own type,
+// with the quick fix v.(int) → v.(*int), which clears it once applied.
+func TestWorkspaceTypeRulesEndToEnd(t *testing.T) {
+	ctx := ctxT(t)
+	root := wsCopy(t, "native")
+	host := filepath.Join(root, "host", "main.go")
+	hostURI := fileURI(host)
+	p := startProxy(t)
+	p.initialize(ctx, root, nil)
+	t.Cleanup(func() { wsShutdown(t, p) })
+	text := readText(t, host)
+	openDoc(p, hostURI, text, 1)
+
+	ds := wsWaitDiags(t, ctx, p, hostURI, "PL002", func(ds []wsDiag) bool { return len(wsOurs(ds, "PL002")) == 1 })
+	d := wsOurs(ds, "PL002")[0]
+	if !strings.Contains(d.Message, "*int") || d.Range.Start != at(t, text, "v.(int)", 0, len("v."+"(")) {
+		t.Errorf("PL002 %q at %v", d.Message, d.Range)
+	}
+	res := p.call(ctx, "textDocument/codeAction", map[string]any{
+		"textDocument": map[string]any{"uri": hostURI},
+		"range":        d.Range,
+		"context":      map[string]any{"diagnostics": []json.RawMessage{d.raw}, "only": []string{"quickfix"}},
+	})
+	var actions []struct {
+		Title string                 `json:"title"`
+		Kind  string                 `json:"kind"`
+		Edit  protocol.WorkspaceEdit `json:"edit"`
+	}
+	if err := json.Unmarshal(res, &actions); err != nil {
+		t.Fatalf("codeAction result %s: %v", res, err)
+	}
+	var edits []protocol.TextEdit
+	for _, a := range actions {
+		if a.Kind == "quickfix" && len(a.Edit.Changes[protocol.DocumentURI(hostURI)]) > 0 {
+			edits = a.Edit.Changes[protocol.DocumentURI(hostURI)]
+		}
+	}
+	if edits == nil {
+		t.Fatalf("no PL002 quick fix among %s", res)
+	}
+	fixed := wsApply(t, text, edits)
+	if !strings.Contains(fixed, "v.(*int)") {
+		t.Fatalf("fixed text:\n%s", fixed)
+	}
+	if out, err := format.Source([]byte(fixed)); err != nil || string(out) != fixed {
+		t.Errorf("the fixed file is not gofmt-clean (err %v)", err)
+	}
+	p.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": hostURI, "version": 2},
+		"contentChanges": []any{map[string]any{"text": fixed}},
+	})
+	wsWaitDiags(t, ctx, p, hostURI, "PL002 gone", func(ds []wsDiag) bool { return len(wsOurs(ds, "")) == 0 })
+}
