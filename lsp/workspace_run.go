@@ -220,7 +220,7 @@ func (w *Workspace) onWatchedFiles(_ context.Context, params json.RawMessage) {
 	w.signal(w.kick)
 }
 
-// onFolders updates the roots; the index rescans on the next recompute.
+// onFolders updates the roots; the index is rebuilt for them.
 func (w *Workspace) onFolders(_ context.Context, params json.RawMessage) {
 	var p struct {
 		Event struct {
@@ -257,10 +257,10 @@ func (w *Workspace) onFolders(_ context.Context, params json.RawMessage) {
 		}
 	}
 	w.roots = roots
+	// A new index for the new roots: its watcher (when it watches) covers
+	// them too, and folder changes are rare enough for a full build.
+	w.rebuild = true
 	w.mu.Unlock()
-	if ix := w.ix.Load(); ix != nil {
-		ix.SetRoots(roots)
-	}
 	w.signal(w.now)
 }
 

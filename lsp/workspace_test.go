@@ -143,4 +143,27 @@ func TestWorkspaceHandle(t *testing.T) {
 	if st.State != "ready" || st.Modules != 3 || len(st.Errors) != 1 || !strings.Contains(st.Errors[0], "debounceMs") {
 		t.Errorf("status %+v", st)
 	}
+
+	// A new build matrix rebuilds the index (open documents stay overlays);
+	// diagnostics are computed for it.
+	gen := w.diags.recomputed.Load()
+	w.applySettings(json.RawMessage(`{"buildConfigs": ["windows/arm64"], "rules": {"disabled": ["REG003"]}}`))
+	wsEventually(t, ctx, "a recompute on the new matrix", func() bool {
+		cfgs := w.Snapshot().Configs()
+		return w.diags.recomputed.Load() > gen && len(cfgs) == 1 && cfgs[0].String() == "windows/arm64+cgo"
+	})
+	if snap, err := w.Synced(ctx); err != nil || len(snap.Registrations()) != 3 {
+		t.Fatalf("after the rebuild: %v", err)
+	}
+	for _, r := range w.Snapshot().Registrations() {
+		if w.Snapshot().Path(r.File) == beta && r.Name != "beta" {
+			t.Errorf("the rebuilt index lost the overlay: beta registers %q", r.Name)
+		}
+	}
+
+	// Workspace folders: removing the only one empties the index.
+	w.onFolders(ctx, json.RawMessage(`{"event": {"added": [], "removed": [{"uri": "`+string(URIFromPath(root))+`", "name": "ws"}]}}`))
+	wsEventually(t, ctx, "an empty index", func() bool { return len(w.Snapshot().Files()) == 0 && len(w.Roots()) == 0 })
+	w.onFolders(ctx, json.RawMessage(`{"event": {"added": [{"uri": "`+string(URIFromPath(root))+`", "name": "ws"}], "removed": []}}`))
+	wsEventually(t, ctx, "the folder indexed again", func() bool { return len(w.Snapshot().Registrations()) == 3 })
 }
