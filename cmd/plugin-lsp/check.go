@@ -320,7 +320,8 @@ func parsePatterns(args []string) ([]pattern, error) {
 // that hosts outside the dir still count when a rule asks which hosts link
 // a plugin. A dir that its module's go tool would skip (inside testdata,
 // vendor, or a "." or "_" directory) is a root of its own. Nested roots are
-// dropped.
+// dropped unless the outer root's walk skips them (a testdata workspace
+// given next to its module).
 func workspaceRoots(pats []pattern) []string {
 	var roots []string
 	for _, p := range pats {
@@ -329,12 +330,27 @@ func workspaceRoots(pats []pattern) []string {
 	sort.Strings(roots)
 	var out []string
 	for _, r := range roots {
-		if len(out) > 0 && within(out[len(out)-1], r) {
+		if len(out) > 0 && within(out[len(out)-1], r) && !skippedBelow(out[len(out)-1], r) {
 			continue
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// skippedBelow reports whether the walk of root skips dir: a path element
+// between them is one the go tool ignores (testdata, vendor, .x, _x).
+func skippedBelow(root, dir string) bool {
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." {
+		return false
+	}
+	for _, elem := range strings.Split(filepath.ToSlash(rel), "/") {
+		if elem == "testdata" || elem == "vendor" || strings.HasPrefix(elem, ".") || strings.HasPrefix(elem, "_") {
+			return true
+		}
+	}
+	return false
 }
 
 func enclosingWorkspace(dir string) string {
@@ -359,16 +375,8 @@ func enclosingWorkspace(dir string) string {
 	case mod != "":
 		root = mod
 	}
-	rel, err := filepath.Rel(root, dir)
-	if err != nil {
+	if skippedBelow(root, dir) {
 		return dir
-	}
-	if rel != "." {
-		for _, elem := range strings.Split(filepath.ToSlash(rel), "/") {
-			if elem == "testdata" || elem == "vendor" || strings.HasPrefix(elem, ".") || strings.HasPrefix(elem, "_") {
-				return dir
-			}
-		}
 	}
 	return root
 }

@@ -614,6 +614,7 @@ func TestWorkspaceRoots(t *testing.T) {
 		{[]string{"work/m1/p"}, []string{"work"}},
 		{[]string{"loose"}, []string{"loose"}},
 		{[]string{"mod/pkg", "mod", "loose"}, []string{"loose", "mod"}},
+		{[]string{"mod/pkg", "mod/testdata/plain"}, []string{"mod", "mod/testdata/plain"}}, // the walk of mod skips it: kept
 	} {
 		var pats []pattern
 		for _, d := range tc.dirs {
