@@ -42,6 +42,10 @@ type diagStore struct {
 	cache       *diagnostics.TypeCache
 	// recomputed counts syntax recomputes (tests and the benchmark wait on it).
 	recomputed atomic.Uint64
+	// lastCheck and lastRecompute are the durations of the last syntax
+	// recompute: diagnostics.Check (linking included), and Check through
+	// conversion and publishing (for plugin-lsp.status).
+	lastCheck, lastRecompute atomic.Int64
 }
 
 // ourDiag is one of our diagnostics with the quick fixes of its finding.
@@ -118,11 +122,13 @@ func (d *diagStore) counts() (n int, types string) {
 // recompute runs the syntax rules on snap, publishes the URIs whose
 // diagnostics changed, and asks for a type check of snap in the background.
 func (d *diagStore) recompute(ctx context.Context, snap *index.Snapshot) {
+	t0 := time.Now()
 	st := d.w.Settings()
 	findings := diagnostics.Check(ctx, snap, st.options())
 	if ctx.Err() != nil {
 		return
 	}
+	checked := time.Since(t0)
 	conv := d.w.newConverter(snap)
 	next := conv.convert(findings)
 	d.mu.Lock()
@@ -140,10 +146,12 @@ func (d *diagStore) recompute(ctx context.Context, snap *index.Snapshot) {
 	}
 	changed := d.changedLocked()
 	d.mu.Unlock()
-	d.recomputed.Add(1)
 	if len(changed) > 0 {
 		d.w.s.DiagnosticsChanged(changed...)
 	}
+	d.lastCheck.Store(int64(checked))
+	d.lastRecompute.Store(int64(time.Since(t0)))
+	d.recomputed.Add(1)
 	d.requestTypes(snap)
 }
 

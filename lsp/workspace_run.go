@@ -496,9 +496,14 @@ type IndexStatus struct {
 	Generation  uint64   `json:"generation"`
 	LastBuildMs float64  `json:"lastBuildMs"`
 	Diagnostics int      `json:"diagnostics"`
-	TypeChecks  string   `json:"typeChecks"` // idle, running
-	Configs     []string `json:"buildConfigs"`
-	Errors      []string `json:"errors,omitempty"`
+	// LastCheckMs is the last syntax-rule run (diagnostics.Check, linking
+	// included); LastRecomputeMs adds conversion and publishing.
+	LastCheckMs     float64  `json:"lastCheckMs"`
+	LastRecomputeMs float64  `json:"lastRecomputeMs"`
+	Recomputes      uint64   `json:"recomputes"`
+	TypeChecks      string   `json:"typeChecks"` // idle, running
+	Configs         []string `json:"buildConfigs"`
+	Errors          []string `json:"errors,omitempty"`
 }
 
 // IndexStatus implements IndexStatusReporter.
@@ -523,6 +528,9 @@ func (w *Workspace) IndexStatus() any {
 	st.Hosts = len(snap.Hosts())
 	st.Generation = snap.Generation()
 	st.Diagnostics, st.TypeChecks = w.diags.counts()
+	st.LastCheckMs = float64(w.diags.lastCheck.Load()/1000) / 1000
+	st.LastRecomputeMs = float64(w.diags.lastRecompute.Load()/1000) / 1000
+	st.Recomputes = w.diags.recomputed.Load()
 	if st.State == "" {
 		st.State = "not started"
 	}
