@@ -174,7 +174,8 @@ func (w *Workspace) Synced(ctx context.Context) (*index.Snapshot, error) {
 		if done {
 			return w.Snapshot(), nil
 		}
-		w.signal(w.kick)
+		// The change's observer has kicked the loop already (kicking again
+		// would push the diagnostics debounce back).
 		select {
 		case <-ch:
 		case <-ctx.Done():
