@@ -184,19 +184,45 @@ func buildGraph(snap *index.Snapshot, base string) *pluginGraph {
 		}
 	}
 
-	// Native plugins and the packages that open them.
+	// Native plugins and the packages that open them. One directory can
+	// hold several plugins built file by file (Go's testplugin does): the
+	// key names the files then.
+	perDir := map[string]int{}
 	for _, np := range snap.NativePlugins() {
-		add(nativeKey(rel(np.Dir)), nodeNative, nativeLabel(np, rel))
+		perDir[np.Dir]++
+	}
+	native := func(np *index.NativePlugin) string {
+		key, label := rel(np.Dir), nativeLabel(np, rel)
+		if perDir[np.Dir] > 1 {
+			// Name the plugin by its outputs (and files, when the index
+			// knows them): the index lists same-directory plugins in no
+			// particular order.
+			var sos, files []string
+			for _, so := range np.SOPaths {
+				sos = append(sos, rel(so))
+			}
+			for _, id := range np.Files {
+				files = append(files, filepath.Base(snap.Path(id)))
+			}
+			key += "[" + strings.Join(uniqueSorted(sos), ",") + "]"
+			if len(files) > 0 {
+				label = strings.Replace(label, " (native plugin)", " (native plugin: "+strings.Join(uniqueSorted(files), ", ")+")", 1)
+			}
+		}
+		add(nativeKey(key), nodeNative, label)
+		return nativeKey(key)
+	}
+	for _, np := range snap.NativePlugins() {
+		native(np)
 	}
 	for _, o := range snap.Opens() {
 		for _, np := range o.Plugins {
 			add(hostKey(o.Package), nodeHost, o.Package)
-			add(nativeKey(rel(np.Dir)), nodeNative, nativeLabel(np, rel))
 			label := "opens"
 			if o.Path != "" {
 				label += " " + o.Path
 			}
-			edges[graphEdge{from: hostKey(o.Package), to: nativeKey(rel(np.Dir)), label: label}] = true
+			edges[graphEdge{from: hostKey(o.Package), to: native(np), label: label}] = true
 		}
 	}
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -108,5 +110,26 @@ func TestGraphRenderEscaping(t *testing.T) {
 `
 	if mm.String() != wantMermaid {
 		t.Errorf("Mermaid:\n%s\nwant:\n%s", mm.String(), wantMermaid)
+	}
+}
+
+// TestGraphDeterministicOnGOROOT: on real code with several native plugins
+// in one directory (Go's testplugin), repeated runs print the same graph.
+func TestGraphDeterministicOnGOROOT(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(strings.TrimSpace(string(out)), "src")
+	for _, format := range []string{"dot", "mermaid"} {
+		first := runBinary(t, src, "graph", "-format", format)
+		if first.exit != 0 || first.stdout == "" {
+			t.Fatalf("graph -format %s GOROOT/src: exit %d, stderr %q", format, first.exit, first.stderr)
+		}
+		for i := 0; i < 3; i++ {
+			if again := runBinary(t, src, "graph", "-format", format); again.stdout != first.stdout {
+				t.Fatalf("graph -format %s GOROOT/src differs between runs", format)
+			}
+		}
 	}
 }
