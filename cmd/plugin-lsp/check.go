@@ -403,22 +403,39 @@ func repositoryRoot(dir string) string {
 }
 
 // runEngine indexes the workspaces of the patterns and runs every enabled
-// rule: the syntax rules and, concurrently, the rules that need types.
-func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options) ([]diagnostics.Finding, error) {
+// rule: the syntax rules and, concurrently, the rules that need types. A
+// panic in the engine becomes an error (exit 2 with one line), not a crash.
+func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options) (findings []diagnostics.Finding, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			findings, err = nil, fmt.Errorf("internal error: %v", p)
+		}
+	}()
+	// On any return (a panic included) the type-rule goroutine is
+	// cancelled first, then waited for.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
 	roots := workspaceRoots(pats)
 	snap, err := index.New(index.Options{Roots: roots, Configs: opts.Configs}).Build(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
 	}
 	var typed []diagnostics.Finding
-	var wg sync.WaitGroup
+	var typedPanic any
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer func() { typedPanic = recover() }()
 		typed = diagnostics.CheckTypes(ctx, snap, opts, nil)
 	}()
-	findings := diagnostics.Check(ctx, snap, opts)
+	findings = diagnostics.Check(ctx, snap, opts)
 	wg.Wait()
+	if typedPanic != nil {
+		return nil, fmt.Errorf("internal error in the type rules: %v", typedPanic)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("interrupted: %w", err)
 	}
