@@ -48,7 +48,9 @@ func runCheck(ctx context.Context, args []string) int {
 // checkMain is runCheck with its streams as parameters.
 func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "plugin-lsp check: "+format+"\n", a...)
+		// One line, whatever the error text holds.
+		msg := strings.Join(strings.Fields(fmt.Sprintf(format, a...)), " ")
+		fmt.Fprintln(stderr, "plugin-lsp check: "+msg)
 		return 2
 	}
 	cfg, err := parseCheckFlags(args)
