@@ -30,6 +30,12 @@ func runGraph(ctx context.Context, args []string) int {
 }
 
 func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fail := func(format string, a ...any) int {
+		// One line, whatever the error text holds.
+		msg := strings.Join(strings.Fields(fmt.Sprintf(format, a...)), " ")
+		fmt.Fprintln(stderr, "plugin-lsp graph: "+msg)
+		return 2
+	}
 	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	format := fs.String("format", "dot", "dot or mermaid")
@@ -38,16 +44,13 @@ func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprint(stdout, graphUsage)
 			return 0
 		}
-		fmt.Fprintf(stderr, "plugin-lsp graph: %v (see plugin-lsp graph -h)\n", err)
-		return 2
+		return fail("%v (see plugin-lsp graph -h)", err)
 	}
 	if *format != "dot" && *format != "mermaid" {
-		fmt.Fprintf(stderr, "plugin-lsp graph: unknown format %q (want dot or mermaid)\n", *format)
-		return 2
+		return fail("unknown format %q (want dot or mermaid)", *format)
 	}
 	if fs.NArg() > 1 {
-		fmt.Fprintf(stderr, "plugin-lsp graph: one directory at most, got %d\n", fs.NArg())
-		return 2
+		return fail("one directory at most, got %d", fs.NArg())
 	}
 	dir := "."
 	if fs.NArg() == 1 {
@@ -55,13 +58,11 @@ func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	pats, err := parsePatterns([]string{dir})
 	if err != nil {
-		fmt.Fprintf(stderr, "plugin-lsp graph: %v\n", err)
-		return 2
+		return fail("%v", err)
 	}
 	snap, err := index.New(index.Options{Roots: workspaceRoots(pats)}).Build(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "plugin-lsp graph: indexing %s: %v\n", dir, err)
-		return 2
+		return fail("indexing %s: %v", dir, err)
 	}
 	g := buildGraph(snap, pats[0].dir)
 	if *format == "mermaid" {
@@ -70,8 +71,7 @@ func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		err = g.writeDOT(stdout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "plugin-lsp graph: %v\n", err)
-		return 2
+		return fail("%v", err)
 	}
 	return 0
 }
