@@ -36,6 +36,8 @@ type diagStore struct {
 	// only the URIs whose set changed.
 	published map[protocol.DocumentURI]string
 
+	syntaxReq   chan *index.Snapshot // latest snapshot to run the syntax rules on (1-buffered)
+	syntaxStart sync.Once
 	typeReq     chan *index.Snapshot // latest snapshot to type-check (1-buffered)
 	typeStart   sync.Once
 	typeRunning atomic.Bool
@@ -74,6 +76,7 @@ func newDiagStore(w *Workspace) *diagStore {
 		types:     map[protocol.DocumentURI][]ourDiag{},
 		published: map[protocol.DocumentURI]string{},
 		typeReq:   make(chan *index.Snapshot, 1),
+		syntaxReq: make(chan *index.Snapshot, 1),
 		cache:     diagnostics.NewTypeCache(),
 	}
 }
@@ -198,14 +201,39 @@ func (d *diagStore) changedLocked() []protocol.DocumentURI {
 // requestTypes hands snap to the type-check goroutine (latest wins).
 func (d *diagStore) requestTypes(snap *index.Snapshot) {
 	d.typeStart.Do(func() { d.w.s.Go("type checks", d.typeLoop) })
+	offerLatest(d.typeReq, snap)
+}
+
+// request hands snap to the syntax-rule goroutine (latest wins). It runs
+// apart from the workspace loop, so that overlays reach the index (and
+// navigation) while a long Check runs, and a burst of snapshots costs one
+// Check of the latest, not one each.
+func (d *diagStore) request(snap *index.Snapshot) {
+	d.syntaxStart.Do(func() {
+		d.w.s.Go("syntax rules", func(ctx context.Context) {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case snap := <-d.syntaxReq:
+					d.recompute(ctx, snap)
+				}
+			}
+		})
+	})
+	offerLatest(d.syntaxReq, snap)
+}
+
+// offerLatest puts snap in the 1-buffered ch, replacing an older one.
+func offerLatest(ch chan *index.Snapshot, snap *index.Snapshot) {
 	for {
 		select {
-		case d.typeReq <- snap:
+		case ch <- snap:
 			return
 		default:
 		}
 		select {
-		case <-d.typeReq: // drop the older request
+		case <-ch: // drop the older request
 		default:
 		}
 	}
@@ -214,7 +242,7 @@ func (d *diagStore) requestTypes(snap *index.Snapshot) {
 // typeLoop runs the type rules (REG004, PL002) on the latest snapshot, one
 // at a time, and publishes what changed. go/packages results are cached per
 // module and content in d.cache, so unchanged modules are not reloaded.
-// It never delays the syntax rules: they run on the workspace loop.
+// It never delays the syntax rules: they run on a goroutine of their own.
 func (d *diagStore) typeLoop(ctx context.Context) {
 	for {
 		var snap *index.Snapshot

@@ -306,7 +306,7 @@ func (w *Workspace) run(ctx context.Context) {
 			ix, stopWatch = nix, stop
 		}
 		w.applyOverlays(ix)
-		w.diags.recompute(ctx, ix.Flush())
+		w.diags.request(ix.Flush())
 	}
 }
 
