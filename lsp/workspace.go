@@ -73,6 +73,9 @@ type Workspace struct {
 	// debounce; now asks for a recompute without debounce (fsnotify flushes).
 	kick chan struct{}
 	now  chan struct{}
+	// cfgSeq numbers workspace/configuration requests: only the answer to
+	// the latest is applied.
+	cfgSeq atomic.Uint64
 
 	mu       sync.Mutex
 	roots    []string

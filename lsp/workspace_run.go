@@ -114,10 +114,14 @@ func (w *Workspace) fetchConfiguration(ctx context.Context) {
 	if scope != nil {
 		item["scopeUri"] = scope
 	}
+	seq := w.cfgSeq.Add(1)
 	res, err := w.s.CallClient(ctx, "workspace/configuration", map[string]any{"items": []any{item}})
 	if err != nil {
 		w.s.Logf("workspace/configuration: %v", err)
 		return
+	}
+	if w.cfgSeq.Load() != seq {
+		return // a later request is under way; its answer is newer
 	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(res, &items); err != nil || len(items) == 0 {
