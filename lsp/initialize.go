@@ -121,7 +121,7 @@ type initializeParams struct {
 // answers: features' Initialize hooks only start background work.
 func (s *Session) handleInitialize(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
 	s.seq.Lock()
-	s.initParms = params
+	s.initParms = goplsInitializeParams(params) // replayed to a restarted gopls
 	s.seq.Unlock()
 	res, err := forward(ctx)
 	if err != nil {

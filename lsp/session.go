@@ -463,7 +463,11 @@ func (s *Session) forwardIntercepted(ctx context.Context, m *message, d *decisio
 	// s.inflight (the handler's context), and await cancels it at gopls.
 	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: m.method}
 	s.pend.Unlock()
-	s.sendGoplsLocked(m.withID(strconv.AppendInt(nil, id, 10)))
+	out := m.withID(strconv.AppendInt(nil, id, 10))
+	if m.method == "initialize" { // our settings are not gopls's (settings.go)
+		out = encodeRequest(strconv.AppendInt(nil, id, 10), m.method, goplsInitializeParams(m.params))
+	}
+	s.sendGoplsLocked(out)
 	s.seq.Unlock()
 	d.release()
 	res, err := s.await(ctx, id, ch)

@@ -252,3 +252,30 @@ func parseBuildConfig(b json.RawMessage) (index.BuildConfig, error) {
 	}
 	return cfg, nil
 }
+
+// goplsInitializeParams returns the initialize params gopls gets: the
+// editor's, without initializationOptions["plugin-lsp"]. gopls reads
+// initializationOptions as its own settings and shows "Invalid settings:
+// unexpected setting" for a key it does not know. Params without our key
+// are returned as they are; otherwise only initializationOptions is
+// re-encoded (its other members' values byte for byte).
+func goplsInitializeParams(params json.RawMessage) json.RawMessage {
+	opts := getMember(params, "initializationOptions")
+	if opts == nil || getMember(opts, SettingsSection) == nil {
+		return params
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(opts, &members); err != nil {
+		return params
+	}
+	delete(members, SettingsSection)
+	b, err := json.Marshal(members)
+	if err != nil {
+		return params
+	}
+	out, err := setMember(params, "initializationOptions", b)
+	if err != nil {
+		return params
+	}
+	return out
+}

@@ -136,3 +136,20 @@ func TestLayerSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestGoplsInitializeParams(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"processId":1,"initializationOptions":{"plugin-lsp":{"debounceMs":0},"ui.semanticTokens":true}}`,
+			`{"processId":1,"initializationOptions":{"ui.semanticTokens":true}}`},
+		{`{"processId":1,"initializationOptions":{"plugin-lsp":{}}}`, `{"processId":1,"initializationOptions":{}}`},
+		// Unchanged, byte for byte, when there is nothing of ours.
+		{`{"processId": 1, "initializationOptions": {"ui.semanticTokens": true}}`, `{"processId": 1, "initializationOptions": {"ui.semanticTokens": true}}`},
+		{`{"processId": 1}`, `{"processId": 1}`},
+		{`{"initializationOptions": null}`, `{"initializationOptions": null}`},
+	}
+	for _, tt := range tests {
+		if got := string(goplsInitializeParams(json.RawMessage(tt.in))); got != tt.want {
+			t.Errorf("goplsInitializeParams(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}

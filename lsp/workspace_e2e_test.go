@@ -171,8 +171,24 @@ func TestWorkspaceDiagnosticsEndToEnd(t *testing.T) {
 	p.mu.Lock()
 	p.answer = settings.answer
 	p.mu.Unlock()
-	p.initialize(ctx, root, nil)
+	// Our settings in initializationOptions, as editors/vscode sends them.
+	p.call(ctx, "initialize", map[string]any{
+		"processId":             os.Getpid(),
+		"rootUri":               fileURI(root),
+		"workspaceFolders":      []any{map[string]any{"uri": fileURI(root), "name": "multi"}},
+		"capabilities":          editorCapabilities(),
+		"initializationOptions": map[string]any{SettingsSection: map[string]any{"debounceMs": 50, "rules": map[string]any{"disabled": []string{}}}},
+	})
+	p.notify("initialized", map[string]any{})
 	t.Cleanup(func() { wsShutdown(t, p) })
+	t.Cleanup(func() {
+		// gopls never saw our settings (it would show "Invalid settings").
+		for _, n := range p.notifications("window/showMessage") {
+			if strings.Contains(string(n.params), "Invalid settings") {
+				t.Errorf("gopls complained about settings: %s", n.params)
+			}
+		}
+	})
 
 	betaText := readText(t, beta)
 	openDoc(p, betaURI, betaText, 1)
@@ -325,6 +341,9 @@ func TestWorkspaceDiagnosticsEndToEnd(t *testing.T) {
 
 	t.Run("status", func(t *testing.T) {
 		st := wsStatus(t, ctx, p)
+		if st.LastCheckMs <= 0 || st.Recomputes == 0 {
+			t.Errorf("no recompute in the status: %+v", st)
+		}
 		if st.State != "ready" || st.Files < 7 || st.Modules != 3 || st.Registries < 1 || st.Plugins != 3 || st.Hosts != 1 {
 			t.Errorf("index status %+v", st)
 		}
