@@ -216,7 +216,7 @@ func (d *diagStore) request(snap *index.Snapshot) {
 				case <-ctx.Done():
 					return
 				case snap := <-d.syntaxReq:
-					d.recompute(ctx, snap)
+					d.w.guard("syntax rules", func() { d.recompute(ctx, snap) })
 				}
 			}
 		})
@@ -269,13 +269,14 @@ func (d *diagStore) typeLoop(ctx context.Context) {
 			d.setTypes(map[protocol.DocumentURI][]ourDiag{})
 			continue
 		}
-		d.typeRunning.Store(true)
-		findings := diagnostics.CheckTypes(ctx, snap, opts, d.cache)
-		d.typeRunning.Store(false)
-		if ctx.Err() != nil {
-			return
-		}
-		d.setTypes(d.w.newConverter(snap).convert(findings))
+		d.w.guard("type rules", func() {
+			d.typeRunning.Store(true)
+			defer d.typeRunning.Store(false)
+			findings := diagnostics.CheckTypes(ctx, snap, opts, d.cache)
+			if ctx.Err() == nil {
+				d.setTypes(d.w.newConverter(snap).convert(findings))
+			}
+		})
 	}
 }
 

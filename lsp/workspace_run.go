@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -288,7 +289,7 @@ func (w *Workspace) run(ctx context.Context) {
 			stopWatch()
 			return
 		case <-w.kick:
-			w.applyOverlays(ix)
+			w.guard("applying overlays", func() { w.applyOverlays(ix) })
 			if d := w.Settings().Debounce; d > 0 {
 				timer.Reset(d)
 				continue
@@ -309,8 +310,10 @@ func (w *Workspace) run(ctx context.Context) {
 			}
 			ix, stopWatch = nix, stop
 		}
-		w.applyOverlays(ix)
-		w.diags.request(ix.Flush())
+		w.guard("recompute", func() {
+			w.applyOverlays(ix)
+			w.diags.request(ix.Flush())
+		})
 	}
 }
 
@@ -470,6 +473,19 @@ func (w *Workspace) markApplied(n uint64) {
 		close(w.appliedCh)
 		w.appliedCh = make(chan struct{})
 	}
+}
+
+// guard runs f and turns a panic (a bug in the index or a rule) into a
+// logged error in plugin-lsp.status, so that the loops keep serving the
+// next change instead of ending.
+func (w *Workspace) guard(what string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.s.Logf("panic in %s: %v\n%s", what, p, debug.Stack())
+			w.addError(fmt.Sprintf("internal error in %s: %v", what, p))
+		}
+	}()
+	f()
 }
 
 func (w *Workspace) addError(e string) {

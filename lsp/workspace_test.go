@@ -167,3 +167,14 @@ func TestWorkspaceHandle(t *testing.T) {
 	w.onFolders(ctx, json.RawMessage(`{"event": {"added": [{"uri": "`+string(URIFromPath(root))+`", "name": "ws"}], "removed": []}}`))
 	wsEventually(t, ctx, "the folder indexed again", func() bool { return len(w.Snapshot().Registrations()) == 3 })
 }
+
+func TestWorkspaceGuard(t *testing.T) {
+	_, w, _ := wsSession(t, wsCopy(t, "multi"), `{}`)
+	ran := false
+	w.guard("test step", func() { panic("deliberate") })
+	w.guard("next step", func() { ran = true })
+	st := w.IndexStatus().(IndexStatus)
+	if !ran || len(st.Errors) == 0 || st.Errors[len(st.Errors)-1] != "internal error in test step: deliberate" {
+		t.Errorf("after a panic: ran %v, errors %q", ran, st.Errors)
+	}
+}
