@@ -36,7 +36,7 @@ type diagStore struct {
 	// only the URIs whose set changed.
 	published map[protocol.DocumentURI]string
 
-	syntaxReq   chan *index.Snapshot // latest snapshot to run the syntax rules on (1-buffered)
+	syntaxReq   chan syntaxJob // latest snapshot to run the syntax rules on (1-buffered)
 	syntaxStart sync.Once
 	typeReq     chan *index.Snapshot // latest snapshot to type-check (1-buffered)
 	typeStart   sync.Once
@@ -48,6 +48,10 @@ type diagStore struct {
 	// recompute: diagnostics.Check (linking included), and Check through
 	// conversion and publishing (for plugin-lsp.status).
 	lastCheck, lastRecompute atomic.Int64
+	// lastChange is the last time from a document change being observed
+	// (didOpen/didChange/didClose) to its diagnostics being published,
+	// debounce included.
+	lastChange atomic.Int64
 }
 
 // ourDiag is one of our diagnostics with the quick fixes of its finding.
@@ -76,7 +80,7 @@ func newDiagStore(w *Workspace) *diagStore {
 		types:     map[protocol.DocumentURI][]ourDiag{},
 		published: map[protocol.DocumentURI]string{},
 		typeReq:   make(chan *index.Snapshot, 1),
-		syntaxReq: make(chan *index.Snapshot, 1),
+		syntaxReq: make(chan syntaxJob, 1),
 		cache:     diagnostics.NewTypeCache(),
 	}
 }
@@ -124,7 +128,7 @@ func (d *diagStore) counts() (n int, types string) {
 
 // recompute runs the syntax rules on snap, publishes the URIs whose
 // diagnostics changed, and asks for a type check of snap in the background.
-func (d *diagStore) recompute(ctx context.Context, snap *index.Snapshot) {
+func (d *diagStore) recompute(ctx context.Context, snap *index.Snapshot, changedAt time.Time) {
 	t0 := time.Now()
 	st := d.w.Settings()
 	findings := diagnostics.Check(ctx, snap, st.options())
@@ -154,6 +158,9 @@ func (d *diagStore) recompute(ctx context.Context, snap *index.Snapshot) {
 	}
 	d.lastCheck.Store(int64(checked))
 	d.lastRecompute.Store(int64(time.Since(t0)))
+	if !changedAt.IsZero() {
+		d.lastChange.Store(int64(time.Since(changedAt)))
+	}
 	d.recomputed.Add(1)
 	d.requestTypes(snap)
 }
@@ -208,20 +215,41 @@ func (d *diagStore) requestTypes(snap *index.Snapshot) {
 // apart from the workspace loop, so that overlays reach the index (and
 // navigation) while a long Check runs, and a burst of snapshots costs one
 // Check of the latest, not one each.
-func (d *diagStore) request(snap *index.Snapshot) {
+func (d *diagStore) request(snap *index.Snapshot, changedAt time.Time) {
 	d.syntaxStart.Do(func() {
 		d.w.s.Go("syntax rules", func(ctx context.Context) {
 			for {
 				select {
 				case <-ctx.Done():
 					return
-				case snap := <-d.syntaxReq:
-					d.w.guard("syntax rules", func() { d.recompute(ctx, snap) })
+				case job := <-d.syntaxReq:
+					d.w.guard("syntax rules", func() { d.recompute(ctx, job.snap, job.changedAt) })
 				}
 			}
 		})
 	})
-	offerLatest(d.syntaxReq, snap)
+	job := syntaxJob{snap: snap, changedAt: changedAt}
+	for {
+		select {
+		case d.syntaxReq <- job:
+			return
+		default:
+		}
+		select {
+		case old := <-d.syntaxReq: // replaced; its changes are in snap too
+			if !old.changedAt.IsZero() && (job.changedAt.IsZero() || old.changedAt.Before(job.changedAt)) {
+				job.changedAt = old.changedAt
+			}
+		default:
+		}
+	}
+}
+
+// syntaxJob is a snapshot to run the syntax rules on, and when the oldest
+// document change it includes was observed (zero if none).
+type syntaxJob struct {
+	snap      *index.Snapshot
+	changedAt time.Time
 }
 
 // offerLatest puts snap in the 1-buffered ch, replacing an older one.

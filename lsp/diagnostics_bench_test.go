@@ -122,6 +122,7 @@ func BenchmarkKeystrokeDiagnostics(b *testing.B) {
 			st := wsStatus(b, ctx, p)
 			lat["ours, in the proxy: Check"] = append(lat["ours, in the proxy: Check"], time.Duration(st.LastCheckMs*1e6))
 			lat["ours, in the proxy: Check→published"] = append(lat["ours, in the proxy: Check→published"], time.Duration(st.LastRecomputeMs*1e6))
+			lat["ours, in the proxy: didChange seen→published"] = append(lat["ours, in the proxy: didChange seen→published"], time.Duration(st.LastChangeMs*1e6))
 		}
 		for i := 0; i < wsBenchSamples; i++ {
 			lat["baseline: didChange→gopls diagnostics"] = append(lat["baseline: didChange→gopls diagnostics"], gopls(i))

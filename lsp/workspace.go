@@ -89,6 +89,9 @@ type Workspace struct {
 	applied         uint64        // overlay changes applied to the index
 	appliedCh       chan struct{} // closed and replaced whenever applied grows
 	rebuild         bool          // settings changed the build matrix: rebuild the index
+	// changedAt is when the oldest document change not yet recomputed was
+	// observed (for plugin-lsp.status lastChangeMs).
+	changedAt time.Time
 	// pendingDisk are disk changes reported before the first build ended.
 	pendingDisk []string
 	state       string

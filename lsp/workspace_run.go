@@ -188,6 +188,9 @@ func (w *Workspace) onDocument(_ context.Context, params json.RawMessage) {
 	}
 	w.dirty[p.TextDocument.URI] = true
 	w.seen++
+	if w.changedAt.IsZero() {
+		w.changedAt = time.Now()
+	}
 	w.mu.Unlock()
 	w.signal(w.kick)
 }
@@ -311,8 +314,12 @@ func (w *Workspace) run(ctx context.Context) {
 			ix, stopWatch = nix, stop
 		}
 		w.guard("recompute", func() {
+			w.mu.Lock()
+			at := w.changedAt // every change observed so far is applied below
+			w.changedAt = time.Time{}
+			w.mu.Unlock()
 			w.applyOverlays(ix)
-			w.diags.request(ix.Flush())
+			w.diags.request(ix.Flush(), at)
 		})
 	}
 }
@@ -518,12 +525,15 @@ type IndexStatus struct {
 	Diagnostics int      `json:"diagnostics"`
 	// LastCheckMs is the last syntax-rule run (diagnostics.Check, linking
 	// included); LastRecomputeMs adds conversion and publishing.
-	LastCheckMs     float64  `json:"lastCheckMs"`
-	LastRecomputeMs float64  `json:"lastRecomputeMs"`
-	Recomputes      uint64   `json:"recomputes"`
-	TypeChecks      string   `json:"typeChecks"` // idle, running
-	Configs         []string `json:"buildConfigs"`
-	Errors          []string `json:"errors,omitempty"`
+	LastCheckMs     float64 `json:"lastCheckMs"`
+	LastRecomputeMs float64 `json:"lastRecomputeMs"`
+	// LastChangeMs is the last document change observed → its
+	// diagnostics published, debounce included.
+	LastChangeMs float64  `json:"lastChangeMs"`
+	Recomputes   uint64   `json:"recomputes"`
+	TypeChecks   string   `json:"typeChecks"` // idle, running
+	Configs      []string `json:"buildConfigs"`
+	Errors       []string `json:"errors,omitempty"`
 }
 
 // IndexStatus implements IndexStatusReporter.
@@ -550,6 +560,7 @@ func (w *Workspace) IndexStatus() any {
 	st.Diagnostics, st.TypeChecks = w.diags.counts()
 	st.LastCheckMs = float64(w.diags.lastCheck.Load()/1000) / 1000
 	st.LastRecomputeMs = float64(w.diags.lastRecompute.Load()/1000) / 1000
+	st.LastChangeMs = float64(w.diags.lastChange.Load()/1000) / 1000
 	st.Recomputes = w.diags.recomputed.Load()
 	if st.State == "" {
 		st.State = "not started"
