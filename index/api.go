@@ -35,6 +35,7 @@ const (
 	KindImport            // an import path literal
 	KindBuildCommand      // a go build -buildmode=plugin command
 	KindConst             // a string constant declaration used as a plugin name
+	KindMention           // a plugin name in a config file outside Go (Corefile, plugin.cfg, Caddyfile, Telegraf TOML)
 )
 
 // String returns a short lower-case name of the kind.
@@ -46,7 +47,7 @@ func (k Kind) String() string {
 }
 
 var kindNames = [...]string{"none", "plugin-name", "registration", "lookup", "registry", "contract",
-	"symbol", "native-plugin", "open", "plugin-lookup", "manifest", "import", "build-command", "const"}
+	"symbol", "native-plugin", "open", "plugin-lookup", "manifest", "import", "build-command", "const", "mention"}
 
 // SymbolRef locates one thing in one file.
 type SymbolRef struct {

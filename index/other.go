@@ -23,6 +23,8 @@ func extractOther(ws *workspace, id FileID, path string, kind fileKind, content 
 		c := parseConfig(content)
 		c.File = id
 		return c
+	case kindMention:
+		return extractMentions(id, path, content)
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ const (
 	kindManifest
 	kindScript // Makefile, *.mk, *.sh
 	kindConfig
+	kindMention // config files naming plugins (mentions.go)
 )
 
 // fileEntry is one indexed file of a snapshot. Entries are immutable and
@@ -79,6 +80,8 @@ func kindOf(name string) (fileKind, bool) {
 		return kindScript, true
 	case name == configName:
 		return kindConfig, true
+	case isMentionFile(name):
+		return kindMention, true
 	}
 	return 0, false
 }

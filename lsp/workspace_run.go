@@ -88,7 +88,8 @@ func (w *Workspace) onInitialized(_ context.Context, _ json.RawMessage) {
 
 // watchGlobs are the files whose changes the index needs.
 var watchGlobs = []string{"**/*.go", "**/go.mod", "**/go.work", "**/plugin-manifest.yaml",
-	"**/.plugin-lsp.yaml", "**/Makefile", "**/GNUmakefile", "**/makefile", "**/*.mk", "**/*.sh"}
+	"**/.plugin-lsp.yaml", "**/Makefile", "**/GNUmakefile", "**/makefile", "**/*.mk", "**/*.sh",
+	"**/plugin.cfg", "**/Corefile*", "**/Caddyfile*", "**/*.caddyfile", "**/*caddy*.json", "**/*.toml", "**/telegraf*.conf"}
 
 func (w *Workspace) registerWatchers(ctx context.Context) {
 	watchers := make([]map[string]any, 0, len(watchGlobs))
