@@ -116,51 +116,18 @@ func checkMF003(p *pass) {
 	for n := range edges {
 		sort.SliceStable(edges[n], func(i, j int) bool { return edges[n][i].To < edges[n][j].To })
 	}
-	// Tarjan's strongly connected components.
-	idx, low := map[string]int{}, map[string]int{}
-	on := map[string]bool{}
-	var stack []string
-	var sccs [][]string
-	next := 0
-	var visit func(v string)
-	visit = func(v string) {
-		idx[v], low[v] = next, next
-		next++
-		stack = append(stack, v)
-		on[v] = true
-		for _, e := range edges[v] {
-			if _, seen := idx[e.To]; !seen {
-				visit(e.To)
-				low[v] = min(low[v], low[e.To])
-			} else if on[e.To] {
-				low[v] = min(low[v], idx[e.To])
-			}
+	sccs := index.StronglyConnected(names, func(n string) []string {
+		var to []string
+		for _, e := range edges[n] {
+			to = append(to, e.To)
 		}
-		if low[v] == idx[v] {
-			var scc []string
-			for {
-				w := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				on[w] = false
-				scc = append(scc, w)
-				if w == v {
-					break
-				}
-			}
-			sccs = append(sccs, scc)
-		}
-	}
-	for _, n := range names {
-		if _, seen := idx[n]; !seen {
-			visit(n)
-		}
-	}
+		return to
+	})
 	for _, scc := range sccs {
 		in := map[string]bool{}
 		for _, n := range scc {
 			in[n] = true
 		}
-		sort.Strings(scc)
 		start := scc[0]
 		if len(scc) == 1 {
 			self := false

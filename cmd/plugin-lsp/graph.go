@@ -327,56 +327,18 @@ func uniqueSorted(in []string) []string {
 }
 
 // cycleEdges returns the edges that lie on a cycle: both ends in one
-// strongly connected component (Tarjan), or a self loop.
+// strongly connected component, or a self loop.
 func cycleEdges(edges []graphEdge) map[[2]string]bool {
 	succ := map[string][]string{}
-	var order []string
-	seenNode := map[string]bool{}
+	var nodes []string
 	for _, e := range edges {
 		succ[e.from] = append(succ[e.from], e.to)
-		for _, n := range []string{e.from, e.to} {
-			if !seenNode[n] {
-				seenNode[n] = true
-				order = append(order, n)
-			}
-		}
+		nodes = append(nodes, e.from, e.to)
 	}
-	sort.Strings(order)
-	idx, low := map[string]int{}, map[string]int{}
-	onStack := map[string]bool{}
 	comp := map[string]int{}
-	var stack []string
-	next, ncomp := 0, 0
-	var visit func(v string)
-	visit = func(v string) {
-		idx[v], low[v] = next, next
-		next++
-		stack = append(stack, v)
-		onStack[v] = true
-		for _, w := range succ[v] {
-			if _, ok := idx[w]; !ok {
-				visit(w)
-				low[v] = min(low[v], low[w])
-			} else if onStack[w] {
-				low[v] = min(low[v], idx[w])
-			}
-		}
-		if low[v] == idx[v] {
-			for {
-				w := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				onStack[w] = false
-				comp[w] = ncomp
-				if w == v {
-					break
-				}
-			}
-			ncomp++
-		}
-	}
-	for _, v := range order {
-		if _, ok := idx[v]; !ok {
-			visit(v)
+	for i, c := range index.StronglyConnected(nodes, func(n string) []string { return succ[n] }) {
+		for _, n := range c {
+			comp[n] = i
 		}
 	}
 	out := map[[2]string]bool{}
