@@ -6,9 +6,10 @@
 -- through editors/neovim/test.sh, which builds plugin-lsp and sets:
 --   PLUGIN_LSP_BIN          the plugin-lsp executable (default: plugin-lsp on PATH)
 --   PLUGIN_LSP_E2E_FIXTURE  the fixture workspace (editors/vscode/test-fixture)
---   PLUGIN_LSP_E2E_PLUGIN=1 also assert plugin-lsp's own features (REG003,
---                           hover/definition/completion on a plugin name), or
---                           =diagnostics,hover,… for a subset
+--   PLUGIN_LSP_E2E_PLUGIN   plugin-lsp's own features (REG003, REG001 with
+--                           relatedInformation, hover/definition/completion on
+--                           a plugin name) are asserted by default; =0 turns
+--                           them off (debugging), =diagnostics,hover,… a subset
 -- Exits 0 when every check passed, 1 otherwise.
 
 local bin = os.getenv('PLUGIN_LSP_BIN') or 'plugin-lsp'
@@ -18,20 +19,21 @@ if not fixture or fixture == '' then
   io.stderr:write('PLUGIN_LSP_E2E_FIXTURE is not set (run editors/neovim/test.sh)\n')
   vim.cmd('cquit 2')
 end
--- PLUGIN_LSP_E2E_PLUGIN: "1" or "all" asserts every plugin feature, or a
--- comma-separated subset of diagnostics,hover,definition,completion.
-local all_features = { diagnostics = true, hover = true, definition = true, completion = true }
+-- PLUGIN_LSP_E2E_PLUGIN: unset, "1" or "all" asserts every plugin feature,
+-- "0" none, or a comma-separated subset of
+-- diagnostics,related,hover,definition,completion.
+local all_features = { diagnostics = true, related = true, hover = true, definition = true, completion = true }
 local features = {}
 do
   local v = vim.trim(os.getenv('PLUGIN_LSP_E2E_PLUGIN') or '')
-  if v == '1' or v == 'all' then
+  if v == '' or v == '1' or v == 'all' then
     features = all_features
-  elseif v ~= '' and v ~= '0' then
+  elseif v ~= '0' then
     for _, f in ipairs(vim.split(v, ',', { trimempty = true })) do
       f = vim.trim(f)
-      -- status (a VS Code command) and settings (VS Code's settings UI) have
-      -- no counterpart here.
-      if f ~= 'status' and f ~= 'settings' then
+      -- status (a VS Code command), settings (VS Code's settings UI),
+      -- codelens and quickfix are VS Code cases with no counterpart here.
+      if f ~= 'status' and f ~= 'settings' and f ~= 'codelens' and f ~= 'quickfix' then
         if not all_features[f] then
           -- An error here would leave a headless Neovim waiting: quit.
           io.stderr:write('PLUGIN_LSP_E2E_PLUGIN: unknown feature ' .. f .. '\n')
@@ -264,6 +266,31 @@ local ok, err = pcall(function()
       local typo = position_of(main, '"loger"', 1)
       assert(found.lnum == typo.line, 'REG003 on line ' .. found.lnum .. ', want ' .. typo.line)
       assert(found.message:find('logger', 1, true), 'REG003 does not suggest "logger": ' .. found.message)
+    end)
+  end
+
+  if features.related then
+    check('REG001 in audit.go (not open) points at auditcopy.go in relatedInformation', function()
+      local audit = fixture .. '/plugins/audit/audit.go'
+      local found
+      vim.wait(30000, function()
+        for _, d in ipairs(vim.diagnostic.get()) do
+          if d.source == 'plugin-lsp' and code_of(d) == 'REG001' and vim.api.nvim_buf_get_name(d.bufnr) == audit then
+            found = d
+            return true
+          end
+        end
+        return false
+      end, 100)
+      assert(found, 'no REG001 in audit.go; have: ' .. vim.inspect(vim.diagnostic.get()))
+      assert(found.lnum == 12, 'REG001 on line ' .. found.lnum .. ', want 12 (0-based)')
+      assert(found.message:find('duplicate plugin name "audit"', 1, true), found.message)
+      local related = found.user_data and found.user_data.lsp and found.user_data.lsp.relatedInformation or {}
+      local targets = {}
+      for _, r in ipairs(related) do
+        table.insert(targets, vim.uri_to_fname(r.location.uri) .. ':' .. r.location.range.start.line)
+      end
+      assert(vim.tbl_contains(targets, fixture .. '/plugins/auditcopy/auditcopy.go:13'), 'relatedInformation: ' .. vim.inspect(targets))
     end)
   end
 

@@ -240,7 +240,7 @@ phase "install the vsix into code-server"
 
 phase "start code-server"
 export PLUGIN_LSP_E2E_DIR="$RUN/sync" PLUGIN_LSP_E2E_FIXTURE="$FIXTURE" PLUGIN_LSP_E2E_SERVER="$SERVER"
-export PLUGIN_LSP_E2E_PLUGIN="${PLUGIN_LSP_E2E_PLUGIN:-0}"
+export PLUGIN_LSP_E2E_PLUGIN="${PLUGIN_LSP_E2E_PLUGIN:-1}"
 LOG="$RUN/code-server.log"
 start_bg "$CODE_SERVER" --bind-addr 127.0.0.1:0 --auth none \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \

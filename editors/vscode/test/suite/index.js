@@ -2,7 +2,8 @@
 'use strict';
 // Entry point of the extension tests (the extensionTestsPath module). Runs
 // gopls.cases.js always and plugin.cases.js as PLUGIN_LSP_E2E_PLUGIN says
-// ("1": all; or a list such as "diagnostics,hover"),
+// (unset, "1" or "all": every case; "0": none, for debugging the editor
+// wiring alone; or a list such as "diagnostics,hover"),
 // then leaves the editor showing a diagnostic with its hover open and waits
 // for the driver to take the screenshot.
 
@@ -20,7 +21,7 @@ async function run() {
       cases.push(c);
     }
   }
-  h.log(`running ${cases.length} cases (plugin features: ${features.size ? [...features].join(',') : 'none; set PLUGIN_LSP_E2E_PLUGIN=1'})`);
+  h.log(`running ${cases.length} cases (plugin features: ${features.size ? [...features].join(',') : 'none (PLUGIN_LSP_E2E_PLUGIN=0)'})`);
   let passed = 0;
   const failures = [];
   for (const c of cases) {
@@ -46,19 +47,20 @@ async function run() {
   }
 }
 
-const ALL_FEATURES = ['diagnostics', 'settings', 'hover', 'definition', 'completion', 'status'];
+const ALL_FEATURES = ['diagnostics', 'settings', 'hover', 'definition', 'completion', 'status', 'related', 'codelens', 'quickfix'];
 
 /**
- * The plugin features to assert: "1" or "all" is every one, otherwise a
- * comma-separated list; an unknown name is an error, not silently nothing.
+ * The plugin features to assert: unset, "1" or "all" is every one, "0" none,
+ * otherwise a comma-separated list; an unknown name is an error, not
+ * silently nothing.
  * @param {string | undefined} env
  */
 function pluginFeatures(env) {
   const v = (env || '').trim();
-  if (v === '' || v === '0') {
+  if (v === '0') {
     return new Set();
   }
-  if (v === '1' || v === 'all') {
+  if (v === '' || v === '1' || v === 'all') {
     return new Set(ALL_FEATURES);
   }
   const set = new Set(v.split(',').map((f) => f.trim()).filter(Boolean));

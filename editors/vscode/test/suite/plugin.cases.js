@@ -1,9 +1,10 @@
 // @ts-check
 'use strict';
-// plugin-lsp's own features on the fixture. Run only with
-// PLUGIN_LSP_E2E_PLUGIN=1 (all of them) or PLUGIN_LSP_E2E_PLUGIN=<features>,
-// a comma-separated subset of diagnostics,settings,hover,definition,completion,status:
-// turned on as the features land in the server.
+// plugin-lsp's own features on the fixture. Run by default;
+// PLUGIN_LSP_E2E_PLUGIN=0 turns them off (to debug the editor wiring alone),
+// PLUGIN_LSP_E2E_PLUGIN=<features> runs a comma-separated subset of
+// diagnostics,settings,hover,definition,completion,status,related,codelens,quickfix.
+// The quick fix case edits main.go (unsaved) and reverts it: it runs last.
 
 const assert = require('assert');
 const vscode = require('vscode');
@@ -98,6 +99,109 @@ module.exports = [
     fn: async () => {
       const result = await vscode.commands.executeCommand('plugin-lsp.showStatus');
       assert.ok(result !== undefined && result !== null, 'plugin-lsp.status returned nothing');
+    },
+  },
+  {
+    feature: 'related',
+    name: 'REG001 on both registrations of "audit", each pointing at the other in relatedInformation',
+    fn: async () => {
+      const a = h.fixtureUri('plugins/audit/audit.go');
+      const b = h.fixtureUri('plugins/auditcopy/auditcopy.go');
+      // Neither file is open: plugin-lsp publishes the whole workspace's findings.
+      const reg001 = (/** @type {vscode.Uri} */ uri) =>
+        vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'plugin-lsp' && h.codeOf(d) === 'REG001');
+      for (const [here, other] of [
+        [a, b],
+        [b, a],
+      ]) {
+        const diags = await h.waitFor(`REG001 in ${here.fsPath}`, () => reg001(here), 30000);
+        const d = diags[0];
+        h.log(`REG001 ${here.fsPath}: ${d.message}; related: ${h.describe((d.relatedInformation || []).map((r) => `${r.location.uri.fsPath}:${r.location.range.start.line + 1}: ${r.message}`))}`);
+        assert.match(d.message, /duplicate plugin name "audit"/);
+        assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
+        const doc = await vscode.workspace.openTextDocument(here);
+        assert.match(doc.lineAt(d.range.start.line).text, /contract\.Register\("audit"/, 'REG001 sits on the registration');
+        const rel = (d.relatedInformation || []).find((r) => r.location.uri.fsPath === other.fsPath);
+        assert.ok(rel, `no relatedInformation at ${other.fsPath}: ${h.describe(d.relatedInformation)}`);
+        const otherDoc = await vscode.workspace.openTextDocument(other);
+        assert.match(otherDoc.lineAt(rel.location.range.start.line).text, /contract\.Register\("audit"/, 'the related location is the other registration');
+      }
+    },
+  },
+  {
+    feature: 'codelens',
+    name: 'code lenses: "linked by cmd/host" on the logger registration, a plugin count on the contract',
+    fn: async () => {
+      /** @param {string} rel @param {RegExp} title */
+      const lensesOf = (rel, title) =>
+        h.waitFor(`a code lens ${title} in ${rel}`, async () => {
+          // The second argument resolves that many lenses (plugin-lsp computes
+          // titles in codeLens/resolve).
+          /** @type {vscode.CodeLens[]} */
+          const ls = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', h.fixtureUri(rel), 20);
+          return ls.filter((l) => l.command && title.test(l.command.title));
+        }, 15000);
+      const logger = await vscode.workspace.openTextDocument(h.fixtureUri('plugins/logger/logger.go'));
+      const linked = await lensesOf('plugins/logger/logger.go', /linked by/);
+      h.log(`logger.go lenses: ${h.describe(linked.map((l) => `${l.range.start.line + 1}: ${l.command && l.command.title}`))}`);
+      const regLine = h.positionOf(logger, 'contract.Register("logger"').line;
+      assert.ok(
+        linked.some((l) => l.range.start.line === regLine && /cmd\/host\b/.test(l.command ? l.command.title : '')),
+        `no "linked by cmd/host" lens on line ${regLine + 1}`,
+      );
+      const contract = await vscode.workspace.openTextDocument(h.fixtureUri('contract/contract.go'));
+      const counts = await lensesOf('contract/contract.go', /^\d+ plugins?$/);
+      h.log(`contract.go lenses: ${h.describe(counts.map((l) => `${l.range.start.line + 1}: ${l.command && l.command.title}`))}`);
+      const ifaceLine = h.positionOf(contract, 'type Logger interface').line;
+      // logger, audit and its copy: three registrations implement the contract.
+      assert.ok(
+        counts.some((l) => l.range.start.line === ifaceLine && l.command && l.command.title === '3 plugins'),
+        `no "3 plugins" lens on line ${ifaceLine + 1}`,
+      );
+    },
+  },
+  {
+    feature: 'quickfix',
+    name: 'the REG003 quick fix, applied with workspace.applyEdit, makes the diagnostic disappear',
+    fn: async () => {
+      const { doc } = await h.open('cmd/host/main.go');
+      const reg003 = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'plugin-lsp' && h.codeOf(d) === 'REG003');
+      const [diag] = await h.waitFor('REG003 before the fix', reg003, 30000);
+      /** @type {Array<vscode.CodeAction | vscode.Command>} */
+      const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      h.log(`code actions on "loger": ${h.describe(actions.map((a) => `${a.title} [${/** @type {any} */ (a).kind ? /** @type {any} */ (a).kind.value : 'command'}]`))}`);
+      // vscode.executeCodeActionProvider does not carry an action's
+      // diagnostics over to its result: pick the preferred quickfix here, and
+      // check the attachment on the server's own answer below.
+      const fix = /** @type {vscode.CodeAction | undefined} */ (
+        actions.find((a) => 'edit' in a && a.edit && a.kind && vscode.CodeActionKind.QuickFix.contains(a.kind) && /logger/.test(a.title))
+      );
+      assert.ok(fix && fix.edit, `no quick fix with an edit: ${h.describe(actions)}`);
+      assert.ok(fix.isPreferred, 'the only replacement is the preferred fix');
+      const { api } = await h.pluginLsp();
+      const client = api.client();
+      /** @type {any[]} */
+      const raw = await client.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: client.code2ProtocolConverter.asUri(doc.uri) },
+        range: { start: { line: diag.range.start.line, character: diag.range.start.character }, end: { line: diag.range.end.line, character: diag.range.end.character } },
+        context: { diagnostics: [], only: ['quickfix'] },
+      });
+      const rawFix = (raw || []).find((a) => a.title === fix.title);
+      assert.ok(rawFix, `the server's answer lacks ${fix.title}: ${h.describe(raw)}`);
+      assert.ok((rawFix.diagnostics || []).some((/** @type {any} */ d) => d.code === 'REG003' && d.source === 'plugin-lsp'), `the fix is not attached to REG003: ${h.describe(rawFix)}`);
+      assert.match(fix.title, /logger/);
+      try {
+        assert.ok(await vscode.workspace.applyEdit(fix.edit), 'workspace.applyEdit refused the edit');
+        assert.strictEqual(doc.lineAt(diag.range.start.line).text.trim(), 'typo := contract.Get("logger")');
+        // The server sees the unsaved change (didChange) and drops REG003.
+        await h.waitFor('REG003 to disappear after the fix', () => reg003().length === 0, 15000);
+      } finally {
+        // Leave the fixture as it is on disk for whoever runs next.
+        await vscode.window.showTextDocument(doc, { preview: false });
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      assert.ok(!doc.isDirty && doc.getText().includes('Get("loger")'), 'main.go was not reverted');
+      await h.waitFor('REG003 to come back after the revert', reg003, 15000);
     },
   },
 ];
