@@ -305,14 +305,21 @@ type BuildCommand struct {
 	Targets []string // absolute directories or files the args resolve to
 	Flags   []string // other flags as written (-trimpath, -ldflags=…)
 	// Mode is the -buildmode value ("plugin"; "" for a plain build of a
-	// host recorded next to plugin builds).
+	// host recorded next to plugin builds; ModeCopy for a copy).
 	Mode string
+	// From is, for a copy (cp a.so b.so, os.Link, os.ReadFile then
+	// os.WriteFile), the .so copied; Output is the copy. Linking makes the
+	// copy another output of the plugin that builds From (absolute then).
+	From string
 	// Group names the script or Go function the command appears in, so a
 	// host built in the same test function pairs with its plugins.
 	Group string
 
 	base string // directory the relative paths resolved against
 }
+
+// ModeCopy is the BuildCommand.Mode of a copy of a built plugin.
+const ModeCopy = "copy"
 
 // Config is a parsed .plugin-lsp.yaml at a module root.
 type Config struct {

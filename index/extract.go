@@ -46,6 +46,7 @@ func (f *FileFacts) forPath(id FileID, path string) *FileFacts {
 var relevantWords = [][]byte{
 	[]byte("Register"), []byte("Lookup("), []byte("Add"), []byte("CaddyModule"),
 	[]byte("Publish("), []byte("Open("), []byte("Get(\""), []byte("-buildmode"),
+	[]byte("GetModule("), // caddy.GetModule("http.handlers.x") in a body with no other word
 }
 
 func containsAny(b []byte, words [][]byte) bool {
@@ -896,12 +897,24 @@ func (x *extractor) body(b *ast.BlockStmt, fn string, inInit bool) {
 }
 
 func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
+	var read map[string]string // variable → the .so file os.ReadFile read into it
 	ast.Inspect(n, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && len(as.Rhs) == 1 && len(as.Lhs) > 0 {
+			if w := x.readSO(as.Rhs[0]); w != "" {
+				if id, ok := as.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
+					if read == nil {
+						read = map[string]string{}
+					}
+					read[id.Name] = w
+				}
+			}
+			return true
+		}
 		call, ok := n.(*ast.CallExpr)
 		if !ok || len(call.Args) == 0 {
 			return true
 		}
-		if x.buildCommand(call, fn) {
+		if x.buildCommand(call, fn) || x.copyCommand(call, fn, read) {
 			return true
 		}
 		cf := CallFact{InInit: inInit, InVar: inVar, InFunc: fn, Call: x.span(call), ArgCount: len(call.Args)}
@@ -964,6 +977,93 @@ func (x *extractor) buildCommand(call *ast.CallExpr, fn string) bool {
 		return false
 	}
 	return x.addCommand(words, call, fn)
+}
+
+// copyCommand records a native plugin copied to another name, which makes
+// the copy another output of the same plugin: os.Link/os.Symlink/os.Rename
+// of two .so literals, os.WriteFile("b.so", data) where data came from
+// os.ReadFile("a.so") in the same function (testplugin's plugin2-dup.so), a
+// cp/ln/mv command given as words (exec.Command("cp", "a.so", "b.so")) or as
+// one string ("cp a.so b.so").
+func (x *extractor) copyCommand(call *ast.CallExpr, fn string, read map[string]string) bool {
+	if sel, ok := call.Fun.(*ast.SelectorExpr); ok && len(call.Args) >= 2 {
+		switch sel.Sel.Name {
+		case "Link", "Symlink", "Rename":
+			return x.addCopy(x.argWord(call.Args[0]), x.argWord(call.Args[1]), call, fn)
+		case "WriteFile":
+			if id, ok := call.Args[1].(*ast.Ident); ok && read[id.Name] != "" {
+				return x.addCopy(read[id.Name], x.argWord(call.Args[0]), call, fn)
+			}
+		}
+	}
+	// Cheap tests first: this runs on every call of the kept bodies.
+	var words []string
+	w0 := x.argWord(call.Args[0])
+	if len(call.Args) == 1 {
+		if !strings.Contains(w0, ".so") {
+			return false
+		}
+		words = shellWords(w0)
+	} else {
+		if b := filepath.Base(w0); b != "cp" && b != "ln" && b != "mv" {
+			return false
+		}
+		for _, a := range call.Args {
+			words = append(words, x.argWord(a))
+		}
+	}
+	if from, to, ok := parseCopy(words); ok {
+		return x.addCopy(from, to, call, fn)
+	}
+	return false
+}
+
+// readSO returns the .so path of an os.ReadFile("x.so") call, "" otherwise.
+func (x *extractor) readSO(e ast.Expr) string {
+	call, ok := e.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return ""
+	}
+	if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "ReadFile" {
+		return ""
+	}
+	if w := x.argWord(call.Args[0]); strings.HasSuffix(w, ".so") {
+		return w
+	}
+	return ""
+}
+
+func (x *extractor) addCopy(from, to string, call *ast.CallExpr, fn string) bool {
+	if !strings.HasSuffix(from, ".so") || !strings.HasSuffix(to, ".so") || from == to {
+		return false
+	}
+	x.f.Commands = append(x.f.Commands, BuildCommand{Mode: ModeCopy, From: from, Output: to, Span: x.span(call), Group: fn})
+	return true
+}
+
+// parseCopy reads `cp [-f…] a.so b.so` (also ln [-s], mv): the copy's source
+// and destination, both .so files.
+func parseCopy(words []string) (from, to string, ok bool) {
+	if len(words) < 3 {
+		return "", "", false
+	}
+	switch filepath.Base(words[0]) {
+	case "cp", "ln", "mv":
+	default:
+		return "", "", false
+	}
+	var args []string
+	for _, w := range words[1:] {
+		if strings.HasPrefix(w, "-") {
+			continue
+		}
+		args = append(args, w)
+	}
+	if len(args) != 2 || !strings.HasSuffix(args[0], ".so") || !strings.HasSuffix(args[1], ".so") ||
+		strings.Contains(args[0], "$") || strings.Contains(args[1], "$") || args[0] == args[1] {
+		return "", "", false
+	}
+	return args[0], args[1], true
 }
 
 // argWord renders an argument as a shell word: a string literal's value;

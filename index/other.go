@@ -149,7 +149,8 @@ func scriptCommands(id FileID, path string, b []byte) []BuildCommand {
 	for n, line := range lines {
 		start := off
 		off += len(line) + 1
-		if !strings.Contains(line, "build") || !strings.Contains(strings.ToLower(line), "go") {
+		hasCopy := strings.Contains(line, ".so")
+		if !hasCopy && (!strings.Contains(line, "build") || !strings.Contains(strings.ToLower(line), "go")) {
 			continue
 		}
 		if t := strings.TrimSpace(line); strings.HasPrefix(t, "#") {
@@ -171,6 +172,13 @@ func scriptCommands(id FileID, path string, b []byte) []BuildCommand {
 					cwd = filepath.Join(dir, words[1])
 				}
 				continue
+			}
+			if hasCopy {
+				if from, to, ok := parseCopy(words); ok {
+					out = append(out, BuildCommand{File: id, Dir: cwd, Mode: ModeCopy, From: from, Output: to,
+						Group: fmt.Sprintf("%s:%d", filepath.Base(path), n+1), Span: Span{start, start + len(line)}})
+					continue
+				}
 			}
 			bi := -1
 			for i := 1; i < len(words); i++ {

@@ -1,0 +1,257 @@
+package index
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// writeTxtar writes an archive's files under a new temporary directory.
+func writeTxtar(t *testing.T, archive string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range txtar.Parse([]byte(archive)).Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestCopyCommandsExtracted(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       []string // From→Output of the copy commands
+	}{
+		{"ReadFile then WriteFile", `so, err := os.ReadFile("plugin2.so")
+	_ = err
+	os.WriteFile("plugin2-dup.so", so, 0444)`, []string{"plugin2.so→plugin2-dup.so"}},
+		{"os.Link", `os.Link("a.so", filepath.Join(dir, "b.so"))`, []string{"a.so→b.so"}},
+		{"os.Rename", `os.Rename("a.so", "c.so")`, []string{"a.so→c.so"}},
+		{"exec cp", `exec.Command("cp", "-f", "a.so", "d.so").Run()`, []string{"a.so→d.so"}},
+		{"one string", `logf("cp a.so e.so\n")`, []string{"a.so→e.so"}},
+		{"not a .so", `os.Link("a.txt", "b.txt"); exec.Command("cp", "a.so", "dir/").Run()`, nil},
+		{"WriteFile of other data", `data := []byte("x"); os.WriteFile("f.so", data, 0644)`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The body names -buildmode, so it is parsed (docs/index.md).
+			src := "package p\n\nimport (\n\t\"os\"\n\t\"os/exec\"\n\t\"path/filepath\"\n)\n\nfunc TestMain() {\n\texec.Command(\"go\", \"build\", \"-buildmode=plugin\", \"./a\")\n\t" + tt.body + "\n}\n"
+			f := extractGo([]byte(src))
+			var got []string
+			for _, c := range f.Commands {
+				if c.Mode == ModeCopy {
+					got = append(got, c.From+"→"+c.Output)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("copies = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	cmds := scriptCommands(3, "/w/Makefile", []byte("all:\n\tgo build -buildmode=plugin ./a\n\tcp a.so b.so && ln -s b.so c.so\n\tcp x.txt y.txt\n"))
+	var got []string
+	for _, c := range cmds {
+		got = append(got, c.Mode+":"+c.From+"→"+c.Output)
+	}
+	if want := []string{"plugin:→", "copy:a.so→b.so", "copy:b.so→c.so"}; !slices.Equal(got, want) {
+		t.Errorf("script commands = %q, want %q", got, want)
+	}
+}
+
+const copyWorkspace = `
+-- go.mod --
+module example.com/w
+
+go 1.22
+-- plug/plug.go --
+package main
+
+func F() int { return 1 }
+-- other/other.go --
+package main
+
+func G() int { return 2 }
+-- build_test.go --
+package w
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+func TestMain(m *testing.M) {
+	exec.Command("go", "build", "-buildmode=plugin", "-o", "plug.so", "./plug").Run()
+	os.Link("plug.so", "dup.so")
+	exec.Command("go", "build", "-buildmode=plugin", "./other").Run()
+	os.Exit(m.Run())
+}
+-- Makefile --
+chain:
+	cp dup.so dup2.so
+-- host/main.go --
+package main
+
+import "plugin"
+
+func main() {
+	plugin.Open("dup.so")
+	plugin.Open("dup2.so")
+	plugin.Open("plug.so")
+	plugin.Open("missing.so")
+}
+`
+
+// TestCopiedPluginResolves: a .so copied from a built plugin (and a copy
+// of the copy) opens that plugin.
+func TestCopiedPluginResolves(t *testing.T) {
+	root := writeTxtar(t, copyWorkspace)
+	s := build(t, Options{Roots: []string{root}})
+	got := map[string][]string{}
+	for _, o := range s.Opens() {
+		var dirs []string
+		for _, np := range o.Plugins {
+			d, _ := filepath.Rel(root, np.Dir)
+			dirs = append(dirs, filepath.ToSlash(d))
+		}
+		got[o.Path] = dirs
+	}
+	want := map[string][]string{"dup.so": {"plug"}, "dup2.so": {"plug"}, "plug.so": {"plug"}, "missing.so": nil}
+	for p, w := range want {
+		if !slices.Equal(got[p], w) {
+			t.Errorf("Open(%q) → %q, want %q", p, got[p], w)
+		}
+	}
+	// The copies are commands of their own, not host builds.
+	copies := 0
+	for _, bc := range s.BuildCommands() {
+		if bc.Mode == ModeCopy {
+			copies++
+			if len(bc.Targets) != 0 || !filepath.IsAbs(bc.Output) {
+				t.Errorf("copy %s→%s: targets %q, output not absolute", bc.From, bc.Output, bc.Targets)
+			}
+		}
+	}
+	if copies != 2 {
+		t.Errorf("%d copy commands, want 2", copies)
+	}
+	if n := len(s.Hosts()); n != 1 {
+		t.Errorf("%d hosts, want 1 (host)", n)
+	}
+}
+
+// TestTestpluginDupCopy: testplugin's plugin_test.go writes plugin2-dup.so
+// from plugin2.so's bytes; host.go opens it and must find plugin2.
+func TestTestpluginDupCopy(t *testing.T) {
+	root := filepath.Join(runtime.GOROOT(), "src/cmd/cgo/internal/testplugin/testdata")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("GOROOT has no testplugin sources")
+	}
+	s := build(t, Options{Roots: []string{root}})
+	n := 0
+	for _, o := range s.Opens() {
+		if o.Path != "plugin2-dup.so" {
+			continue
+		}
+		n++
+		if len(o.Plugins) != 1 || filepath.Base(o.Plugins[0].Dir) != "plugin2" {
+			t.Errorf("%s: plugin2-dup.so resolves to %d plugins, want plugin2", rel(s, o.File), len(o.Plugins))
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d opens of plugin2-dup.so, want 2 (host/host.go)", n)
+	}
+}
+
+const excludedWorkspace = `
+-- go.mod --
+module example.com/w
+
+go 1.22
+-- ir/ir.go --
+package ir
+
+const X = 1
+-- ir/mknode.go --
+//go:build ignore
+
+package main
+
+func main() {}
+-- gen/gen.go --
+//go:build ignore
+
+package main
+
+func main() {}
+-- plan9only/main.go --
+//go:build plan9
+
+package main
+
+func main() {}
+-- cmd/app/main.go --
+package main
+
+import _ "example.com/w/ir"
+
+func main() {}
+`
+
+// TestExcludedFilesMakeNoHost: files no configuration builds (go:build
+// ignore generators, a plan9-only program under a linux/windows matrix)
+// make their directory neither a main package, a host nor a native plugin.
+func TestExcludedFilesMakeNoHost(t *testing.T) {
+	root := writeTxtar(t, excludedWorkspace)
+	cfgs := []BuildConfig{linuxAMD64, windowsAMD64}
+	ix := New(Options{Roots: []string{root}, Configs: cfgs})
+	s, err := ix.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosts := func(s *Snapshot) []string {
+		var out []string
+		for _, h := range s.Hosts() {
+			out = append(out, h.ImportPath)
+		}
+		return out
+	}
+	if got, want := hosts(s), []string{"example.com/w/cmd/app"}; !slices.Equal(got, want) {
+		t.Errorf("hosts = %q, want %q", got, want)
+	}
+	for _, p := range []string{"example.com/w/ir", "example.com/w/gen", "example.com/w/plan9only"} {
+		pk := s.Package(p)
+		if pk == nil {
+			t.Fatalf("package %s missing", p)
+		}
+		if pk.IsMain || pk.IsNativePlugin {
+			t.Errorf("%s: IsMain=%v IsNativePlugin=%v, want neither", p, pk.IsMain, pk.IsNativePlugin)
+		}
+	}
+	if n := s.Package("example.com/w/ir").Name; n != "ir" {
+		t.Errorf("ir's Name = %q, want ir", n)
+	}
+	if n := len(s.NativePlugins()); n != 0 {
+		t.Errorf("%d native plugins, want 0", n)
+	}
+	// Dropping the constraint makes gen a program; putting it back undoes it.
+	gen := filepath.Join(root, "gen/gen.go")
+	s = ix.SetOverlay(gen, []byte("package main\n\nfunc main() {}\n"))
+	if got, want := hosts(s), []string{"example.com/w/cmd/app", "example.com/w/gen"}; !slices.Equal(got, want) {
+		t.Errorf("after the edit hosts = %q, want %q", got, want)
+	}
+	s = ix.ClearOverlay(gen)
+	if got, want := hosts(s), []string{"example.com/w/cmd/app"}; !slices.Equal(got, want) {
+		t.Errorf("after undoing hosts = %q, want %q", got, want)
+	}
+}
