@@ -129,6 +129,7 @@ func (k *linker) packages() {
 		return
 	}
 	s, l := k.s, k.l
+	var deadName map[*Package]bool // Name taken from a file no configuration builds
 	for id, e := range s.files {
 		if e == nil || e.facts == nil {
 			continue
@@ -145,11 +146,18 @@ func (k *linker) packages() {
 			l.byDir[dir] = p
 		}
 		p.Files = append(p.Files, FileID(id))
-		l.clause[id] = f.Package
-		if !f.IsTest && p.Name == "" {
+		live := k.buildsSomewhere(f)
+		l.clause[id] = clauseKey(f, live)
+		if !f.IsTest && (p.Name == "" || live && deadName[p]) {
 			p.Name = f.Package
+			switch {
+			case !live && deadName == nil:
+				deadName = map[*Package]bool{p: true}
+			case deadName != nil:
+				deadName[p] = !live
+			}
 		}
-		if !f.IsTest && f.Package == "main" {
+		if !f.IsTest && f.Package == "main" && live {
 			p.IsMain = true
 		}
 	}
@@ -200,6 +208,31 @@ func (k *linker) packageTables(p *Package) {
 	}
 }
 
+// buildsSomewhere reports whether some configuration of the matrix builds
+// the file: a `//go:build ignore` generator (or a constraint no
+// configuration satisfies) neither makes its directory a main package, a
+// host, nor a native plugin.
+func (k *linker) buildsSomewhere(f *FileFacts) bool {
+	if len(k.s.configs) == 0 {
+		return true
+	}
+	for _, cfg := range k.s.configs {
+		if fileMatches(f, cfg) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseKey is what the package grouping keeps of a file: its package
+// clause, marked when no configuration builds the file.
+func clauseKey(f *FileFacts, live bool) string {
+	if !live {
+		return f.Package + "\x00excluded"
+	}
+	return f.Package
+}
+
 // reusePackages copies the package grouping of the base linked data when
 // the changed files allow it.
 func (k *linker) reusePackages() bool {
@@ -227,7 +260,7 @@ func (k *linker) reusePackages() bool {
 		if op == nil {
 			continue
 		}
-		if b.clause[id] != f.Package || b.isTest(id) != f.IsTest {
+		if b.clause[id] != clauseKey(f, k.buildsSomewhere(f)) || b.isTest(id) != f.IsTest {
 			return false
 		}
 		dirty[op.ImportPath] = true
@@ -719,6 +752,9 @@ func (k *linker) natives() {
 	byKey := map[string]*NativePlugin{}
 	for i := range cmds {
 		bc := &cmds[i]
+		if bc.Mode == ModeCopy {
+			continue // resolved below, against the plugin it copies
+		}
 		k.resolveCommand(bc)
 		if bc.Mode != "plugin" || len(bc.Targets) == 0 {
 			continue
@@ -771,6 +807,7 @@ func (k *linker) natives() {
 		}
 		return s.Path(firstFile(a.Files)) < s.Path(firstFile(b.Files))
 	})
+	k.copies(cmds)
 	sort.SliceStable(cmds, func(i, j int) bool { return s.Path(cmds[i].File) < s.Path(cmds[j].File) })
 	l.commands = cmds
 	// A main package all of whose files are built as plugins (file by
@@ -796,7 +833,10 @@ func (k *linker) natives() {
 		host := false
 		for _, f := range p.Files {
 			ff := s.Facts(f)
-			if ff.IsTest || inPlugin[f] {
+			// A test file, a file of another package or one no
+			// configuration builds (a //go:build ignore generator) is no
+			// program of its own.
+			if ff.IsTest || inPlugin[f] || ff.Package != "main" || !k.buildsSomewhere(ff) {
 				continue
 			}
 			// A file outside every plugin makes a host, unless the directory
@@ -811,6 +851,67 @@ func (k *linker) natives() {
 			continue
 		}
 		l.hosts = append(l.hosts, &Host{Package: p})
+	}
+}
+
+// copies makes the output of each copy command (cp a.so b.so, os.Link,
+// os.ReadFile then os.WriteFile) another output of the plugin that builds
+// its source: a relative source is resolved against the directories that
+// plugin's builds ran in (the build in the same script line or Go function
+// wins), else the copy's own directory, its module and the roots; the copy's
+// output against the same directory. Chains (a → b → c) resolve in order.
+func (k *linker) copies(cmds []BuildCommand) {
+	s := k.s
+	for pass := 0; pass < 4; pass++ {
+		changed := false
+		for i := range cmds {
+			c := &cmds[i]
+			if c.Mode != ModeCopy || filepath.IsAbs(c.Output) && c.base != "" {
+				continue
+			}
+			var np *NativePlugin
+			base := ""
+			grouped := false
+			try := func(cand *NativePlugin, b string, g bool) {
+				from := c.From
+				if !filepath.IsAbs(from) {
+					from = filepath.Join(b, from)
+				}
+				if !contains(cand.SOPaths, filepath.Clean(from)) || (np != nil && (grouped || !g)) {
+					return
+				}
+				np, base, grouped = cand, b, g
+			}
+			var others []string
+			others = append(others, c.Dir)
+			if m := s.ws.moduleFor(s.Path(c.File)); m != nil {
+				others = append(others, m.Dir)
+			}
+			others = append(others, s.roots...)
+			for _, cand := range k.l.natives {
+				for _, b := range cand.Builds {
+					try(cand, k.buildBase(b), b.File == c.File && b.Group == c.Group)
+				}
+				for _, b := range others {
+					try(cand, b, false)
+				}
+			}
+			if np == nil {
+				continue
+			}
+			out := c.Output
+			if !filepath.IsAbs(out) {
+				out = filepath.Join(base, out)
+			}
+			c.Output, c.base = filepath.Clean(out), base
+			if !contains(np.SOPaths, c.Output) {
+				np.SOPaths = append(np.SOPaths, c.Output)
+			}
+			changed = true
+		}
+		if !changed {
+			return
+		}
 	}
 }
 
