@@ -237,13 +237,19 @@ func openDoc(p *lspProc, uri, text string, version int) {
 // hasDiagnosticsFor reports whether a publishDiagnostics for uri arrived.
 func hasDiagnosticsFor(uri string) func(notes, _ []*message) bool {
 	return func(notes, _ []*message) bool {
-		for _, n := range notes {
-			if n.method == "textDocument/publishDiagnostics" && string(getMember(n.params, "uri")) == strconv.Quote(uri) {
-				return true
-			}
-		}
-		return false
+		return lastPublish(notes, uri) != nil
 	}
+}
+
+// lastPublish returns the last publishDiagnostics for uri among notes, or nil.
+func lastPublish(notes []*message, uri string) *message {
+	var last *message
+	for _, n := range notes {
+		if n.method == "textDocument/publishDiagnostics" && string(getMember(n.params, "uri")) == strconv.Quote(uri) {
+			last = n
+		}
+	}
+	return last
 }
 
 // lastDiagnostics returns the diagnostics of the last publish for uri.
@@ -254,12 +260,7 @@ func lastDiagnostics(p *lspProc, uri string) ([]protocol.Diagnostic, bool) {
 // lastDiagnosticsIn is lastDiagnostics over notes (for waitFor conditions,
 // which run with the client's lock held).
 func lastDiagnosticsIn(notes []*message, uri string) ([]protocol.Diagnostic, bool) {
-	var last *message
-	for _, n := range notes {
-		if n.method == "textDocument/publishDiagnostics" && string(getMember(n.params, "uri")) == strconv.Quote(uri) {
-			last = n
-		}
-	}
+	last := lastPublish(notes, uri)
 	if last == nil {
 		return nil, false
 	}

@@ -18,16 +18,9 @@ func hintsConfig(m *message) (json.RawMessage, *rpcError) {
 	if m.method != "workspace/configuration" {
 		return defaultAnswer(m)
 	}
-	var p struct {
-		Items []json.RawMessage `json:"items"`
-	}
-	_ = json.Unmarshal(m.params, &p)
-	out := make([]json.RawMessage, len(p.Items))
-	for i := range out {
-		out[i] = json.RawMessage(`{"hints":{"parameterNames":true,"assignVariableTypes":true,"rangeVariableTypes":true,"constantValues":true}}`)
-	}
-	b, _ := json.Marshal(out)
-	return b, nil
+	return configurationReply(m, func(string) json.RawMessage {
+		return json.RawMessage(`{"hints":{"parameterNames":true,"assignVariableTypes":true,"rangeVariableTypes":true,"constantValues":true}}`)
+	})
 }
 
 // TestParityWithGopls runs one script against gopls directly and through the
@@ -43,7 +36,7 @@ func TestParityWithGopls(t *testing.T) {
 	direct, proxy := startGopls(t), startProxy(t)
 	both := []*lspProc{direct, proxy}
 	for _, p := range both {
-		p.answer = hintsConfig
+		p.setAnswer(hintsConfig)
 	}
 
 	// initialize

@@ -104,18 +104,10 @@ func TestProxySession(t *testing.T) {
 	p.answer = func(m *message) (json.RawMessage, *rpcError) {
 		switch m.method {
 		case "workspace/configuration":
-			var prm struct {
-				Items []json.RawMessage `json:"items"`
-			}
-			_ = json.Unmarshal(m.params, &prm)
-			out := make([]json.RawMessage, len(prm.Items))
 			p.mu.Lock()
-			for i := range out {
-				out[i] = json.RawMessage(configAnswer)
-			}
+			answer := json.RawMessage(configAnswer)
 			p.mu.Unlock()
-			b, _ := json.Marshal(out)
-			return b, nil
+			return configurationReply(m, func(string) json.RawMessage { return answer })
 		case "window/showMessageRequest":
 			return json.RawMessage(`{"title":"b"}`), nil
 		}

@@ -118,18 +118,37 @@ func tail(s string, n int) string {
 func defaultAnswer(m *message) (json.RawMessage, *rpcError) {
 	switch m.method {
 	case "workspace/configuration":
-		var p struct {
-			Items []json.RawMessage `json:"items"`
-		}
-		_ = json.Unmarshal(m.params, &p)
-		out := make([]json.RawMessage, len(p.Items))
-		for i := range out {
-			out[i] = json.RawMessage("{}")
-		}
-		b, _ := json.Marshal(out)
-		return b, nil
+		return configurationReply(m, func(string) json.RawMessage { return nil })
 	}
 	return json.RawMessage("null"), nil
+}
+
+// configurationReply answers the workspace/configuration request m: for
+// each item, section(item's section), or {} where that is nil.
+func configurationReply(m *message, section func(name string) json.RawMessage) (json.RawMessage, *rpcError) {
+	var p struct {
+		Items []struct {
+			Section string `json:"section"`
+		} `json:"items"`
+	}
+	_ = json.Unmarshal(m.params, &p)
+	out := make([]json.RawMessage, len(p.Items))
+	for i, it := range p.Items {
+		out[i] = json.RawMessage("{}")
+		if v := section(it.Section); v != nil {
+			out[i] = v
+		}
+	}
+	b, _ := json.Marshal(out)
+	return b, nil
+}
+
+// setAnswer replaces the replies to server requests; the read loop may be
+// running.
+func (p *lspProc) setAnswer(answer func(m *message) (json.RawMessage, *rpcError)) {
+	p.mu.Lock()
+	p.answer = answer
+	p.mu.Unlock()
 }
 
 func (p *lspProc) readLoop(out io.Reader) {
@@ -289,20 +308,19 @@ func (p *lspProc) waitFor(ctx context.Context, what string, cond func(notes, req
 func (p *lspProc) notifications(method string) []*message {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []*message
-	for _, m := range p.notes {
-		if m.method == method {
-			out = append(out, m)
-		}
-	}
-	return out
+	return withMethod(p.notes, method)
 }
 
+// serverRequests returns the requests received so far with method.
 func (p *lspProc) serverRequests(method string) []*message {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return withMethod(p.srvReqs, method)
+}
+
+func withMethod(ms []*message, method string) []*message {
 	var out []*message
-	for _, m := range p.srvReqs {
+	for _, m := range ms {
 		if m.method == method {
 			out = append(out, m)
 		}

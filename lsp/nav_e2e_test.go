@@ -29,12 +29,7 @@ func TestNavigationEndToEnd(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(a), ".txtar"), func(t *testing.T) {
 			ctx := ctxT(t)
 			ws := loadNavWorkspace(t, a)
-			proxy, gopls := startProxy(t), startGopls(t)
-			for _, p := range []*lspProc{proxy, gopls} {
-				p.mu.Lock()
-				p.answer = deterministicGopls
-				p.mu.Unlock()
-			}
+			proxy, gopls := startNavPair(t)
 			proxy.initialize(ctx, ws.Dir, nil)
 			gopls.initialize(ctx, ws.Dir, nil)
 			waitIndexReady(ctx, t, proxy)
@@ -79,6 +74,17 @@ func TestNavigationEndToEnd(t *testing.T) {
 	}
 }
 
+// startNavPair starts plugin-lsp (in front of its gopls) and a plain gopls,
+// both answering the editor's side with deterministicGopls.
+func startNavPair(t testing.TB) (proxy, gopls *lspProc) {
+	t.Helper()
+	proxy, gopls = startProxy(t), startGopls(t)
+	for _, p := range []*lspProc{proxy, gopls} {
+		p.setAnswer(deterministicGopls)
+	}
+	return proxy, gopls
+}
+
 // deterministicGopls answers the editor's side like defaultAnswer, but
 // gives gopls an unlimited completion budget, so that two gopls processes
 // (one behind plugin-lsp, one alone) complete identically.
@@ -86,21 +92,12 @@ func deterministicGopls(m *message) (json.RawMessage, *rpcError) {
 	if m.method != "workspace/configuration" {
 		return defaultAnswer(m)
 	}
-	var p struct {
-		Items []struct {
-			Section string `json:"section"`
-		} `json:"items"`
-	}
-	_ = json.Unmarshal(m.params, &p)
-	out := make([]json.RawMessage, len(p.Items))
-	for i, it := range p.Items {
-		out[i] = json.RawMessage("{}")
-		if it.Section == "gopls" {
-			out[i] = json.RawMessage(`{"completionBudget":"0s"}`)
+	return configurationReply(m, func(section string) json.RawMessage {
+		if section == "gopls" {
+			return json.RawMessage(`{"completionBudget":"0s"}`)
 		}
-	}
-	b, _ := json.Marshal(out)
-	return b, nil
+		return nil
+	})
 }
 
 // waitIndexReady polls plugin-lsp.status until the index is built.
@@ -328,12 +325,7 @@ func normJSON(res json.RawMessage, rerr json.RawMessage) string {
 func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 	ctx := ctxT(t)
 	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "loggers.txtar"))
-	proxy, gopls := startProxy(t), startGopls(t)
-	for _, p := range []*lspProc{proxy, gopls} {
-		p.mu.Lock()
-		p.answer = deterministicGopls
-		p.mu.Unlock()
-	}
+	proxy, gopls := startNavPair(t)
 	init := proxy.initialize(ctx, ws.Dir, nil)
 	if string(getPath(getMember(init, "capabilities"), "codeLensProvider", "resolveProvider")) != "true" {
 		t.Errorf("codeLensProvider.resolveProvider not set: %s", getPath(getMember(init, "capabilities"), "codeLensProvider"))

@@ -64,12 +64,7 @@ func (d wsDiag) code() string { s, _ := d.Code.(string); return s }
 // wsLastPublish returns the diagnostics of the last publishDiagnostics for
 // uri among notes.
 func wsLastPublish(notes []*message, uri string) ([]wsDiag, bool) {
-	var last *message
-	for _, n := range notes {
-		if n.method == "textDocument/publishDiagnostics" && string(getMember(n.params, "uri")) == strconv.Quote(uri) {
-			last = n
-		}
-	}
+	last := lastPublish(notes, uri)
 	if last == nil {
 		return nil, false
 	}
@@ -138,23 +133,15 @@ func (s *wsSettings) answer(m *message) (json.RawMessage, *rpcError) {
 	if m.method != "workspace/configuration" {
 		return defaultAnswer(m)
 	}
-	var p struct {
-		Items []struct {
-			Section string `json:"section"`
-		} `json:"items"`
-	}
-	_ = json.Unmarshal(m.params, &p)
-	out := make([]json.RawMessage, len(p.Items))
 	s.mu.Lock()
-	for i, it := range p.Items {
-		out[i] = json.RawMessage("{}")
-		if it.Section == SettingsSection && s.raw != nil {
-			out[i] = s.raw
-		}
-	}
+	raw := s.raw
 	s.mu.Unlock()
-	b, _ := json.Marshal(out)
-	return b, nil
+	return configurationReply(m, func(section string) json.RawMessage {
+		if section == SettingsSection {
+			return raw
+		}
+		return nil
+	})
 }
 
 func TestWorkspaceDiagnosticsEndToEnd(t *testing.T) {
@@ -168,9 +155,7 @@ func TestWorkspaceDiagnosticsEndToEnd(t *testing.T) {
 
 	settings := &wsSettings{}
 	p := startProxy(t)
-	p.mu.Lock()
-	p.answer = settings.answer
-	p.mu.Unlock()
+	p.setAnswer(settings.answer)
 	// Our settings in initializationOptions, as editors/vscode sends them.
 	p.call(ctx, "initialize", map[string]any{
 		"processId":             os.Getpid(),
