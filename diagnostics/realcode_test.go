@@ -113,7 +113,14 @@ func TestZeroFindingsTestplugin(t *testing.T) {
 
 func copyTree(t *testing.T, src, dst string) {
 	t.Helper()
-	err := filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
+	if err := copyFiles(src, dst); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyFiles copies the tree at src to dst, creating directories as needed.
+func copyFiles(src, dst string) error {
+	return filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
@@ -128,7 +135,4 @@ func copyTree(t *testing.T, src, dst string) {
 		}
 		return os.WriteFile(target, b, 0o644)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -237,22 +237,7 @@ func copyDir(t *testing.T, src string) string {
 	if d, err := filepath.EvalSymlinks(dst); err == nil {
 		dst = d
 	}
-	err := filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		r, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, r)
-		if info.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
+	if err := copyFiles(src, dst); err != nil {
 		t.Fatal(fmt.Errorf("copy %s: %w", src, err))
 	}
 	return dst
