@@ -107,7 +107,7 @@ func renderHover(snap *index.Snapshot, h *navHover, rel func(string) string) str
 	}
 	st := h.Site
 	switch st.kind {
-	case siteRegistration, siteLookup:
+	case siteRegistration, siteLookup, siteMention, siteModuleID:
 		fmt.Fprintf(&b, "**plugin `%s`** in registry `%s`", st.name, st.registry)
 		if h.Registry != nil {
 			if h.Registry.Preset != "" {
@@ -140,6 +140,9 @@ func renderHover(snap *index.Snapshot, h *navHover, rel func(string) string) str
 		}
 		if h.Lookups > 0 {
 			fmt.Fprintf(&b, "\n\nlooked up at %d place(s)", h.Lookups)
+		}
+		for _, m := range h.Mentions {
+			fmt.Fprintf(&b, "\n\nnamed in %s config %s", m.Format, link(m.Ref))
 		}
 	case sitePluginLookup:
 		fmt.Fprintf(&b, "**plugin symbol `%s`**", st.name)

@@ -63,11 +63,9 @@ func TestNavigationEndToEnd(t *testing.T) {
 			}
 			t.Run("unsaved", func(t *testing.T) {
 				for _, m := range ws.Markers {
-					shift := 0
-					if strings.HasSuffix(m.File, ".go") {
-						shift = len(prefix)
-					}
-					checkE2EMarker(ctx, t, ws, texts, proxy, gopls, m, shift)
+					// Every Go location moves, whichever file the marker is in
+					// (a config mention's definition is in Go).
+					checkE2EMarker(ctx, t, ws, texts, proxy, gopls, m, len(prefix))
 				}
 			})
 		})
@@ -177,7 +175,11 @@ func resultKeys(t testing.TB, res json.RawMessage) []string {
 func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts map[string]string, proxy, gopls *lspProc, m navMarker, shift int) {
 	t.Helper()
 	uri := fileURI(ws.path(m.File))
-	pos, err := NewMapper([]byte(texts[m.File]), UTF16).Position(m.Cursor + shift)
+	cursor := m.Cursor
+	if strings.HasSuffix(m.File, ".go") {
+		cursor += shift
+	}
+	pos, err := NewMapper([]byte(texts[m.File]), UTF16).Position(cursor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +275,7 @@ func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts m
 		got := []string{}
 		for u, edits := range we.Changes {
 			for _, e := range edits {
-				if e.NewText != m.Args[0] {
+				if e.NewText != m.Args[0] && !strings.HasSuffix(m.Args[0], "."+e.NewText) { // a Caddy handler mention is written without its namespace
 					t.Errorf("%s: new text %q", m, e.NewText)
 				}
 				got = append(got, locKey(u, e.Range))

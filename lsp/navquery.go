@@ -225,6 +225,9 @@ func (nx *navIndex) siteAt(file index.FileID, off int) *navSite {
 			}
 		}
 	}
+	if best == nil {
+		return nx.extraSiteAt(file, off) // config mentions, Caddy module IDs (navmention.go)
+	}
 	return best
 }
 
@@ -244,7 +247,7 @@ func (nx *navIndex) definition(file index.FileID, off int) ([]navTarget, bool) {
 	s := nx.snap
 	var out []navTarget
 	switch st.kind {
-	case siteRegistration, siteLookup:
+	case siteRegistration, siteLookup, siteMention, siteModuleID:
 		if st.kind == siteRegistration && !st.literal {
 			// A constant or a typed value (Caddy's T{}): gopls answers
 			// for the identifier; we add the registrations of the name.
@@ -257,8 +260,20 @@ func (nx *navIndex) definition(file index.FileID, off int) ([]navTarget, bool) {
 			if t := nx.typeDecl(o.reg.ValueType); !t.IsZero() {
 				out = append(out, navTarget{Ref: t, What: "type"})
 			}
-			if id := nx.caddyIDLiteral(o.reg); !id.IsZero() {
+			if id := nx.caddyIDLiteral(o.reg); !id.IsZero() && id.Span != st.ref.Span {
 				out = append(out, navTarget{Ref: id, What: "module-id"})
+			}
+		}
+		switch st.kind {
+		case siteModuleID: // the ID literal is a declaration: its uses too
+			for _, o := range nx.byName[nameKey{st.registry, st.name}] {
+				if o.kind == siteLookup {
+					out = append(out, navTarget{Ref: o.ref, What: "lookup"})
+				}
+			}
+		case siteMention: // a plugin.cfg line also names the package
+			if p := nx.mentionPackage(nx.mentionAt(st.ref)); !p.IsZero() {
+				out = append(out, navTarget{Ref: p, What: "package"})
 			}
 		}
 	case sitePluginLookup:
@@ -388,7 +403,7 @@ func (nx *navIndex) references(file index.FileID, off int, includeDecl bool) ([]
 	}
 	var out []navTarget
 	switch st.kind {
-	case siteRegistration, siteLookup:
+	case siteRegistration, siteLookup, siteMention, siteModuleID:
 		for _, o := range nx.byName[nameKey{st.registry, st.name}] {
 			if o.kind == siteRegistration && !includeDecl {
 				continue
@@ -396,6 +411,10 @@ func (nx *navIndex) references(file index.FileID, off int, includeDecl bool) ([]
 			out = append(out, navTarget{Ref: o.ref, What: o.kind.what()})
 		}
 		out = append(out, nx.manifestMentions(st.name)...)
+		out = append(out, mentionTargets(nx.configMentions(st.registry, st.name))...)
+		if includeDecl {
+			out = append(out, nx.caddyIDLiterals(st.registry, st.name)...)
+		}
 	case siteManifestName, siteRequire:
 		out = append(out, nx.manifestMentions(st.name)...)
 		for k, sites := range nx.byName {
@@ -551,7 +570,13 @@ func (nx *navIndex) prepareRename(file index.FileID, off int) (span index.Span, 
 		return index.Span{}, "", false, nil
 	}
 	switch st.kind {
-	case siteRegistration, siteLookup:
+	case siteRegistration, siteLookup, siteModuleID:
+	case siteMention:
+		if st.registry == "" || len(nx.byName[nameKey{st.registry, st.name}]) == 0 {
+			return index.Span{}, "", true, &renameError{"no registration of plugin " + strconv.Quote(st.name) + " in the workspace"}
+		}
+		m := nx.mentionAt(st.ref)
+		return st.ref.Span, m.Name, true, nil
 	default:
 		return index.Span{}, "", false, nil
 	}
@@ -607,6 +632,9 @@ func (nx *navIndex) rename(file index.FileID, off int, newName string) ([]rename
 		return nil, ok, err
 	}
 	st := nx.siteAt(file, off)
+	if st.kind == siteMention { // the user renamed the mention's text
+		newName = nx.mentionAt(st.ref).KeyPrefix() + newName
+	}
 	var out []renameEdit
 	seen := map[index.SymbolRef]bool{}
 	for _, o := range nx.byName[nameKey{st.registry, st.name}] {
@@ -626,6 +654,12 @@ func (nx *navIndex) rename(file index.FileID, off int, newName string) ([]rename
 		}
 		seen[r] = true
 		out = append(out, renameEdit{File: r.File, Span: index.Span{Start: r.Span.Start + 1, End: r.Span.End - 1}, NewText: newName})
+	}
+	for _, e := range nx.extraRenameEdits(st.registry, st.name, newName) {
+		if k := (index.SymbolRef{File: e.File, Span: e.Span}); !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].File != out[j].File {
@@ -853,7 +887,7 @@ func (nx *navIndex) complete(file index.FileID, text []byte, off int) (cc comple
 		}
 	}
 	if role, found := nx.fnRoles[fnID]; found && fnID != "" {
-		if cc.ArgIndex != 0 {
+		if cc.ArgIndex != nameArgOf(nx.snap, fnID) {
 			return cc, nil, false, false
 		}
 		items, more = nx.completeNames(role.registry, cc.Prefix)
@@ -1198,6 +1232,7 @@ type navHover struct {
 	Regs      []hoverReg
 	Lookups   int // lookups of the name in the workspace
 	Manifests []*index.Manifest
+	Mentions  []*index.Mention // config files naming the plugin
 	Syms      []hoverSym
 	Plugins   []*index.NativePlugin // plugin.Open targets
 }
@@ -1211,8 +1246,9 @@ func (nx *navIndex) hover(file index.FileID, off int) (*navHover, bool) {
 	s := nx.snap
 	h := &navHover{Site: st}
 	switch st.kind {
-	case siteRegistration, siteLookup:
+	case siteRegistration, siteLookup, siteMention, siteModuleID:
 		h.Registry = s.Registry(st.registry)
+		h.Mentions = nx.configMentions(st.registry, st.name)
 		pkgs := map[string]bool{}
 		for _, o := range nx.byName[nameKey{st.registry, st.name}] {
 			if o.kind == siteLookup {

@@ -125,7 +125,7 @@ func checkNavMarker(t *testing.T, ws *navWorkspace, snap *index.Snapshot, nx *na
 		}
 		got := []string{}
 		for _, e := range edits {
-			if e.NewText != m.Args[0] {
+			if e.NewText != m.Args[0] && !strings.HasSuffix(m.Args[0], "."+e.NewText) { // a Caddy handler mention is written without its namespace
 				t.Errorf("%s: edit text %q", m, e.NewText)
 			}
 			got = append(got, refKey(ws, snap, index.SymbolRef{File: e.File, Span: e.Span}))

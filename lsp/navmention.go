@@ -1,0 +1,244 @@
+package lsp
+
+import (
+	"bytes"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+// This file adds two kinds of navigation sites the derived navIndex does
+// not hold, found on demand from the snapshot (so building the navIndex
+// stays as it is):
+//
+//   - config mentions of plugin names (index.Mention: plugin.cfg, Corefile,
+//     Caddyfile, Caddy JSON, Telegraf TOML), which navigate like a lookup of
+//     the registry they fit;
+//   - the `ID: "http.handlers.x"` literal a Caddy module's CaddyModule()
+//     returns, which navigates like the registration it names.
+
+const (
+	siteMention  siteKind = iota + 100 // a plugin name in a config file
+	siteModuleID                       // the ID literal of a Caddy module's CaddyModule()
+)
+
+// extraSiteAt returns a mention or module-ID site at off, or nil.
+func (nx *navIndex) extraSiteAt(file index.FileID, off int) *navSite {
+	s := nx.snap
+	for i := range s.MentionsIn(file) {
+		m := &s.MentionsIn(file)[i]
+		if m.Ref.Span.Start <= off && off <= m.Ref.Span.End {
+			return &navSite{kind: siteMention, ref: m.Ref, name: m.Key(), registry: nx.mentionRegistry(m), literal: true}
+		}
+	}
+	f := s.Facts(file)
+	if f == nil || len(f.ModuleIDs) == 0 {
+		return nil
+	}
+	b, err := s.Content(file)
+	if err != nil {
+		return nil
+	}
+	for _, id := range f.ModuleIDs {
+		lit := []byte(strconv.Quote(id))
+		for from := 0; ; {
+			i := bytes.Index(b[from:], lit)
+			if i < 0 {
+				break
+			}
+			start := from + i
+			from = start + len(lit)
+			if start <= off && off <= start+len(lit) {
+				reg := nx.caddyRegistryOf(id)
+				if reg == "" {
+					return nil
+				}
+				return &navSite{kind: siteModuleID, name: id, registry: reg, literal: true,
+					ref: index.SymbolRef{File: file, Span: index.Span{Start: start, End: start + len(lit)}, Kind: index.KindPluginName}}
+			}
+		}
+	}
+	return nil
+}
+
+// caddyRegistryOf returns the Caddy registry that registers the module ID,
+// or the first Caddy registry when none does yet.
+func (nx *navIndex) caddyRegistryOf(id string) string {
+	first := ""
+	for _, r := range nx.snap.Registries() {
+		if r.Preset != "caddy" {
+			continue
+		}
+		if len(nx.byName[nameKey{r.ID, id}]) > 0 {
+			return r.ID
+		}
+		if first == "" {
+			first = r.ID
+		}
+	}
+	return first
+}
+
+// mentionRegistry returns the registry a mention names a plugin of: the
+// first (by ID) that it fits and that knows the name, else the first it
+// fits, else "".
+func (nx *navIndex) mentionRegistry(m *index.Mention) string {
+	var fits []string
+	for _, r := range nx.snap.Registries() {
+		if m.Fits(r) {
+			fits = append(fits, r.ID)
+		}
+	}
+	sort.Strings(fits)
+	for _, id := range fits {
+		if len(nx.byName[nameKey{id, m.Key()}]) > 0 {
+			return id
+		}
+	}
+	if len(fits) > 0 {
+		return fits[0]
+	}
+	return ""
+}
+
+// configMentions returns the mentions of name that fit registry.
+func (nx *navIndex) configMentions(registry, name string) []*index.Mention {
+	r := nx.snap.Registry(registry)
+	if r == nil {
+		return nil
+	}
+	var out []*index.Mention
+	for _, m := range nx.snap.Mentions() {
+		if m.Key() == name && m.Fits(r) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func mentionTargets(ms []*index.Mention) []navTarget {
+	out := make([]navTarget, len(ms))
+	for i, m := range ms {
+		out[i] = navTarget{Ref: m.Ref, What: "mention"}
+	}
+	return out
+}
+
+// mentionAt returns the mention whose name is at ref.
+func (nx *navIndex) mentionAt(ref index.SymbolRef) *index.Mention {
+	ms := nx.snap.MentionsIn(ref.File)
+	for i := range ms {
+		if ms[i].Ref.Span == ref.Span {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+// mentionPackage is the package a plugin.cfg line links: its package
+// clause. A bare name is a directory of CoreDNS's plugin tree.
+func (nx *navIndex) mentionPackage(m *index.Mention) index.SymbolRef {
+	if m == nil || m.Package == "" {
+		return index.SymbolRef{}
+	}
+	ip := m.Package
+	if !strings.Contains(ip, "/") {
+		ip = "github.com/coredns/coredns/plugin/" + ip
+	}
+	p := nx.snap.Package(ip)
+	if p == nil {
+		return index.SymbolRef{}
+	}
+	for _, fid := range p.Files {
+		if f := nx.snap.Facts(fid); f != nil && !f.IsTest {
+			return index.SymbolRef{File: fid, Span: f.PackageSpan, Kind: index.KindImport}
+		}
+	}
+	return index.SymbolRef{}
+}
+
+// caddyIDLiterals are the CaddyModule() ID literals of the registrations
+// of (registry, name).
+func (nx *navIndex) caddyIDLiterals(registry, name string) []navTarget {
+	var out []navTarget
+	for _, o := range nx.byName[nameKey{registry, name}] {
+		if o.kind == siteRegistration {
+			if id := nx.caddyIDLiteral(o.reg); !id.IsZero() {
+				out = append(out, navTarget{Ref: id, What: "module-id"})
+			}
+		}
+	}
+	return out
+}
+
+// extraRenameEdits are the edits a rename of (registry, name) to newName
+// makes outside the registrations' and lookups' string literals: Caddy
+// module ID literals, config mentions (a Caddy handler mention keeps its
+// "http.handlers." namespace out of the text; it is left alone when the new
+// ID leaves that namespace), and manifests: the `name:` of a manifest whose
+// name is the plugin's (next to a registering package, or without a
+// package) and the `requires` entries that name such a manifest.
+func (nx *navIndex) extraRenameEdits(registry, name, newName string) []renameEdit {
+	var out []renameEdit
+	for _, t := range nx.caddyIDLiterals(registry, name) {
+		out = append(out, renameEdit{File: t.Ref.File, Span: index.Span{Start: t.Ref.Span.Start + 1, End: t.Ref.Span.End - 1}, NewText: newName})
+	}
+	for _, m := range nx.configMentions(registry, name) {
+		pre := m.KeyPrefix()
+		if !strings.HasPrefix(newName, pre) || len(newName) == len(pre) {
+			continue
+		}
+		out = append(out, renameEdit{File: m.File, Span: m.Ref.Span, NewText: newName[len(pre):]})
+	}
+	pkgs := map[string]bool{}
+	for _, o := range nx.byName[nameKey{registry, name}] {
+		if o.kind == siteRegistration {
+			pkgs[o.reg.Package] = true
+		}
+	}
+	renamed := false
+	for _, m := range nx.snap.Manifests() {
+		if m.Name == name && (m.Package == "" || pkgs[m.Package]) && !m.NameRef.IsZero() {
+			out = append(out, renameEdit{File: m.File, Span: unquoted(nx.snap, m.NameRef), NewText: newName})
+			renamed = true
+		}
+	}
+	if renamed {
+		for _, m := range nx.snap.Manifests() {
+			for _, rq := range m.Requires {
+				if rq.Name == name && !rq.Ref.IsZero() {
+					out = append(out, renameEdit{File: m.File, Span: nameSpan(nx.snap, rq.Ref, name), NewText: newName})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// unquoted drops the quotes of a quoted YAML scalar's span.
+func unquoted(s *index.Snapshot, ref index.SymbolRef) index.Span {
+	b, err := s.Content(ref.File)
+	sp := ref.Span
+	if err == nil && sp.End <= len(b) && sp.End-sp.Start >= 2 {
+		if q := b[sp.Start]; (q == '"' || q == '\'') && b[sp.End-1] == q {
+			return index.Span{Start: sp.Start + 1, End: sp.End - 1}
+		}
+	}
+	return sp
+}
+
+// nameSpan finds name inside a requires entry's span ("logger >=1.0",
+// "logger@^1", a map key): the span of its first occurrence, else the span.
+func nameSpan(s *index.Snapshot, ref index.SymbolRef, name string) index.Span {
+	b, err := s.Content(ref.File)
+	sp := ref.Span
+	if err != nil || sp.End > len(b) {
+		return sp
+	}
+	if i := bytes.Index(b[sp.Start:sp.End], []byte(name)); i >= 0 {
+		return index.Span{Start: sp.Start + i, End: sp.Start + i + len(name)}
+	}
+	return sp
+}
