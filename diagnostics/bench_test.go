@@ -2,7 +2,11 @@ package diagnostics
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,4 +77,55 @@ func BenchmarkCheckSynth10k(b *testing.B) {
 	b.ReportMetric(float64(per)/float64(baseline), "check/index-build")
 	b.ReportMetric(float64(baseline.Milliseconds()), "index-build-ms")
 	b.ReportMetric(float64(n), "findings")
+}
+
+// BenchmarkKeystrokeCheckSynth10k measures what the editor pays per
+// debounced keystroke on the synthetic 10k-file workspace: an overlay of one
+// plugin file that changes a function body (imports unchanged), linking of
+// the new snapshot, and Check. The baseline, measured in the same run, is
+// Check alone on an already linked snapshot that was checked before.
+// Run: go test -run ^$ -bench KeystrokeCheckSynth10k -benchtime 40x ./diagnostics
+func BenchmarkKeystrokeCheckSynth10k(b *testing.B) {
+	dir := b.TempDir()
+	res, err := synth.Generate(dir, synth.Spec{Files: 10000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	ix := index.New(index.Options{Roots: []string{dir}})
+	snap, err := ix.Build(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	Check(ctx, snap, Options{})
+	var edited string
+	for _, p := range res.Paths {
+		if strings.HasSuffix(p, "f05.go") {
+			edited = p
+			break
+		}
+	}
+	text, err := os.ReadFile(edited)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := time.Now()
+	for range 5 {
+		Check(ctx, snap, Options{})
+	}
+	baseline := time.Since(base) / 5
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		t0 := time.Now()
+		s := ix.SetOverlay(edited, append(append([]byte{}, text...), fmt.Sprintf("\nfunc edit%d() {}\n", i%2)...))
+		Check(ctx, s, Options{})
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	per := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+	b.ReportMetric(float64(baseline.Microseconds())/1000, "check-linked-ms")
+	b.ReportMetric(float64(per)/float64(baseline), "keystroke/check-linked")
 }

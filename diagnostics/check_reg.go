@@ -492,45 +492,51 @@ func checkREG005(p *pass) {
 
 // reachableFromMain reports whether some main package imports pkg,
 // directly or transitively, in non-test files under any build constraint.
+// It walks the snapshot's reverse import graph (index.Snapshot.Importers,
+// shared across snapshots while imports do not change) upwards from pkg;
+// answers are memoised per pass, so the walks of sibling plugins share
+// their aggregators.
 func (p *pass) reachableFromMain(pkg string) bool {
-	imps := p.importersOf()
+	if r, ok := p.reach[pkg]; ok {
+		return r
+	}
+	if p.reach == nil {
+		p.reach = map[string]bool{}
+	}
 	seen := map[string]bool{pkg: true}
 	queue := []string{pkg}
-	for len(queue) > 0 {
+	found := false
+	for len(queue) > 0 && !found {
 		cur := queue[0]
 		queue = queue[1:]
-		for _, id := range imps[cur] {
+		for _, id := range p.snap.Importers(cur) {
 			pk := p.snap.PackageOf(id)
 			if pk == nil || seen[pk.ImportPath] {
 				continue
 			}
 			if pk.IsMain {
-				return true
+				found = true
+				break
+			}
+			if r, ok := p.reach[pk.ImportPath]; ok && r {
+				found = true
+				break
 			}
 			seen[pk.ImportPath] = true
 			queue = append(queue, pk.ImportPath)
 		}
 	}
-	return false
-}
-
-// importersOf maps an import path to the non-test Go files that import it.
-func (p *pass) importersOf() map[string][]index.FileID {
-	if p.importers != nil {
-		return p.importers
-	}
-	m := map[string][]index.FileID{}
-	p.importers = m
-	for _, id := range p.allFiles() {
-		f := p.snap.Facts(id)
-		if f == nil || f.IsTest {
-			continue
-		}
-		for _, im := range f.Imports {
-			m[im.Path] = append(m[im.Path], id)
+	if found {
+		// Only positive answers are shared: a negative one for a package
+		// seen from pkg's walk may be cut short by the seen set.
+		p.reach[pkg] = true
+	} else {
+		// Nothing above pkg reaches a main package, so nothing it saw does.
+		for q := range seen {
+			p.reach[q] = false
 		}
 	}
-	return m
+	return found
 }
 
 func (p *pass) activeConfigs(id index.FileID) []index.BuildConfig {
@@ -545,61 +551,61 @@ func (p *pass) activeConfigs(id index.FileID) []index.BuildConfig {
 
 func checkREG006(p *pass) {
 	order, regs := p.pluginPackages()
-	isPlugin := map[string]bool{}
-	for _, pkg := range order {
-		isPlugin[pkg] = true
-	}
 	// An aggregator file whose constraint excludes every file of a plugin
-	// it imports.
-	for _, id := range p.allFiles() {
-		f := p.snap.Facts(id)
-		if f == nil || f.IsTest {
+	// it imports. Only the importers of plugin packages are visited (the
+	// reverse import graph), not every file of the workspace.
+	active := map[index.FileID][]index.BuildConfig{}
+	for _, path := range order {
+		pkg := p.snap.Package(path)
+		if pkg == nil {
 			continue
 		}
-		var active []index.BuildConfig
-		for _, im := range f.Imports {
-			if !im.Blank || !isPlugin[im.Path] {
+		for _, id := range p.snap.Importers(path) {
+			f := p.snap.Facts(id)
+			if f == nil || f.IsTest {
 				continue
 			}
-			if active == nil {
-				active = p.activeConfigs(id)
-				if len(active) == 0 {
+			for _, im := range f.Imports {
+				if !im.Blank || im.Path != path {
+					continue
+				}
+				act, ok := active[id]
+				if !ok {
+					act = p.activeConfigs(id)
+					active[id] = act
+				}
+				if len(act) == 0 {
 					break // the aggregator file itself never builds here
 				}
-			}
-			pkg := p.snap.Package(im.Path)
-			if pkg == nil {
-				continue
-			}
-			builds := false
-			for _, cfg := range active {
-				for _, pf := range pkg.Files {
-					if ff := p.snap.Facts(pf); ff != nil && !ff.IsTest && p.snap.FileBuilds(pf, cfg) {
-						builds = true
+				builds := false
+				for _, cfg := range act {
+					for _, pf := range pkg.Files {
+						if ff := p.snap.Facts(pf); ff != nil && !ff.IsTest && p.snap.FileBuilds(pf, cfg) {
+							builds = true
+							break
+						}
+					}
+					if builds {
 						break
 					}
 				}
 				if builds {
-					break
+					continue
 				}
+				p.report(Finding{
+					Message: "this import of " + im.Path + " never links anything: under " + strings.Join(configNames(act), ", ") +
+						", where this file builds, no file of the plugin builds; align the build constraints",
+					Location: p.span(id, im.Span),
+					Configs:  configNames(act),
+					Related:  p.fileRelated(pkg.Files, "plugin "+im.Path),
+				})
 			}
-			if builds {
-				continue
-			}
-			p.report(Finding{
-				Message: "this import of " + im.Path + " never links anything: under " + strings.Join(configNames(active), ", ") +
-					", where this file builds, no file of the plugin builds; align the build constraints",
-				Location: p.span(id, im.Span),
-				Configs:  configNames(active),
-				Related:  p.fileRelated(pkg.Files, "plugin "+im.Path),
-			})
 		}
 	}
 	// A registration under a constraint that no importer of its package
 	// builds under.
-	importers := p.importersOf()
 	for _, pkg := range order {
-		imps := importers[pkg]
+		imps := p.snap.Importers(pkg)
 		if len(imps) == 0 {
 			continue // REG002's case
 		}
@@ -728,19 +734,20 @@ func (p *pass) fileRelated(files []index.FileID, msg string) []Related {
 func (p *pass) testHelpers() map[string]bool {
 	out := map[string]bool{}
 	var queue []string
-	for _, id := range p.allFiles() {
-		f := p.snap.Facts(id)
-		if f == nil || !f.IsTest {
-			continue
+	p.snap.TestImports(func(path string, files []index.FileID) {
+		pk := p.snap.Package(path)
+		if pk == nil {
+			return
 		}
-		dir := filepath.Dir(p.snap.Path(id))
-		for _, im := range f.Imports {
-			if pk := p.snap.Package(im.Path); pk != nil && filepath.Clean(pk.Dir) != dir && !out[im.Path] {
-				out[im.Path] = true
-				queue = append(queue, im.Path)
+		for _, id := range files {
+			if filepath.Clean(pk.Dir) != filepath.Dir(p.snap.Path(id)) {
+				out[path] = true
+				queue = append(queue, path)
+				return
 			}
 		}
-	}
+	})
+	sort.Strings(queue) // TestImports has no order; the result does not depend on it, keep the walk deterministic
 	// Whatever a test helper imports is linked into tests too.
 	for len(queue) > 0 {
 		cur := queue[0]

@@ -157,8 +157,8 @@ type pass struct {
 	// initShare counts init-time and run-time registrations per registry
 	// (see pluginRegistry).
 	initShare map[string][2]int
-	importers map[string][]index.FileID // see importersOf
-	fileList  []index.FileID            // see allFiles
+	reach     map[string]bool // see reachableFromMain
+	fileList  []index.FileID  // see allFiles
 }
 
 // allFiles is snap.Files(), sorted once per pass.

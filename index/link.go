@@ -34,6 +34,8 @@ type linked struct {
 
 	graphOnce sync.Once
 
+	imports importState // reverse import graph, lazily (importers.go)
+
 	// Kept for the next snapshot's reuse of the package grouping.
 	ws     *workspace
 	clause []string // package clause per FileID ("" if not in a package)
@@ -106,6 +108,11 @@ func linkSnapshot(s *Snapshot) *linked {
 		ws: s.ws, clause: make([]string, len(s.files)), tests: make([]bool, len(s.files)),
 		consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}}
 	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: l.consts, caddy: l.caddy, inits: map[string]map[string]bool{}}
+	s.baseMu.Lock()
+	if s.base != nil {
+		l.imports.base, l.imports.changed = s.base.imports.computed(), s.changed
+	}
+	s.baseMu.Unlock()
 	k.packages()
 	for id, e := range s.files {
 		if e != nil && e.facts != nil && e.facts.IsTest {
@@ -1173,25 +1180,7 @@ func (k *linker) manifests() {
 // graph builds plugin dependency edges: imports between plugin packages and
 // manifest requires. It runs on the first Graph() query.
 func (l *linked) buildGraph(s *Snapshot) {
-	seen := map[[2]string]bool{}
-	for _, p := range l.packages {
-		if !l.registering[p.ImportPath] {
-			continue
-		}
-		for _, fid := range p.Files {
-			f := s.Facts(fid)
-			if f.IsTest {
-				continue
-			}
-			for _, im := range f.Imports {
-				if l.registering[im.Path] && im.Path != p.ImportPath && !seen[[2]string{p.ImportPath, im.Path}] {
-					seen[[2]string{p.ImportPath, im.Path}] = true
-					l.graph = append(l.graph, GraphEdge{From: p.ImportPath, To: im.Path, Kind: EdgeImport,
-						Ref: SymbolRef{File: fid, Span: im.Span, Kind: KindImport}})
-				}
-			}
-		}
-	}
+	l.graph = l.importEdges(s)
 	node := func(m *Manifest) string {
 		if m.Package != "" {
 			return m.Package
