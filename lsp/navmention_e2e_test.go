@@ -1,0 +1,57 @@
+package lsp
+
+import (
+	"path/filepath"
+	"reflect"
+	"sort"
+	"testing"
+
+	"go.lsp.dev/protocol"
+)
+
+// TestNavMentionsUnsavedEndToEnd: a config mention that exists only in the
+// editor's text (telegraf.toml open and edited, not saved) is a site
+// (definition from it reaches the Go registration) and a reference of the
+// registration; through plugin-lsp with the real gopls.
+func TestNavMentionsUnsavedEndToEnd(t *testing.T) {
+	ctx := ctxT(t)
+	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "mentions.txtar"))
+	proxy := startProxy(t)
+	proxy.initialize(ctx, ws.Dir, nil)
+	waitIndexReady(ctx, t, proxy)
+	toml := fileURI(ws.path("etc/telegraf.toml"))
+	text := string(ws.Files["etc/telegraf.toml"])
+	openDoc(proxy, toml, text, 1)
+	const added = "[[inputs.cpu]]\n" // line 0 of the unsaved text
+	proxy.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": toml, "version": 2},
+		"contentChanges": []any{map[string]any{"range": protocol.Range{}, "text": added}},
+	})
+	texts := map[string]string{"etc/telegraf.toml": added + text, "plugins/cpu/cpu.go": string(ws.Files["plugins/cpu/cpu.go"])}
+	reg := ws.Locs["regCpu"]
+	regKey := e2eLocKey(t, ws, texts, reg.File, reg.Start, reg.End)
+
+	res := proxy.call(ctx, "textDocument/definition", map[string]any{
+		"textDocument": map[string]any{"uri": toml}, "position": protocol.Position{Line: 0, Character: 10}})
+	if got := resultKeys(t, res); !reflect.DeepEqual(got, []string{regKey}) {
+		t.Errorf("definition from the unsaved mention: %v, want %v", got, regKey)
+	}
+
+	pos, err := NewMapper([]byte(texts[reg.File]), UTF16).Position(reg.Start + 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = proxy.call(ctx, "textDocument/references", map[string]any{
+		"textDocument": map[string]any{"uri": fileURI(ws.path(reg.File))}, "position": pos,
+		"context": map[string]any{"includeDeclaration": true}})
+	tc := ws.Locs["tomlCpu"]
+	want := []string{
+		regKey,
+		e2eLocKey(t, ws, texts, "etc/telegraf.toml", 9, 12), // the unsaved [[inputs.cpu]]
+		e2eLocKey(t, ws, texts, tc.File, tc.Start+len(added), tc.End+len(added)),
+	}
+	sort.Strings(want)
+	if got := resultKeys(t, res); !reflect.DeepEqual(got, want) {
+		t.Errorf("references with an unsaved mention:\n got %v\nwant %v", got, want)
+	}
+}
