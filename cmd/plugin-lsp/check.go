@@ -47,12 +47,7 @@ func runCheck(ctx context.Context, args []string) int {
 
 // checkMain is runCheck with its streams as parameters.
 func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fail := func(format string, a ...any) int {
-		// One line, whatever the error text holds.
-		msg := strings.Join(strings.Fields(fmt.Sprintf(format, a...)), " ")
-		fmt.Fprintln(stderr, "plugin-lsp check: "+msg)
-		return 2
-	}
+	fail := couldNotRun(stderr, "check")
 	cfg, err := parseCheckFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, checkUsage)

@@ -30,12 +30,7 @@ func runGraph(ctx context.Context, args []string) int {
 }
 
 func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fail := func(format string, a ...any) int {
-		// One line, whatever the error text holds.
-		msg := strings.Join(strings.Fields(fmt.Sprintf(format, a...)), " ")
-		fmt.Fprintln(stderr, "plugin-lsp graph: "+msg)
-		return 2
-	}
+	fail := couldNotRun(stderr, "graph")
 	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	format := fs.String("format", "dot", "dot or mermaid")
