@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/txtar"
 )
@@ -253,5 +255,109 @@ func TestExcludedFilesMakeNoHost(t *testing.T) {
 	s = ix.ClearOverlay(gen)
 	if got, want := hosts(s), []string{"example.com/w/cmd/app"}; !slices.Equal(got, want) {
 		t.Errorf("after undoing hosts = %q, want %q", got, want)
+	}
+}
+
+// blockingSource reads the disk but blocks on one file until released, so
+// that a test can change things while Build runs.
+type blockingSource struct {
+	path    string
+	entered chan struct{} // closed when the build reads path
+	release chan struct{} // the read of path returns once closed
+	once    sync.Once
+}
+
+func (b *blockingSource) ReadFile(p string) ([]byte, error) {
+	if p == b.path {
+		b.once.Do(func() { close(b.entered) })
+		<-b.release
+	}
+	return os.ReadFile(p)
+}
+
+// TestChangesDuringBuildAreKept: overlays set and disk changes reported
+// while the first Build runs are neither blocked until it ends nor lost.
+func TestChangesDuringBuildAreKept(t *testing.T) {
+	root := writeTxtar(t, `
+-- go.mod --
+module example.com/w
+
+go 1.22
+-- a/a.go --
+package a
+
+func Old() {}
+-- b/b.go --
+package b
+
+func Old() {}
+-- c/c.go --
+package c
+
+func Old() {}
+`)
+	a, b, c := filepath.Join(root, "a/a.go"), filepath.Join(root, "b/b.go"), filepath.Join(root, "c/c.go")
+	src := &blockingSource{path: a, entered: make(chan struct{}), release: make(chan struct{})}
+	ix := New(Options{Roots: []string{root}, Source: src})
+	type result struct {
+		s   *Snapshot
+		err error
+	}
+	built := make(chan result, 1)
+	go func() {
+		s, err := ix.Build(context.Background())
+		built <- result{s, err}
+	}()
+	<-src.entered
+	// The build is reading a.go (the old text). Meanwhile: the editor
+	// changes a.go and b.go, and c.go changes on disk.
+	changed := make(chan struct{})
+	go func() {
+		defer close(changed)
+		ix.SetOverlay(a, []byte("package a\n\nfunc FromEditor() {}\n"))
+		ix.SetOverlay(b, []byte("package b\n\nfunc FromEditor() {}\n"))
+		if err := os.WriteFile(c, []byte("package c\n\nfunc FromDisk() {}\n"), 0o644); err != nil {
+			t.Error(err)
+		}
+		ix.DiskChanged(c)
+	}()
+	// A liveness guard, not a speed assertion: before the fix these calls
+	// waited for the build, which waited for this test (a deadlock).
+	select {
+	case <-changed:
+	case <-time.After(time.Minute):
+		t.Error("SetOverlay/DiskChanged blocked while Build ran")
+	}
+	close(src.release)
+	r := <-built
+	<-changed
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	funcs := func(s *Snapshot, p string) []string {
+		id, ok := s.FileID(p)
+		if !ok {
+			return nil
+		}
+		var out []string
+		for _, sym := range s.Facts(id).Symbols {
+			out = append(out, sym.Name)
+		}
+		return out
+	}
+	s := r.s
+	for _, p := range []string{a, b} {
+		if got := funcs(s, p); !slices.Equal(got, []string{"FromEditor"}) {
+			t.Errorf("after Build, %s declares %q, want the overlay's FromEditor", filepath.Base(p), got)
+		}
+	}
+	// The disk change stays pending for the debounced Flush (it may or may
+	// not have been read by the build; after Flush it must be).
+	s = ix.Flush()
+	if got := funcs(s, c); !slices.Equal(got, []string{"FromDisk"}) {
+		t.Errorf("after Flush, c.go declares %q, want FromDisk", got)
+	}
+	if got := funcs(s, a); !slices.Equal(got, []string{"FromEditor"}) {
+		t.Errorf("after Flush, a.go declares %q, want FromEditor", got)
 	}
 }

@@ -24,12 +24,20 @@ type Index struct {
 	paths *interner
 	seed  maphash.Seed
 
+	// buildMu serialises Builds. A Build holds mu only to start and to
+	// publish, so overlays and disk changes keep coming while it reads and
+	// extracts; they are applied again on top of its result.
+	buildMu sync.Mutex
+
 	mu       sync.Mutex // serialises updates and guards the fields below
 	overlays map[FileID][]byte
 	pending  map[string]struct{}
-	cache    map[uint64]*FileFacts // content hash → facts (path-independent part)
 	gen      uint64
-	disk     diskCache // facts of the previous run, during Build only
+	building bool                // a Build is reading and extracting
+	during   map[string]struct{} // paths updated while building: re-applied after it
+
+	cacheMu sync.Mutex            // guards cache (extraction runs outside mu during Build)
+	cache   map[uint64]*FileFacts // content hash → facts (path-independent part)
 
 	cur  atomic.Pointer[Snapshot]
 	kick chan struct{}
@@ -83,18 +91,66 @@ func (ix *Index) logf(format string, args ...any) {
 }
 
 // Build discovers the workspace and extracts every file (cold build, or a
-// full rescan reusing cached facts for unchanged content).
+// full rescan reusing cached facts for unchanged content). Overlays and disk
+// changes that arrive while it runs are not blocked and not lost: Build
+// reads the overlays as they were when it started, and re-applies every
+// path updated meanwhile (SetOverlay, ClearOverlay, Flush) on top of its
+// result; disk changes still pending stay pending for the next Flush.
 func (ix *Index) Build(ctx context.Context) (*Snapshot, error) {
+	ix.buildMu.Lock()
+	defer ix.buildMu.Unlock()
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	for _, r := range ix.opts.Roots {
+	roots := append([]string(nil), ix.opts.Roots...)
+	for _, r := range roots {
 		if st, err := os.Stat(r); err != nil {
+			ix.mu.Unlock()
 			return nil, fmt.Errorf("index root: %w", err)
 		} else if !st.IsDir() {
+			ix.mu.Unlock()
 			return nil, fmt.Errorf("index root %s: not a directory", r)
 		}
 	}
-	ws, found := discover(ix.opts.Roots, ix.readFile)
+	// What is pending now is read by this build; what arrives from here on
+	// stays pending.
+	ix.pending = map[string]struct{}{}
+	ov := make(map[FileID][]byte, len(ix.overlays))
+	for k, v := range ix.overlays {
+		ov[k] = v
+	}
+	ix.building, ix.during = true, map[string]struct{}{}
+	ix.mu.Unlock()
+	s, err := ix.build(ctx, roots, ov)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	during := ix.during
+	ix.building, ix.during = false, nil
+	if err != nil {
+		return nil, err
+	}
+	ix.publish(s.files, s.ws)
+	if len(during) > 0 {
+		paths := make([]string, 0, len(during))
+		for p := range during {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		ix.updateLocked(paths)
+	}
+	return ix.cur.Load(), nil
+}
+
+// build reads and extracts the workspace at roots, outside ix.mu; the
+// returned snapshot is not published.
+func (ix *Index) build(ctx context.Context, roots []string, ov map[FileID][]byte) (*Snapshot, error) {
+	read := func(p string) ([]byte, error) {
+		if id, ok := ix.paths.lookup(p); ok {
+			if b, ok := ov[id]; ok {
+				return b, nil
+			}
+		}
+		return ix.src.ReadFile(p)
+	}
+	ws, found := discover(roots, read)
 	ids := make([]FileID, len(found))
 	maxID := FileID(0)
 	for i, f := range found {
@@ -103,31 +159,29 @@ func (ix *Index) Build(ctx context.Context) (*Snapshot, error) {
 	}
 	files := make([]*fileEntry, maxID+1)
 	useDisk := ix.opts.CacheDir != "" && ix.opts.Source == nil
+	var disk diskCache // facts of the previous run
 	if useDisk {
-		ix.disk = loadDiskCache(ix.opts.CacheDir, ix.opts.Roots)
+		disk = loadDiskCache(ix.opts.CacheDir, roots)
 	}
-	err := ix.extractAll(ctx, ws, found, ids, files)
-	ix.disk = nil
+	err := ix.extractAll(ctx, ws, found, ids, files, ov, disk)
 	if err != nil {
 		return nil, err
 	}
-	ix.pending = map[string]struct{}{}
-	s := ix.publish(files, ws)
 	if useDisk {
-		if err := saveDiskCache(ix.opts.CacheDir, ix.opts.Roots, files); err != nil {
+		if err := saveDiskCache(ix.opts.CacheDir, roots, files); err != nil {
 			ix.logf("%v", err)
 		}
 	}
-	return s, nil
+	return &Snapshot{files: files, ws: ws}, nil
 }
 
-// extractAll reads and extracts files in parallel.
-func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFile, ids []FileID, out []*fileEntry) error {
+// extractAll reads and extracts files in parallel; ov are the overlays
+// (read only), disk the facts of the previous run (nil: none).
+func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFile, ids []FileID, out []*fileEntry, ov map[FileID][]byte, disk diskCache) error {
 	workers := max(1, min(8, numCPU()))
 	var next atomic.Int64
 	var done atomic.Int64
 	var wg sync.WaitGroup
-	var cacheMu sync.Mutex
 	total := len(found)
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
@@ -142,14 +196,14 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 				f := found[i]
 				var content []byte
 				var st os.FileInfo
-				if b, ok := ix.overlays[ids[i]]; ok {
+				if b, ok := ov[ids[i]]; ok {
 					content = b
 				} else {
-					if ix.disk != nil && f.kind == kindGo {
+					if disk != nil && f.kind == kindGo {
 						// Stat before reading: a change after the stat makes
 						// the recorded mtime stale, never the facts.
 						st, _ = os.Stat(f.path)
-						if facts := ix.disk.lookup(f.path, st); facts != nil {
+						if facts := disk.lookup(f.path, st); facts != nil {
 							out[ids[i]] = &fileEntry{kind: kindGo, facts: facts.forPath(ids[i], f.path),
 								size: st.Size(), modTime: st.ModTime().UnixNano()}
 							if ix.opts.Progress != nil {
@@ -167,7 +221,7 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 					}
 					content = b
 				}
-				e := ix.entryFor(ws, ids[i], f.path, f.kind, content, &cacheMu)
+				e := ix.entryFor(ws, ids[i], f.path, f.kind, content)
 				if st != nil && e.facts != nil {
 					e.size, e.modTime = st.Size(), st.ModTime().UnixNano()
 				}
@@ -185,20 +239,16 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 	return nil
 }
 
-// entryFor extracts one file. cacheMu guards ix.cache when called from
-// several goroutines (nil when the caller holds ix.mu alone).
-func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, content []byte, cacheMu *sync.Mutex) *fileEntry {
+// entryFor extracts one file (from several goroutines: ix.cacheMu guards
+// the content cache).
+func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, content []byte) *fileEntry {
 	e := &fileEntry{kind: kind}
 	switch kind {
 	case kindGo:
 		h := maphash.Bytes(ix.seed, content)
-		if cacheMu != nil {
-			cacheMu.Lock()
-		}
+		ix.cacheMu.Lock()
 		cached := ix.cache[h]
-		if cacheMu != nil {
-			cacheMu.Unlock()
-		}
+		ix.cacheMu.Unlock()
 		switch {
 		case cached != nil && cached.File == id:
 			e.facts = cached // unchanged content at the same path: share
@@ -206,16 +256,12 @@ func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, 
 			e.facts = cached.forPath(id, path) // same content elsewhere
 		default:
 			e.facts = extractGo(content).forPath(id, path)
-			if cacheMu != nil {
-				cacheMu.Lock()
-			}
+			ix.cacheMu.Lock()
 			if len(ix.cache) > 1<<17 {
 				clear(ix.cache)
 			}
 			ix.cache[h] = e.facts
-			if cacheMu != nil {
-				cacheMu.Unlock()
-			}
+			ix.cacheMu.Unlock()
 		}
 	default:
 		e.other = extractOther(ws, id, path, kind, content)
@@ -319,6 +365,12 @@ const rescanAll = "\x00rescan"
 // unchanged content come back from the cache); a directory expands to the
 // files under it; anything else re-extracts just those files.
 func (ix *Index) updateLocked(paths []string) *Snapshot {
+	if ix.building {
+		// The running Build may have read these files before the change.
+		for _, p := range paths {
+			ix.during[p] = struct{}{}
+		}
+	}
 	old := ix.cur.Load()
 	ws := old.ws
 	var expanded []string
@@ -375,7 +427,7 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 				}
 			}
 			if has {
-				e = ix.entryFor(ws, id, p, kind, content, nil)
+				e = ix.entryFor(ws, id, p, kind, content)
 			}
 		}
 		changed[id] = true
@@ -408,7 +460,7 @@ func (ix *Index) rescanLocked() *Snapshot {
 		maxID = max(maxID, ids[i])
 	}
 	files := make([]*fileEntry, maxID+1)
-	if err := ix.extractAll(context.Background(), nws, found, ids, files); err != nil {
+	if err := ix.extractAll(context.Background(), nws, found, ids, files, ix.overlays, nil); err != nil {
 		ix.logf("index: %v", err)
 	}
 	return ix.publish(files, nws)
