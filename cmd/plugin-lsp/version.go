@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime/debug"
 )
 
@@ -21,14 +19,7 @@ func pluginVersion() string {
 // extensions read the gopls version from its first line), then a line for
 // plugin-lsp. With -json only gopls's JSON is printed, unchanged.
 func runVersion(ctx context.Context, inv invocation) int {
-	gopls, err := findGopls(ctx, inv.goplsFlag)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "plugin-lsp:", err)
-		return 2
-	}
-	cmd := exec.CommandContext(ctx, gopls, inv.goplsArgs()...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	if code := exitCode(cmd.Run()); code != 0 {
+	if code := runGopls(ctx, inv); code != 0 {
 		return code
 	}
 	for _, a := range inv.subArgs {
