@@ -67,6 +67,9 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail("%v", err)
 	}
+	if err := requireGoFiles(pats); err != nil {
+		return fail("%v", err)
+	}
 	findings, err := runEngine(ctx, pats, cfg.opts)
 	if err != nil {
 		return fail("%v", err)
@@ -310,6 +313,37 @@ func parsePatterns(args []string) ([]pattern, error) {
 		return nil, errors.New("no directory given")
 	}
 	return out, nil
+}
+
+// requireGoFiles rejects a plain dir pattern that names no package: like
+// the go command, dir means the package in dir only, so a workspace or
+// module root without Go files of its own would check nothing and say
+// nothing. A plugin-manifest.yaml counts (its findings are in dir).
+func requireGoFiles(pats []pattern) error {
+	for _, p := range pats {
+		if p.recursive {
+			continue
+		}
+		entries, err := os.ReadDir(p.dir)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.arg, err)
+		}
+		found := false
+		for _, e := range entries {
+			if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".go") || n == "plugin-manifest.yaml") {
+				found = true
+				break
+			}
+		}
+		if !found {
+			arg := strings.TrimSuffix(filepath.ToSlash(p.arg), "/")
+			if arg == "" {
+				arg = "/"
+			}
+			return fmt.Errorf("no Go files in %s; did you mean %s/...?", p.arg, strings.TrimSuffix(arg, "/"))
+		}
+	}
+	return nil
 }
 
 // workspaceRoots returns the index roots for the patterns: the workspace

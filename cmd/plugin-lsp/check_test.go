@@ -406,6 +406,13 @@ func TestCheckCannotRun(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(ws.dir, "file.txt"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A directory whose Go files are all below it: dir is only its own package.
+	if err := os.MkdirAll(filepath.Join(ws.dir, "tree", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ws.dir, "tree", "sub", "sub.go"), []byte("package sub\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args   []string
 		reason string
@@ -415,6 +422,9 @@ func TestCheckCannotRun(t *testing.T) {
 		{[]string{"./...", "nosuchdir"}, "nosuchdir: no such directory"},
 		{[]string{"file.txt"}, "file.txt: not a directory"},
 		{[]string{"a/.../b"}, "unsupported pattern"},
+		{[]string{"tree"}, "no Go files in tree; did you mean tree/...?"},
+		{[]string{"tree/"}, "no Go files in tree/; did you mean tree/...?"},
+		{[]string{"tree/sub", "tree"}, "no Go files in tree; did you mean tree/...?"},
 		{[]string{"-nosuchflag"}, "flag provided but not defined: -nosuchflag"},
 		{[]string{"-format", "xml"}, `unknown format "xml"`},
 		{[]string{"-format"}, "flag needs an argument: -format"},
@@ -428,6 +438,24 @@ func TestCheckCannotRun(t *testing.T) {
 			!strings.HasPrefix(r.stderr, "plugin-lsp check: ") || !strings.Contains(r.stderr, tc.reason) {
 			t.Errorf("check %v: exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", tc.args, r.exit, r.stdout, r.stderr, tc.reason)
 		}
+	}
+}
+
+// TestCheckDirWithoutGoFiles: a workspace root without Go files of its own,
+// given as a plain dir, is a could-not-run with the pattern to use; the
+// recursive pattern checks it.
+func TestCheckDirWithoutGoFiles(t *testing.T) {
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runBinary(t, repo, "check", "testdata/example")
+	if want := "plugin-lsp check: no Go files in testdata/example; did you mean testdata/example/...?\n"; r.exit != 2 || r.stdout != "" || r.stderr != want {
+		t.Errorf("check testdata/example: exit %d, stdout %q, stderr %q; want exit 2 and %q", r.exit, r.stdout, r.stderr, want)
+	}
+	r = runBinary(t, repo, "check", "testdata/example/...")
+	if r.exit != 1 || r.stdout == "" {
+		t.Errorf("check testdata/example/...: exit %d, stderr %q; want the example's findings (exit 1)", r.exit, r.stderr)
 	}
 }
 
