@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the plugin-lsp VS Code extension in a real VS Code
 # (code-server 4.100.3 = VS Code 1.100.3) driven in Chromium, then the headless
-# Neovim test (editors/neovim/test.sh).
+# Neovim test (editors/neovim/test.sh) and the headless Emacs + eglot test
+# (editors/emacs/test.sh).
 #
 # Sets up everything it needs on a fresh Debian machine (apt packages only when
 # missing; npm tools into editors/vscode/.e2e/, git-ignored), builds
@@ -11,11 +12,14 @@
 # screenshot in .artifacts/vscode-e2e/, and stops every process it started.
 #
 # Environment:
-#   PLUGIN_LSP_E2E_PLUGIN=1   also run the plugin-lsp feature cases
-#                             (test/suite/plugin.cases.js, the plugin part of
-#                             editors/neovim/test-init.lua); or a subset:
-#                             =diagnostics,settings,hover,definition,completion,status
+#   PLUGIN_LSP_E2E_PLUGIN=0   skip the plugin-lsp feature cases, which run by
+#                             default (test/suite/plugin.cases.js, the plugin
+#                             parts of editors/neovim/test-init.lua and
+#                             editors/emacs/test.el), to debug the editor wiring
+#                             alone; or a subset: =diagnostics,settings,hover,
+#                             definition,completion,status,related,codelens,quickfix
 #   PLUGIN_LSP_E2E_SKIP_NVIM=1  skip the Neovim test
+#   PLUGIN_LSP_E2E_SKIP_EMACS=1 skip the Emacs test
 #   PLUGIN_LSP_E2E_KEEP=1     keep the scratch folder (.e2e/run.*) for debugging
 #   PLUGIN_LSP_BIN=path       test this plugin-lsp binary instead of building one
 # Exit status: 0 when every test passed, non-zero otherwise.
@@ -117,7 +121,8 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v rg >/dev/null || missing+=(ripgrep)
 command -v nvim >/dev/null || missing+=(neovim)
-for p in libkrb5-dev libsecret-1-dev; do
+command -v emacs >/dev/null || missing+=(emacs-nox)
+for p in libkrb5-dev libsecret-1-dev elpa-eglot; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -313,4 +318,9 @@ for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
 if [ "${PLUGIN_LSP_E2E_SKIP_NVIM:-}" != 1 ]; then
   phase "neovim headless test"
   PLUGIN_LSP_BIN="$SERVER" PLUGIN_LSP_GOPLS="$GOPLS" "$ROOT/editors/neovim/test.sh"
+fi
+
+if [ "${PLUGIN_LSP_E2E_SKIP_EMACS:-}" != 1 ]; then
+  phase "emacs (eglot) headless test"
+  PLUGIN_LSP_BIN="$SERVER" PLUGIN_LSP_GOPLS="$GOPLS" "$ROOT/editors/emacs/test.sh"
 fi
