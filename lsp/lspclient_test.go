@@ -177,10 +177,7 @@ func (p *lspProc) readLoop(out io.Reader) {
 		p.rawIn = append(p.rawIn, m)
 		switch m.kind {
 		case kindResponse, kindInvalid:
-			key := idKey(m.id)
-			if m.id == nil {
-				key = "null"
-			}
+			key := replyKey(m.id)
 			if ch, ok := p.calls[key]; ok {
 				delete(p.calls, key)
 				ch <- m
@@ -238,14 +235,19 @@ func (p *lspProc) sendWithID(ctx context.Context, id json.RawMessage, method str
 // expect registers interest in the reply with id before it is sent.
 func (p *lspProc) expect(id json.RawMessage) chan *message {
 	ch := make(chan *message, 1)
-	key := "null"
-	if id != nil {
-		key = idKey(id)
-	}
 	p.mu.Lock()
-	p.calls[key] = ch
+	p.calls[replyKey(id)] = ch
 	p.mu.Unlock()
 	return ch
+}
+
+// replyKey is the key of p.calls for an id. A reply without an id (to a
+// frame the server could not parse) is awaited with expect(nil).
+func replyKey(id json.RawMessage) string {
+	if id == nil {
+		return "null"
+	}
+	return idKey(id)
 }
 
 func (p *lspProc) wait(ctx context.Context, id json.RawMessage, ch chan *message) (*message, error) {
