@@ -293,6 +293,9 @@ fi
 # nothing to show is a failure.
 grep -Eq '^\[.*\] [0-9]+ passed, 0 failed$' "$RUN/sync/results.log" || { echo "no passing summary in results.log" >&2; exit 1; }
 [ -s "$ART/editor.png" ] || { echo "no screenshot" >&2; exit 1; }
+case "$PLUGIN_LSP_E2E_PLUGIN" in
+1 | all) [ -s "$ART/hover.png" ] || { echo "no screenshot of the plugin hover (hover.png)" >&2; exit 1; } ;;
+esac
 
 phase "extension tests with vscode-go running plugin-lsp (go.alternateTools)"
 # A second window with a stand-in for vscode-go (extension id golang.go) and

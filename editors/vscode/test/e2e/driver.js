@@ -65,24 +65,32 @@ async function main() {
     const url = `http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(fixture)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
 
+    // The tests ask for a screenshot by writing screenshot-ready holding a
+    // name ("editor", "hover"): the picture goes next to E2E_SCREENSHOT as
+    // <name>.png ("editor" is E2E_SCREENSHOT itself), and screenshot-done
+    // (holding the name) says it is taken.
     const ready = path.join(syncDir, 'screenshot-ready');
+    const done = path.join(syncDir, 'screenshot-done');
     const deadline = Date.now() + timeoutMs;
     let code;
-    let shotTaken = false;
+    const taken = [];
     while (code === undefined) {
       if (Date.now() > deadline) {
         await page.screenshot({ path: shot.replace(/\.png$/, '-timeout.png') }).catch(() => {});
         throw new Error(`driver: no result from the extension tests after ${timeoutMs} ms`);
       }
-      if (shot && !shotTaken && fs.existsSync(ready)) {
-        await page.screenshot({ path: shot });
-        shotTaken = true;
-        fs.writeFileSync(path.join(syncDir, 'screenshot-done'), shot);
-        console.log(`driver: screenshot ${shot} (${fs.readFileSync(ready, 'utf8')})`);
+      if (shot && fs.existsSync(ready)) {
+        const name = fs.readFileSync(ready, 'utf8').trim() || 'editor';
+        const file = name === 'editor' ? shot : path.join(path.dirname(shot), `${name.replace(/[^\w-]/g, '_')}.png`);
+        fs.unlinkSync(ready);
+        await page.screenshot({ path: file });
+        taken.push(name);
+        fs.writeFileSync(done, name);
+        console.log(`driver: screenshot ${file}`);
       }
       code = await Promise.race([exitCode, new Promise((r) => setTimeout(() => r(undefined), 200))]);
     }
-    if (shot && !shotTaken) {
+    if (shot && !taken.includes('editor')) {
       await page.screenshot({ path: shot.replace(/\.png$/, '-final.png') }).catch(() => {});
       console.log('driver: the tests ended before asking for the screenshot');
       if (code === 0) {

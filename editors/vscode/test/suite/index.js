@@ -5,7 +5,7 @@
 // (unset, "1" or "all": every case; "0": none, for debugging the editor
 // wiring alone; or a list such as "diagnostics,hover"),
 // then leaves the editor showing a diagnostic with its hover open and waits
-// for the driver to take the screenshot.
+// for the driver to take the screenshots.
 
 const fs = require('fs');
 const path = require('path');
@@ -14,7 +14,6 @@ const h = require('./harness');
 
 async function run() {
   const features = pluginFeatures(process.env.PLUGIN_LSP_E2E_PLUGIN);
-  const plugin = features.has('diagnostics');
   const cases = [...require('./gopls.cases')];
   for (const c of require('./plugin.cases')) {
     if (features.has(c.feature)) {
@@ -36,7 +35,7 @@ async function run() {
     }
   }
   try {
-    await showcase(plugin);
+    await showcase(features);
   } catch (err) {
     failures.push('screenshot');
     h.log(`FAIL screenshot: ${err && err.stack ? err.stack : err}`);
@@ -74,10 +73,13 @@ function pluginFeatures(env) {
 
 /**
  * Puts the cursor on a diagnostic, opens the Problems panel and the hover,
- * then hands over to the driver for the screenshot.
- * @param {boolean} plugin
+ * and has the driver take "editor" (the diagnostic and its hover); with the
+ * plugin features, then "hover": the hover of the registered plugin name
+ * "logger".
+ * @param {Set<string>} features
  */
-async function showcase(plugin) {
+async function showcase(features) {
+  const plugin = features.has('diagnostics');
   const rel = plugin ? 'cmd/host/main.go' : 'cmd/host/broken.go';
   const needle = plugin ? '"loger"' : '"forty-two"';
   const { doc, editor } = await h.open(rel);
@@ -87,18 +89,33 @@ async function showcase(plugin) {
   await vscode.commands.executeCommand('notifications.clearAll');
   await vscode.commands.executeCommand('workbench.actions.view.problems');
   await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
-  const pos = h.positionOf(doc, needle, 2);
+  await hoverAt(editor, h.positionOf(doc, needle, 2));
+  await screenshot('editor');
+  if (plugin && features.has('hover')) {
+    await vscode.commands.executeCommand('editor.action.hideHover');
+    await hoverAt(editor, h.positionOf(doc, '"logger"', 2));
+    await screenshot('hover');
+  }
+}
+
+/** Moves the cursor to pos and opens the hover there. @param {vscode.TextEditor} editor @param {vscode.Position} pos */
+async function hoverAt(editor, pos) {
   editor.selection = new vscode.Selection(pos, pos);
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
   await h.sleep(500);
   await vscode.commands.executeCommand('editor.action.showHover');
   await h.sleep(1500);
+}
+
+/** Asks the driver for a screenshot called name and waits for it. @param {string} name */
+async function screenshot(name) {
   if (!h.E2E_DIR) {
     return;
   }
   const done = path.join(h.E2E_DIR, 'screenshot-done');
-  fs.writeFileSync(path.join(h.E2E_DIR, 'screenshot-ready'), rel);
-  await h.waitFor('the driver to take the screenshot', () => fs.existsSync(done), 30000);
+  fs.rmSync(done, { force: true });
+  fs.writeFileSync(path.join(h.E2E_DIR, 'screenshot-ready'), name);
+  await h.waitFor(`the driver to take the screenshot ${name}`, () => fs.existsSync(done) && fs.readFileSync(done, 'utf8') === name, 30000);
 }
 
 module.exports = { run };
