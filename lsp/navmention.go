@@ -33,6 +33,9 @@ func (nx *navIndex) extraSiteAt(file index.FileID, off int) *navSite {
 			return &navSite{kind: siteMention, ref: m.Ref, name: m.Key(), registry: nx.mentionRegistry(m), literal: true}
 		}
 	}
+	if e := nx.configEntryAt(file, off); e != nil {
+		return &navSite{kind: siteConfigEntry, ref: e.Ref, name: e.Value, literal: true}
+	}
 	f := s.Facts(file)
 	if f == nil || len(f.ModuleIDs) == 0 {
 		return nil
@@ -241,4 +244,83 @@ func nameSpan(s *index.Snapshot, ref index.SymbolRef, name string) index.Span {
 		return index.Span{Start: sp.Start + i, End: sp.Start + i + len(name)}
 	}
 	return sp
+}
+
+// siteConfigEntry is a value of a .plugin-lsp.yaml (index.ConfigEntry).
+const siteConfigEntry siteKind = 110
+
+// configEntryAt returns the .plugin-lsp.yaml entry at off, or nil.
+func (nx *navIndex) configEntryAt(file index.FileID, off int) *index.ConfigEntry {
+	es := nx.snap.ConfigEntries(file)
+	for i := range es {
+		if es[i].Ref.Span.Start <= off && off <= es[i].Ref.Span.End {
+			return &es[i]
+		}
+	}
+	return nil
+}
+
+// configEntryTargets is where a .plugin-lsp.yaml entry points: a register
+// or lookup function's declaration, a contract type's declaration, the
+// package clause of the native plugin a `so:` path is built from or of the
+// package in a `dir:`.
+func (nx *navIndex) configEntryTargets(e *index.ConfigEntry) []navTarget {
+	var out []navTarget
+	switch e.Key {
+	case "register", "lookup":
+		if t := nx.funcDecl(e.Value); !t.IsZero() {
+			out = append(out, navTarget{Ref: t, What: "registry"})
+		}
+	case "contract":
+		if t := nx.typeDecl(e.Value); !t.IsZero() {
+			out = append(out, navTarget{Ref: t, What: "type"})
+		}
+	case "so":
+		for _, np := range nx.snap.NativePlugins() {
+			for _, so := range np.SOPaths {
+				if so == e.Path && len(np.Files) > 0 {
+					if f := nx.snap.Facts(np.Files[0]); f != nil {
+						out = append(out, navTarget{Ref: index.SymbolRef{File: np.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
+					}
+				}
+			}
+		}
+	case "dir":
+		for _, p := range nx.snap.Packages() {
+			if p.Dir != e.Path {
+				continue
+			}
+			for _, fid := range p.Files {
+				if f := nx.snap.Facts(fid); f != nil && !f.IsTest {
+					out = append(out, navTarget{Ref: index.SymbolRef{File: fid, Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
+					break
+				}
+			}
+		}
+	}
+	return dedupeTargets(out)
+}
+
+// funcDecl finds the declaration of a package-level function "pkgpath.F".
+func (nx *navIndex) funcDecl(qualified string) index.SymbolRef {
+	i := strings.LastIndexByte(qualified, '.')
+	if i <= 0 {
+		return index.SymbolRef{}
+	}
+	p := nx.snap.Package(qualified[:i])
+	if p == nil {
+		return index.SymbolRef{}
+	}
+	for _, fid := range p.Files {
+		f := nx.snap.Facts(fid)
+		if f == nil || f.IsTest {
+			continue
+		}
+		for _, sym := range f.Symbols {
+			if sym.Kind == index.SymFunc && sym.Name == qualified[i+1:] {
+				return index.SymbolRef{File: fid, Span: sym.Span, Kind: index.KindRegistry}
+			}
+		}
+	}
+	return index.SymbolRef{}
 }
