@@ -1,6 +1,8 @@
 package index
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -75,5 +77,32 @@ func TestMentionFits(t *testing.T) {
 		if !reflect.DeepEqual(got, tt.fits) {
 			t.Errorf("%s %s: fits %d registries, want %d", tt.m.Format, tt.m.Section, len(got), len(tt.fits))
 		}
+	}
+}
+
+func TestConfigEntries(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "registries:\n  - register: example.com/m/reg.Register\n    lookup: [example.com/m/reg.Get, \"example.com/m/reg.Must\"]\n    contract: example.com/m/reg.Plugin\n    nameArg: 1\nplugins:\n  - so: out/g.so\n    dir: ./g\n"
+	for name, data := range map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", ".plugin-lsp.yaml": cfg} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := build(t, Options{Roots: []string{dir}})
+	id, ok := s.FileID(filepath.Join(dir, ".plugin-lsp.yaml"))
+	if !ok {
+		t.Fatal("config not indexed")
+	}
+	var got []string
+	for _, e := range s.ConfigEntries(id) {
+		got = append(got, e.Key+" "+cfg[e.Ref.Span.Start:e.Ref.Span.End]+" "+e.Path)
+	}
+	want := []string{"register example.com/m/reg.Register ", "lookup example.com/m/reg.Get ", `lookup "example.com/m/reg.Must" `,
+		"contract example.com/m/reg.Plugin ", "so out/g.so " + filepath.Join(dir, "out/g.so"), "dir ./g " + filepath.Join(dir, "g")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+	if s.ConfigEntries(s.Files()[0]) != nil && s.Path(s.Files()[0]) != filepath.Join(dir, ".plugin-lsp.yaml") {
+		t.Errorf("entries for a file that is not a config")
 	}
 }
