@@ -211,12 +211,8 @@ func droppableDecl(h []byte) bool {
 func packageClause(src []byte) string {
 	inBlock := false
 	for len(src) > 0 {
-		line := src
-		if i := bytes.IndexByte(src, '\n'); i >= 0 {
-			line, src = src[:i], src[i+1:]
-		} else {
-			src = nil
-		}
+		line, rest, _ := bytes.Cut(src, []byte{'\n'})
+		src = rest
 		line = bytes.TrimSpace(line)
 		if inBlock {
 			if i := bytes.Index(line, []byte("*/")); i >= 0 {
@@ -301,12 +297,8 @@ func firstLine(s string) string {
 // goBuildLine returns the //go:build expression before the package clause.
 func goBuildLine(src []byte) string {
 	for len(src) > 0 {
-		line := src
-		if i := bytes.IndexByte(src, '\n'); i >= 0 {
-			line, src = src[:i], src[i+1:]
-		} else {
-			src = nil
-		}
+		line, rest, _ := bytes.Cut(src, []byte{'\n'})
+		src = rest
 		line = bytes.TrimSpace(line)
 		if bytes.HasPrefix(line, []byte("//go:build")) {
 			return strings.TrimSpace(string(line[len("//go:build"):]))
