@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -359,5 +360,121 @@ func Old() {}
 	}
 	if got := funcs(s, a); !slices.Equal(got, []string{"FromEditor"}) {
 		t.Errorf("after Flush, a.go declares %q, want FromEditor", got)
+	}
+}
+
+// TestNativesOutsideTheWalk: plugins a test builds from testdata/ (skipped
+// by the walk, as the go tool skips it) get their Files and Symbols, come
+// in a fixed order when one directory holds several, and join no package.
+func TestNativesOutsideTheWalk(t *testing.T) {
+	root := writeTxtar(t, `
+-- go.mod --
+module example.com/w
+
+go 1.22
+-- build_test.go --
+package w
+
+import (
+	"os/exec"
+	"testing"
+)
+
+func TestPlugins(t *testing.T) {
+	exec.Command("go", "build", "-buildmode=plugin", "-o", "p2.so", "./testdata/multi/p2.go").Run()
+	exec.Command("go", "build", "-buildmode=plugin", "-o", "p1.so", "./testdata/multi/p1.go").Run()
+	exec.Command("go", "build", "-buildmode=plugin", "./testdata/whole").Run()
+}
+-- testdata/multi/p1.go --
+package main
+
+func One() {}
+-- testdata/multi/p2.go --
+package main
+
+func Two() {}
+-- testdata/whole/a.go --
+package main
+
+func A() {}
+-- testdata/whole/b_windows.go --
+package main
+
+func B() {}
+-- testdata/whole/a_test.go --
+package main
+`)
+	type native struct{ files, syms, sos []string }
+	natives := func(s *Snapshot) []native {
+		var out []native
+		for _, np := range s.NativePlugins() {
+			var n native
+			for _, id := range np.Files {
+				n.files = append(n.files, rel(s, id))
+			}
+			for _, sym := range np.Symbols {
+				n.syms = append(n.syms, sym.Name)
+			}
+			for _, so := range np.SOPaths {
+				r, _ := filepath.Rel(root, so)
+				n.sos = append(n.sos, filepath.ToSlash(r))
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	want := []native{
+		{[]string{"testdata/multi/p1.go"}, []string{"One"}, []string{"p1.so"}},
+		{[]string{"testdata/multi/p2.go"}, []string{"Two"}, []string{"p2.so"}},
+		{[]string{"testdata/whole/a.go"}, []string{"A"}, []string{"whole.so"}},
+	}
+	for i := 0; i < 3; i++ {
+		s := build(t, Options{Roots: []string{root}, Configs: []BuildConfig{linuxAMD64}})
+		got := natives(s)
+		if len(got) != len(want) {
+			t.Fatalf("natives = %+v, want %+v", got, want)
+		}
+		for j := range want {
+			if !slices.Equal(got[j].files, want[j].files) || !slices.Equal(got[j].syms, want[j].syms) || !slices.Equal(got[j].sos, want[j].sos) {
+				t.Errorf("build %d: native %d = %+v, want %+v", i, j, got[j], want[j])
+			}
+		}
+		for _, p := range s.Packages() {
+			if p.ImportPath != "example.com/w" {
+				t.Errorf("package %s: testdata files joined a package", p.ImportPath)
+			}
+		}
+		if _, ok := s.FileID(filepath.Join(root, "testdata/multi/p1.go")); ok {
+			t.Error("a build target outside the walk is an indexed file (FileID)")
+		}
+	}
+}
+
+// TestNativesFromGOROOTModule: from the module root (testdata skipped),
+// testplugin's plugins have Files, and the order is the same every time.
+func TestNativesFromGOROOTModule(t *testing.T) {
+	root := filepath.Join(runtime.GOROOT(), "src/cmd/cgo/internal/testplugin")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("GOROOT has no testplugin sources")
+	}
+	list := func() []string {
+		s := build(t, Options{Roots: []string{root}})
+		var out []string
+		for _, np := range s.NativePlugins() {
+			if len(np.Files) == 0 || len(np.Symbols) == 0 && np.Name != "main" {
+				t.Errorf("native %s %v: no files or symbols", np.Dir, np.SOPaths)
+			}
+			out = append(out, s.Path(firstFile(np.Files))+" "+strings.Join(np.SOPaths, ","))
+		}
+		return out
+	}
+	first := list()
+	if len(first) < 20 {
+		t.Fatalf("%d native plugins, want testplugin's (20+)", len(first))
+	}
+	for i := 0; i < 3; i++ {
+		if again := list(); !slices.Equal(first, again) {
+			t.Fatalf("native plugins in another order:\n%q\nthen\n%q", first, again)
+		}
 	}
 }

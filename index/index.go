@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,7 @@ type Index struct {
 	pending  map[string]struct{}
 	gen      uint64
 	building bool                // a Build is reading and extracting
+	targets  map[FileID]*fileEntry // build-command targets outside the walk (readTargets)
 	during   map[string]struct{} // paths updated while building: re-applied after it
 
 	cacheMu sync.Mutex            // guards cache (extraction runs outside mu during Build)
@@ -127,6 +129,7 @@ func (ix *Index) Build(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	ix.targets = s.targets
 	ix.publish(s.files, s.ws)
 	if len(during) > 0 {
 		paths := make([]string, 0, len(during))
@@ -172,7 +175,100 @@ func (ix *Index) build(ctx context.Context, roots []string, ov map[FileID][]byte
 			ix.logf("%v", err)
 		}
 	}
-	return &Snapshot{files: files, ws: ws}, nil
+	return &Snapshot{files: files, ws: ws, targets: ix.readTargets(ws, files, roots, read)}, nil
+}
+
+// maxTargetFiles bounds the Go files readTargets reads.
+const maxTargetFiles = 4096
+
+// readTargets reads the Go files that -buildmode=plugin commands build but
+// the workspace walk skipped: a test's plugins under testdata/ when the
+// root is the module (GOROOT/src and cmd/cgo/internal/testplugin). They
+// give NativePlugin.Files and Symbols; they belong to no package and no
+// rule sees them. Targets are resolved as linking does (the command's
+// directory, its testdata, its module, the roots).
+func (ix *Index) readTargets(ws *workspace, files []*fileEntry, roots []string, read func(string) ([]byte, error)) map[FileID]*fileEntry {
+	want := map[string]bool{}
+	for id, e := range files {
+		if e == nil {
+			continue
+		}
+		var cmds []BuildCommand
+		dir := ""
+		if e.facts != nil {
+			cmds, dir = e.facts.Commands, filepath.Dir(e.facts.Path)
+		} else if sc, ok := e.other.([]BuildCommand); ok {
+			cmds = sc
+		}
+		for _, bc := range cmds {
+			if bc.Mode != "plugin" {
+				continue
+			}
+			d := dir
+			if d == "" {
+				d = bc.Dir
+			}
+			bases := []string{d, filepath.Join(d, "testdata")}
+			if m := ws.moduleFor(ix.paths.path(FileID(id))); m != nil {
+				bases = append(bases, m.Dir)
+			}
+			bases = append(bases, roots...)
+			for _, a := range bc.Args {
+				if strings.Contains(a, "$") || !strings.HasPrefix(a, ".") && !filepath.IsAbs(a) && !strings.HasSuffix(a, ".go") {
+					continue // an import path: a workspace package or nothing
+				}
+				for _, b := range bases {
+					t := a
+					if !filepath.IsAbs(t) {
+						t = filepath.Join(b, a)
+					}
+					st, err := os.Stat(t)
+					if err != nil {
+						continue
+					}
+					if !st.IsDir() {
+						want[t] = strings.HasSuffix(t, ".go")
+						break
+					}
+					entries, _ := os.ReadDir(t)
+					for _, de := range entries {
+						if n := de.Name(); !de.IsDir() && strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") {
+							want[filepath.Join(t, n)] = true
+						}
+					}
+					break
+				}
+			}
+		}
+	}
+	paths := make([]string, 0, len(want))
+	for p, ok := range want {
+		if !ok {
+			continue
+		}
+		if id, ok := ix.paths.lookup(p); ok && int(id) < len(files) && files[id] != nil {
+			continue // indexed already
+		}
+		paths = append(paths, p)
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	sort.Strings(paths)
+	if len(paths) > maxTargetFiles {
+		ix.logf("index: %d Go files built as plugins outside the workspace; reading the first %d", len(paths), maxTargetFiles)
+		paths = paths[:maxTargetFiles]
+	}
+	out := make(map[FileID]*fileEntry, len(paths))
+	for _, p := range paths {
+		b, err := read(p)
+		if err != nil {
+			continue
+		}
+		id := ix.paths.intern(p)
+		out[id] = ix.entryFor(ws, id, p, kindGo, b)
+	}
+	return out
 }
 
 // extractAll reads and extracts files in parallel; ov are the overlays
@@ -283,7 +379,7 @@ func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, ch
 		ov[k] = v
 	}
 	s := &Snapshot{gen: ix.gen, paths: ix.paths, configs: ix.opts.Configs, roots: ix.opts.Roots,
-		files: files, overlays: ov, ws: ws, base: base, changed: changed}
+		files: files, overlays: ov, ws: ws, base: base, changed: changed, targets: ix.targets}
 	ix.cur.Store(s)
 	return s
 }
@@ -463,6 +559,7 @@ func (ix *Index) rescanLocked() *Snapshot {
 	if err := ix.extractAll(context.Background(), nws, found, ids, files, ix.overlays, nil); err != nil {
 		ix.logf("index: %v", err)
 	}
+	ix.targets = ix.readTargets(nws, files, ix.opts.Roots, ix.readFile)
 	return ix.publish(files, nws)
 }
 

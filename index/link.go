@@ -807,12 +807,17 @@ func (k *linker) natives() {
 	for _, np := range byKey {
 		l.natives = append(l.natives, np)
 	}
+	// By directory, then files, then outputs: several plugins built file
+	// by file from one directory come in a fixed order.
 	sort.Slice(l.natives, func(i, j int) bool {
 		a, b := l.natives[i], l.natives[j]
 		if a.Dir != b.Dir {
 			return a.Dir < b.Dir
 		}
-		return s.Path(firstFile(a.Files)) < s.Path(firstFile(b.Files))
+		if fa, fb := s.Path(firstFile(a.Files)), s.Path(firstFile(b.Files)); fa != fb {
+			return fa < fb
+		}
+		return strings.Join(a.SOPaths, "\x00") < strings.Join(b.SOPaths, "\x00")
 	})
 	k.copies(cmds)
 	sort.SliceStable(cmds, func(i, j int) bool { return s.Path(cmds[i].File) < s.Path(cmds[j].File) })
@@ -1008,11 +1013,21 @@ func (k *linker) fillNative(np *NativePlugin, targets []string) {
 			np.Dir = filepath.Dir(t)
 			if id, ok := s.FileID(t); ok {
 				np.Files = append(np.Files, id)
+			} else if id, ok := s.paths.lookup(t); ok && s.targets[id] != nil {
+				np.Files = append(np.Files, id) // outside the walk (readTargets)
 			}
 			continue
 		}
 		np.Dir = t
-		if p := l.byDir[t]; p != nil {
+		if p := l.byDir[t]; p == nil {
+			// Outside the walk (readTargets): the directory's files, with
+			// its constraints.
+			for _, id := range k.targetsIn(t) {
+				if f := s.Facts(id); len(s.configs) == 0 || fileMatches(f, s.configs[0]) {
+					np.Files = append(np.Files, id)
+				}
+			}
+		} else {
 			p.IsNativePlugin = true
 			for _, id := range p.Files {
 				// A directory build applies build constraints; named files
@@ -1035,6 +1050,19 @@ func (k *linker) fillNative(np *NativePlugin, targets []string) {
 			np.Symbols = append(np.Symbols, PluginSymbol{Symbol: sym, File: id})
 		}
 	}
+}
+
+// targetsIn returns the snapshot's build-target files (read outside the
+// walk) directly in dir, sorted by path.
+func (k *linker) targetsIn(dir string) []FileID {
+	var out []FileID
+	for id, e := range k.s.targets {
+		if e.facts != nil && filepath.Dir(e.facts.Path) == dir {
+			out = append(out, id)
+		}
+	}
+	slices.SortFunc(out, func(a, b FileID) int { return strings.Compare(k.s.Path(a), k.s.Path(b)) })
+	return out
 }
 
 // opens links plugin.Open sites to native plugins and Lookups.

@@ -20,6 +20,10 @@ type Snapshot struct {
 	files    []*fileEntry // indexed by FileID; nil when absent
 	overlays map[FileID][]byte
 	ws       *workspace // modules and module roots (rebuilt on go.mod/go.work changes)
+	// targets are Go files read only because a plugin build command names
+	// them outside the workspace walk: Path and Facts work for their IDs
+	// (NativePlugin.Files); no package, query or rule sees them otherwise.
+	targets map[FileID]*fileEntry
 
 	linkOnce sync.Once
 	l        *linked
@@ -107,6 +111,9 @@ func offsetPosition(b []byte, offset int) Position {
 // Facts returns the facts of a Go file, nil for other files.
 func (s *Snapshot) Facts(id FileID) *FileFacts {
 	if int(id) >= len(s.files) || s.files[id] == nil {
+		if e := s.targets[id]; e != nil {
+			return e.facts
+		}
 		return nil
 	}
 	return s.files[id].facts

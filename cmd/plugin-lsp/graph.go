@@ -189,9 +189,9 @@ func buildGraph(snap *index.Snapshot, base string) *pluginGraph {
 	native := func(np *index.NativePlugin) string {
 		key, label := rel(np.Dir), nativeLabel(np, rel)
 		if perDir[np.Dir] > 1 {
-			// Name the plugin by its outputs (and files, when the index
-			// knows them): the index lists same-directory plugins in no
-			// particular order.
+			// One node per plugin: keyed by its outputs, labelled with its
+			// files (the index fills them, in order, even for plugins
+			// outside the walk such as a test's testdata).
 			var sos, files []string
 			for _, so := range np.SOPaths {
 				sos = append(sos, rel(so))
@@ -200,9 +200,7 @@ func buildGraph(snap *index.Snapshot, base string) *pluginGraph {
 				files = append(files, filepath.Base(snap.Path(id)))
 			}
 			key += "[" + strings.Join(uniqueSorted(sos), ",") + "]"
-			if len(files) > 0 {
-				label = strings.Replace(label, " (native plugin)", " (native plugin: "+strings.Join(uniqueSorted(files), ", ")+")", 1)
-			}
+			label = strings.Replace(label, " (native plugin)", " (native plugin: "+strings.Join(files, ", ")+")", 1)
 		}
 		add(nativeKey(key), nodeNative, label)
 		return nativeKey(key)
