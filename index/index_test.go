@@ -44,6 +44,15 @@ func rel(s *Snapshot, id FileID) string {
 	return s.Path(id)
 }
 
+// lookupKeys lists the snapshot's lookups as "registry:name", in order.
+func lookupKeys(s *Snapshot) []string {
+	var out []string
+	for _, l := range s.Lookups() {
+		out = append(out, l.Registry+":"+l.Name)
+	}
+	return out
+}
+
 var linuxAMD64 = BuildConfig{GOOS: "linux", GOARCH: "amd64", Tags: []string{"cgo"}}
 var windowsAMD64 = BuildConfig{GOOS: "windows", GOARCH: "amd64", Tags: []string{"cgo"}}
 
@@ -99,11 +108,7 @@ func TestSeedRegistrations(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("registrations:\n got %v\nwant %v", got, want)
 	}
-	var lookups []string
-	for _, l := range s.Lookups() {
-		lookups = append(lookups, l.Registry+":"+l.Name)
-	}
-	if want := []string{"example.com/contract.Register:alpha", "example.com/contract.Register:delta"}; !slices.Equal(lookups, want) {
+	if lookups, want := lookupKeys(s), []string{"example.com/contract.Register:alpha", "example.com/contract.Register:delta"}; !slices.Equal(lookups, want) {
 		t.Errorf("lookups = %v, want %v", lookups, want)
 	}
 }
@@ -652,11 +657,7 @@ func TestPresets(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("registrations:\n got %v\nwant %v", got, want)
 	}
-	var lookups []string
-	for _, l := range s.Lookups() {
-		lookups = append(lookups, l.Registry+":"+l.Name)
-	}
-	if want := []string{"database/sql.Register:fakedb", "database/sql.Register:fakdb"}; !slices.Equal(lookups, want) {
+	if lookups, want := lookupKeys(s), []string{"database/sql.Register:fakedb", "database/sql.Register:fakdb"}; !slices.Equal(lookups, want) {
 		t.Errorf("lookups = %v, want %v", lookups, want)
 	}
 	// The two cpu registrations never build together.
