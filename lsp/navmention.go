@@ -32,6 +32,9 @@ func (nx *navIndex) extraSiteAt(file index.FileID, off int) *navSite {
 		if m.Ref.Span.Start <= off && off <= m.Ref.Span.End {
 			return &navSite{kind: siteMention, ref: m.Ref, name: m.Key(), registry: nx.mentionRegistry(m), literal: true}
 		}
+		if m.Package != "" && m.PackageRef.Span.Start <= off && off <= m.PackageRef.Span.End {
+			return &navSite{kind: siteMentionPackage, ref: m.PackageRef, name: m.Package, literal: true}
+		}
 	}
 	if e := nx.configEntryAt(file, off); e != nil {
 		return &navSite{kind: siteConfigEntry, ref: e.Ref, name: e.Value, literal: true}
@@ -246,8 +249,33 @@ func nameSpan(s *index.Snapshot, ref index.SymbolRef, name string) index.Span {
 	return sp
 }
 
-// siteConfigEntry is a value of a .plugin-lsp.yaml (index.ConfigEntry).
-const siteConfigEntry siteKind = 110
+// siteConfigEntry is a value of a .plugin-lsp.yaml (index.ConfigEntry);
+// siteMentionPackage the package part of a plugin.cfg line.
+const (
+	siteConfigEntry siteKind = iota + 110
+	siteMentionPackage
+)
+
+// extraDefinition answers definition on the sites that only point
+// somewhere (no references, hover or rename).
+func (nx *navIndex) extraDefinition(st *navSite, file index.FileID, off int) []navTarget {
+	switch st.kind {
+	case siteConfigEntry:
+		if e := nx.configEntryAt(file, off); e != nil {
+			return nx.configEntryTargets(e)
+		}
+	case siteMentionPackage:
+		for i := range nx.snap.MentionsIn(file) {
+			m := &nx.snap.MentionsIn(file)[i]
+			if m.PackageRef.Span == st.ref.Span {
+				if p := nx.mentionPackage(m); !p.IsZero() {
+					return []navTarget{{Ref: p, What: "package"}}
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // configEntryAt returns the .plugin-lsp.yaml entry at off, or nil.
 func (nx *navIndex) configEntryAt(file index.FileID, off int) *index.ConfigEntry {

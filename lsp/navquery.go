@@ -292,10 +292,8 @@ func (nx *navIndex) definition(file index.FileID, off int) ([]navTarget, bool) {
 				}
 			}
 		}
-	case siteConfigEntry:
-		if e := nx.configEntryAt(file, off); e != nil {
-			out = append(out, nx.configEntryTargets(e)...)
-		}
+	case siteConfigEntry, siteMentionPackage:
+		out = append(out, nx.extraDefinition(st, file, off)...)
 	case siteRequire, siteManifestName:
 		for _, m := range s.Manifests() {
 			if m.Name == st.name && (st.kind == siteRequire || m != st.man) {
