@@ -200,30 +200,28 @@ func NewError(code int64, format string, args ...any) error {
 }
 
 func encodeResponse(id json.RawMessage, result json.RawMessage) []byte {
-	if id == nil {
-		id = json.RawMessage("null")
-	}
 	if result == nil {
 		result = json.RawMessage("null")
 	}
-	out := make([]byte, 0, len(id)+len(result)+40)
-	out = append(out, `{"jsonrpc":"2.0","id":`...)
-	out = append(out, id...)
-	out = append(out, `,"result":`...)
-	out = append(out, result...)
-	return append(out, '}')
+	return encodeReply(id, `,"result":`, result)
 }
 
 func encodeError(id json.RawMessage, e *rpcError) []byte {
+	eb, _ := json.Marshal(e)
+	return encodeReply(id, `,"error":`, eb)
+}
+
+// encodeReply encodes the reply to id (null when nil) whose member is body;
+// member is `,"result":` or `,"error":`.
+func encodeReply(id json.RawMessage, member string, body []byte) []byte {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
-	eb, _ := json.Marshal(e)
-	out := make([]byte, 0, len(id)+len(eb)+40)
+	out := make([]byte, 0, len(id)+len(body)+40)
 	out = append(out, `{"jsonrpc":"2.0","id":`...)
 	out = append(out, id...)
-	out = append(out, `,"error":`...)
-	out = append(out, eb...)
+	out = append(out, member...)
+	out = append(out, body...)
 	return append(out, '}')
 }
 
