@@ -19,16 +19,33 @@ export PATH="$(go env GOPATH)/bin:$PATH"
 command -v gopls >/dev/null || (cd "$ROOT" && go install tool)
 
 SCRATCH=$(mktemp -d)
+# The server and gopls (and gopls's telemetry child, which starts a session of
+# its own) must be gone with the Neovim session. They all carry $SCRATCH in
+# their environment (XDG_*), which finds them by id whatever their group.
+session_pids() {
+  local p
+  for p in /proc/[0-9]*; do
+    p=${p#/proc/}
+    [ "$p" = "$$" ] && continue
+    if grep -qsF "$SCRATCH" "/proc/$p/environ" 2>/dev/null; then echo "$p"; fi
+  done
+  return 0
+}
 NVIM_PID=
 cleanup() {
   local rc=$?
   set +e
   # Everything of the session runs in one process group: stop what is left.
   [ -n "$NVIM_PID" ] && kill -KILL -- "-$NVIM_PID" 2>/dev/null
+  # What left the group (gopls's telemetry child) when the run was cut short.
+  local left
+  left=$(session_pids)
+  [ -n "$left" ] && kill -KILL $left 2>/dev/null
   rm -rf "$SCRATCH"
   exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 if [ -z "${PLUGIN_LSP_BIN:-}" ]; then
   (cd "$ROOT" && go build -o "$SCRATCH/plugin-lsp" ./cmd/plugin-lsp)
@@ -47,18 +64,6 @@ set +e
 wait "$NVIM_PID"
 rc=$?
 set -e
-# The server and gopls (and gopls's telemetry child, which starts a session of
-# its own) must be gone with the Neovim session. They all carry $SCRATCH in
-# their environment (XDG_*), which finds them by id whatever their group.
-session_pids() {
-  local p
-  for p in /proc/[0-9]*; do
-    p=${p#/proc/}
-    [ "$p" = "$$" ] && continue
-    if grep -qsF "$SCRATCH" "/proc/$p/environ" 2>/dev/null; then echo "$p"; fi
-  done
-  return 0
-}
 left=
 for _ in $(seq 1 50); do
   left=$(session_pids)

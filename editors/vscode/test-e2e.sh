@@ -64,6 +64,15 @@ cleanup() {
   local rc=$?
   set +e
   local pid
+  # A command run through fg_run (driver, editor test scripts) first, so that
+  # it can stop what it started itself.
+  if [ -n "${FG:-}" ]; then
+    kill -TERM "$FG" 2>/dev/null
+    for _ in $(seq 1 50); do
+      kill -0 "$FG" 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
   for pid in "${PIDS[@]}"; do
     kill -TERM -- "-$pid" 2>/dev/null
   done
@@ -107,6 +116,18 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Runs "$@" in the background and waits for it: the shell runs a trap only
+# between commands, so a signal would otherwise wait for a 2-minute driver.
+FG=
+fg_run() {
+  "$@" &
+  FG=$!
+  local rc=0
+  wait "$FG" || rc=$?
+  FG=
+  return "$rc"
+}
 
 # Starts "$@" in a new session with output to $LOG; sets STARTED to its pid.
 start_bg() {
@@ -183,7 +204,7 @@ fi
 SERVER="$RUN/bin/plugin-lsp"
 
 phase "vsce package"
-(cd "$HERE" && "$VSCE" package --allow-missing-repository --skip-license -o "$RUN/plugin-lsp.vsix" >"$RUN/vsce.log" 2>&1) ||
+fg_run env -C "$HERE" "$VSCE" package --allow-missing-repository --skip-license -o "$RUN/plugin-lsp.vsix" >"$RUN/vsce.log" 2>&1 ||
   { cat "$RUN/vsce.log"; exit 1; }
 # The package must hold the extension and its runtime dependency, and no tests.
 unzip -l "$RUN/plugin-lsp.vsix" >"$RUN/vsix.txt"
@@ -240,7 +261,7 @@ EOF
 write_settings ""
 
 phase "install the vsix into code-server"
-"$CODE_SERVER" --user-data-dir "$UD" --extensions-dir "$EXT" --install-extension "$RUN/plugin-lsp.vsix" >"$RUN/install.log" 2>&1 ||
+fg_run "$CODE_SERVER" --user-data-dir "$UD" --extensions-dir "$EXT" --install-extension "$RUN/plugin-lsp.vsix" >"$RUN/install.log" 2>&1 ||
   { cat "$RUN/install.log"; exit 1; }
 
 phase "start code-server"
@@ -280,7 +301,7 @@ rm -f "$ART"/*.png
 set +e
 INSTALLED=$(ls -d "$EXT"/plugin-lsp.plugin-lsp-*)
 export E2E_TOOLS="$TOOLS" E2E_CDP_PORT="$CDP_PORT" E2E_CS_PORT="$CS_PORT"
-E2E_TESTS_PATH="$HERE/test/suite/index.js" E2E_EXTENSION_PATH="$INSTALLED" E2E_SCREENSHOT="$ART/editor.png" \
+fg_run env E2E_TESTS_PATH="$HERE/test/suite/index.js" E2E_EXTENSION_PATH="$INSTALLED" E2E_SCREENSHOT="$ART/editor.png" \
   node "$HERE/test/e2e/driver.js"
 code=$?
 set -e
@@ -305,7 +326,7 @@ write_settings "  \"go.alternateTools\": {\"gopls\": \"$SERVER\"},
 "
 mv "$RUN/sync/results.log" "$ART/results-main.log"
 set +e
-E2E_TESTS_PATH="$HERE/test/suite/vscode-go.js" E2E_EXTENSION_PATH="$INSTALLED:$HERE/test/fake-vscode-go" E2E_SCREENSHOT= \
+fg_run env E2E_TESTS_PATH="$HERE/test/suite/vscode-go.js" E2E_EXTENSION_PATH="$INSTALLED:$HERE/test/fake-vscode-go" E2E_SCREENSHOT= \
   node "$HERE/test/e2e/driver.js"
 code=$?
 set -e
@@ -320,10 +341,10 @@ for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
 
 if [ "${PLUGIN_LSP_E2E_SKIP_NVIM:-}" != 1 ]; then
   phase "neovim headless test"
-  PLUGIN_LSP_BIN="$SERVER" PLUGIN_LSP_GOPLS="$GOPLS" "$ROOT/editors/neovim/test.sh"
+  fg_run env PLUGIN_LSP_BIN="$SERVER" PLUGIN_LSP_GOPLS="$GOPLS" "$ROOT/editors/neovim/test.sh"
 fi
 
 if [ "${PLUGIN_LSP_E2E_SKIP_EMACS:-}" != 1 ]; then
   phase "emacs (eglot) headless test"
-  PLUGIN_LSP_BIN="$SERVER" PLUGIN_LSP_GOPLS="$GOPLS" "$ROOT/editors/emacs/test.sh"
+  fg_run env PLUGIN_LSP_BIN="$SERVER" PLUGIN_LSP_GOPLS="$GOPLS" "$ROOT/editors/emacs/test.sh"
 fi
