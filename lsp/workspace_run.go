@@ -541,8 +541,15 @@ type IndexStatus struct {
 func (w *Workspace) IndexStatus() any {
 	snap := w.Snapshot()
 	w.mu.Lock()
+	state := w.state
+	if state == "ready" && !w.Ready() {
+		// The build has finished but its index is not published to
+		// requests yet: a client that waits for "ready" and then asks must
+		// get an answer from the index, not from gopls alone.
+		state = "indexing"
+	}
 	st := IndexStatus{
-		State:       w.state,
+		State:       state,
 		Roots:       append([]string{}, w.roots...),
 		LastBuildMs: float64(w.lastBuild.Microseconds()) / 1000,
 		Errors:      append([]string(nil), w.errs...),
