@@ -100,7 +100,8 @@ cleanup() {
     fi
   fi
   # Keep the logs; drop the scratch folder unless asked to keep it.
-  [ -d "$RUN/user-data/logs" ] && cp -r "$RUN/user-data/logs" "$ART/code-server-logs" 2>/dev/null
+  # This run's logs only (cp -r into an existing folder would nest them).
+  [ -d "$RUN/user-data/logs" ] && rm -rf "$ART/code-server-logs" && cp -r "$RUN/user-data/logs" "$ART/code-server-logs" 2>/dev/null
   [ -f "$RUN/code-server.log" ] && cp "$RUN/code-server.log" "$ART/" 2>/dev/null
   [ -f "$RUN/sync/results.log" ] && cp "$RUN/sync/results.log" "$ART/" 2>/dev/null
   [ -f "$RUN/sync/browser-console.log" ] && cp "$RUN/sync/browser-console.log" "$ART/" 2>/dev/null
