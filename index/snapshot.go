@@ -38,6 +38,8 @@ type Snapshot struct {
 	changed  map[FileID]bool
 	trieOnce sync.Once
 	trie     *Trie
+
+	derived sync.Map // key → *derivedEntry (derived.go)
 }
 
 // Generation increases with every snapshot an Index publishes.
