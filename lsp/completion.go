@@ -58,13 +58,17 @@ func (n *navState) completion(ctx context.Context, params json.RawMessage, forwa
 	if err != nil {
 		return forward(ctx)
 	}
+	// Deciding "ours or forward" must be cheap: the open document's Mapper
+	// is cached per version, and stringContext reads one line.
 	var text []byte
+	var m *Mapper
 	if d, ok := n.s.Overlays().Get(p.TextDocument.URI); ok {
-		text = d.Text
+		text, m = d.Text, d.Mapper(n.s.Encoding())
 	} else if text, err = w.Text(path); err != nil {
 		return forward(ctx)
+	} else {
+		m = NewMapper(text, n.s.Encoding())
 	}
-	m := NewMapper(text, n.s.Encoding())
 	off, err := m.Offset(p.Position)
 	if err != nil {
 		return forward(ctx)

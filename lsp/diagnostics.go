@@ -340,7 +340,7 @@ func (c *converter) mapper(path string) *Mapper {
 	} else {
 		text, _ = os.ReadFile(path)
 	}
-	m := NewMapper(text, c.w.s.Encoding())
+	m := c.w.mapperOf(path, text)
 	c.mappers[path] = m
 	return m
 }

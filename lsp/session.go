@@ -347,7 +347,7 @@ func (s *Session) clientRequest(m *message) {
 			s.replyClientError(m.id, toRPCError(err))
 			return
 		}
-		s.writeClient(encodeResponse(m.id, res))
+		s.writeResponse(m.id, res)
 	}()
 	t := time.NewTimer(decisionWait)
 	defer t.Stop()
@@ -736,6 +736,29 @@ func (s *Session) writeClient(body []byte) {
 		s.log.Printf("writing to the editor: %v", err)
 	}
 }
+
+// writeResponse sends a result to the editor without assembling the
+// message in a new buffer first: a forwarded completion result is 100 KB
+// or more, and copying it into a fresh slice per request made garbage
+// whose collection marks the whole index heap (the frame writer copies the
+// parts into its reused buffer).
+func (s *Session) writeResponse(id, result json.RawMessage) {
+	if id == nil {
+		id = json.RawMessage("null")
+	}
+	if result == nil {
+		result = json.RawMessage("null")
+	}
+	if err := s.client.writeParts(responseHead, id, responseMid, result, responseTail); err != nil && s.ctx.Err() == nil {
+		s.log.Printf("writing to the editor: %v", err)
+	}
+}
+
+var (
+	responseHead = []byte(`{"jsonrpc":"2.0","id":`)
+	responseMid  = []byte(`,"result":`)
+	responseTail = []byte(`}`)
+)
 
 func (s *Session) replyClientError(id json.RawMessage, e *rpcError) {
 	s.writeClient(encodeError(id, e))

@@ -274,11 +274,31 @@ func (w *Workspace) Text(path string) ([]byte, error) {
 // Mapper returns a position mapper for path's current text (Text) in the
 // negotiated encoding.
 func (w *Workspace) Mapper(path string) (*Mapper, error) {
+	if d, ok := w.s.Overlays().Get(w.URIFor(path)); ok {
+		return d.Mapper(w.s.Encoding()), nil // line index cached per version
+	}
 	b, err := w.Text(path)
 	if err != nil {
 		return nil, err
 	}
 	return NewMapper(b, w.s.Encoding()), nil
+}
+
+// mapperOf returns a Mapper for text read from path: the open document's
+// (its line index is computed once per version) when text is that
+// document's current text, else a new one. Building a Mapper scans the
+// whole text, which features must not do per request for a large file.
+func (w *Workspace) mapperOf(path string, text []byte) *Mapper {
+	if d, ok := w.s.Overlays().Get(w.URIFor(path)); ok && sameBytes(d.Text, text) {
+		return d.Mapper(w.s.Encoding())
+	}
+	return NewMapper(text, w.s.Encoding())
+}
+
+// sameBytes reports whether a and b are the same slice (not merely equal
+// contents: the comparison must cost nothing).
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Offset converts an editor position in uri to the file's path and a byte
@@ -288,13 +308,17 @@ func (w *Workspace) Offset(uri protocol.DocumentURI, pos protocol.Position) (pat
 	if err != nil {
 		return "", 0, err
 	}
-	var text []byte
+	var m *Mapper
 	if d, ok := w.s.Overlays().Get(uri); ok {
-		text = d.Text
-	} else if text, err = w.Text(path); err != nil {
-		return "", 0, err
+		m = d.Mapper(w.s.Encoding()) // line index cached per version
+	} else {
+		text, err := w.Text(path)
+		if err != nil {
+			return "", 0, err
+		}
+		m = NewMapper(text, w.s.Encoding())
 	}
-	off, err = NewMapper(text, w.s.Encoding()).Offset(pos)
+	off, err = m.Offset(pos)
 	if err != nil {
 		return "", 0, fmt.Errorf("%s: %w", uri, err)
 	}
@@ -330,7 +354,7 @@ func (w *Workspace) snapMapper(snap *index.Snapshot, id index.FileID) (*Mapper, 
 	if err != nil {
 		return nil, path, fmt.Errorf("reading %s: %w", path, err)
 	}
-	return NewMapper(b, w.s.Encoding()), path, nil
+	return w.mapperOf(path, b), path, nil
 }
 
 // signal does a non-blocking send on a 1-buffered channel.
