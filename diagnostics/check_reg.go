@@ -208,9 +208,19 @@ func (p *pass) pluginRegistry(id string) bool {
 	return c[0] > 0 && c[0] > c[1]
 }
 
+// pluginPkgs is pluginPackages' result, memoised per pass.
+type pluginPkgs struct {
+	order []string
+	regs  map[string][]*index.Registration
+}
+
 // pluginPackages groups init-time registrations by package, leaving out
 // tests, the registries' own packages (wrappers) and main packages.
 func (p *pass) pluginPackages() (order []string, regs map[string][]*index.Registration) {
+	if p.plugins != nil {
+		return p.plugins.order, p.plugins.regs // REG002 and REG006 both ask; read-only
+	}
+	defer func() { p.plugins = &pluginPkgs{order, regs} }()
 	regs = map[string][]*index.Registration{}
 	for _, r := range p.snap.Registrations() {
 		if r.IsTest || !r.InInit {
@@ -540,6 +550,11 @@ func (p *pass) reachableFromMain(pkg string) bool {
 }
 
 func (p *pass) activeConfigs(id index.FileID) []index.BuildConfig {
+	if f := p.snap.Facts(id); f != nil && f.Constraint == "" && f.NameGOOS == "" && f.NameGOARCH == "" {
+		// Builds everywhere (the common case): no evaluation per
+		// configuration. Capacity capped so that an append copies.
+		return p.configs[:len(p.configs):len(p.configs)]
+	}
 	var out []index.BuildConfig
 	for _, cfg := range p.configs {
 		if p.snap.FileBuilds(id, cfg) {

@@ -158,6 +158,7 @@ type pass struct {
 	// (see pluginRegistry).
 	initShare map[string][2]int
 	reach     map[string]bool // see reachableFromMain
+	plugins   *pluginPkgs     // see pluginPackages
 	fileList  []index.FileID  // see allFiles
 }
 
