@@ -224,6 +224,9 @@ func BenchmarkUpdate10k(b *testing.B) {
 	b.Run("overlay", func(b *testing.B) {
 		run(b, func(i int) { ix.SetOverlay(path, edit(i)) })
 	})
+	b.Run("overlay+registrations", func(b *testing.B) {
+		run(b, func(i int) { ix.SetOverlay(path, edit(i)).Registrations() })
+	})
 	b.Run("overlay+link", func(b *testing.B) {
 		run(b, func(i int) {
 			s := ix.SetOverlay(path, edit(i))

@@ -34,9 +34,9 @@ type Index struct {
 	overlays map[FileID][]byte
 	pending  map[string]struct{}
 	gen      uint64
-	building bool                // a Build is reading and extracting
+	building bool                  // a Build is reading and extracting
 	targets  map[FileID]*fileEntry // build-command targets outside the walk (readTargets)
-	during   map[string]struct{} // paths updated while building: re-applied after it
+	during   map[string]struct{}   // paths updated while building: re-applied after it
 
 	cacheMu sync.Mutex            // guards cache (extraction runs outside mu during Build)
 	cache   map[uint64]*FileFacts // content hash → facts (path-independent part)

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +43,13 @@ type linked struct {
 	tests  []bool   // _test.go per FileID
 	consts map[string]map[string]constAt
 	caddy  map[string]map[string]string
+	// Kept for the next snapshot's incremental call resolution (relink):
+	// the facts this linking read and the function roles it found.
+	files []*fileEntry
+	roles map[string]*role
+	// relinked: this snapshot reused its base's registries and re-resolved
+	// only the changed files' calls (tests check the path taken).
+	relinked bool
 }
 
 func (l *linked) isTest(id FileID) bool { return int(id) < len(l.tests) && l.tests[id] }
@@ -109,18 +117,31 @@ func linkSnapshot(s *Snapshot) *linked {
 		consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}}
 	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: l.consts, caddy: l.caddy, inits: map[string]map[string]bool{}}
 	s.baseMu.Lock()
-	if s.base != nil {
-		l.imports.base, l.imports.changed = s.base.imports.computed(), s.changed
+	base, changed := s.base, s.changed
+	if base != nil {
+		l.imports.base, l.imports.changed = base.imports.computed(), changed
 	}
 	s.baseMu.Unlock()
-	k.packages()
+	l.files = s.files
+	reused := k.packages()
 	for id, e := range s.files {
 		if e != nil && e.facts != nil && e.facts.IsTest {
 			l.tests[id] = true
 		}
 	}
-	k.registries()
-	k.calls()
+	if reused && base.roles != nil && base.files != nil && k.linkNeutral(base, changed) {
+		// The common keystroke: registries, roles, constants and init
+		// reachability are those of base; only the changed files' own
+		// calls need resolving again.
+		k.roles = base.roles
+		l.registries, l.regByID = base.registries, base.regByID
+		k.relinkCalls(base, changed)
+		l.relinked = true
+	} else {
+		k.registries()
+		k.calls()
+	}
+	l.roles = k.roles
 	k.natives()
 	k.opens()
 	k.manifests()
@@ -131,9 +152,9 @@ func linkSnapshot(s *Snapshot) *linked {
 // linked one and no changed file entered, left or moved between packages (or
 // changed its package clause or test-ness), the grouping is reused and only
 // the per-package tables of the changed packages are recomputed.
-func (k *linker) packages() {
+func (k *linker) packages() (reused bool) {
 	if k.reusePackages() {
-		return
+		return true
 	}
 	s, l := k.s, k.l
 	var deadName map[*Package]bool // Name taken from a file no configuration builds
@@ -178,6 +199,7 @@ func (k *linker) packages() {
 		k.packageTables(p)
 	}
 	slices.SortFunc(l.packages, func(a, b *Package) int { return strings.Compare(a.ImportPath, b.ImportPath) })
+	return false
 }
 
 // packageTables computes a package's constants and CaddyModule IDs. Test
@@ -273,6 +295,13 @@ func (k *linker) reusePackages() bool {
 		dirty[op.ImportPath] = true
 	}
 	copy(l.clause, b.clause)
+	// Sized once: growing these maps package by package was a third of a
+	// keystroke's linking.
+	n := len(b.packages)
+	l.packages = make([]*Package, 0, n)
+	l.byPath, l.byDir = make(map[string]*Package, n), make(map[string]*Package, n)
+	k.consts, k.caddy = make(map[string]map[string]constAt, len(b.consts)), make(map[string]map[string]string, len(b.caddy))
+	l.consts, l.caddy = k.consts, k.caddy
 	for _, op := range b.packages {
 		np := *op
 		np.IsNativePlugin = false // recomputed by natives()
@@ -620,31 +649,128 @@ func isIdentExpr(s string) bool {
 	return strings.Count(s, ".") <= 1
 }
 
+// linkNeutral reports whether every changed file kept what other files'
+// linking reads of it: imports, constants, CaddyModule IDs, registry
+// definitions and stores, init() calls and type declarations (registry
+// contracts), spans included. Its own calls, bodies and other declarations
+// may differ. Call only after the package grouping was reused (so no file
+// entered, left or moved between packages, nor changed its clause or
+// test-ness).
+func (k *linker) linkNeutral(b *linked, changed map[FileID]bool) bool {
+	s := k.s
+	for id := range changed {
+		var o, n *FileFacts
+		if int(id) < len(b.files) && b.files[id] != nil {
+			o = b.files[id].facts
+		}
+		if int(id) < len(s.files) && s.files[id] != nil {
+			n = s.files[id].facts
+		}
+		if o == nil && n == nil {
+			continue // not a Go file: natives and manifests are recomputed anyway
+		}
+		if o == nil || n == nil || !sameLinkFacts(o, n) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameLinkFacts compares what linking reads of a file for other files.
+func sameLinkFacts(o, n *FileFacts) bool {
+	if o.Package != n.Package || o.IsTest != n.IsTest || len(o.Imports) != len(n.Imports) ||
+		!slices.Equal(o.Consts, n.Consts) || !slices.Equal(o.Defs, n.Defs) ||
+		!slices.Equal(o.MapVars, n.MapVars) || !slices.Equal(o.SliceVars, n.SliceVars) ||
+		!slices.Equal(o.InitCalls, n.InitCalls) || !maps.Equal(o.ModuleIDs, n.ModuleIDs) {
+		return false
+	}
+	for i, im := range o.Imports {
+		if jm := n.Imports[i]; im.Path != jm.Path || im.Name != jm.Name || im.Blank != jm.Blank {
+			return false
+		}
+	}
+	types := func(syms []Symbol) []Symbol {
+		var out []Symbol
+		for _, sym := range syms {
+			if sym.Kind == SymType {
+				out = append(out, sym)
+			}
+		}
+		return out
+	}
+	return slices.Equal(types(o.Symbols), types(n.Symbols))
+}
+
+// relinkCalls builds the registrations and lookups from base's, resolving
+// again only the changed files' calls. base's lists are in package, file
+// path and call order, and the reused package grouping visits files in that
+// same order, so one merge pass keeps the order a full pass gives.
+func (k *linker) relinkCalls(b *linked, changed map[FileID]bool) {
+	s, l := k.s, k.l
+	l.registrations = make([]*Registration, 0, len(b.registrations)+4)
+	l.lookups = make([]*Lookup, 0, len(b.lookups)+4)
+	ri, li := 0, 0
+	for _, p := range l.packages {
+		for _, fid := range p.Files {
+			if ri < len(b.registrations) && b.registrations[ri].File == fid {
+				start := ri
+				for ri < len(b.registrations) && b.registrations[ri].File == fid {
+					ri++
+				}
+				if !changed[fid] {
+					l.registrations = append(l.registrations, b.registrations[start:ri]...)
+				}
+			}
+			if li < len(b.lookups) && b.lookups[li].File == fid {
+				start := li
+				for li < len(b.lookups) && b.lookups[li].File == fid {
+					li++
+				}
+				if !changed[fid] {
+					l.lookups = append(l.lookups, b.lookups[start:li]...)
+				}
+			}
+			if changed[fid] {
+				k.fileCalls(p, fid, s.Facts(fid))
+			}
+		}
+	}
+	for _, r := range l.registrations {
+		if !r.IsTest {
+			l.registering[r.Package] = true
+		}
+	}
+}
+
 // calls links call facts to registries.
 func (k *linker) calls() {
 	s, l := k.s, k.l
 	for _, p := range l.packages {
 		for _, fid := range p.Files {
-			f := s.Facts(fid)
-			for _, c := range f.Calls {
-				fnID := p.ImportPath + "." + c.Func
-				if c.Pkg != "" {
-					ip := k.importOf(f, c.Pkg)
-					if ip == "" {
-						continue
-					}
-					fnID = ip + "." + c.Func
-				}
-				ro := k.roles[fnID]
-				if ro == nil {
-					continue
-				}
-				if own := k.roles[p.ImportPath+"."+c.InFunc]; own != nil {
-					continue // the registry's own body (or a wrapper's forward)
-				}
-				k.call(p, fid, f, c, fnID, ro)
-			}
+			k.fileCalls(p, fid, s.Facts(fid))
 		}
+	}
+}
+
+// fileCalls links one file's call facts to registries.
+func (k *linker) fileCalls(p *Package, fid FileID, f *FileFacts) {
+	for _, c := range f.Calls {
+		fnID := p.ImportPath + "." + c.Func
+		if c.Pkg != "" {
+			ip := k.importOf(f, c.Pkg)
+			if ip == "" {
+				continue
+			}
+			fnID = ip + "." + c.Func
+		}
+		ro := k.roles[fnID]
+		if ro == nil {
+			continue
+		}
+		if own := k.roles[p.ImportPath+"."+c.InFunc]; own != nil {
+			continue // the registry's own body (or a wrapper's forward)
+		}
+		k.call(p, fid, f, c, fnID, ro)
 	}
 }
 
