@@ -150,6 +150,30 @@ func BenchmarkNavIndexBuild(b *testing.B) {
 	}
 }
 
+// BenchmarkNavIndexRebuild measures the navigation index build after an
+// edit that renamed no plugin, reusing the previous index's name lists (what
+// navCache does), next to a build from nothing in the same run.
+func BenchmarkNavIndexRebuild(b *testing.B) {
+	dir := b.TempDir()
+	if err := genNavWorkspace(dir, 20, 50, 10); err != nil {
+		b.Fatal(err)
+	}
+	snap := buildNavSnapshot(b, dir)
+	snap.Registrations()
+	first := buildNavIndex(snap)
+	prev := &navNames{regNames: first.regNames, all: first.all}
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			buildNavIndex(snap)
+		}
+	})
+	b.Run("reusing-names", func(b *testing.B) {
+		for b.Loop() {
+			buildNavIndexFrom(snap, prev)
+		}
+	})
+}
+
 const (
 	navBenchSamples = 300
 	navBenchFiles   = 20 * 50 * 10
