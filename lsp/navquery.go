@@ -124,6 +124,12 @@ func nameListFor(set map[string]bool, prev *nameList) *nameList {
 type navNames struct {
 	regNames map[string]*nameList
 	all      *nameList
+	// Sites of registrations and lookups by their linked object: a site
+	// depends only on it and on its own file's facts, and incremental
+	// linking hands unchanged files' objects to the next snapshot as they
+	// are, so an identical pointer means an identical site.
+	regSites    map[*index.Registration]*navSite
+	lookupSites map[*index.Lookup]*navSite
 }
 
 // navCache hands out the navIndex of a snapshot. The navIndex is stored
@@ -143,18 +149,28 @@ type navIndexKey struct{}
 
 func (c *navCache) get(s *index.Snapshot) *navIndex {
 	return s.Derived(navIndexKey{}, func() any {
-		nx := buildNavIndexFrom(s, c.last.Load())
-		c.last.Store(&navNames{regNames: nx.regNames, all: nx.all})
+		nx, names := buildNavIndexFrom(s, c.last.Load())
+		c.last.Store(names)
 		return nx
 	}).(*navIndex)
 }
 
-func buildNavIndex(s *index.Snapshot) *navIndex { return buildNavIndexFrom(s, nil) }
+func buildNavIndex(s *index.Snapshot) *navIndex {
+	nx, _ := buildNavIndexFrom(s, nil)
+	return nx
+}
 
 // buildNavIndexFrom builds the navigation index of s, reusing prev's name
-// lists where the names are unchanged (prev may be nil, or of any
-// snapshot: reuse is decided by content).
-func buildNavIndexFrom(s *index.Snapshot, prev *navNames) *navIndex {
+// lists where the names are unchanged and prev's sites of the same linked
+// registrations and lookups (prev may be nil, or of any snapshot: reuse is
+// decided by content and identity). It also returns what the next build may
+// reuse.
+func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames) {
+	if prev == nil {
+		prev = &navNames{}
+	}
+	next := &navNames{regSites: make(map[*index.Registration]*navSite, len(s.Registrations())),
+		lookupSites: make(map[*index.Lookup]*navSite, len(s.Lookups()))}
 	nx := &navIndex{snap: s, byFile: map[index.FileID][]*navSite{}, byName: map[nameKey][]*navSite{},
 		regNames: map[string]*nameList{}, fnRoles: map[string]fnRole{}}
 	add := func(st *navSite) {
@@ -166,8 +182,12 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) *navIndex {
 	names := map[string]map[string]bool{}
 	allNames := map[string]bool{}
 	for _, r := range s.Registrations() {
-		st := &navSite{kind: siteRegistration, ref: r.NameRef, name: r.Name, registry: r.Registry, reg: r,
-			literal: isStringLit(s, r.NameRef)}
+		st := prev.regSites[r]
+		if st == nil {
+			st = &navSite{kind: siteRegistration, ref: r.NameRef, name: r.Name, registry: r.Registry, reg: r,
+				literal: isStringLit(s, r.NameRef)}
+		}
+		next.regSites[r] = st
 		add(st)
 		if r.NameResolved {
 			k := nameKey{r.Registry, r.Name}
@@ -180,8 +200,12 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) *navIndex {
 		}
 	}
 	for _, lk := range s.Lookups() {
-		st := &navSite{kind: siteLookup, ref: lk.NameRef, name: lk.Name, registry: lk.Registry, lookup: lk,
-			literal: isStringLit(s, lk.NameRef)}
+		st := prev.lookupSites[lk]
+		if st == nil {
+			st = &navSite{kind: siteLookup, ref: lk.NameRef, name: lk.Name, registry: lk.Registry, lookup: lk,
+				literal: isStringLit(s, lk.NameRef)}
+		}
+		next.lookupSites[lk] = st
 		add(st)
 		if lk.NameResolved {
 			k := nameKey{lk.Registry, lk.Name}
@@ -225,14 +249,12 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) *navIndex {
 	for _, sites := range nx.byFile {
 		sort.SliceStable(sites, func(i, j int) bool { return sites[i].ref.Span.Start < sites[j].ref.Span.Start })
 	}
-	if prev == nil {
-		prev = &navNames{}
-	}
 	for reg, set := range names {
 		nx.regNames[reg] = nameListFor(set, prev.regNames[reg])
 	}
 	nx.all = nameListFor(allNames, prev.all)
-	return nx
+	next.regNames, next.all = nx.regNames, nx.all
+	return nx, next
 }
 
 // isStringLit reports whether ref's text starts with a quote (a string

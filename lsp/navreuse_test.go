@@ -2,9 +2,11 @@ package lsp
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -75,6 +77,7 @@ func TestNavCacheReuseEqualsCold(t *testing.T) {
 	}{
 		{"body edit", strings.Replace(text, `!= ""`, `!= "x"`, 1), name, "", true},
 		{"plugin renamed", strings.Replace(text, `"`+name+`"`, `"renamed-plugin"`, 1), "renamed-plugin", name, false},
+		{"second registration", text + "\nfunc init() { contract.Register(\"second-plugin\", &T0{}) }\n", "second-plugin", "renamed-plugin", false},
 	}
 	for _, e := range edits {
 		prev := c.last.Load()
@@ -82,6 +85,9 @@ func TestNavCacheReuseEqualsCold(t *testing.T) {
 		got, cold := c.get(s), buildNavIndex(s)
 		if (got.all == prev.all) != e.reuse {
 			t.Errorf("%s: reused = %v, want %v", e.label, got.all == prev.all, e.reuse)
+		}
+		if a, b := renderSites(got), renderSites(cold); a != b {
+			t.Errorf("%s: sites differ from cold:\n%s\ncold:\n%s", e.label, a, b)
 		}
 		if !reflect.DeepEqual(got.all.names, cold.all.names) {
 			t.Errorf("%s: names %q, cold %q", e.label, got.all.names, cold.all.names)
@@ -98,4 +104,21 @@ func TestNavCacheReuseEqualsCold(t *testing.T) {
 			t.Errorf("%s: %q still listed", e.label, e.gone)
 		}
 	}
+}
+
+// renderSites prints a navigation index's sites by file and by name.
+func renderSites(nx *navIndex) string {
+	var lines []string
+	for f, sites := range nx.byFile {
+		for _, st := range sites {
+			lines = append(lines, fmt.Sprintf("file %d %d %v %q %s lit=%v", f, st.kind, st.ref, st.name, st.registry, st.literal))
+		}
+	}
+	for k, sites := range nx.byName {
+		for _, st := range sites {
+			lines = append(lines, fmt.Sprintf("name %s/%s %d %v", k.registry, k.name, st.kind, st.ref))
+		}
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }
