@@ -25,6 +25,8 @@ func completionFeature(s *Session) Feature {
 		Requests: map[string]RequestHandler{
 			"textDocument/completion": n.completion,
 		},
+		// Outside a string literal the request is forwarded on the raw path.
+		Claims:       map[string]ClaimFunc{"textDocument/completion": n.completionClaim},
 		Capabilities: Capabilities{CompletionTriggers: []string{`"`}},
 	}
 }
@@ -45,37 +47,54 @@ type completionItemJSON struct {
 	TextEdit   protocol.TextEdit `json:"textEdit"`
 }
 
-func (n *navState) completion(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+// completionAt is completion's cheap first step: the cursor's file, text,
+// mapper and offset, and whether the cursor is in a string literal (ok
+// false: the request is gopls's). It reads the editor's current text.
+func (n *navState) completionAt(params json.RawMessage) (path string, text []byte, m *Mapper, off int, ok bool) {
 	var p positionParams
 	if err := json.Unmarshal(params, &p); err != nil {
-		return forward(ctx)
+		return "", nil, nil, 0, false
 	}
 	w := n.s.Workspace()
 	if !w.Ready() {
-		return forward(ctx)
+		return "", nil, nil, 0, false
 	}
 	path, err := PathFromURI(p.TextDocument.URI)
 	if err != nil {
-		return forward(ctx)
+		return "", nil, nil, 0, false
 	}
 	// Deciding "ours or forward" must be cheap: the open document's Mapper
 	// is cached per version, and stringContext reads one line.
-	var text []byte
-	var m *Mapper
 	if d, ok := n.s.Overlays().Get(p.TextDocument.URI); ok {
 		text, m = d.Text, d.Mapper(n.s.Encoding())
 	} else if text, err = w.Text(path); err != nil {
-		return forward(ctx)
+		return "", nil, nil, 0, false
 	} else {
 		m = NewMapper(text, n.s.Encoding())
 	}
-	off, err := m.Offset(p.Position)
+	off, err = m.Offset(p.Position)
 	if err != nil {
-		return forward(ctx)
+		return "", nil, nil, 0, false
 	}
 	if _, ok := stringContext(text, off); !ok {
+		return "", nil, nil, 0, false
+	}
+	return path, text, m, off, true
+}
+
+// completionClaim is completion's ClaimFunc: only a cursor in a string
+// literal may be ours.
+func (n *navState) completionClaim(params json.RawMessage) bool {
+	_, _, _, _, ok := n.completionAt(params)
+	return ok
+}
+
+func (n *navState) completion(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+	path, text, m, off, ok := n.completionAt(params)
+	if !ok {
 		return forward(ctx)
 	}
+	w := n.s.Workspace()
 	snap := w.Snapshot()
 	fid, ok := snap.FileID(path)
 	if !ok {

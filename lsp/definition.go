@@ -19,6 +19,10 @@ func definitionFeature(s *Session) Feature {
 		Requests: map[string]RequestHandler{
 			"textDocument/definition": n.definition,
 		},
+		// Outside the index's sites the request is forwarded on the raw path.
+		Claims: map[string]ClaimFunc{
+			"textDocument/definition": n.claim,
+		},
 	}
 }
 

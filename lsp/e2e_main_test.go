@@ -73,6 +73,15 @@ func testProxyMain() int {
 		// merging must not depend on what the real features publish.
 		opts.Features = []FeatureFunc{statusFeature, fakeFeature}
 	}
+	if os.Getenv("PLUGIN_LSP_TEST_COUNT_HANDLERS") == "1" {
+		// Every handler counted (claims_e2e_test.go): which requests ran a
+		// handler chain and which took the raw path.
+		table := opts.Features
+		if table == nil {
+			table = featureTable()
+		}
+		opts.Features = countingTable(table)
+	}
 	if err := Serve(context.Background(), os.Stdin, os.Stdout, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		return 1

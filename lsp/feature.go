@@ -31,6 +31,14 @@ type Forward func(ctx context.Context) (json.RawMessage, error)
 // the feature owns and stops in Feature.Shutdown).
 type NotificationObserver func(ctx context.Context, params json.RawMessage)
 
+// ClaimFunc is a feature's synchronous pre-check for one request method:
+// it reports whether the request may be the feature's. It runs on the read
+// loop, before any handler, so it must decide from memory (the editor's
+// text in Overlays, the current index snapshot) and never block or wait.
+// False means "my handler would forward this untouched"; when unsure,
+// return true. A panic counts as true.
+type ClaimFunc func(params json.RawMessage) bool
+
 // CommandHandler runs one of our workspace/executeCommand commands with the
 // command's arguments; the returned value is JSON-encoded as the result.
 type CommandHandler func(ctx context.Context, args []json.RawMessage) (any, error)
@@ -56,6 +64,13 @@ type Feature struct {
 	// several features intercept the same method, handlers chain in
 	// featureTable order: the first one's forward calls the second one.
 	Requests map[string]RequestHandler
+	// Claims optionally pre-checks requests of a method in Requests (see
+	// ClaimFunc). When every feature intercepting a method declares a
+	// claim and none claims a request, the request takes the pass-through
+	// path of a method nobody intercepts (same bytes, gopls's reply spliced
+	// straight to the editor) and no handler runs. A method with a handler
+	// but no claim always runs its handler chain.
+	Claims map[string]ClaimFunc
 	// Notifications maps a client→server notification method to observers.
 	Notifications map[string]NotificationObserver
 	// Commands are workspace/executeCommand commands this feature answers;

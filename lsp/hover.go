@@ -25,6 +25,10 @@ func hoverFeature(s *Session) Feature {
 		Requests: map[string]RequestHandler{
 			"textDocument/hover": n.hover,
 		},
+		// Outside the index's sites the request is forwarded on the raw path.
+		Claims: map[string]ClaimFunc{
+			"textDocument/hover": n.claim,
+		},
 	}
 }
 

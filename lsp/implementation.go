@@ -16,6 +16,10 @@ func implementationFeature(s *Session) Feature {
 		Requests: map[string]RequestHandler{
 			"textDocument/implementation": n.implementation,
 		},
+		// Outside the index's sites the request is forwarded on the raw path.
+		Claims: map[string]ClaimFunc{
+			"textDocument/implementation": n.claim,
+		},
 	}
 }
 

@@ -69,11 +69,18 @@ func (s *Session) buildTables(table []FeatureFunc) error {
 		s.features = append(s.features, f(s))
 	}
 	chains := make(map[string][]RequestHandler)
+	claims := make(map[string][]ClaimFunc)
+	unclaimable := make(map[string]bool) // a handler without a claim
 	s.observers = make(map[string][]NotificationObserver)
 	s.commands = make(map[string]CommandHandler)
 	for _, f := range s.features {
 		for m, h := range f.Requests {
 			chains[m] = append(chains[m], h)
+			if c := f.Claims[m]; c != nil {
+				claims[m] = append(claims[m], c)
+			} else {
+				unclaimable[m] = true
+			}
 		}
 		for m, o := range f.Notifications {
 			s.observers[m] = append(s.observers[m], o)
@@ -87,8 +94,12 @@ func (s *Session) buildTables(table []FeatureFunc) error {
 		s.caps = append(s.caps, f.Capabilities)
 	}
 	s.requests = make(map[string]RequestHandler, len(chains))
+	s.claims = make(map[string][]ClaimFunc)
 	for m, hs := range chains {
 		s.requests[m] = chain(m, hs, s)
+		if !unclaimable[m] {
+			s.claims[m] = claims[m]
+		}
 	}
 	return nil
 }

@@ -51,36 +51,12 @@ type positionParams struct {
 // when the position may be ours does the handler detach from the read loop
 // and wait for a snapshot that includes every edit sent so far.
 func (n *navState) resolve(ctx context.Context, params json.RawMessage) (*navPos, error) {
-	var p positionParams
-	if err := json.Unmarshal(params, &p); err != nil {
-		return nil, nil // gopls reports bad params
-	}
-	w := n.s.Workspace()
-	if !w.Ready() {
-		return nil, nil
-	}
-	path, off, err := w.Offset(p.TextDocument.URI, p.Position)
-	if err != nil {
-		return nil, nil
-	}
-	maybe := false
-	if filepath.Ext(path) == ".go" {
-		if text, err := w.Text(path); err == nil && inStringLit(text, off) {
-			maybe = true
-		}
-	} else {
-		maybe = true // manifests: gopls has nothing to say
-	}
+	p, path, off, maybe := n.mayOwn(params)
 	if !maybe {
-		// Identifiers we own too: constants used as names, contract
-		// declarations, native plugins' exported declarations.
-		snap := w.Snapshot()
-		fid, ok := snap.FileID(path)
-		if !ok || n.cache.get(snap).siteAt(fid, off) == nil {
-			return nil, nil
-		}
+		return nil, nil
 	}
 	Detach(ctx)
+	w := n.s.Workspace()
 	snap, err := w.Synced(ctx)
 	if err != nil {
 		return nil, err
@@ -95,6 +71,47 @@ func (n *navState) resolve(ctx context.Context, params json.RawMessage) (*navPos
 		return nil, nil
 	}
 	return &navPos{nx: nx, snap: snap, file: fid, off: off, path: path, uri: p.TextDocument.URI, site: st}, nil
+}
+
+// mayOwn is the first, synchronous half of resolve: whether the position
+// of a textDocument/position request may be on a site of the index, judged
+// from the editor's current text (Overlays, unsaved edits included) and the
+// current snapshot, without waiting. False means resolve returns nil and
+// the handler forwards untouched. It is also the features' Claim (claim),
+// run on the read loop.
+func (n *navState) mayOwn(params json.RawMessage) (p positionParams, path string, off int, maybe bool) {
+	if err := json.Unmarshal(params, &p); err != nil {
+		return p, "", 0, false // gopls reports bad params
+	}
+	w := n.s.Workspace()
+	if !w.Ready() {
+		return p, "", 0, false
+	}
+	path, off, err := w.Offset(p.TextDocument.URI, p.Position)
+	if err != nil {
+		return p, "", 0, false
+	}
+	if filepath.Ext(path) != ".go" {
+		return p, path, off, true // manifests: gopls has nothing to say
+	}
+	if text, err := w.Text(path); err == nil && inStringLit(text, off) {
+		return p, path, off, true
+	}
+	// Identifiers we own too: constants used as names, contract
+	// declarations, native plugins' exported declarations.
+	snap := w.Snapshot()
+	fid, ok := snap.FileID(path)
+	if !ok || n.cache.get(snap).siteAt(fid, off) == nil {
+		return p, path, off, false
+	}
+	return p, path, off, true
+}
+
+// claim is the ClaimFunc of the features whose handlers start with resolve
+// and forward untouched when it returns nil.
+func (n *navState) claim(params json.RawMessage) bool {
+	_, _, _, maybe := n.mayOwn(params)
+	return maybe
 }
 
 // inStringLit reports whether off is inside (or at the closing quote of) a

@@ -19,6 +19,10 @@ func referencesFeature(s *Session) Feature {
 		Requests: map[string]RequestHandler{
 			"textDocument/references": n.references,
 		},
+		// Outside the index's sites the request is forwarded on the raw path.
+		Claims: map[string]ClaimFunc{
+			"textDocument/references": n.claim,
+		},
 	}
 }
 

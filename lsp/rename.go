@@ -24,6 +24,11 @@ func renameFeature(s *Session) Feature {
 			"textDocument/prepareRename": n.prepareRename,
 			"textDocument/rename":        n.rename,
 		},
+		// Outside the index's sites the request is forwarded on the raw path.
+		Claims: map[string]ClaimFunc{
+			"textDocument/prepareRename": n.claim,
+			"textDocument/rename":        n.claim,
+		},
 	}
 }
 

@@ -66,6 +66,7 @@ type Session struct {
 	// Handler tables, built once from the features.
 	features  []Feature
 	requests  map[string]RequestHandler
+	claims    map[string][]ClaimFunc // methods whose every handler has a claim
 	observers map[string][]NotificationObserver
 	commands  map[string]CommandHandler
 	caps      []Capabilities
@@ -307,6 +308,9 @@ func (s *Session) clientRequest(m *message) {
 		s.shutdownRq.Store(true)
 	}
 	h, ok := s.requests[m.method]
+	if ok && !s.claimed(m) {
+		ok = false // every handler would forward it untouched
+	}
 	if !ok {
 		s.seq.Lock()
 		err := s.forwardClientRequestLocked(m)
@@ -360,6 +364,35 @@ func (s *Session) clientRequest(m *message) {
 		s.log.Printf("handler for %s held the read loop for %s without forwarding, answering or calling Detach; continuing (later messages may overtake it)", m.method, decisionWait)
 		d.release()
 	}
+}
+
+// claimed reports whether an intercepted request must run its handler
+// chain: true unless every feature on the method declared a claim and none
+// claims m. It runs on the read loop before anything is sent, so a request
+// no one claims is forwarded in order, exactly like an unintercepted one.
+func (s *Session) claimed(m *message) bool {
+	cs, ok := s.claims[m.method]
+	if !ok {
+		return true
+	}
+	for _, c := range cs {
+		if s.claims1(m.method, c, m.params) {
+			return true
+		}
+	}
+	return false
+}
+
+// claims1 runs one claim; a panic is logged and counts as a claim, so the
+// handler runs and answers (or reports) it.
+func (s *Session) claims1(method string, c ClaimFunc, params json.RawMessage) (yes bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Printf("panic in claim for %s: %v\n%s", method, p, debug.Stack())
+			yes = true
+		}
+	}()
+	return c(params)
 }
 
 // decisionWait bounds how long the read loop waits for an intercepted
