@@ -32,8 +32,8 @@ do
     for _, f in ipairs(vim.split(v, ',', { trimempty = true })) do
       f = vim.trim(f)
       -- status (a VS Code command), settings (VS Code's settings UI),
-      -- codelens and quickfix are VS Code cases with no counterpart here.
-      if f ~= 'status' and f ~= 'settings' and f ~= 'codelens' and f ~= 'quickfix' then
+      -- codelens, quickfix and mention are VS Code cases with no counterpart here.
+      if f ~= 'status' and f ~= 'settings' and f ~= 'codelens' and f ~= 'quickfix' and f ~= 'mention' then
         if not all_features[f] then
           -- An error here would leave a headless Neovim waiting: quit.
           io.stderr:write('PLUGIN_LSP_E2E_PLUGIN: unknown feature ' .. f .. '\n')

@@ -17,7 +17,7 @@
 #                             parts of editors/neovim/test-init.lua and
 #                             editors/emacs/test.el), to debug the editor wiring
 #                             alone; or a subset: =diagnostics,settings,hover,
-#                             definition,completion,status,related,codelens,quickfix
+#                             definition,mention,completion,status,related,codelens,quickfix
 #   PLUGIN_LSP_E2E_SKIP_NVIM=1  skip the Neovim test
 #   PLUGIN_LSP_E2E_SKIP_EMACS=1 skip the Emacs test
 #   PLUGIN_LSP_E2E_KEEP=1     keep the scratch folder (.e2e/run.*) for debugging

@@ -17,6 +17,31 @@ const { SECTION, serverSettings, resolveServerPath, runsThroughVscodeGo } = requ
  */
 let active;
 
+/**
+ * The config files that mention plugins by name, as the server's index reads
+ * them (index/mentions.go): CoreDNS plugin.cfg and Corefile, Caddyfile and
+ * Caddy JSON, Telegraf TOML tables. The server indexes every *.toml; the
+ * editor sends only Telegraf-named ones (telegraf*.conf, *telegraf*.toml,
+ * telegraf.d/*.toml).
+ */
+const CONFIG_FILES = [
+  '**/plugin.cfg',
+  '**/{Corefile,Corefile.*}',
+  '**/{Caddyfile,Caddyfile.*,*.caddyfile}',
+  '**/*{caddy,Caddy}*.json',
+  '**/telegraf*.conf',
+  '**/*telegraf*.toml',
+  '**/telegraf.d/**/*.toml',
+];
+
+/** @param {vscode.TextDocument} document */
+function isConfigFile(document) {
+  return (
+    !['go', 'go.mod', 'go.work'].includes(document.languageId) &&
+    vscode.languages.match(CONFIG_FILES.map((pattern) => ({ scheme: 'file', pattern })), document) > 0
+  );
+}
+
 /** The server command that reports the index state (lsp side). */
 const STATUS_COMMAND = 'plugin-lsp.status';
 
@@ -118,10 +143,25 @@ class Controller {
         { language: 'go.mod', scheme: 'file' },
         { language: 'go.work', scheme: 'file' },
         { language: 'yaml', scheme: 'file', pattern: '**/{plugin-manifest.yaml,.plugin-lsp.yaml}' },
+        // Config files that name plugins (index/mentions.go): definition,
+        // references, hover and rename work from the names in them. By file
+        // name, whatever language VS Code gives them. TOML only when the name
+        // says Telegraf: a bare **/*.toml would attach the server to every
+        // Cargo.toml or pyproject.toml, and VS Code would send requests
+        // (and gopls didOpen) for files that cannot hold a mention.
+        ...CONFIG_FILES.map((pattern) => ({ scheme: 'file', pattern })),
       ],
       outputChannel: this.log,
       initializationOptions: () => ({ [SECTION]: this.settings() }),
       middleware: {
+        // gopls gets the didOpen of a config file (through the proxy), loads
+        // no package for it and answers code action and inlay hint requests
+        // for it with "no package metadata for file", which the client would
+        // show as an error notification each time such a file is opened.
+        // plugin-lsp has neither for config files: do not ask.
+        provideCodeActions: (document, range, context, token, next) =>
+          isConfigFile(document) ? [] : next(document, range, context, token),
+        provideInlayHints: (document, range, token, next) => (isConfigFile(document) ? [] : next(document, range, token)),
         workspace: {
           // gopls asks for section "gopls" and plugin-lsp for "plugin-lsp";
           // answer ours with the server settings only, the rest as usual.

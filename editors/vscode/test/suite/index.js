@@ -46,7 +46,7 @@ async function run() {
   }
 }
 
-const ALL_FEATURES = ['diagnostics', 'settings', 'hover', 'definition', 'completion', 'status', 'related', 'codelens', 'quickfix'];
+const ALL_FEATURES = ['diagnostics', 'settings', 'hover', 'definition', 'mention', 'completion', 'status', 'related', 'codelens', 'quickfix'];
 
 /**
  * The plugin features to assert: unset, "1" or "all" is every one, "0" none,

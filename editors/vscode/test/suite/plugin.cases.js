@@ -3,7 +3,7 @@
 // plugin-lsp's own features on the fixture. Run by default;
 // PLUGIN_LSP_E2E_PLUGIN=0 turns them off (to debug the editor wiring alone),
 // PLUGIN_LSP_E2E_PLUGIN=<features> runs a comma-separated subset of
-// diagnostics,settings,hover,definition,completion,status,related,codelens,quickfix.
+// diagnostics,settings,hover,definition,mention,completion,status,related,codelens,quickfix.
 // The quick fix case edits main.go (unsaved) and reverts it: it runs last.
 
 const assert = require('assert');
@@ -77,6 +77,32 @@ module.exports = [
       const locs = await vscode.commands.executeCommand('vscode.executeDefinitionProvider', doc.uri, pos);
       const files = locs.map((l) => h.target(l).uri.fsPath);
       assert.ok(files.includes(h.fixtureUri('plugins/logger/logger.go').fsPath), `definition targets: ${files.join(', ')}`);
+    },
+  },
+  {
+    feature: 'mention',
+    name: 'definition of [[inputs.logger]] in telegraf.conf is the inputs.Add("logger") registration',
+    fn: async () => {
+      // telegraf.conf reaches the server only through the extension's
+      // documentSelector (config-file patterns); without them VS Code asks
+      // no one and the answer is empty.
+      const { doc } = await h.open('telegraf.conf');
+      const pos = h.positionOf(doc, '[[inputs.logger]]', '[[inputs.'.length + 2);
+      /** @type {any[]} */
+      const locs = await h.waitFor('a definition of the mention "logger"', async () =>
+        vscode.commands.executeCommand('vscode.executeDefinitionProvider', doc.uri, pos),
+        15000,
+      );
+      h.log(`definition of [[inputs.logger]]: ${h.describe(locs.map((l) => `${h.target(l).uri.fsPath}:${h.target(l).range.start.line + 1}`))}`);
+      const logger = h.fixtureUri('plugins/logger/logger.go');
+      const inLogger = locs.map((l) => h.target(l)).filter((t) => t.uri.fsPath === logger.fsPath);
+      assert.ok(inLogger.length > 0, `no target in ${logger.fsPath}`);
+      const loggerDoc = await vscode.workspace.openTextDocument(logger);
+      const lines = inLogger.map((t) => loggerDoc.lineAt(t.range.start.line).text.trim());
+      // The registration (and the registered type, Stdout, which the server adds).
+      assert.ok(lines.some((l) => /^inputs\.Add\("logger"/.test(l)), `no inputs.Add("logger") among ${h.describe(lines)}`);
+      // The mention fits the inputs registry only: contract.Register("logger") is another registry's.
+      assert.ok(!lines.some((l) => /contract\.Register/.test(l)), `a contract registration among ${h.describe(lines)}`);
     },
   },
   {
