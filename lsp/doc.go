@@ -49,6 +49,12 @@
 //     logged and the read loop goes on without it). A panic becomes an
 //     InternalError reply, and so does a result that is not valid JSON;
 //     return NewError(code, …) to choose the error code.
+//     Feature.Claims (ClaimFunc) is an optional synchronous pre-check per
+//     method, run on the read loop from memory: when every feature on the
+//     method has one and none claims the request, no handler runs and the
+//     request passes through like an unintercepted one (the navigation
+//     features claim only positions that may be on a plugin site). Declare
+//     one when the handler forwards untouched in the common case.
 //  2. Notifications (Feature.Notifications, NotificationObserver): observers
 //     of client→server notifications (textDocument/didOpen, didChange,
 //     didClose, didSave, workspace/didChangeWatchedFiles,
