@@ -135,4 +135,27 @@ func TestNavClaimsRawPath(t *testing.T) {
 			}
 		})
 	}
+	// Ordering: a didChange and a raw-path request sent back to back, without
+	// waiting; gopls must answer from the changed text (the declaration of
+	// err moved down by the added lines).
+	t.Run("raw path in order with didChange", func(t *testing.T) {
+		before := calls()["textDocument/definition"]
+		cur = "// one\n// two\n" + cur
+		version++
+		proxy.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": uri, "version": version},
+			"contentChanges": []any{map[string]any{"text": cur}},
+		})
+		res := proxy.call(ctx, "textDocument/definition", params(at(t, cur, "err != nil", 0, 0), "textDocument/definition"))
+		var locs []protocol.Location
+		if err := json.Unmarshal(res, &locs); err != nil || len(locs) != 1 {
+			t.Fatalf("definition: %v: %s", err, res)
+		}
+		if want := at(t, cur, "err :=", 0, 0); locs[0].Range.Start != want {
+			t.Errorf("definition of err at %v, want %v (gopls answered from the text before the didChange)", locs[0].Range.Start, want)
+		}
+		if got := calls()["textDocument/definition"] - before; got != 0 {
+			t.Errorf("%d handler runs, want 0", got)
+		}
+	})
 }
