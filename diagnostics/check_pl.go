@@ -213,11 +213,7 @@ func (p *pass) directImports(m *index.Module) map[string]bool {
 		if pk.Module != m {
 			continue
 		}
-		for _, id := range pk.Files {
-			f := p.snap.Facts(id)
-			if f == nil || f.IsTest {
-				continue
-			}
+		for _, f := range p.nonTestFiles(pk.Files) {
 			for _, im := range f.Imports {
 				out[im.Path] = true
 			}

@@ -575,11 +575,7 @@ func checkREG006(p *pass) {
 		if pkg == nil {
 			continue
 		}
-		for _, id := range p.snap.Importers(path) {
-			f := p.snap.Facts(id)
-			if f == nil || f.IsTest {
-				continue
-			}
+		for id, f := range p.nonTestFiles(p.snap.Importers(path)) {
 			for _, im := range f.Imports {
 				if !im.Blank || im.Path != path {
 					continue
@@ -771,11 +767,7 @@ func (p *pass) testHelpers() map[string]bool {
 		if pk == nil {
 			continue
 		}
-		for _, id := range pk.Files {
-			f := p.snap.Facts(id)
-			if f == nil || f.IsTest {
-				continue
-			}
+		for _, f := range p.nonTestFiles(pk.Files) {
 			for _, im := range f.Imports {
 				if !out[im.Path] && p.snap.Package(im.Path) != nil {
 					out[im.Path] = true

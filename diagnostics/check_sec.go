@@ -58,11 +58,7 @@ func checkSEC001(p *pass) {
 		if pk == nil {
 			continue
 		}
-		for _, id := range pk.Files {
-			f := p.snap.Facts(id)
-			if f == nil || f.IsTest {
-				continue
-			}
+		for id, f := range p.nonTestFiles(pk.Files) {
 			for _, im := range f.Imports {
 				for _, reg := range pkgRegs[path] {
 					if im.Path == reg.Package || allowed(im.Path, reg.Capabilities) {

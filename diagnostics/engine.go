@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"bytes"
 	"context"
+	"iter"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -365,4 +366,21 @@ func (p *pass) configSummary(cfgs []index.BuildConfig) string {
 		return ""
 	}
 	return " (" + strings.Join(configNames(cfgs), ", ") + ")"
+}
+
+// nonTestFiles yields the facts of the files among ids that are not _test.go
+// files: what a package links into a host. Rules that follow imports read
+// packages through it so that test-only imports never count.
+func (p *pass) nonTestFiles(ids []index.FileID) iter.Seq2[index.FileID, *index.FileFacts] {
+	return func(yield func(index.FileID, *index.FileFacts) bool) {
+		for _, id := range ids {
+			f := p.snap.Facts(id)
+			if f == nil || f.IsTest {
+				continue
+			}
+			if !yield(id, f) {
+				return
+			}
+		}
+	}
 }
