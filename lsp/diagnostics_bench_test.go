@@ -139,7 +139,7 @@ func BenchmarkKeystrokeDiagnostics(b *testing.B) {
 	sort.Strings(names)
 	b.Logf("workspace: %d Go files, %d registrations; debounce 0 (excluded)", res.Files, res.Registrations)
 	for _, k := range names {
-		p50, p95 := wsPercentile(lat[k], 50), wsPercentile(lat[k], 95)
+		p50, p95 := percentile(lat[k], 50), percentile(lat[k], 95)
 		b.Logf("%-48s n=%3d p50 %7.2fms p95 %7.2fms", k, len(lat[k]), ms(p50), ms(p95))
 		metric := strings.NewReplacer(" ", "", ":", "-", "→", "-to-", "(", "-", ")", "", ",", "").Replace(k)
 		b.ReportMetric(ms(p50), metric+"-p50-ms")
@@ -203,13 +203,3 @@ func wsWaitIdle(b testing.TB, ctx context.Context, p *lspProc) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func wsPercentile(ds []time.Duration, p int) time.Duration {
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	i := (len(s)*p + 99) / 100
-	if i > 0 {
-		i--
-	}
-	return s[i]
-}

@@ -124,7 +124,6 @@ func latencyPercentile(ds []time.Duration, q float64) time.Duration {
 }
 
 func reportPercentiles(b *testing.B, direct, proxy []time.Duration) {
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	var line []string
 	for _, q := range []struct {
 		name string
