@@ -571,20 +571,34 @@ func (x *extractor) text(n ast.Node, max int) string {
 	return strings.Join(strings.Fields(string(b)), " ")
 }
 
-// qualifier returns the name an import is referred to by.
+// qualifier returns the name an import is referred to by: its explicit
+// name, else ImportQualifier's guess.
 func qualifier(path, name string) string {
 	if name != "" {
 		return name
 	}
-	parts := strings.Split(path, "/")
-	q := parts[len(parts)-1]
-	if len(parts) > 1 && len(q) >= 2 && q[0] == 'v' && strings.Trim(q[1:], "0123456789") == "" {
-		q = parts[len(parts)-2]
+	return ImportQualifier(path)
+}
+
+// ImportQualifier guesses the package name of an import path the way
+// goimports and gopls do when the package's source is not at hand: the last
+// element, skipping a major-version suffix ("/v2"), without a "go-" prefix,
+// cut at the first byte that cannot be in an identifier
+// ("gopkg.in/yaml.v3" → "yaml", "github.com/mattn/go-sqlite3" → "sqlite3").
+// It is the one such guess of the project: extraction, linking and
+// navigation must agree on it.
+func ImportQualifier(path string) string {
+	elems := strings.Split(path, "/")
+	q := elems[len(elems)-1]
+	if len(elems) > 1 && len(q) > 1 && q[0] == 'v' && strings.Trim(q[1:], "0123456789") == "" {
+		q = elems[len(elems)-2]
 	}
 	q = strings.TrimPrefix(q, "go-")
-	q = strings.TrimSuffix(q, ".go")
-	q = strings.ReplaceAll(q, "-", "")
-	q = strings.ReplaceAll(q, ".", "")
+	for i := 0; i < len(q); i++ {
+		if !isIdentByte(q[i]) {
+			return q[:i]
+		}
+	}
 	return q
 }
 
@@ -1271,7 +1285,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 	}
 	plainOnly := true // every parameter a plain value: a setter, not a registry
 	for _, t := range ptypes {
-		if !isPredeclared(t) {
+		if !basicValueType(t) {
 			plainOnly = false
 		}
 	}

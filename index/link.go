@@ -384,6 +384,63 @@ func isPredeclared(s string) bool {
 	return false
 }
 
+// basicValueType reports whether a type as written is plain data: a
+// predeclared basic type (not any, not error), a well-known value type of
+// the standard library, or a slice, array or map of those. A table keyed by
+// name holding such values is a settings table (filled in init, overridden
+// from configuration), not a plugin registry; any, interface{}, named
+// interfaces, funcs and pointers to structs are what plugin registries hold.
+func basicValueType(t string) bool {
+	for {
+		switch {
+		case strings.HasPrefix(t, "[]"):
+			t = t[2:]
+			continue
+		case strings.HasPrefix(t, "["):
+			if i := strings.IndexByte(t, ']'); i > 0 {
+				t = t[i+1:]
+				continue
+			}
+		case strings.HasPrefix(t, "map["):
+			if i := strings.IndexByte(t, ']'); i > 0 && basicValueType(t[4:i]) {
+				t = t[i+1:]
+				continue
+			}
+			return false
+		}
+		break
+	}
+	switch t {
+	case "any", "error", "":
+		return false
+	case "time.Duration", "time.Time", "time.Month", "time.Weekday", "os.FileMode", "fs.FileMode",
+		"big.Int", "*big.Int", "big.Float", "*big.Float", "netip.Addr", "netip.Prefix", "net.IP",
+		"url.URL", "*url.URL", "json.RawMessage", "regexp.Regexp", "*regexp.Regexp", "slog.Level":
+		return true
+	}
+	return isPredeclared(t)
+}
+
+// plainValue reports whether a registered value type is plain data
+// (basicValueType), following a named type declared in the registry's own
+// package (type Level int) one step.
+func (k *linker) plainValue(f *FileFacts, p *Package, t string) bool {
+	if basicValueType(t) {
+		return true
+	}
+	if t == "" || strings.ContainsAny(t, ".*[]() {}") {
+		return false
+	}
+	for _, fid := range p.Files {
+		for _, sym := range k.s.Facts(fid).Symbols {
+			if sym.Kind == SymType && sym.Name == t {
+				return basicValueType(strings.TrimPrefix(sym.Type, "= "))
+			}
+		}
+	}
+	return false
+}
+
 func pkgOfID(id string) string {
 	if i := strings.LastIndexByte(id, '.'); i >= 0 {
 		return id[:i]
@@ -450,8 +507,8 @@ func (k *linker) registries() {
 					if d.Result != "" && d.Result != "error" {
 						continue
 					}
-					if isPredeclared(d.ValueType) {
-						continue // a setter of plain values, not plugin registration
+					if k.plainValue(f, p, d.ValueType) {
+						continue // a settings table of plain values, not plugin registration
 					}
 				}
 				da := defAt{d, f, fid, p.ImportPath}

@@ -985,26 +985,11 @@ func importFor(s *index.Snapshot, f *index.FileFacts, qual string) string {
 			}
 			continue
 		}
-		if defaultQualifier(im.Path) == qual {
+		if index.ImportQualifier(im.Path) == qual {
 			return im.Path
 		}
 	}
 	return ""
-}
-
-// defaultQualifier guesses a package name from its import path: the last
-// element, skipping a /vN major-version suffix, without a "go-" prefix.
-func defaultQualifier(ip string) string {
-	elems := strings.Split(ip, "/")
-	q := elems[len(elems)-1]
-	if len(elems) > 1 && len(q) > 1 && q[0] == 'v' && strings.Trim(q[1:], "0123456789") == "" {
-		q = elems[len(elems)-2]
-	}
-	q = strings.TrimPrefix(q, "go-")
-	if i := strings.IndexByte(q, '.'); i >= 0 {
-		q = q[:i]
-	}
-	return strings.ReplaceAll(q, "-", "")
 }
 
 // openPlugins returns the native plugins opened into the variable recv by a
