@@ -112,11 +112,10 @@ func keepBody(header, body []byte, hit bool) bool {
 	if hit || bytes.Equal(bytes.TrimSpace(header), []byte("func init()")) {
 		return true
 	}
-	if !exportedHeader(header) {
-		return false
-	}
 	// A registry definition indexes a map by a string parameter (m[name])
-	// or appends something built from it to a slice.
+	// or appends something built from it to a slice. Unexported functions
+	// count (register called from the package's own init), and methods
+	// (instance registries: r.m[name] = v).
 	for _, p := range stringParams(header) {
 		if bytes.Contains(body, []byte("["+p+"]")) {
 			return true
@@ -535,6 +534,89 @@ type extractor struct {
 	cuts    []cut             // offsets in the parsed text → src
 	imports map[string]string // qualifier → import path
 	plugin  string            // qualifier of the "plugin" package, "" if not imported
+	locals  map[string]string // single-assignment string locals of the function being walked
+}
+
+// stringLocals returns the local variables of a function body that are
+// assigned exactly once, from a string literal (name := "x"; var n = "x"),
+// and never have their address taken: a registration that passes one is as
+// constant as one that passes the literal. Names that are also parameters or
+// results are left out (an inner name := "x" may shadow a parameter).
+func stringLocals(b *ast.BlockStmt, ft *ast.FuncType) map[string]string {
+	var vals map[string]string
+	count := map[string]int{}
+	if ft != nil {
+		for _, fl := range []*ast.FieldList{ft.Params, ft.Results} {
+			if fl == nil {
+				continue
+			}
+			for _, f := range fl.List {
+				for _, n := range f.Names {
+					count[n.Name] += 2
+				}
+			}
+		}
+	}
+	set := func(id *ast.Ident, v ast.Expr, define bool) {
+		count[id.Name]++
+		if bl, ok := v.(*ast.BasicLit); ok && define && bl.Kind == token.STRING {
+			if s, err := strconv.Unquote(bl.Value); err == nil {
+				if vals == nil {
+					vals = map[string]string{}
+				}
+				vals[id.Name] = s
+			}
+		}
+	}
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					var v ast.Expr
+					if len(n.Lhs) == len(n.Rhs) {
+						v = n.Rhs[i]
+					}
+					set(id, v, n.Tok == token.DEFINE)
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				var v ast.Expr
+				if i < len(n.Values) {
+					v = n.Values[i]
+				}
+				set(id, v, true)
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					count[id.Name] += 2
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := n.X.(*ast.Ident); ok {
+				count[id.Name] += 2
+			}
+		case *ast.UnaryExpr:
+			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
+				count[id.Name] += 2
+			}
+		case *ast.FuncLit:
+			for _, f := range n.Type.Params.List {
+				for _, id := range f.Names {
+					count[id.Name] += 2
+				}
+			}
+		}
+		return true
+	})
+	for k := range vals {
+		if count[k] != 1 {
+			delete(vals, k)
+		}
+	}
+	return vals
 }
 
 func (x *extractor) off(p token.Pos) int {
@@ -644,7 +726,7 @@ func (x *extractor) file(af *ast.File) {
 			}
 			if f.Full && d.Body != nil {
 				x.registryDef(d)
-				x.body(d.Body, d.Name.Name, d.Name.Name == "init")
+				x.body(d.Body, d.Type, d.Name.Name, d.Name.Name == "init")
 				if d.Name.Name == "init" {
 					x.initCalls(d.Body)
 				}
@@ -838,7 +920,7 @@ func (x *extractor) exprType(e ast.Expr) string {
 // { return caddy.ModuleInfo{ID: "…"} }.
 func (x *extractor) method(d *ast.FuncDecl) {
 	if x.f.Full && d.Body != nil {
-		x.body(d.Body, d.Name.Name, false)
+		x.body(d.Body, d.Type, d.Name.Name, false)
 	}
 	if d.Name.Name != "CaddyModule" || d.Body == nil || len(d.Recv.List) != 1 {
 		return
@@ -895,8 +977,10 @@ var builtins = map[string]bool{"panic": true, "print": true, "println": true, "l
 
 // body records calls, plugin.Open/Lookup sites and build commands inside a
 // function body.
-func (x *extractor) body(b *ast.BlockStmt, fn string, inInit bool) {
+func (x *extractor) body(b *ast.BlockStmt, ft *ast.FuncType, fn string, inInit bool) {
+	x.locals = stringLocals(b, ft)
 	x.expr(b, fn, inInit, false)
+	x.locals = nil
 	if x.plugin != "" {
 		x.pluginSites(b, fn)
 	}
@@ -950,6 +1034,10 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 			if bl, ok := a.(*ast.BasicLit); ok && bl.Kind == token.STRING {
 				if s, err := strconv.Unquote(bl.Value); err == nil {
 					af.Lit, af.IsLit = s, true
+				}
+			} else if id, ok := a.(*ast.Ident); ok {
+				if v, ok := x.locals[id.Name]; ok {
+					af.Lit, af.IsLit = v, true
 				}
 			}
 			cf.Args = append(cf.Args, af)
@@ -1258,9 +1346,6 @@ func (x *extractor) pluginCall(call *ast.CallExpr, fn string) int {
 // key into a package-level map (store or read), appended to a package-level
 // slice, or forwarded to another call.
 func (x *extractor) registryDef(d *ast.FuncDecl) {
-	if !ast.IsExported(d.Name.Name) {
-		return // plugins in other packages cannot call it
-	}
 	params := map[string]int{}
 	ptypes := map[string]string{}
 	idx := 0

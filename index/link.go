@@ -1,6 +1,7 @@
 package index
 
 import (
+	"go/token"
 	"maps"
 	"os"
 	"path/filepath"
@@ -492,12 +493,32 @@ func (k *linker) registries() {
 				}
 			}
 		}
+		// An unexported function is a registry only when the package's
+		// own init() calls it or an exported function of the package
+		// forwards to it: unexported map writers called at run time are
+		// caches and interning tables.
+		var wrapped map[string]bool
+		for _, fid := range p.Files {
+			if f := s.Facts(fid); !f.IsTest {
+				for _, d := range f.Defs {
+					if d.Op == OpForward && d.ForwardPkg == "" && token.IsExported(d.Func) {
+						if wrapped == nil {
+							wrapped = map[string]bool{}
+						}
+						wrapped[d.ForwardFunc] = true
+					}
+				}
+			}
+		}
 		for _, fid := range p.Files {
 			f := s.Facts(fid)
 			if f.IsTest {
 				continue
 			}
 			for _, d := range f.Defs {
+				if !token.IsExported(d.Func) && !wrapped[d.Func] && !k.initReach(p)[d.Func] {
+					continue
+				}
 				if d.Op != OpForward && !stores[d.Store] && k.roles[p.ImportPath+"."+d.Func] == nil {
 					continue // not a package-level map[string] or slice: a local or a field
 				}
