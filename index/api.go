@@ -207,6 +207,13 @@ type FileFacts struct {
 	MapVars, SliceVars []string
 	// ModuleIDs maps a type name to the ID its CaddyModule() method returns.
 	ModuleIDs map[string]string
+	// MethodNames maps "Type.Method" (a method without parameters whose
+	// body returns a constant) to what it returns: a string, "\x00Ident"
+	// for a constant resolved by linking, several values separated by
+	// "\x1e" for a []string literal; "Type.Method.Field" for a string field
+	// of a returned composite literal. Registries that name a value by a
+	// method of it (b.Name(), CaddyModule().ID) read these.
+	MethodNames map[string]string
 
 	expr constraint.Expr // parsed Constraint, nil if none or invalid
 }
@@ -239,6 +246,21 @@ type ArgFact struct {
 	Expr  string // the argument as written (shortened)
 	Type  string // best-effort type ("T", "*T", "pkg.T", "*pkg.T"), "" if unknown
 	Span  Span
+	// Fields are the string-valued fields of a composite literal argument
+	// (&Info{Name: "s3"}): registries that take the name from a field.
+	Fields []FieldArg
+	// Each holds the string literals of a trailing variadic list passed at
+	// this position and after it (Register(name, d, "alias1", "alias2")).
+	Each []string
+}
+
+// FieldArg is one keyed field of a composite literal argument.
+type FieldArg struct {
+	Name  string
+	Lit   string // the string value when it is a literal
+	IsLit bool
+	Expr  string // the value as written (a constant's name when not a literal)
+	Span  Span
 }
 
 // RegistryDef is a function that stores its string parameter in a
@@ -258,6 +280,28 @@ type RegistryDef struct {
 	ForwardArg              int
 	// Panics is set when the function panics (duplicate checks).
 	Panics bool
+	// Key, when set, says how the name is computed from the parameters
+	// when it is not simply the string parameter NameParam: a field
+	// (info.Name), a method of the value (c.Name() + "_sd_configs"), a list
+	// (aliases ...string, b.TypeURLs()), or several pieces joined.
+	Key []NamePart
+	// ScanField is, for a lookup that scans Store comparing a field of
+	// each element with its name parameter, that field ("Name").
+	ScanField string
+	// Recv is the receiver type name for a method (instance registries:
+	// the store is a field of the receiver); "" for a function.
+	Recv string
+}
+
+// NamePart is one piece of the name a registry stores a value under, as
+// its register function computes it from its parameters.
+type NamePart struct {
+	Lit    string // a literal piece ("_sd_configs"), when Param < 0
+	Param  int    // the parameter the piece comes from; -1 for a literal
+	Field  string // a field of that parameter (info.Name); "" for the parameter itself
+	Method string // a method of that parameter called without arguments (c.Name())
+	Each   bool   // the piece is a list (variadic aliases, TypeURLs()): one name per element
+	Lower  bool   // lower-cased on the way in (strings.ToLower)
 }
 
 // RegistryOp is what a RegistryDef does with its name parameter.

@@ -80,6 +80,130 @@ func wordHits(src []byte) []int {
 	return hits
 }
 
+// literalCall is a call that passes a string literal first, found by a
+// byte scan: Q.F("Lit", …) or F("Lit", …).
+type literalCall struct {
+	Q, F             string
+	Start            int // offset of Q (or F)
+	LitStart, LitEnd int // the literal, quotes included
+	Lit              string
+}
+
+// cutCalls records, from the bodies blankBodies cut, the calls that pass
+// a string literal first and may look up a plugin in any registry,
+// whatever the function is called: pkg.Find("x") for an imported,
+// non-noise pkg, Instances.Get("x") on an exported package-level value, or
+// an exported function of the package itself, Find("x"). A byte scan finds
+// them without parsing the body (parsing every body that has one would
+// cost more than the whole cold index); linking keeps those that resolve to
+// a lookup. Calls on locals (w.WriteString("…"), t.Run("…")) are skipped:
+// they are most such calls and never reach a registry by name.
+func (x *extractor) cutCalls() {
+	if len(x.cuts) == 0 {
+		return
+	}
+	prev := 0
+	for _, c := range x.cuts {
+		start := c.At + prev // in src
+		end := start + c.Removed - prev
+		prev = c.Removed
+		if start <= 0 || end > len(x.src) || start >= end {
+			continue
+		}
+		region := x.src[start:end]
+		body := x.src[start-1] == '{'
+		decl := bytes.HasPrefix(region, []byte("func"))
+		if !body && !decl || !bytes.Contains(region, []byte(`("`)) {
+			continue // comments and composite literals
+		}
+		fn := ""
+		if decl {
+			fn = headerName(region)
+		} else if h := bytes.LastIndex(x.src[:start], []byte("func")); h >= 0 {
+			fn = headerName(x.src[h:start])
+		}
+		for _, lc := range literalCalls(region) {
+			if ls := bytes.LastIndexByte(region[:lc.Start], '\n'); bytes.Contains(region[ls+1:lc.Start], []byte("//")) {
+				continue // in a comment
+			}
+			cf := CallFact{Func: lc.F, InFunc: fn, ArgCount: 1,
+				Call: Span{start + lc.Start, start + lc.LitEnd},
+				Args: []ArgFact{{Lit: lc.Lit, IsLit: true, Expr: strconv.Quote(lc.Lit), Span: Span{start + lc.LitStart, start + lc.LitEnd}}}}
+			switch {
+			case lc.Q == "":
+			case lc.Q[0] >= 'A' && lc.Q[0] <= 'Z':
+				cf.Recv = lc.Q
+			default:
+				if _, ok := x.imports[lc.Q]; !ok || noiseQualifiers[lc.Q] {
+					continue
+				}
+				cf.Pkg = lc.Q
+			}
+			x.f.Calls = append(x.f.Calls, cf)
+		}
+	}
+}
+
+// headerName returns the function or method name of a declaration that
+// starts with "func".
+func headerName(h []byte) string {
+	h = bytes.TrimSpace(bytes.TrimPrefix(h, []byte("func")))
+	if len(h) > 0 && h[0] == '(' {
+		i := matchParen(h)
+		if i < 0 {
+			return ""
+		}
+		h = bytes.TrimSpace(h[i+1:])
+	}
+	e := 0
+	for e < len(h) && isIdentByte(h[e]) {
+		e++
+	}
+	return string(h[:e])
+}
+
+// literalCalls scans src for calls of exported functions and methods
+// whose first argument is a string literal (see cutCalls).
+func literalCalls(src []byte) []literalCall {
+	var hits []literalCall
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte(`("`))
+		if i < 0 {
+			return hits
+		}
+		at := off + i
+		off = at + 2
+		j := at
+		for j > 0 && isIdentByte(src[j-1]) {
+			j--
+		}
+		if j == at || src[j] < 'A' || src[j] > 'Z' {
+			continue // only exported functions and methods
+		}
+		le := skipQuoted(src, at+1)
+		lit, err := strconv.Unquote(string(src[at+1 : min(le, len(src))]))
+		if err != nil {
+			continue
+		}
+		lc := literalCall{F: string(src[j:at]), Start: j, LitStart: at + 1, LitEnd: le, Lit: lit}
+		if j == 0 || src[j-1] != '.' {
+			if j == 0 || !isIdentByte(src[j-1]) {
+				hits = append(hits, lc) // Find("x") in its own package
+			}
+			continue
+		}
+		q := j - 1
+		for q > 0 && isIdentByte(src[q-1]) {
+			q--
+		}
+		if q == j-1 || q > 0 && src[q-1] == '.' {
+			continue // x.y.F("…"): a field path, not a package
+		}
+		lc.Q, lc.Start = string(src[q:j-1]), q
+		hits = append(hits, lc)
+	}
+}
+
 // significantHit filters the two words that are common in ordinary code:
 // Add… counts after a plural package qualifier (Telegraf's inputs.Add,
 // processors.AddStreaming, …) or as Add("literal"); Open( with a literal path or as
@@ -112,31 +236,149 @@ func keepBody(header, body []byte, hit bool) bool {
 	if hit || bytes.Equal(bytes.TrimSpace(header), []byte("func init()")) {
 		return true
 	}
-	// A registry definition indexes a map by a string parameter (m[name])
-	// or appends something built from it to a slice. Unexported functions
-	// count (register called from the package's own init), and methods
-	// (instance registries: r.m[name] = v).
-	for _, p := range stringParams(header) {
-		if bytes.Contains(body, []byte("["+p+"]")) {
-			return true
-		}
-		rest := body
-		for {
-			i := bytes.Index(rest, []byte("= append("))
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len("= append("):]
-			args := rest
-			if j := bytes.IndexByte(rest, '\n'); j >= 0 {
-				args = rest[:j]
-			}
-			if containsIdent(args, p) {
+	// A registry definition indexes a map by a parameter (m[name],
+	// m[info.Name], m[strings.ToLower(c.Name())]), appends something built
+	// from one to a slice, or scans a slice comparing with one (x.Name ==
+	// name). Unexported functions count (register called from the
+	// package's own init), and methods (instance registries: r.m[name] = v).
+	// Reads (m[name]) count in exported functions (lookups); elsewhere
+	// only a store line that indexes by the parameter does (m[name] = v,
+	// m[info.Name] = info, m[strings.ToLower(c.Name())] = c, S = append(S,
+	// …p…)), which keeps the many unexported helpers and methods that index
+	// a map out of the parse.
+	exported := exportedHeader(header)
+	anyStore := bytes.Contains(body, []byte("] = ")) || bytes.Contains(body, []byte("= append("))
+	if !exported && (!anyStore || isMethodHeader(header)) {
+		return false // unexported methods are never registries
+	}
+	if exported {
+		// Lookups read or scan by a string name.
+		scans := bytes.Contains(body, []byte("range "))
+		for _, p := range stringParams(header) {
+			if bytes.Contains(body, []byte("["+p+"]")) ||
+				scans && (bytes.Contains(body, []byte("== "+p+" ")) || bytes.Contains(body, []byte("== "+p+"\n"))) {
 				return true
 			}
 		}
 	}
+	if !anyStore {
+		return false
+	}
+	params := paramNames(header)
+	if len(params) == 0 {
+		return false
+	}
+	for _, marker := range [2][]byte{[]byte("] = "), []byte("= append(")} {
+		for off := 0; ; {
+			k := bytes.Index(body[off:], marker)
+			if k < 0 {
+				break
+			}
+			at := off + k
+			off = at + len(marker)
+			ls := bytes.LastIndexByte(body[:at], '\n') + 1
+			le := bytes.IndexByte(body[at:], '\n')
+			if le < 0 {
+				le = len(body)
+			} else {
+				le += at
+			}
+			line := body[ls:le]
+			for _, p := range params {
+				if marker[0] == ']' {
+					if bytes.Contains(line, []byte("["+p+"]")) || bytes.Contains(line, []byte("["+p+".")) ||
+						bytes.Contains(line, []byte("("+p+".")) ||
+						// m[key] = p, key a local computed from a parameter
+						// (name := strings.ToLower(b.Name())) or a range
+						// variable over one (for _, a := range aliases).
+						exported && bytes.HasSuffix(bytes.TrimSpace(line), []byte("] = "+p)) {
+						return true
+					}
+				} else if containsIdent(body[at+len(marker):le], p) {
+					return true
+				}
+			}
+		}
+	}
 	return false
+}
+
+// isMethodHeader reports whether a function header declares a method.
+func isMethodHeader(h []byte) bool {
+	h = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(h), []byte("func")))
+	return len(h) > 0 && h[0] == '('
+}
+
+// paramNames returns the parameter names of a function header
+// ("func (r *T) F(a, b string, c Codec)" → a, b, c), by a byte scan.
+func paramNames(header []byte) []string {
+	h := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(header), []byte("func")))
+	if len(h) > 0 && h[0] == '(' { // receiver
+		i := matchParen(h)
+		if i < 0 {
+			return nil
+		}
+		h = h[i+1:]
+	}
+	i := bytes.IndexByte(h, '(')
+	if i < 0 {
+		return nil
+	}
+	h = h[i:]
+	j := matchParen(h)
+	if j < 0 {
+		return nil
+	}
+	var out []string
+	depth := 0
+	start := 1
+	for k := 1; k <= j; k++ {
+		switch h[k] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if k == j {
+				break
+			}
+			depth--
+			continue
+		case ',':
+		default:
+			continue
+		}
+		if depth > 0 && k != j {
+			continue
+		}
+		piece := bytes.TrimSpace(h[start:k])
+		start = k + 1
+		e := 0
+		for e < len(piece) && isIdentByte(piece[e]) {
+			e++
+		}
+		if e > 0 && e < len(piece) && (piece[e] == ' ' || piece[e] == '\t') {
+			out = append(out, string(piece[:e]))
+		} else if e == len(piece) && e > 0 {
+			out = append(out, string(piece)) // "a, b string": a alone
+		}
+	}
+	return out
+}
+
+// matchParen returns the index of the parenthesis closing b[0], -1 if none.
+func matchParen(b []byte) int {
+	depth := 0
+	for i, c := range b {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // containsIdent reports whether b mentions the identifier id as a whole word.
@@ -278,6 +520,7 @@ func extractGo(src []byte) (f *FileFacts) {
 	tf := fset.File(af.Pos())
 	x := &extractor{f: f, src: src, tf: tf, cuts: cuts, imports: map[string]string{}}
 	x.file(af)
+	x.cutCalls()
 	// Facts live as long as the file is indexed: drop append's spare capacity.
 	f.Symbols = slices.Clip(slices.Clone(f.Symbols))
 	f.Imports = slices.Clone(f.Imports)
@@ -401,7 +644,7 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 		case c == '{':
 			if inHeader && depth == 0 && string(prevWord) != "interface" && string(prevWord) != "struct" {
 				end := matchBrace(src, i)
-				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, funcStart, end)) {
+				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, funcStart, end)) || constMethod(src[funcStart:i], src[i:min(end, n)]) {
 					kept++
 				} else if end < n && !isMain && funcStart > 0 && src[funcStart-1] == '\n' && droppableDecl(src[funcStart:i]) {
 					// A method or unexported function outside package main
@@ -534,7 +777,25 @@ type extractor struct {
 	cuts    []cut             // offsets in the parsed text → src
 	imports map[string]string // qualifier → import path
 	plugin  string            // qualifier of the "plugin" package, "" if not imported
-	locals  map[string]string // single-assignment string locals of the function being walked
+	locals  map[string]string // single-assignment string locals of the function being walked (lazy)
+	fbody   *ast.BlockStmt    // the function being walked
+	ftype   *ast.FuncType
+}
+
+// local returns the value of a single-assignment string local of the
+// function being walked (stringLocals, computed on first use).
+func (x *extractor) local(name string) (string, bool) {
+	if x.fbody == nil {
+		return "", false
+	}
+	if x.locals == nil {
+		x.locals = stringLocals(x.fbody, x.ftype)
+		if x.locals == nil {
+			x.locals = map[string]string{}
+		}
+	}
+	v, ok := x.locals[name]
+	return v, ok
 }
 
 // stringLocals returns the local variables of a function body that are
@@ -920,7 +1181,11 @@ func (x *extractor) exprType(e ast.Expr) string {
 // { return caddy.ModuleInfo{ID: "…"} }.
 func (x *extractor) method(d *ast.FuncDecl) {
 	if x.f.Full && d.Body != nil {
+		x.registryDef(d)
 		x.body(d.Body, d.Type, d.Name.Name, false)
+	}
+	if t := recvTypeName(d); t != "" {
+		x.methodNames(d, t)
 	}
 	if d.Name.Name != "CaddyModule" || d.Body == nil || len(d.Recv.List) != 1 {
 		return
@@ -978,9 +1243,9 @@ var builtins = map[string]bool{"panic": true, "print": true, "println": true, "l
 // body records calls, plugin.Open/Lookup sites and build commands inside a
 // function body.
 func (x *extractor) body(b *ast.BlockStmt, ft *ast.FuncType, fn string, inInit bool) {
-	x.locals = stringLocals(b, ft)
+	x.fbody, x.ftype, x.locals = b, ft, nil
 	x.expr(b, fn, inInit, false)
-	x.locals = nil
+	x.fbody, x.ftype, x.locals = nil, nil, nil
 	if x.plugin != "" {
 		x.pluginSites(b, fn)
 	}
@@ -1036,8 +1301,18 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 					af.Lit, af.IsLit = s, true
 				}
 			} else if id, ok := a.(*ast.Ident); ok {
-				if v, ok := x.locals[id.Name]; ok {
+				if v, ok := x.local(id.Name); ok {
 					af.Lit, af.IsLit = v, true
+				}
+			}
+			af.Fields = x.fieldArgs(a)
+			if i == 3 && len(call.Args) > 4 {
+				for _, e := range call.Args[4:] {
+					if bl, ok := e.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+						if s, err := strconv.Unquote(bl.Value); err == nil {
+							af.Each = append(af.Each, s)
+						}
+					}
 				}
 			}
 			cf.Args = append(cf.Args, af)
@@ -1045,6 +1320,57 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 		x.f.Calls = append(x.f.Calls, cf)
 		return true
 	})
+}
+
+// fieldArgs returns the keyed string fields of a composite literal
+// argument (T{Name: "x"}, &T{ID: ConstID}); nil for anything else.
+func (x *extractor) fieldArgs(a ast.Expr) []FieldArg {
+	a = ast.Unparen(a)
+	if u, ok := a.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		a = ast.Unparen(u.X)
+	}
+	cl, ok := a.(*ast.CompositeLit)
+	if !ok || cl.Type == nil {
+		return nil
+	}
+	var out []FieldArg
+	for _, e := range cl.Elts {
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		k, ok := kv.Key.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		fa := FieldArg{Name: k.Name, Span: x.span(kv.Value)}
+		switch v := ast.Unparen(kv.Value).(type) {
+		case *ast.BasicLit:
+			if v.Kind != token.STRING {
+				continue
+			}
+			s, err := strconv.Unquote(v.Value)
+			if err != nil {
+				continue
+			}
+			fa.Lit, fa.IsLit, fa.Expr = s, true, v.Value
+		case *ast.Ident:
+			if lv, ok := x.local(v.Name); ok {
+				fa.Lit, fa.IsLit = lv, true
+			}
+			fa.Expr = v.Name
+		case *ast.SelectorExpr:
+			id, ok := v.X.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			fa.Expr = id.Name + "." + v.Sel.Name
+		default:
+			continue
+		}
+		out = append(out, fa)
+	}
+	return out
 }
 
 // buildCommand records go build commands written as Go string literals:
@@ -1342,14 +1668,16 @@ func (x *extractor) pluginCall(call *ast.CallExpr, fn string) int {
 	return -1
 }
 
-// registryDef recognises registry functions: a string parameter used as a
-// key into a package-level map (store or read), appended to a package-level
-// slice, or forwarded to another call.
+// registryDef recognises registry functions and methods: a parameter used
+// (directly, through a field or a method, a local or a list) as a key into
+// a package-level map (store or read), appended to a package-level slice,
+// compared while scanning one, or forwarded to another call. For a method,
+// stores rooted at the receiver (r.m[name] = v) are fields of an instance
+// registry.
 func (x *extractor) registryDef(d *ast.FuncDecl) {
 	params := map[string]int{}
 	ptypes := map[string]string{}
 	idx := 0
-	var nameParams []string
 	for _, fld := range d.Type.Params.List {
 		t := x.text(fld.Type, 80)
 		if len(fld.Names) == 0 {
@@ -1359,14 +1687,37 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		for _, n := range fld.Names {
 			params[n.Name] = idx
 			ptypes[n.Name] = t
-			if t == "string" {
-				nameParams = append(nameParams, n.Name)
-			}
 			idx++
 		}
 	}
-	if len(nameParams) == 0 {
+	if len(params) == 0 {
 		return
+	}
+	// Cheap byte checks first: most bodies here were kept for a call in
+	// them, not for being a registry. Unexported functions and methods
+	// count only when they store (a forward or a read alone does not make
+	// one a registry).
+	bs, be := x.off(d.Body.Lbrace), len(x.src)
+	if d.Body.Rbrace.IsValid() {
+		be = min(be, x.off(d.Body.Rbrace))
+	}
+	if bs > be {
+		return // a body cut short by a syntax error
+	}
+	src := x.src[bs:be]
+	stores := bytes.Contains(src, []byte("] = ")) || bytes.Contains(src, []byte("append("))
+	if (d.Recv != nil || !ast.IsExported(d.Name.Name)) && !stores || d.Recv != nil && !ast.IsExported(d.Name.Name) {
+		return
+	}
+	recvName, recvType := "", ""
+	if d.Recv != nil {
+		recvType = recvTypeName(d)
+		if len(d.Recv.List) == 1 && len(d.Recv.List[0].Names) == 1 {
+			recvName = d.Recv.List[0].Names[0].Name
+		}
+		if recvType == "" || recvName == "" || recvName == "_" {
+			return
+		}
 	}
 	plainOnly := true // every parameter a plain value: a setter, not a registry
 	for _, t := range ptypes {
@@ -1374,19 +1725,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 			plainOnly = false
 		}
 	}
-
-	isName := func(e ast.Expr) (string, bool) {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		if !ok {
-			return "", false
-		}
-		for _, p := range nameParams {
-			if p == id.Name {
-				return p, true
-			}
-		}
-		return "", false
-	}
+	ks := newKeyScope(x, params, ptypes, d.Body)
 	locals := map[string]bool{}
 	for p := range params {
 		locals[p] = true
@@ -1398,14 +1737,65 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 	var defs []RegistryDef
 	panics := false
 	seen := map[string]bool{}
-	add := func(rd RegistryDef) {
-		k := rd.Store + "/" + strconv.Itoa(int(rd.Op)) + "/" + rd.ForwardPkg + "." + rd.ForwardFunc
+	add := func(rd RegistryDef, key []NamePart) {
+		if i, ok := simpleKey(key); ok {
+			rd.NameParam = i
+		} else {
+			rd.NameParam = -1
+			rd.Key = key
+			for _, p := range key {
+				if p.Param >= 0 && rd.NameParam < 0 {
+					rd.NameParam = p.Param
+				}
+			}
+		}
+		k := rd.Store + "/" + strconv.Itoa(int(rd.Op)) + "/" + rd.ForwardPkg + "." + rd.ForwardFunc + "/" + fmt.Sprint(rd.Key)
 		if seen[k] {
 			return
 		}
 		seen[k] = true
-		rd.Func, rd.Span = d.Name.Name, x.span(d.Name)
+		rd.Func, rd.Span, rd.Recv, rd.Result = d.Name.Name, x.span(d.Name), recvType, result
 		defs = append(defs, rd)
+	}
+	// store names an expression as a registry store: a package-level
+	// variable or field path (m, pkgvar.field), or for a method a field of
+	// the receiver ("r.m" → ".m"); a nested map (m[kind]) or a local bound
+	// once to one (inner := m[kind]) gives the outer store and key.
+	var store func(e ast.Expr, depth int) (string, []NamePart, bool)
+	store = func(e ast.Expr, depth int) (string, []NamePart, bool) {
+		if depth > 2 {
+			return "", nil, false
+		}
+		e = ast.Unparen(e)
+		if ix, ok := e.(*ast.IndexExpr); ok {
+			outer, pre, ok := store(ix.X, depth+1)
+			if !ok {
+				return "", nil, false
+			}
+			k, ok := ks.key(ix.Index)
+			if !ok {
+				return "", nil, false
+			}
+			pre = append(append(pre, k...), NamePart{Param: -1, Lit: nestedKeySep})
+			return outer, pre, true
+		}
+		name := storeName(e)
+		if name == "" {
+			return "", nil, false
+		}
+		root := rootIdent(name)
+		if recvName != "" && root == recvName && name != root {
+			return name[len(root):], nil, true
+		}
+		if l, ok := ks.local(root); ok && root == name {
+			if ix, ok := ast.Unparen(l).(*ast.IndexExpr); ok {
+				return store(ix, depth+1)
+			}
+		}
+		if locals[root] || ks.isDeclared(root) {
+			return "", nil, false
+		}
+		return name, nil, true
 	}
 	valueOf := func(rhs ast.Expr) string {
 		if id, ok := ast.Unparen(rhs).(*ast.Ident); ok {
@@ -1413,62 +1803,73 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		}
 		return ""
 	}
+	// param returns the parameter an expression is, directly.
+	param := func(e ast.Expr) (string, bool) {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return "", false
+		}
+		_, ok = params[id.Name]
+		return id.Name, ok
+	}
 	ast.Inspect(d.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
-			if n.Tok == token.DEFINE {
-				for _, l := range n.Lhs {
-					if id, ok := l.(*ast.Ident); ok {
-						locals[id.Name] = true
-					}
-				}
-			}
 			for i, l := range n.Lhs {
 				if ix, ok := l.(*ast.IndexExpr); ok {
-					if p, ok := isName(ix.Index); ok {
-						if store := storeName(ix.X); store != "" && !locals[rootIdent(store)] {
-							rd := RegistryDef{Store: store, Op: OpMapStore, NameParam: params[p], Result: result}
+					if k, ok := ks.key(ix.Index); ok {
+						if st, pre, ok := store(ix.X, 0); ok {
+							rd := RegistryDef{Store: st, Op: OpMapStore}
 							multi := false
 							if i < len(n.Rhs) {
 								rd.ValueType = valueOf(n.Rhs[i])
 								// M[k] = append(M[k], …) is a multimap: one key, many values by design.
 								if call, ok := n.Rhs[i].(*ast.CallExpr); ok {
 									if fid, ok := call.Fun.(*ast.Ident); ok && fid.Name == "append" && len(call.Args) > 0 {
-										if ix2, ok := call.Args[0].(*ast.IndexExpr); ok && storeName(ix2.X) == store {
+										if ix2, ok := call.Args[0].(*ast.IndexExpr); ok && storeName(ix2.X) == storeName(ix.X) {
 											multi = true
 										}
 									}
 								}
 							}
 							if !multi {
-								add(rd)
+								add(rd, append(pre, k...))
 							}
 						}
 					}
 				}
-				// S = append(S, …name…)
+				// S = append(S, …name…), or S = append(S, p) with p a
+				// value that carries its own name (a lookup scanning S
+				// says which field).
 				if i < len(n.Rhs) {
 					if call, ok := n.Rhs[i].(*ast.CallExpr); ok {
 						if fid, ok := call.Fun.(*ast.Ident); ok && fid.Name == "append" && len(call.Args) >= 2 {
-							store := storeName(l)
-							if store != "" && store == storeName(call.Args[0]) && !locals[rootIdent(store)] {
-								keys := 0
-								for _, p := range nameParams {
-									if mentions(call.Args[1:], p) {
-										keys++
+							st, pre, ok := store(l, 0)
+							if !ok || len(pre) > 0 {
+								continue
+							}
+							if st2, _, ok := store(call.Args[0], 0); !ok || st2 != st {
+								continue
+							}
+							var named []string
+							for p, t := range ptypes {
+								if t == "string" && mentions(call.Args[1:], p) {
+									named = append(named, p)
+								}
+							}
+							switch {
+							case len(named) == 1:
+								rd := RegistryDef{Store: st, Op: OpSliceAppend}
+								for q, t := range ptypes {
+									if q != named[0] && mentions(call.Args[1:], q) && rd.ValueType == "" && t != "string" {
+										rd.ValueType = t
 									}
 								}
-								for _, p := range nameParams {
-									if keys == 1 && mentions(call.Args[1:], p) {
-										rd := RegistryDef{Store: store, Op: OpSliceAppend, NameParam: params[p], Result: result}
-										for q, t := range ptypes {
-											if q != p && mentions(call.Args[1:], q) && rd.ValueType == "" && t != "string" {
-												rd.ValueType = t
-											}
-										}
-										add(rd)
-										break
-									}
+								add(rd, []NamePart{{Param: params[named[0]]}})
+							case len(named) == 0 && len(call.Args) == 2:
+								if p, ok := param(call.Args[1]); ok && !basicValueType(ptypes[p]) {
+									add(RegistryDef{Store: st, Op: OpSliceAppend, ValueType: ptypes[p]},
+										[]NamePart{{Param: params[p], Field: "?"}})
 								}
 							}
 						}
@@ -1476,30 +1877,69 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 				}
 			}
 		case *ast.IndexExpr:
-			if p, ok := isName(n.Index); ok {
-				if store := storeName(n.X); store != "" && !locals[rootIdent(store)] {
-					add(RegistryDef{Store: store, Op: OpLookup, NameParam: params[p], Result: result})
+			if k, ok := ks.key(n.Index); ok {
+				if st, pre, ok := store(n.X, 0); ok {
+					add(RegistryDef{Store: st, Op: OpLookup}, append(pre, k...))
 				}
 			}
+		case *ast.RangeStmt:
+			// for _, e := range S { if e.F == name { … } }: a lookup
+			// that scans S comparing field F with its name parameter.
+			st, pre, ok := store(n.X, 0)
+			ev, ok2 := n.Value.(*ast.Ident)
+			if !ok || !ok2 || len(pre) > 0 {
+				break
+			}
+			ast.Inspect(n.Body, func(m ast.Node) bool {
+				be, ok := m.(*ast.BinaryExpr)
+				if !ok || be.Op != token.EQL {
+					return true
+				}
+				for _, pair := range [2][2]ast.Expr{{be.X, be.Y}, {be.Y, be.X}} {
+					sel, ok := ast.Unparen(pair[0]).(*ast.SelectorExpr)
+					if !ok {
+						continue
+					}
+					if id, ok := sel.X.(*ast.Ident); !ok || id.Name != ev.Name {
+						continue
+					}
+					if p, ok := param(pair[1]); ok && ptypes[p] == "string" {
+						add(RegistryDef{Store: st, Op: OpLookup, ScanField: sel.Sel.Name}, []NamePart{{Param: params[p]}})
+						return false
+					}
+				}
+				return true
+			})
 		case *ast.CallExpr:
 			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "panic" {
 				panics = true
 				return true
 			}
 			for ai, a := range n.Args {
-				p, ok := isName(a)
+				k, ok := ks.key(a)
 				if !ok {
 					continue
 				}
 				switch f := n.Fun.(type) {
 				case *ast.Ident:
 					if !builtins[f.Name] && f.Name != d.Name.Name {
-						add(RegistryDef{Op: OpForward, NameParam: params[p], ForwardFunc: f.Name, ForwardArg: ai, Result: result})
+						add(RegistryDef{Op: OpForward, ForwardFunc: f.Name, ForwardArg: ai}, k)
 					}
 				case *ast.SelectorExpr:
-					if q, ok := f.X.(*ast.Ident); ok {
+					switch q := f.X.(type) {
+					case *ast.Ident:
 						if _, imp := x.imports[q.Name]; imp && !noiseQualifiers[q.Name] {
-							add(RegistryDef{Op: OpForward, NameParam: params[p], ForwardPkg: q.Name, ForwardFunc: f.Sel.Name, ForwardArg: ai, Result: result})
+							add(RegistryDef{Op: OpForward, ForwardPkg: q.Name, ForwardFunc: f.Sel.Name, ForwardArg: ai}, k)
+						} else if !imp && !locals[q.Name] && !ks.isDeclared(q.Name) && q.Name != recvName {
+							// Instances.Register(name, v): a method of a package-level value.
+							add(RegistryDef{Op: OpForward, ForwardFunc: q.Name + "." + f.Sel.Name, ForwardArg: ai}, k)
+						}
+					case *ast.SelectorExpr:
+						// pkg.Instances.Register(name, v)
+						if pq, ok := q.X.(*ast.Ident); ok {
+							if _, imp := x.imports[pq.Name]; imp {
+								add(RegistryDef{Op: OpForward, ForwardPkg: pq.Name, ForwardFunc: q.Sel.Name + "." + f.Sel.Name, ForwardArg: ai}, k)
+							}
 						}
 					}
 				}

@@ -76,6 +76,10 @@ type role struct {
 	nameArg int
 	mode    nameMode
 	decl    bool // declared in the workspace (its own body is not a call site)
+	// key, when set, computes the name from the call's arguments (a field,
+	// a method of the value, pieces joined, lists); nameArg is then the
+	// argument the name is shown at.
+	key []NamePart
 }
 
 type linker struct {
@@ -220,14 +224,16 @@ func (k *linker) packageTables(p *Package) {
 			}
 			cs[c.Name] = constAt{c, fid, f.IsTest}
 		}
-		for t, id := range f.ModuleIDs {
-			if ids == nil {
-				ids = map[string]string{}
+		for _, m := range [2]map[string]string{f.ModuleIDs, f.MethodNames} {
+			for t, id := range m {
+				if ids == nil {
+					ids = map[string]string{}
+				}
+				if f.IsTest {
+					t = "\x00test:" + t
+				}
+				ids[t] = id
 			}
-			if f.IsTest {
-				t = "\x00test:" + t
-			}
-			ids[t] = id
 		}
 	}
 	if cs != nil {
@@ -516,6 +522,9 @@ func (k *linker) registries() {
 				continue
 			}
 			for _, d := range f.Defs {
+				if d.Recv != "" {
+					continue // methods: instance registries, linked below
+				}
 				if !token.IsExported(d.Func) && !wrapped[d.Func] && !k.initReach(p)[d.Func] {
 					continue
 				}
@@ -574,7 +583,7 @@ func (k *linker) registries() {
 					r.Contract = k.qualify(f, p.ImportPath, d.ValueType)
 				}
 				r.PanicsOnDuplicate = r.PanicsOnDuplicate || d.Panics
-				k.roles[fnID] = &role{reg: r, nameArg: d.NameParam, decl: true}
+				k.roles[fnID] = &role{reg: r, nameArg: d.NameParam, key: d.Key, decl: true}
 			}
 		}
 	}
@@ -592,7 +601,16 @@ func (k *linker) registries() {
 		if r.Contract == "" && da.d.Result != "" && da.d.Result != "bool" && da.d.Result != "error" {
 			r.Contract = k.qualify(da.f, da.pkg, da.d.Result)
 		}
-		k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, decl: true}
+		k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
+		if da.d.ScanField != "" {
+			// Register appends whole values to the slice this lookup
+			// scans: the field compared is the name.
+			for _, fn := range r.Register {
+				if ro := k.roles[fn]; ro != nil && len(ro.key) == 1 && ro.key[0].Field == "?" {
+					ro.key = []NamePart{{Param: ro.key[0].Param, Field: da.d.ScanField}}
+				}
+			}
+		}
 	}
 	// Wrappers: a function passing its name parameter to a registry's
 	// register (or lookup) function at the name position. Iterate for
@@ -614,10 +632,10 @@ func (k *linker) registries() {
 				target = ip + "." + da.d.ForwardFunc
 			}
 			tr := k.roles[target]
-			if tr == nil || tr.nameArg != da.d.ForwardArg || tr.mode != nameString {
+			if tr == nil || tr.nameArg != da.d.ForwardArg || tr.mode != nameString || len(tr.key) > 0 {
 				continue
 			}
-			k.roles[fnID] = &role{reg: tr.reg, lookup: tr.lookup, nameArg: da.d.NameParam, decl: true}
+			k.roles[fnID] = &role{reg: tr.reg, lookup: tr.lookup, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
 			if tr.lookup {
 				tr.reg.Lookup = append(tr.reg.Lookup, fnID)
 			} else {
@@ -757,9 +775,10 @@ func (k *linker) linkNeutral(b *linked, changed map[FileID]bool) bool {
 // sameLinkFacts compares what linking reads of a file for other files.
 func sameLinkFacts(o, n *FileFacts) bool {
 	if o.Package != n.Package || o.IsTest != n.IsTest || len(o.Imports) != len(n.Imports) ||
-		!slices.Equal(o.Consts, n.Consts) || !slices.Equal(o.Defs, n.Defs) ||
+		!slices.Equal(o.Consts, n.Consts) || !slices.EqualFunc(o.Defs, n.Defs, sameDef) ||
 		!slices.Equal(o.MapVars, n.MapVars) || !slices.Equal(o.SliceVars, n.SliceVars) ||
-		!slices.Equal(o.InitCalls, n.InitCalls) || !maps.Equal(o.ModuleIDs, n.ModuleIDs) {
+		!slices.Equal(o.InitCalls, n.InitCalls) || !maps.Equal(o.ModuleIDs, n.ModuleIDs) ||
+		!maps.Equal(o.MethodNames, n.MethodNames) {
 		return false
 	}
 	for i, im := range o.Imports {
@@ -777,6 +796,21 @@ func sameLinkFacts(o, n *FileFacts) bool {
 		return out
 	}
 	return slices.Equal(types(o.Symbols), types(n.Symbols))
+}
+
+// sameDef compares two registry definitions field by field.
+func sameDef(a, b RegistryDef) bool {
+	type plain struct {
+		Func, Store, ValueType, Result, ForwardPkg, ForwardFunc, Recv, ScanField string
+		Span                                                                     Span
+		Op                                                                       RegistryOp
+		NameParam, ForwardArg                                                    int
+		Panics                                                                   bool
+	}
+	flat := func(d RegistryDef) plain {
+		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
+	}
+	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key)
 }
 
 // relinkCalls builds the registrations and lookups from base's, resolving
@@ -853,7 +887,20 @@ func (k *linker) fileCalls(p *Package, fid FileID, f *FileFacts) {
 }
 
 func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID string, ro *role) {
-	l := k.l
+	if len(ro.key) > 0 && ro.mode == nameString {
+		valueArg := ro.nameArg + 1
+		for _, part := range ro.key {
+			if part.Param >= 0 && (part.Field != "" || part.Method != "") {
+				valueArg = part.Param // the value names itself
+				break
+			}
+		}
+		for _, kn := range k.keyNames(p, f, c, ro.key) {
+			ref := SymbolRef{File: fid, Span: kn.span, Kind: KindPluginName}
+			k.emit(p, fid, f, c, fnID, ro, kn.name, kn.resolved, ref, kn.decl, valueArg)
+		}
+		return
+	}
 	name, resolved := "", false
 	var nameRef, nameDecl SymbolRef
 	valueArg := ro.nameArg + 1
@@ -919,6 +966,13 @@ func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID str
 			name = a.Expr
 		}
 	}
+	k.emit(p, fid, f, c, fnID, ro, name, resolved, nameRef, nameDecl, valueArg)
+}
+
+// emit records one linked registration or lookup of a call.
+func (k *linker) emit(p *Package, fid FileID, f *FileFacts, c CallFact, fnID string, ro *role,
+	name string, resolved bool, nameRef, nameDecl SymbolRef, valueArg int) {
+	l := k.l
 	if ro.lookup {
 		nameRef.Kind = KindLookup
 		l.lookups = append(l.lookups, &Lookup{Registry: ro.reg.ID, Func: fnID, Name: name, NameResolved: resolved,
@@ -939,6 +993,186 @@ func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID str
 	if !f.IsTest {
 		l.registering[p.ImportPath] = true
 	}
+}
+
+// keyName is one name a call registers or looks up under a key template.
+type keyName struct {
+	name     string
+	resolved bool
+	span     Span
+	decl     SymbolRef
+}
+
+// keyNames evaluates a registry's key template against a call's
+// arguments: literal pieces, string arguments (literals, locals, constants),
+// fields of composite-literal arguments, and constant-returning methods of
+// the argument's type (b.Name(), TypeURLs()). A piece it cannot read makes
+// the name unresolved (REG005 then says so); a list piece gives one name
+// per element.
+func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) []keyName {
+	out := []keyName{{resolved: true, span: c.Call}}
+	spanSet := false
+	for _, part := range key {
+		if part.Param < 0 {
+			for i := range out {
+				out[i].name += part.Lit
+			}
+			continue
+		}
+		if part.Field == "?" || part.Param >= 4 {
+			return nil // a value whose name field is unknown: nothing to link
+		}
+		if part.Param >= len(c.Args) {
+			if part.Each {
+				continue // no aliases passed
+			}
+			return nil
+		}
+		a := c.Args[part.Param]
+		var vals []string
+		ok := false
+		var decl SymbolRef
+		span := a.Span
+		switch {
+		case part.Field != "":
+			for _, fa := range a.Fields {
+				if fa.Name != part.Field {
+					continue
+				}
+				span = fa.Span
+				if fa.IsLit {
+					vals, ok = []string{fa.Lit}, true
+				} else if v, ref, found := k.resolveConst(f, p.ImportPath, fa.Expr); found {
+					vals, ok, decl = []string{v}, true, ref
+				} else {
+					vals = []string{fa.Expr}
+				}
+			}
+			if vals == nil {
+				vals = []string{a.Expr + "." + part.Field}
+			}
+		case part.Method != "":
+			vals, ok, decl = k.methodName(p, f, a.Type, part.Method)
+			if !ok {
+				vals = []string{a.Expr + "." + part.Method + "()"}
+			}
+		case part.Each:
+			ok = true
+			for i := part.Param; i < len(c.Args) && i < 4; i++ {
+				if !c.Args[i].IsLit {
+					ok = false
+				}
+				vals = append(vals, c.Args[i].Lit)
+			}
+			if len(c.Args) == 4 {
+				vals = append(vals, c.Args[3].Each...)
+			}
+			if !ok {
+				vals = []string{a.Expr}
+			}
+		default:
+			switch {
+			case a.IsLit:
+				vals, ok = []string{a.Lit}, true
+			case isIdentExpr(a.Expr):
+				if v, ref, found := k.resolveConst(f, p.ImportPath, a.Expr); found {
+					vals, ok, decl = []string{v}, true, ref
+				} else {
+					vals = []string{a.Expr}
+				}
+			default:
+				vals = []string{a.Expr}
+			}
+		}
+		if part.Lower {
+			for i := range vals {
+				vals[i] = strings.ToLower(vals[i])
+			}
+		}
+		if !spanSet {
+			spanSet = true
+			for i := range out {
+				out[i].span = span
+			}
+		}
+		var next []keyName
+		for _, o := range out {
+			for _, v := range vals {
+				n := o
+				n.name += v
+				n.resolved = n.resolved && ok
+				if n.decl.IsZero() {
+					n.decl = decl
+				}
+				next = append(next, n)
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+// methodName returns what a method without parameters of a value's type
+// returns, when it returns constants ("T.Name" in the MethodNames of the
+// type's package; "T.M.F" for a field of a returned composite literal is
+// asked as method "M.F").
+func (k *linker) methodName(p *Package, f *FileFacts, typ, method string) ([]string, bool, SymbolRef) {
+	t := strings.TrimLeft(typ, "*")
+	if t == "" || strings.ContainsAny(t, "[]() {}") {
+		return nil, false, SymbolRef{}
+	}
+	pkg := p.ImportPath
+	if i := strings.IndexByte(t, '.'); i >= 0 {
+		pkg, t = k.importOf(f, t[:i]), t[i+1:]
+	}
+	v, ok := k.caddy[pkg][t+"."+method]
+	if !ok && f.IsTest {
+		v, ok = k.caddy[pkg]["\x00test:"+t+"."+method]
+	}
+	if !ok {
+		return nil, false, SymbolRef{}
+	}
+	var out []string
+	var decl SymbolRef
+	for _, e := range strings.Split(v, "\x1e") {
+		if !strings.HasPrefix(e, "\x00") {
+			out = append(out, e)
+			continue
+		}
+		// A constant, resolved in the method's package: the method's file
+		// is not at hand, so qualified references resolve through any file
+		// of that package that imports the qualifier.
+		val, ref, found := k.resolveIn(pkg, e[1:])
+		if !found {
+			return nil, false, SymbolRef{}
+		}
+		if decl.IsZero() {
+			decl = ref
+		}
+		out = append(out, val)
+	}
+	return out, true, decl
+}
+
+// resolveIn resolves a constant reference as written in package pkg.
+func (k *linker) resolveIn(pkg, expr string) (string, SymbolRef, bool) {
+	p := k.l.byPath[pkg]
+	if p == nil {
+		return "", SymbolRef{}, false
+	}
+	for _, fid := range p.Files {
+		f := k.s.Facts(fid)
+		if f.IsTest {
+			continue
+		}
+		if v, ref, ok := k.resolveConst(f, pkg, expr); ok {
+			return v, ref, true
+		}
+		if !strings.Contains(expr, ".") {
+			break // unqualified: every file of the package sees the same constants
+		}
+	}
+	return "", SymbolRef{}, false
 }
 
 // natives resolves build commands to native plugins, and finds hosts.
