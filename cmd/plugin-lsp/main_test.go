@@ -44,9 +44,17 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-gopls", "/opt/gopls", "version", "-json"}, invocation{goplsFlag: "/opt/gopls", sub: "version", subArgs: []string{"-json"}}},
 		{[]string{"--gopls=/opt/gopls", "check", "./..."}, invocation{goplsFlag: "/opt/gopls", sub: "check", subArgs: []string{"./..."}}},
 		{[]string{"api-json"}, invocation{sub: "api-json", subArgs: []string{}}},
+		{[]string{"-version"}, invocation{version: true}},
+		{[]string{"--version", "-v"}, invocation{version: true, flags: []string{"-v"}}},
+		{[]string{"-profile.cpu", "x", "-listen.timeout=1m", "-rpc.trace", "serve", "-listen", ":0"}, invocation{flags: []string{"-profile.cpu", "x", "-listen.timeout=1m", "-rpc.trace"}, sub: "serve", subArgs: []string{"-listen", ":0"}}},
+		{[]string{"check", "-nosuch", "./..."}, invocation{sub: "check", subArgs: []string{"-nosuch", "./..."}}}, // check's own flags are check's
 	}
 	for _, tt := range tests {
-		got := parseArgs(tt.args)
+		got, err := parseArgs(tt.args)
+		if err != nil {
+			t.Errorf("parseArgs(%q): %v", tt.args, err)
+			continue
+		}
 		if got.subArgs == nil && tt.want.subArgs != nil && len(tt.want.subArgs) == 0 {
 			got.subArgs = []string{}
 		}
@@ -54,7 +62,25 @@ func TestParseArgs(t *testing.T) {
 			t.Errorf("parseArgs(%q) = %+v, want %+v", tt.args, got, tt.want)
 		}
 	}
-	inv := parseArgs([]string{"-rpc.trace", "serve", "-logfile=x", "--stdio"})
+	for _, tt := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"-nosuch"}, "flag provided but not defined: -nosuch"},
+		{[]string{"--nosuch=1", "serve"}, "flag provided but not defined: -nosuch"},
+		{[]string{"-w"}, "flag provided but not defined: -w"}, // a flag of gopls's format, not of gopls
+		{[]string{"-logfile"}, "flag needs an argument: -logfile"},
+		{[]string{"-gopls"}, "flag needs an argument: -gopls"},
+		{[]string{"serve", "-remote=auto"}, "serve: flag provided but not defined: -remote"}, // an app flag, not a serve flag
+		{[]string{"serve", "-nosuch"}, "serve: flag provided but not defined: -nosuch"},
+		{[]string{"serve", "-logfile"}, "serve: flag needs an argument: -logfile"},
+		{[]string{"serve", "-rpc.trace", "dir"}, `serve takes no arguments, got "dir"`},
+	} {
+		if _, err := parseArgs(tt.args); err == nil || err.Error() != tt.err {
+			t.Errorf("parseArgs(%q) error = %v, want %q", tt.args, err, tt.err)
+		}
+	}
+	inv, _ := parseArgs([]string{"-rpc.trace", "serve", "-logfile=x", "--stdio"})
 	if got, want := inv.goplsArgs(), []string{"-rpc.trace", "serve", "-logfile=x"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("goplsArgs = %q, want %q", got, want)
 	}
@@ -234,32 +260,34 @@ func children(t *testing.T, pid int) []int {
 	return out
 }
 
-// TestHelpAndBadFlags: -h prints plugin-lsp's usage and gopls's help instead
-// of serving; a flag gopls rejects ends the server with a clear error
-// instead of restarting gopls in a loop (stdin stays open: no EOF helps).
+// TestHelpAndBadFlags: -h prints plugin-lsp's usage and gopls's help, on
+// stdout, instead of serving; a flag gopls knows but whose value gopls
+// rejects ends the server with a clear error instead of restarting gopls in
+// a loop (stdin stays open: no EOF helps). Flags nobody knows:
+// TestCLIErrors.
 func TestHelpAndBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"help"}, {"serve", "-help"}} {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"serve", "-help"}} {
 		out, stderr, code := runCLI(t, nil, args...)
-		if code != 0 && code != 2 || !strings.Contains(stderr+out, "plugin-lsp is gopls") || !strings.Contains(stderr+out, "Usage:") {
-			t.Errorf("%q: exit %d, output %.300q", args, code, stderr+out)
+		if code != 0 || stderr != "" || !strings.HasPrefix(out, "plugin-lsp is gopls") || !strings.Contains(out, "Usage:") {
+			t.Errorf("%q: exit %d, stderr %q, stdout %.300q; want exit 0 and plugin-lsp's usage then gopls's on stdout", args, code, stderr, out)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, pluginLSP, "-no-such-gopls-flag")
+	cmd := exec.CommandContext(ctx, pluginLSP, "-listen.timeout=notaduration")
 	in, _ := cmd.StdinPipe()
 	defer in.Close()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("plugin-lsp with a bad gopls flag did not exit: %s", stderr.String())
+		t.Fatalf("plugin-lsp with a bad gopls flag value did not exit: %s", stderr.String())
 	}
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "exited at start") {
-		t.Errorf("bad gopls flag: %v, stderr %s; want exit 1 saying gopls exited at start", err, stderr.String())
+		t.Errorf("bad gopls flag value: %v, stderr %s; want exit 1 saying gopls exited at start", err, stderr.String())
 	}
-	if n := strings.Count(stderr.String(), "started gopls"); n != 1 {
-		t.Errorf("gopls started %d times, want once (no restart loop)", n)
+	if n := strings.Count(stderr.String(), "exited at start"); n != 1 {
+		t.Errorf("gopls exited at start %d times, want once (no restart loop)", n)
 	}
 }
 
