@@ -80,6 +80,22 @@ func TestParseArgs(t *testing.T) {
 			t.Errorf("parseArgs(%q) error = %v, want %q", tt.args, err, tt.err)
 		}
 	}
+	for _, tt := range []struct {
+		args []string
+		file string
+		rest []string
+	}{
+		{[]string{"-rpc.trace"}, "", []string{"-rpc.trace"}},
+		{[]string{"-logfile", "a.log", "-rpc.trace"}, "a.log", []string{"-rpc.trace"}},
+		{[]string{"--logfile=a.log", "serve", "-logfile", "b.log"}, "b.log", []string{"serve"}},
+		{[]string{"-logfile=auto", "-remote.logfile", "-logfile"}, "", []string{"-logfile=auto", "-remote.logfile", "-logfile"}}, // auto is gopls's; a value that looks like a flag
+		{[]string{"-remote=auto", "serve", "-listen", ":0", "-logfile=c.log"}, "c.log", []string{"-remote=auto", "serve", "-listen", ":0"}},
+	} {
+		file, rest := splitLogfile(tt.args)
+		if file != tt.file || !reflect.DeepEqual(rest, tt.rest) {
+			t.Errorf("splitLogfile(%q) = %q, %q; want %q, %q", tt.args, file, rest, tt.file, tt.rest)
+		}
+	}
 	inv, _ := parseArgs([]string{"-rpc.trace", "serve", "-logfile=x", "--stdio"})
 	if got, want := inv.goplsArgs(), []string{"-rpc.trace", "serve", "-logfile=x"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("goplsArgs = %q, want %q", got, want)
@@ -178,27 +194,35 @@ func TestMissingGopls(t *testing.T) {
 
 // TestServeModes: every way of asking for the server serves LSP on stdio,
 // through the proxy (initialize merges plugin-lsp.status in), and gopls's
-// flags reach gopls (-logfile makes gopls write its log there).
+// flags reach gopls. -logfile (before or after serve) gets gopls's log
+// (-rpc.trace: the initialize request) and plugin-lsp's informational
+// lines; stderr never gets those lines (editors show stderr as errors).
 func TestServeModes(t *testing.T) {
 	ws, err := filepath.Abs(filepath.Join("..", "..", "testdata", "proxy"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{nil, {"serve"}, {"-mode=stdio"}, {"--stdio"}, {"serve", "--stdio", "-rpc.trace"}, {"-logfile=LOG", "-rpc.trace"}} {
+	for _, args := range [][]string{nil, {"serve"}, {"-mode=stdio"}, {"--stdio"}, {"serve", "--stdio", "-rpc.trace"}, {"-logfile=LOG", "-rpc.trace"}, {"serve", "-rpc.trace", "-logfile", "LOG", "--stdio"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			logfile := filepath.Join(t.TempDir(), "gopls.log")
 			var a []string
 			for _, x := range args {
 				a = append(a, strings.ReplaceAll(x, "LOG", logfile))
 			}
-			res := serveSession(t, ws, a...)
+			res, stderr := serveSession(t, ws, a...)
 			if !bytes.Contains(res, []byte(`"plugin-lsp.status"`)) || !bytes.Contains(res, []byte(`"name":"gopls"`)) {
 				t.Errorf("initialize result lacks gopls's serverInfo or our command: %.300s", res)
+			}
+			if strings.Contains(stderr, "started gopls") {
+				t.Errorf("stderr has the informational line of gopls's start:\n%s", stderr)
 			}
 			if strings.Contains(strings.Join(args, " "), "-logfile") {
 				b, err := os.ReadFile(logfile)
 				if err != nil || !bytes.Contains(b, []byte("initialize")) {
 					t.Errorf("gopls did not log to the -logfile given to plugin-lsp (rpc trace expected): %v, %d bytes", err, len(b))
+				}
+				if !bytes.Contains(b, []byte(" started gopls (pid ")) {
+					t.Errorf("the -logfile lacks plugin-lsp's line of gopls's start:\n%s", b)
 				}
 			}
 		})
@@ -292,8 +316,8 @@ func TestHelpAndBadFlags(t *testing.T) {
 }
 
 // serveSession runs initialize, shutdown and exit against the binary and
-// returns the initialize result.
-func serveSession(t *testing.T, ws string, args ...string) []byte {
+// returns the initialize result and the server's stderr.
+func serveSession(t *testing.T, ws string, args ...string) ([]byte, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -341,7 +365,7 @@ func serveSession(t *testing.T, ws string, args ...string) []byte {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("plugin-lsp %q did not exit cleanly: %v\nstderr: %s", args, err, stderr.String())
 	}
-	return res
+	return res, stderr.String()
 }
 
 func readFrame(r *bufio.Reader) ([]byte, error) {
