@@ -173,13 +173,28 @@ func TestOtherSubcommandsRunGopls(t *testing.T) {
 func TestMissingGopls(t *testing.T) {
 	empty := t.TempDir()
 	env := []string{"PATH=" + empty, "HOME=" + empty, "GOPATH=" + empty}
-	for _, args := range [][]string{nil, {"serve"}, {"--stdio"}, {"version"}, {"api-json"}} {
+	for _, args := range [][]string{nil, {"serve"}, {"--stdio"}, {"version"}, {"-version"}, {"api-json"}} {
 		_, stderr, code := runCLI(t, env, args...)
 		if code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
 		}
 		if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "go install golang.org/x/tools/gopls@v0.23.0") {
 			t.Errorf("%q: stderr %q, want one line with the install command", args, stderr)
+		}
+	}
+	// Help needs no gopls: plugin-lsp's part is printed, a line says why
+	// gopls's is missing, and help still exits 0.
+	for _, args := range [][]string{{"help"}, {"-h"}, {"help", "check"}, {"list", "-h"}} {
+		out, stderr, code := runCLI(t, env, args...)
+		if code != 0 || !strings.HasPrefix(out, "plugin-lsp is gopls") && !strings.HasPrefix(out, "usage: plugin-lsp ") {
+			t.Errorf("%q without gopls: exit %d, stdout %.100q", args, code, out)
+		}
+		if args[0] == "help" && len(args) == 1 || args[0] == "-h" {
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "gopls's help is not shown") {
+				t.Errorf("%q without gopls: stderr %q, want one line saying gopls's help is missing", args, stderr)
+			}
+		} else if stderr != "" {
+			t.Errorf("%q without gopls: stderr %q", args, stderr)
 		}
 	}
 	_, stderr, code := runCLI(t, nil, "-gopls", filepath.Join(empty, "nope"), "version")
