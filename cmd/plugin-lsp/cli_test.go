@@ -29,7 +29,7 @@ func repoRoot(t *testing.T) string {
 // subcommand of plugin-lsp; the usages share one layout.
 func TestSubcommandHelp(t *testing.T) {
 	for _, c := range ownCommands() {
-		for _, args := range [][]string{{c.name, "-h"}, {c.name, "-help"}, {c.name, "--help"}, {"help", c.name}, {c.name, "./...", "-h"}} {
+		for _, args := range [][]string{{c.name, "-h"}, {c.name, "-help"}, {c.name, "--help"}, {"help", c.name}, {c.name, "./...", "-h"}, {"-h", c.name}} {
 			r := runBinary(t, ".", args...)
 			if r.exit != 0 || r.stderr != "" || r.stdout != c.usage {
 				t.Errorf("%q: exit %d, stderr %q, stdout %.200q; want exit 0 and %s's usage on stdout", args, r.exit, r.stderr, r.stdout, c.name)

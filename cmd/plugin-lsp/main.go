@@ -140,6 +140,10 @@ func run(ctx context.Context, args []string) int {
 		return runVersion(ctx, inv)
 	}
 	if c, ok := lookupCommand(inv.sub); ok {
+		if inv.helpFlag() { // plugin-lsp -h check
+			fmt.Print(c.usage)
+			return 0
+		}
 		return c.main(ctx, inv.subArgs, os.Stdout, os.Stderr)
 	}
 	if inv.sub == "help" && len(inv.subArgs) > 0 {
@@ -172,7 +176,22 @@ func (inv invocation) wantsHelp() bool {
 	if inv.sub != "" && inv.sub != "serve" {
 		return false
 	}
-	for _, f := range append(append([]string(nil), inv.flags...), inv.subArgs...) {
+	if inv.helpFlag() {
+		return true
+	}
+	for _, f := range inv.subArgs {
+		switch trimDashes(f) {
+		case "h", "help":
+			return true
+		}
+	}
+	return false
+}
+
+// helpFlag reports whether -h or -help is among the flags before the
+// subcommand.
+func (inv invocation) helpFlag() bool {
+	for _, f := range inv.flags {
 		switch trimDashes(f) {
 		case "h", "help":
 			return true
