@@ -56,6 +56,15 @@ func testProxyMain() int {
 		Stderr:    os.Stderr,
 		Version:   "test",
 	}
+	if v := os.Getenv("PLUGIN_LSP_TEST_LOGFILE"); v != "" {
+		f, err := os.OpenFile(v, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "proxy:", err)
+			return 2
+		}
+		defer f.Close()
+		opts.LogFile = f
+	}
 	if v := os.Getenv("PLUGIN_LSP_TEST_MAXCRASHES"); v != "" {
 		opts.MaxCrashes, _ = strconv.Atoi(v)
 	}

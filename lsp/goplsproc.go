@@ -44,7 +44,7 @@ func (s *Session) startGopls() error {
 // spawn starts gopls generation gen and its read loop.
 func (s *Session) spawn(gen int) (*goplsProc, error) {
 	cmd := exec.Command(s.opts.GoplsPath, s.opts.GoplsArgs...)
-	cmd.Stderr = s.opts.Stderr
+	cmd.Stderr = s.goplsStderr()
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("starting gopls: %w", err)
@@ -71,7 +71,7 @@ func (s *Session) spawn(gen int) (*goplsProc, error) {
 	}
 	s.gopls = p
 	s.seq.Unlock()
-	s.log.Printf("started gopls (pid %d, generation %d): %s %s", cmd.Process.Pid, gen, s.opts.GoplsPath, strings.Join(s.opts.GoplsArgs, " "))
+	s.Infof("started gopls (pid %d, generation %d): %s %s", cmd.Process.Pid, gen, s.opts.GoplsPath, strings.Join(s.opts.GoplsArgs, " "))
 	go func() {
 		// Owned by the session through p.done: stopGopls and the crash
 		// path wait for it.
@@ -332,7 +332,7 @@ func (s *Session) restart(gen int, rp restartReplay) {
 		s.state = stateLive
 	}
 	s.seq.Unlock()
-	s.log.Printf("gopls restarted (pid %d, generation %d); replayed %d open documents", p.pid(), gen, len(rp.opens))
+	s.Infof("gopls restarted (pid %d, generation %d); replayed %d open documents", p.pid(), gen, len(rp.opens))
 	s.diags.republishAll()
 }
 

@@ -131,6 +131,7 @@ type initializeParams struct {
 // capabilities into gopls's result. The reply goes out as soon as gopls
 // answers: features' Initialize hooks only start background work.
 func (s *Session) handleInitialize(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+	s.infoLogReady() // window/logMessage is allowed from the initialize request on
 	s.seq.Lock()
 	s.initParms = goplsInitializeParams(params) // replayed to a restarted gopls
 	s.seq.Unlock()

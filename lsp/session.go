@@ -22,8 +22,12 @@ type Options struct {
 	GoplsPath string
 	// GoplsArgs are passed to gopls (its flags, e.g. -rpc.trace, -logfile).
 	GoplsArgs []string
-	// Stderr receives gopls's stderr and plugin-lsp's log. Nil: discarded.
+	// Stderr receives gopls's stderr and plugin-lsp's errors. Nil: discarded.
 	Stderr io.Writer
+	// LogFile, when set, receives gopls's stderr (instead of Stderr),
+	// plugin-lsp's informational lines (instead of window/logMessage) and a
+	// copy of its errors. It must take concurrent writes (an *os.File does).
+	LogFile io.Writer
 	// Version is plugin-lsp's version, reported by plugin-lsp.status.
 	Version string
 	// Features replaces featureTable (tests use it to add fakes). Nil means
@@ -85,6 +89,8 @@ type Session struct {
 	initDone  json.RawMessage   // initialized params
 	initParms json.RawMessage   // initialize params
 	toldCrash bool
+
+	infoLog infoLog // informational lines: see Infof
 
 	pend sync.Mutex
 	// toGopls: requests we sent to gopls, by the id we sent.
@@ -160,9 +166,13 @@ func newSession(ctx context.Context, in io.Reader, out io.Writer, opts Options) 
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
+	errLog := opts.Stderr
+	if opts.LogFile != nil {
+		errLog = io.MultiWriter(opts.Stderr, opts.LogFile)
+	}
 	s := &Session{
 		opts:          opts,
-		log:           log.New(opts.Stderr, "plugin-lsp: ", log.LstdFlags|log.Lmicroseconds),
+		log:           log.New(errLog, "plugin-lsp: ", log.LstdFlags|log.Lmicroseconds),
 		client:        newFrameWriter(out),
 		clientIn:      in,
 		toGopls:       make(map[int64]*pendingGopls),
@@ -194,8 +204,8 @@ func (s *Session) Overlays() *Overlays { return s.overlays }
 // Features tie their background work to it.
 func (s *Session) Context() context.Context { return s.ctx }
 
-// Logf writes a line to plugin-lsp's log (stderr, which editors show in
-// their language-server output).
+// Logf writes an error line to plugin-lsp's log: stderr (which editors show
+// as errors) and the log file. Informational lines go through Infof.
 func (s *Session) Logf(format string, args ...any) { s.log.Printf(format, args...) }
 
 func (s *Session) run() error {

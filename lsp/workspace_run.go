@@ -387,7 +387,7 @@ func (w *Workspace) build(ctx context.Context) (ix *index.Index, stop func(), er
 	if err != nil {
 		return ix, stop, err
 	}
-	w.s.Logf("index: %d roots built in %v", len(roots), took.Round(time.Millisecond))
+	w.s.Infof("index: %d roots built in %v", len(roots), took.Round(time.Millisecond))
 	return ix, stop, nil
 }
 

@@ -24,12 +24,15 @@ const checkUsage = `usage: plugin-lsp check [flags] [dir | dir/... | ./... ...]
 
 Runs plugin-lsp's rules (the same engine as in the editor) on the workspace
 that holds each dir and prints the findings located in the given dirs
-(dir/... includes subdirectories; the default is ./...).
+(dir/... includes subdirectories; the default is ./...). Flags may come
+before or after the dirs.
 
-Exit status: 0 no findings, 1 findings, 2 could not run.
+Exit status: 0 no findings, 1 findings, 2 could not run or bad usage (the
+reason is one line on stderr).
 
 Flags:
-  -format text|json|sarif|github   output format (default text)
+  -format F     output format: text (default), json, sarif (SARIF 2.1.0)
+                or github (workflow annotations)
   -goos a,b     GOOS values of the build-configuration matrix
   -goarch a,b   GOARCH values of the matrix (the matrix is the cartesian
                 product; a dimension not given takes the default matrix's
@@ -40,19 +43,15 @@ Flags:
   -disable R,S  do not run these rules
 `
 
-// runCheck implements `plugin-lsp check`.
-func runCheck(ctx context.Context, args []string) int {
-	return checkMain(ctx, args, os.Stdout, os.Stderr)
-}
-
-// checkMain is runCheck with its streams as parameters.
+// checkMain implements `plugin-lsp check`.
 func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fail := couldNotRun(stderr, "check")
-	cfg, err := parseCheckFlags(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, checkUsage)
-		return 0
+	fs, fv := newCheckFlags()
+	pos, code, done := parseCommandLine("check", checkUsage, fs, args, stdout, fail)
+	if done {
+		return code
 	}
+	cfg, err := fv.config(pos)
 	if err != nil {
 		return fail("%v (see plugin-lsp check -h)", err)
 	}
@@ -108,31 +107,45 @@ type checkConfig struct {
 	patterns []string
 }
 
-// parseCheckFlags parses check's flags; errors are one line.
-func parseCheckFlags(args []string) (checkConfig, error) {
+// checkFlags are the values of check's flags.
+type checkFlags struct {
+	format, goos, goarch, tags, only, disable *string
+}
+
+// newCheckFlags returns check's flag set and where its values land.
+func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are reported in one line by the caller
-	format := fs.String("format", "text", "")
-	goos := fs.String("goos", "", "")
-	goarch := fs.String("goarch", "", "")
-	tags := fs.String("tags", "", "")
-	only := fs.String("rules", "", "")
-	disable := fs.String("disable", "", "")
-	if err := fs.Parse(args); err != nil {
-		return checkConfig{}, err
+	return fs, &checkFlags{
+		format:  fs.String("format", "text", ""),
+		goos:    fs.String("goos", "", ""),
+		goarch:  fs.String("goarch", "", ""),
+		tags:    fs.String("tags", "", ""),
+		only:    fs.String("rules", "", ""),
+		disable: fs.String("disable", "", ""),
 	}
+}
+
+// config checks the flag values and turns them into a checkConfig.
+func (fv *checkFlags) config(patterns []string) (checkConfig, error) {
 	var cfg checkConfig
 	var err error
-	if cfg.format, err = report.ParseFormat(*format); err != nil {
+	formats := make([]string, len(report.Formats))
+	for i, f := range report.Formats {
+		formats[i] = string(f)
+	}
+	if err := formatFlag(*fv.format, formats...); err != nil {
 		return cfg, err
 	}
-	if cfg.opts.Configs, err = buildMatrix(splitList(*goos), splitList(*goarch), splitList(*tags)); err != nil {
+	if cfg.format, err = report.ParseFormat(*fv.format); err != nil {
 		return cfg, err
 	}
-	if cfg.opts.Only, err = ruleIDs("-rules", *only); err != nil {
+	if cfg.opts.Configs, err = buildMatrix(splitList(*fv.goos), splitList(*fv.goarch), splitList(*fv.tags)); err != nil {
 		return cfg, err
 	}
-	ids, err := ruleIDs("-disable", *disable)
+	if cfg.opts.Only, err = ruleIDs("-rules", *fv.only); err != nil {
+		return cfg, err
+	}
+	ids, err := ruleIDs("-disable", *fv.disable)
 	if err != nil {
 		return cfg, err
 	}
@@ -142,7 +155,7 @@ func parseCheckFlags(args []string) (checkConfig, error) {
 			cfg.opts.Disabled[id] = true
 		}
 	}
-	cfg.patterns = fs.Args()
+	cfg.patterns = patterns
 	if len(cfg.patterns) == 0 {
 		cfg.patterns = []string{"./..."}
 	}

@@ -27,6 +27,22 @@ func runGopls(ctx context.Context, inv invocation) int {
 	return exitCode(cmd.Run())
 }
 
+// runGoplsHelp runs gopls for a help request (help X, -h, serve -h) with
+// its stderr, where gopls prints help, on stdout: every help of plugin-lsp
+// goes to stdout. Without gopls, plugin-lsp's own help has been printed;
+// a line on stderr says why gopls's part is missing, and the exit status
+// stays 0.
+func runGoplsHelp(ctx context.Context, inv invocation) int {
+	gopls, err := findGopls(ctx, inv.goplsFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "plugin-lsp: gopls's help is not shown:", err)
+		return 0
+	}
+	cmd := exec.CommandContext(ctx, gopls, inv.goplsArgs()...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stdout
+	return exitCode(cmd.Run())
+}
+
 // exitCode turns the result of running gopls into plugin-lsp's exit code.
 func exitCode(err error) int {
 	if err == nil {

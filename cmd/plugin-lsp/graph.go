@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,41 +13,51 @@ import (
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
-const graphUsage = `usage: plugin-lsp graph [-format dot|mermaid] [dir]
+const graphUsage = `usage: plugin-lsp graph [flags] [dir]
 
 Prints the plugin graph of the workspace at dir (default "."): registries,
 plugin packages with the names they register, hosts (main packages) that
 link them, native plugins and the packages that open them, plugin→plugin
 imports and manifest requires. Edges and nodes on a dependency cycle are
-drawn in red (DOT) or with the "cycle" class (Mermaid).
+drawn in red (DOT) or with the "cycle" class (Mermaid). Flags may come
+before or after the dir.
+
+Exit status: 0 printed, 2 could not run or bad usage (the reason is one
+line on stderr).
+
+Flags:
+  -format F     output format: dot (default, Graphviz) or mermaid
 `
 
-// runGraph implements `plugin-lsp graph`.
-func runGraph(ctx context.Context, args []string) int {
-	return graphMain(ctx, args, os.Stdout, os.Stderr)
+// graphFlags are the values of graph's flags.
+type graphFlags struct {
+	format *string
 }
 
+// newGraphFlags returns graph's flag set and where its values land.
+func newGraphFlags() (*flag.FlagSet, *graphFlags) {
+	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
+	return fs, &graphFlags{format: fs.String("format", "dot", "")}
+}
+
+// graphMain implements `plugin-lsp graph`.
 func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fail := couldNotRun(stderr, "graph")
-	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	format := fs.String("format", "dot", "dot or mermaid")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, graphUsage)
-			return 0
-		}
+	fs, fv := newGraphFlags()
+	pos, code, done := parseCommandLine("graph", graphUsage, fs, args, stdout, fail)
+	if done {
+		return code
+	}
+	format := *fv.format
+	if err := formatFlag(format, "dot", "mermaid"); err != nil {
 		return fail("%v (see plugin-lsp graph -h)", err)
 	}
-	if *format != "dot" && *format != "mermaid" {
-		return fail("unknown format %q (want dot or mermaid)", *format)
-	}
-	if fs.NArg() > 1 {
-		return fail("one directory at most, got %d", fs.NArg())
+	if len(pos) > 1 {
+		return fail("one directory at most, got %d (see plugin-lsp graph -h)", len(pos))
 	}
 	dir := "."
-	if fs.NArg() == 1 {
-		dir = fs.Arg(0)
+	if len(pos) == 1 {
+		dir = pos[0]
 	}
 	pats, err := parsePatterns([]string{dir})
 	if err != nil {
@@ -60,7 +68,7 @@ func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail("indexing %s: %v", dir, err)
 	}
 	g := buildGraph(snap, pats[0].dir)
-	if *format == "mermaid" {
+	if format == "mermaid" {
 		err = g.writeMermaid(stdout)
 	} else {
 		err = g.writeDOT(stdout)

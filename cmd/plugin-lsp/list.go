@@ -6,42 +6,85 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
-// runList prints registries, registered plugins, hosts with what they link,
-// and native plugins with their Lookups: `plugin-lsp list [-json] [dir…]`.
-func runList(ctx context.Context, args []string) int {
-	return listMain(ctx, args, os.Stdout, os.Stderr)
+const listUsage = `usage: plugin-lsp list [flags] [dir ...]
+
+Prints what the plugin index knows about the workspace under each dir
+(default "."): registries, registered plugins, lookups, hosts (main
+packages) with the plugin packages they link, native plugins with their
+symbols and the Lookups of the code that opens them, and plugin manifests.
+Flags may come before or after the dirs.
+
+Exit status: 0 listed, 2 could not run or bad usage (the reason is one line
+on stderr).
+
+Flags:
+  -format F     output format: text (default) or json (field names are
+                stable)
+  -json         the same as -format json (deprecated; kept for scripts)
+`
+
+// listFlags are the values of list's flags.
+type listFlags struct {
+	format *string
+	json   *bool
 }
 
-func listMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// newListFlags returns list's flag set and where its values land.
+func newListFlags() (*flag.FlagSet, *listFlags) {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	return fs, &listFlags{
+		format: fs.String("format", "text", ""),
+		json:   fs.Bool("json", false, ""),
 	}
-	roots := fs.Args()
-	if len(roots) == 0 {
-		roots = []string{"."}
+}
+
+// listMain implements `plugin-lsp list`.
+func listMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fail := couldNotRun(stderr, "list")
+	fs, fv := newListFlags()
+	dirs, code, done := parseCommandLine("list", listUsage, fs, args, stdout, fail)
+	if done {
+		return code
 	}
-	ix := index.New(index.Options{Roots: roots})
-	s, err := ix.Build(ctx)
+	if err := formatFlag(*fv.format, "text", "json"); err != nil {
+		return fail("%v (see plugin-lsp list -h)", err)
+	}
+	format := *fv.format
+	if *fv.json {
+		formatSet := false
+		fs.Visit(func(f *flag.Flag) { formatSet = formatSet || f.Name == "format" })
+		if formatSet && format != "json" {
+			return fail("-json and -format %s disagree; use -format only (see plugin-lsp list -h)", format)
+		}
+		format = "json"
+	}
+	if len(dirs) == 0 {
+		dirs = []string{"."}
+	}
+	pats, err := parsePatterns(dirs)
 	if err != nil {
-		fmt.Fprintln(stderr, "plugin-lsp list:", err)
-		return 2
+		return fail("%v", err)
+	}
+	roots := make([]string, len(pats))
+	for i, p := range pats {
+		roots[i] = p.dir
+	}
+	s, err := index.New(index.Options{Roots: roots}).Build(ctx)
+	if err != nil {
+		return fail("indexing %s: %v", strings.Join(dirs, ", "), err)
 	}
 	rep := listReport(s)
-	if *asJSON {
+	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(stderr, "plugin-lsp list:", err)
-			return 2
+			return fail("writing output: %v", err)
 		}
 		return 0
 	}

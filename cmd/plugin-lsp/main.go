@@ -6,26 +6,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 )
-
-// subcommand runs one of plugin-lsp's own subcommands with the arguments that
-// follow its name and returns the process exit code.
-type subcommand func(ctx context.Context, args []string) int
-
-// ownSubcommands are the subcommands plugin-lsp implements itself; anything
-// else that is not a serve request is passed to gopls.
-func ownSubcommands() map[string]subcommand {
-	return map[string]subcommand{
-		"check": runCheck,
-		"list":  runList,
-		"graph": runGraph,
-	}
-}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -38,21 +25,17 @@ func main() {
 // flags and the subcommand.
 type invocation struct {
 	goplsFlag string   // -gopls PATH
+	version   bool     // -version or --version
 	flags     []string // flags before the subcommand, for gopls
 	sub       string   // subcommand name; "" means serve
 	subArgs   []string // arguments after the subcommand
 }
 
-// goplsBoolFlags are gopls's flags that take no value; every other flag
-// before the subcommand takes one (as "-flag=value" or "-flag value").
-var goplsBoolFlags = map[string]bool{
-	"rpc.trace": true, "v": true, "verbose": true, "vv": true, "veryverbose": true,
-	"h": true, "help": true, "stdio": true,
-}
-
-// parseArgs splits args. It knows gopls's flag syntax only well enough to
-// find the subcommand; the flags themselves are gopls's to check.
-func parseArgs(args []string) invocation {
+// parseArgs splits args and checks the flags before the subcommand (and
+// after serve) against gopls's flag table, so that a flag nobody knows is
+// an error before any process starts. The flags of plugin-lsp's own
+// subcommands are theirs to check; gopls's other subcommands check theirs.
+func parseArgs(args []string) (invocation, error) {
 	var inv invocation
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -64,38 +47,115 @@ func parseArgs(args []string) invocation {
 				inv.sub = args[i]
 				inv.subArgs = args[i+1:]
 			}
-			return inv
+			break
 		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
-		case name == "gopls":
-			if !hasValue && i+1 < len(args) {
+		name, value, hasValue := strings.Cut(trimDashes(a), "=")
+		switch name {
+		case "gopls":
+			if !hasValue {
+				if i+1 == len(args) {
+					return inv, errors.New("flag needs an argument: -gopls")
+				}
 				i++
 				value = args[i]
 			}
 			inv.goplsFlag = value
 			continue
-		case name == "stdio":
+		case "stdio":
 			// vscode-languageclient appends --stdio; gopls rejects it.
 			continue
+		case "version":
+			inv.version = true
+			continue
+		case "h", "help":
+			inv.flags = append(inv.flags, a)
+			continue
+		}
+		known, takesValue := goplsFlag(name, false)
+		if !known {
+			return inv, fmt.Errorf("flag provided but not defined: -%s", name)
 		}
 		inv.flags = append(inv.flags, a)
-		if !hasValue && !goplsBoolFlags[name] && i+1 < len(args) {
+		if takesValue && !hasValue {
+			if i+1 == len(args) {
+				return inv, fmt.Errorf("flag needs an argument: -%s", name)
+			}
 			i++
 			inv.flags = append(inv.flags, args[i])
 		}
 	}
-	return inv
+	if inv.sub == "serve" {
+		if err := checkServeArgs(inv.subArgs); err != nil {
+			return inv, err
+		}
+	}
+	return inv, nil
+}
+
+// checkServeArgs checks the arguments after serve: gopls's server flags,
+// and no positional argument (gopls would exit at start).
+func checkServeArgs(args []string) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			if a == "--" && i+1 < len(args) {
+				a = args[i+1]
+			} else if a == "--" {
+				return nil
+			}
+			return fmt.Errorf("serve takes no arguments, got %q", a)
+		}
+		name, _, hasValue := strings.Cut(trimDashes(a), "=")
+		switch name {
+		case "stdio", "h", "help":
+			continue
+		}
+		known, takesValue := goplsFlag(name, true)
+		if !known {
+			return fmt.Errorf("serve: flag provided but not defined: -%s", name)
+		}
+		if takesValue && !hasValue {
+			if i+1 == len(args) {
+				return fmt.Errorf("serve: flag needs an argument: -%s", name)
+			}
+			i++
+		}
+	}
+	return nil
+}
+
+// trimDashes removes the one or two dashes of a flag.
+func trimDashes(a string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
 }
 
 func run(ctx context.Context, args []string) int {
-	inv := parseArgs(args)
-	if cmd, ok := ownSubcommands()[inv.sub]; ok {
-		return cmd(ctx, inv.subArgs)
+	inv, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "plugin-lsp: %v (see plugin-lsp -h)\n", err)
+		return 2
+	}
+	if inv.version {
+		inv.sub, inv.subArgs = "version", nil
+		return runVersion(ctx, inv)
+	}
+	if c, ok := lookupCommand(inv.sub); ok {
+		if inv.helpFlag() { // plugin-lsp -h check
+			fmt.Print(c.usage)
+			return 0
+		}
+		return c.main(ctx, inv.subArgs, os.Stdout, os.Stderr)
+	}
+	if inv.sub == "help" && len(inv.subArgs) > 0 {
+		if c, ok := lookupCommand(inv.subArgs[0]); ok {
+			fmt.Print(c.usage)
+			return 0
+		}
+		return runGoplsHelp(ctx, inv)
 	}
 	if inv.wantsHelp() {
-		fmt.Fprint(os.Stderr, usage)
-		return runGopls(ctx, inv)
+		fmt.Print(topUsage())
+		return runGoplsHelp(ctx, inv)
 	}
 	switch inv.sub {
 	case "", "serve":
@@ -105,20 +165,6 @@ func run(ctx context.Context, args []string) int {
 	}
 	return runGopls(ctx, inv)
 }
-
-// usage is printed before gopls's own help.
-const usage = `plugin-lsp is gopls with knowledge of Go plugin systems: editors start it
-where they would start gopls. It runs gopls (found with -gopls PATH,
-$PLUGIN_LSP_GOPLS, PATH, $(go env GOBIN), $(go env GOPATH)/bin) and passes
-every gopls flag and subcommand on. Its own subcommands:
-
-  check   report plugin-system problems (text, json, sarif, github)
-  list    list registries, plugins and hosts
-  graph   print the plugin graph (dot, mermaid)
-
-gopls's help follows.
-
-`
 
 // wantsHelp reports whether the command line asks for help (-h, -help,
 // help): it then prints plugin-lsp's usage and gopls's help instead of
@@ -130,8 +176,11 @@ func (inv invocation) wantsHelp() bool {
 	if inv.sub != "" && inv.sub != "serve" {
 		return false
 	}
-	for _, f := range append(append([]string(nil), inv.flags...), inv.subArgs...) {
-		switch strings.TrimLeft(f, "-") {
+	if inv.helpFlag() {
+		return true
+	}
+	for _, f := range inv.subArgs {
+		switch trimDashes(f) {
 		case "h", "help":
 			return true
 		}
@@ -139,9 +188,16 @@ func (inv invocation) wantsHelp() bool {
 	return false
 }
 
-func notImplemented(name string) int {
-	fmt.Fprintf(os.Stderr, "plugin-lsp %s: not available in this build yet\n", name)
-	return 2
+// helpFlag reports whether -h or -help is among the flags before the
+// subcommand.
+func (inv invocation) helpFlag() bool {
+	for _, f := range inv.flags {
+		switch trimDashes(f) {
+		case "h", "help":
+			return true
+		}
+	}
+	return false
 }
 
 // goplsArgs returns inv's command line for gopls.

@@ -44,9 +44,17 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-gopls", "/opt/gopls", "version", "-json"}, invocation{goplsFlag: "/opt/gopls", sub: "version", subArgs: []string{"-json"}}},
 		{[]string{"--gopls=/opt/gopls", "check", "./..."}, invocation{goplsFlag: "/opt/gopls", sub: "check", subArgs: []string{"./..."}}},
 		{[]string{"api-json"}, invocation{sub: "api-json", subArgs: []string{}}},
+		{[]string{"-version"}, invocation{version: true}},
+		{[]string{"--version", "-v"}, invocation{version: true, flags: []string{"-v"}}},
+		{[]string{"-profile.cpu", "x", "-listen.timeout=1m", "-rpc.trace", "serve", "-listen", ":0"}, invocation{flags: []string{"-profile.cpu", "x", "-listen.timeout=1m", "-rpc.trace"}, sub: "serve", subArgs: []string{"-listen", ":0"}}},
+		{[]string{"check", "-nosuch", "./..."}, invocation{sub: "check", subArgs: []string{"-nosuch", "./..."}}}, // check's own flags are check's
 	}
 	for _, tt := range tests {
-		got := parseArgs(tt.args)
+		got, err := parseArgs(tt.args)
+		if err != nil {
+			t.Errorf("parseArgs(%q): %v", tt.args, err)
+			continue
+		}
 		if got.subArgs == nil && tt.want.subArgs != nil && len(tt.want.subArgs) == 0 {
 			got.subArgs = []string{}
 		}
@@ -54,7 +62,41 @@ func TestParseArgs(t *testing.T) {
 			t.Errorf("parseArgs(%q) = %+v, want %+v", tt.args, got, tt.want)
 		}
 	}
-	inv := parseArgs([]string{"-rpc.trace", "serve", "-logfile=x", "--stdio"})
+	for _, tt := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"-nosuch"}, "flag provided but not defined: -nosuch"},
+		{[]string{"--nosuch=1", "serve"}, "flag provided but not defined: -nosuch"},
+		{[]string{"-w"}, "flag provided but not defined: -w"}, // a flag of gopls's format, not of gopls
+		{[]string{"-logfile"}, "flag needs an argument: -logfile"},
+		{[]string{"-gopls"}, "flag needs an argument: -gopls"},
+		{[]string{"serve", "-remote=auto"}, "serve: flag provided but not defined: -remote"}, // an app flag, not a serve flag
+		{[]string{"serve", "-nosuch"}, "serve: flag provided but not defined: -nosuch"},
+		{[]string{"serve", "-logfile"}, "serve: flag needs an argument: -logfile"},
+		{[]string{"serve", "-rpc.trace", "dir"}, `serve takes no arguments, got "dir"`},
+	} {
+		if _, err := parseArgs(tt.args); err == nil || err.Error() != tt.err {
+			t.Errorf("parseArgs(%q) error = %v, want %q", tt.args, err, tt.err)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		file string
+		rest []string
+	}{
+		{[]string{"-rpc.trace"}, "", []string{"-rpc.trace"}},
+		{[]string{"-logfile", "a.log", "-rpc.trace"}, "a.log", []string{"-rpc.trace"}},
+		{[]string{"--logfile=a.log", "serve", "-logfile", "b.log"}, "b.log", []string{"serve"}},
+		{[]string{"-logfile=auto", "-remote.logfile", "-logfile"}, "", []string{"-logfile=auto", "-remote.logfile", "-logfile"}}, // auto is gopls's; a value that looks like a flag
+		{[]string{"-remote=auto", "serve", "-listen", ":0", "-logfile=c.log"}, "c.log", []string{"-remote=auto", "serve", "-listen", ":0"}},
+	} {
+		file, rest := splitLogfile(tt.args)
+		if file != tt.file || !reflect.DeepEqual(rest, tt.rest) {
+			t.Errorf("splitLogfile(%q) = %q, %q; want %q, %q", tt.args, file, rest, tt.file, tt.rest)
+		}
+	}
+	inv, _ := parseArgs([]string{"-rpc.trace", "serve", "-logfile=x", "--stdio"})
 	if got, want := inv.goplsArgs(), []string{"-rpc.trace", "serve", "-logfile=x"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("goplsArgs = %q, want %q", got, want)
 	}
@@ -131,13 +173,28 @@ func TestOtherSubcommandsRunGopls(t *testing.T) {
 func TestMissingGopls(t *testing.T) {
 	empty := t.TempDir()
 	env := []string{"PATH=" + empty, "HOME=" + empty, "GOPATH=" + empty}
-	for _, args := range [][]string{nil, {"serve"}, {"--stdio"}, {"version"}, {"api-json"}} {
+	for _, args := range [][]string{nil, {"serve"}, {"--stdio"}, {"version"}, {"-version"}, {"api-json"}} {
 		_, stderr, code := runCLI(t, env, args...)
 		if code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
 		}
 		if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "go install golang.org/x/tools/gopls@v0.23.0") {
 			t.Errorf("%q: stderr %q, want one line with the install command", args, stderr)
+		}
+	}
+	// Help needs no gopls: plugin-lsp's part is printed, a line says why
+	// gopls's is missing, and help still exits 0.
+	for _, args := range [][]string{{"help"}, {"-h"}, {"help", "check"}, {"list", "-h"}} {
+		out, stderr, code := runCLI(t, env, args...)
+		if code != 0 || !strings.HasPrefix(out, "plugin-lsp is gopls") && !strings.HasPrefix(out, "usage: plugin-lsp ") {
+			t.Errorf("%q without gopls: exit %d, stdout %.100q", args, code, out)
+		}
+		if args[0] == "help" && len(args) == 1 || args[0] == "-h" {
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "gopls's help is not shown") {
+				t.Errorf("%q without gopls: stderr %q, want one line saying gopls's help is missing", args, stderr)
+			}
+		} else if stderr != "" {
+			t.Errorf("%q without gopls: stderr %q", args, stderr)
 		}
 	}
 	_, stderr, code := runCLI(t, nil, "-gopls", filepath.Join(empty, "nope"), "version")
@@ -152,27 +209,35 @@ func TestMissingGopls(t *testing.T) {
 
 // TestServeModes: every way of asking for the server serves LSP on stdio,
 // through the proxy (initialize merges plugin-lsp.status in), and gopls's
-// flags reach gopls (-logfile makes gopls write its log there).
+// flags reach gopls. -logfile (before or after serve) gets gopls's log
+// (-rpc.trace: the initialize request) and plugin-lsp's informational
+// lines; stderr never gets those lines (editors show stderr as errors).
 func TestServeModes(t *testing.T) {
 	ws, err := filepath.Abs(filepath.Join("..", "..", "testdata", "proxy"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{nil, {"serve"}, {"-mode=stdio"}, {"--stdio"}, {"serve", "--stdio", "-rpc.trace"}, {"-logfile=LOG", "-rpc.trace"}} {
+	for _, args := range [][]string{nil, {"serve"}, {"-mode=stdio"}, {"--stdio"}, {"serve", "--stdio", "-rpc.trace"}, {"-logfile=LOG", "-rpc.trace"}, {"serve", "-rpc.trace", "-logfile", "LOG", "--stdio"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			logfile := filepath.Join(t.TempDir(), "gopls.log")
 			var a []string
 			for _, x := range args {
 				a = append(a, strings.ReplaceAll(x, "LOG", logfile))
 			}
-			res := serveSession(t, ws, a...)
+			res, stderr := serveSession(t, ws, a...)
 			if !bytes.Contains(res, []byte(`"plugin-lsp.status"`)) || !bytes.Contains(res, []byte(`"name":"gopls"`)) {
 				t.Errorf("initialize result lacks gopls's serverInfo or our command: %.300s", res)
+			}
+			if strings.Contains(stderr, "started gopls") {
+				t.Errorf("stderr has the informational line of gopls's start:\n%s", stderr)
 			}
 			if strings.Contains(strings.Join(args, " "), "-logfile") {
 				b, err := os.ReadFile(logfile)
 				if err != nil || !bytes.Contains(b, []byte("initialize")) {
 					t.Errorf("gopls did not log to the -logfile given to plugin-lsp (rpc trace expected): %v, %d bytes", err, len(b))
+				}
+				if !bytes.Contains(b, []byte(" started gopls (pid ")) {
+					t.Errorf("the -logfile lacks plugin-lsp's line of gopls's start:\n%s", b)
 				}
 			}
 		})
@@ -234,38 +299,40 @@ func children(t *testing.T, pid int) []int {
 	return out
 }
 
-// TestHelpAndBadFlags: -h prints plugin-lsp's usage and gopls's help instead
-// of serving; a flag gopls rejects ends the server with a clear error
-// instead of restarting gopls in a loop (stdin stays open: no EOF helps).
+// TestHelpAndBadFlags: -h prints plugin-lsp's usage and gopls's help, on
+// stdout, instead of serving; a flag gopls knows but whose value gopls
+// rejects ends the server with a clear error instead of restarting gopls in
+// a loop (stdin stays open: no EOF helps). Flags nobody knows:
+// TestCLIErrors.
 func TestHelpAndBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"help"}, {"serve", "-help"}} {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"serve", "-help"}} {
 		out, stderr, code := runCLI(t, nil, args...)
-		if code != 0 && code != 2 || !strings.Contains(stderr+out, "plugin-lsp is gopls") || !strings.Contains(stderr+out, "Usage:") {
-			t.Errorf("%q: exit %d, output %.300q", args, code, stderr+out)
+		if code != 0 || stderr != "" || !strings.HasPrefix(out, "plugin-lsp is gopls") || !strings.Contains(out, "Usage:") {
+			t.Errorf("%q: exit %d, stderr %q, stdout %.300q; want exit 0 and plugin-lsp's usage then gopls's on stdout", args, code, stderr, out)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, pluginLSP, "-no-such-gopls-flag")
+	cmd := exec.CommandContext(ctx, pluginLSP, "-listen.timeout=notaduration")
 	in, _ := cmd.StdinPipe()
 	defer in.Close()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("plugin-lsp with a bad gopls flag did not exit: %s", stderr.String())
+		t.Fatalf("plugin-lsp with a bad gopls flag value did not exit: %s", stderr.String())
 	}
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "exited at start") {
-		t.Errorf("bad gopls flag: %v, stderr %s; want exit 1 saying gopls exited at start", err, stderr.String())
+		t.Errorf("bad gopls flag value: %v, stderr %s; want exit 1 saying gopls exited at start", err, stderr.String())
 	}
-	if n := strings.Count(stderr.String(), "started gopls"); n != 1 {
-		t.Errorf("gopls started %d times, want once (no restart loop)", n)
+	if n := strings.Count(stderr.String(), "exited at start"); n != 1 {
+		t.Errorf("gopls exited at start %d times, want once (no restart loop)", n)
 	}
 }
 
 // serveSession runs initialize, shutdown and exit against the binary and
-// returns the initialize result.
-func serveSession(t *testing.T, ws string, args ...string) []byte {
+// returns the initialize result and the server's stderr.
+func serveSession(t *testing.T, ws string, args ...string) ([]byte, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -313,7 +380,7 @@ func serveSession(t *testing.T, ws string, args ...string) []byte {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("plugin-lsp %q did not exit cleanly: %v\nstderr: %s", args, err, stderr.String())
 	}
-	return res
+	return res, stderr.String()
 }
 
 func readFrame(r *bufio.Reader) ([]byte, error) {
