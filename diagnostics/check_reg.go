@@ -1,9 +1,6 @@
 package diagnostics
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -62,7 +59,7 @@ func checkREG001(p *pass) {
 		if !p.overwrites(reg) {
 			continue
 		}
-		panics := reg.Preset != "" && reg.PanicsOnDuplicate
+		panics := reg.Duplicates == index.DupPanics
 		type clash struct {
 			cfgs   []index.BuildConfig
 			others map[int]bool
@@ -133,8 +130,13 @@ func checkREG001(p *pass) {
 				hostText += " and " + itoa(len(hosts)-1) + " more hosts"
 			}
 			consequence := "one silently replaces the other"
-			if panics {
+			switch reg.Duplicates {
+			case index.DupPanics:
 				consequence = "the second registration panics at start-up"
+			case index.DupError:
+				consequence = "the second registration fails with an error"
+			case index.DupFirstWins:
+				consequence = "lookups find only the first, the other is never used"
 			}
 			p.report(Finding{
 				Message: "duplicate plugin name " + strconv.Quote(k.name) + " in registry " + k.reg +
@@ -148,32 +150,17 @@ func checkREG001(p *pass) {
 	}
 }
 
-// appendOnly are presets whose duplicates do not conflict.
-var appendOnly = map[string]bool{
-	"image": true, // RegisterFormat appends; the first format whose magic matches wins
-}
-
 // overwrites reports whether a second registration of a name in reg
-// replaces the first or panics: presets that say so, and inferred
-// registries that store into a map (not those that append to a slice).
+// conflicts with the first: it replaces it, panics, fails with an error, or
+// is shadowed by it. The index says so per registry (presets, inferred
+// stores, .plugin-lsp.yaml's duplicates key).
 func (p *pass) overwrites(reg *index.Registry) bool {
 	if reg == nil {
 		return false
 	}
-	if reg.Preset != "" {
-		return !appendOnly[reg.Preset]
-	}
-	if reg.Decl.IsZero() {
-		return false
-	}
-	f := p.snap.Facts(reg.Decl.File)
-	if f == nil {
-		return false
-	}
-	for _, d := range f.Defs {
-		if d.Span == reg.Decl.Span {
-			return d.Op == index.OpMapStore
-		}
+	switch reg.Duplicates {
+	case index.DupOverwrites, index.DupPanics, index.DupError, index.DupFirstWins:
+		return true
 	}
 	return false
 }
@@ -280,7 +267,7 @@ func checkREG002(p *pass) {
 		first := regs[pkg][0]
 		resolved := false
 		for _, r := range regs[pkg] {
-			if reg := p.snap.Registry(r.Registry); r.NameResolved && reg != nil && !runtimeRegistries[reg.Preset] {
+			if reg := p.snap.Registry(r.Registry); r.NameResolved && reg != nil && !reg.FilledAtRunTime {
 				first, resolved = r, true
 				break
 			}
@@ -483,11 +470,16 @@ func checkREG005(p *pass) {
 		if r.IsTest || r.NameResolved {
 			continue
 		}
-		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || !p.pluginRegistry(r.Registry) || !p.stringKeyed(reg) {
+		reg := p.snap.Registry(r.Registry)
+		if reg == nil || reg.Package == r.Package || !p.pluginRegistry(r.Registry) {
 			continue // a wrapper forwarding its own parameter, or no plugin registry
 		}
-		if reg := p.snap.Registry(r.Registry); derivedNames[reg.Preset] {
-			continue // the name comes from the value (CaddyModule().ID), not an argument
+		switch {
+		case reg.NameSource == index.NameArgument:
+		case reg.NameSource == index.NameFromValue && reg.Preset == "":
+			// b.Name() computed, not constant: say so, as for an argument.
+		default:
+			continue // a typed constant or type identity, or a preset's derived name
 		}
 		expr := p.src(r.NameRef.File, r.NameRef.Span)
 		if expr == "" {
@@ -656,7 +648,7 @@ func checkREG007(p *pass) {
 		if r.IsTest || r.InInit {
 			continue
 		}
-		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || runtimeRegistries[reg.Preset] || !p.pluginRegistry(r.Registry) {
+		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || reg.FilledAtRunTime || !p.pluginRegistry(r.Registry) {
 			continue
 		}
 		if pkg := p.snap.Package(r.Package); pkg == nil || pkg.IsMain || pkg.IsNativePlugin {
@@ -671,64 +663,6 @@ func checkREG007(p *pass) {
 			Location: p.loc(r.Call),
 		})
 	}
-}
-
-// runtimeRegistries are presets meant to be filled at run time too: expvar
-// variables are read over HTTP whenever they exist, gob names must only
-// precede the first encode or decode.
-var runtimeRegistries = map[string]bool{"expvar": true, "encoding/gob": true, "encoding/gob(type)": true}
-
-// derivedNames are presets whose plugin name is derived from the value.
-var derivedNames = map[string]bool{"caddy": true, "encoding/gob(type)": true}
-
-// nonStringPresets are presets keyed by something other than a string.
-var nonStringPresets = map[string]bool{"crypto": true, "encoding/gob(type)": true}
-
-// stringKeyed reports whether a registry's name parameter is a string (an
-// int-keyed table such as obj.RegisterOpcode has no plugin names).
-func (p *pass) stringKeyed(reg *index.Registry) bool {
-	if reg.Preset != "" {
-		return !nonStringPresets[reg.Preset]
-	}
-	if reg.Decl.IsZero() {
-		return false
-	}
-	f := p.snap.Facts(reg.Decl.File)
-	if f == nil {
-		return false
-	}
-	nameParam := -1
-	for _, d := range f.Defs {
-		if d.Span == reg.Decl.Span {
-			nameParam = d.NameParam
-		}
-	}
-	ft := p.text(reg.Decl.File)
-	if nameParam < 0 || ft.err != nil {
-		return false
-	}
-	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "", ft.content, parser.SkipObjectResolution)
-	if file == nil {
-		return false
-	}
-	_ = err // a partial AST is enough
-	for _, d := range file.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fset.Position(fd.Name.Pos()).Offset != reg.Decl.Span.Start {
-			continue
-		}
-		i := 0
-		for _, field := range fd.Type.Params.List {
-			n := max(len(field.Names), 1)
-			if nameParam < i+n {
-				id, ok := field.Type.(*ast.Ident)
-				return ok && id.Name == "string"
-			}
-			i += n
-		}
-	}
-	return false
 }
 
 // fileRelated points at the start of the first file, if any.

@@ -278,8 +278,12 @@ type RegistryDef struct {
 	// ForwardPkg/ForwardFunc name the registry a wrapper forwards to.
 	ForwardPkg, ForwardFunc string
 	ForwardArg              int
-	// Panics is set when the function panics (duplicate checks).
+	// Panics is set when the function panics (anywhere).
 	Panics bool
+	// Dups is what a store does with a name already present: panics or
+	// returns an error when the function checks the store first,
+	// overwrites otherwise; DupUnknown for other operations.
+	Dups Duplicates
 	// Key, when set, says how the name is computed from the parameters
 	// when it is not simply the string parameter NameParam: a field
 	// (info.Name), a method of the value (c.Name() + "_sd_configs"), a list
@@ -381,6 +385,16 @@ type ConfigRegistry struct {
 	Contract          string   `yaml:"contract"` // "pkgpath.Type"
 	NameArg           int      `yaml:"nameArg"`
 	PanicsOnDuplicate bool     `yaml:"panicsOnDuplicate"`
+	// Duplicates is what a second registration of a name does: panics,
+	// overwrites, error, firstWins or appends (REG001 honours it).
+	Duplicates string `yaml:"duplicates"`
+	// NameField: the name is this field of the registered value
+	// (Register(&Info{Name: "s3"}) → nameField: Name); the value is
+	// argument NameArg.
+	NameField string `yaml:"nameField"`
+	// NameMethod: the name is what this method of the registered value
+	// returns (Register(b) keyed by b.Name() → nameMethod: Name).
+	NameMethod string `yaml:"nameMethod"`
 	// Capabilities is the import allowlist for plugin packages of this
 	// registry (SEC001); nil means no policy.
 	Capabilities []string `yaml:"capabilities"`
@@ -402,14 +416,68 @@ type Registry struct {
 	Contract string   // "pkgpath.Type" of the registered value or lookup result, "" if unknown
 	Preset   string   // preset name ("database/sql", "caddy", …), "" if inferred
 	Note     string   // preset note or how it was inferred
-	// PanicsOnDuplicate: a second registration of one name panics.
+	// PanicsOnDuplicate: a second registration of one name panics
+	// (Duplicates == DupPanics; kept for the JSON of list).
 	PanicsOnDuplicate bool
+	// Duplicates says what a second registration of a name does; REG001
+	// reads it.
+	Duplicates Duplicates
+	// NameSource says where a registration's name comes from.
+	NameSource NameSource
+	// FilledAtRunTime: registering outside init is the registry's normal
+	// use (expvar, gob), not an init-order bug.
+	FilledAtRunTime bool
 	// Capabilities is the SEC001 import allowlist from .plugin-lsp.yaml; nil
 	// means no policy.
 	Capabilities []string
 	Decl         SymbolRef // register function declaration, zero for preset without source
 	ContractDecl SymbolRef // contract type declaration, zero if not in the workspace
 }
+
+// Duplicates is what a registry does with a second registration of a name.
+type Duplicates uint8
+
+// Duplicate semantics. REG001 fires for every one but DupUnknown and
+// DupAppends.
+const (
+	DupUnknown    Duplicates = iota // not known: REG001 stays silent
+	DupOverwrites                   // the later value silently replaces the earlier
+	DupPanics                       // the second registration panics at start-up
+	DupError                        // the second registration returns an error (and is lost)
+	DupFirstWins                    // both are kept; lookups find the first, the second is dead
+	DupAppends                      // several values per name by design (image formats): no conflict
+)
+
+var dupNames = [...]string{"unknown", "overwrites", "panics", "error", "firstWins", "appends"}
+
+// String returns the name used in .plugin-lsp.yaml's duplicates key.
+func (d Duplicates) String() string {
+	if int(d) < len(dupNames) {
+		return dupNames[d]
+	}
+	return "unknown"
+}
+
+// ParseDuplicates reads a duplicates value of .plugin-lsp.yaml.
+func ParseDuplicates(s string) (Duplicates, bool) {
+	for i, n := range dupNames {
+		if n == s && i != int(DupUnknown) {
+			return Duplicates(i), true
+		}
+	}
+	return DupUnknown, false
+}
+
+// NameSource says where a registration's plugin name comes from.
+type NameSource uint8
+
+// Name sources.
+const (
+	NameArgument      NameSource = iota // a string argument: literal, constant or single-assignment local
+	NameFromValue                       // the value names itself: a field or a method of it (info.Name, b.Name(), CaddyModule().ID)
+	NameConstIdentity                   // a typed constant whose identity is the name (crypto.SHA256)
+	NameTypeName                        // the value's type (gob.Register)
+)
 
 // Registration is one linked registration call.
 type Registration struct {

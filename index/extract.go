@@ -1735,7 +1735,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		result = x.text(d.Type.Results.List[0].Type, 80)
 	}
 	var defs []RegistryDef
-	panics := false
+	panics, dupPanics, dupErr := false, false, false
 	seen := map[string]bool{}
 	add := func(rd RegistryDef, key []NamePart) {
 		if i, ok := simpleKey(key); ok {
@@ -1910,6 +1910,41 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 				}
 				return true
 			})
+		case *ast.IfStmt:
+			// if _, dup := m[name]; dup { panic(…) / return err }: what
+			// the registry does with a duplicate.
+			checks := false
+			for _, e := range []ast.Node{n.Init, n.Cond} {
+				if e == nil {
+					continue
+				}
+				ast.Inspect(e, func(m ast.Node) bool {
+					if ix, ok := m.(*ast.IndexExpr); ok {
+						if _, _, ok := store(ix.X, 0); ok {
+							checks = true
+						}
+					}
+					return !checks
+				})
+			}
+			if !checks {
+				break
+			}
+			ast.Inspect(n.Body, func(m ast.Node) bool {
+				switch m := m.(type) {
+				case *ast.CallExpr:
+					if id, ok := m.Fun.(*ast.Ident); ok && id.Name == "panic" {
+						dupPanics = true
+					}
+				case *ast.ReturnStmt:
+					if len(m.Results) > 0 {
+						if id, ok := m.Results[len(m.Results)-1].(*ast.Ident); !ok || id.Name != "nil" {
+							dupErr = true
+						}
+					}
+				}
+				return true
+			})
 		case *ast.CallExpr:
 			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "panic" {
 				panics = true
@@ -1966,6 +2001,14 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 			continue
 		}
 		rd.Panics = panics
+		switch {
+		case rd.Op == OpMapStore && dupPanics:
+			rd.Dups = DupPanics
+		case rd.Op == OpMapStore && dupErr:
+			rd.Dups = DupError
+		case rd.Op == OpMapStore:
+			rd.Dups = DupOverwrites
+		}
 		x.f.Defs = append(x.f.Defs, rd)
 	}
 }

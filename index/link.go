@@ -465,7 +465,8 @@ func (k *linker) registries() {
 	s, l := k.s, k.l
 	for _, p := range presets {
 		r := &Registry{ID: p.Register[0], Package: pkgOfID(p.Register[0]), Register: p.Register, Lookup: p.Lookup,
-			Contract: p.Contract, Preset: p.Name, Note: p.Note, PanicsOnDuplicate: p.Panics}
+			Contract: p.Contract, Preset: p.Name, Note: p.Note, PanicsOnDuplicate: p.dups() == DupPanics,
+			Duplicates: p.dups(), NameSource: p.source(), FilledAtRunTime: p.RunTime}
 		k.addRegistry(r)
 		for i, fn := range p.Register {
 			mode := p.Mode
@@ -582,7 +583,18 @@ func (k *linker) registries() {
 				if r.Contract == "" && d.ValueType != "" {
 					r.Contract = k.qualify(f, p.ImportPath, d.ValueType)
 				}
-				r.PanicsOnDuplicate = r.PanicsOnDuplicate || d.Panics
+				if d.Dups > r.Duplicates && r.Duplicates != DupPanics {
+					r.Duplicates = d.Dups
+				}
+				if d.Op == OpSliceAppend && r.Duplicates == DupUnknown && len(d.Key) > 0 {
+					r.Duplicates = DupFirstWins // the lookup scanning the slice finds the first
+				}
+				for _, part := range d.Key {
+					if part.Param >= 0 && (part.Field != "" || part.Method != "") {
+						r.NameSource = NameFromValue
+					}
+				}
+				r.PanicsOnDuplicate = r.Duplicates == DupPanics
 				k.roles[fnID] = &role{reg: r, nameArg: d.NameParam, key: d.Key, decl: true}
 			}
 		}
@@ -664,7 +676,16 @@ func (k *linker) registries() {
 				r = &Registry{ID: cr.Register, Package: pkgOfID(cr.Register), Register: []string{cr.Register},
 					Note: "configured in " + filepath.Join(m.Dir, configName)}
 				k.addRegistry(r)
-				k.roles[cr.Register] = &role{reg: r, nameArg: cr.NameArg}
+				ro = &role{reg: r, nameArg: cr.NameArg}
+				k.roles[cr.Register] = ro
+			}
+			switch {
+			case cr.NameField != "":
+				ro.key, ro.nameArg = []NamePart{{Param: cr.NameArg, Field: cr.NameField}}, cr.NameArg
+				r.NameSource = NameFromValue
+			case cr.NameMethod != "":
+				ro.key, ro.nameArg = []NamePart{{Param: cr.NameArg, Method: cr.NameMethod}}, cr.NameArg
+				r.NameSource = NameFromValue
 			}
 			for _, lf := range cr.Lookup {
 				if k.roles[lf] == nil {
@@ -675,7 +696,18 @@ func (k *linker) registries() {
 			if cr.Contract != "" {
 				r.Contract = cr.Contract
 			}
-			r.PanicsOnDuplicate = r.PanicsOnDuplicate || cr.PanicsOnDuplicate
+			if cr.PanicsOnDuplicate {
+				r.Duplicates = DupPanics
+			}
+			if d, ok := ParseDuplicates(cr.Duplicates); ok {
+				r.Duplicates = d
+			}
+			if r.Duplicates == DupUnknown && r.Decl.IsZero() {
+				// Declared without source at hand: a map registry is
+				// the common case, and the user declared it to be checked.
+				r.Duplicates = DupOverwrites
+			}
+			r.PanicsOnDuplicate = r.Duplicates == DupPanics
 			if cr.Capabilities != nil {
 				r.Capabilities = append(r.Capabilities, cr.Capabilities...)
 			}
@@ -802,13 +834,14 @@ func sameLinkFacts(o, n *FileFacts) bool {
 func sameDef(a, b RegistryDef) bool {
 	type plain struct {
 		Func, Store, ValueType, Result, ForwardPkg, ForwardFunc, Recv, ScanField string
+		Dups                                                                     Duplicates
 		Span                                                                     Span
 		Op                                                                       RegistryOp
 		NameParam, ForwardArg                                                    int
 		Panics                                                                   bool
 	}
 	flat := func(d RegistryDef) plain {
-		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
+		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
 	}
 	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key)
 }
@@ -1084,7 +1117,7 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 				vals = []string{a.Expr}
 			}
 		}
-		if part.Lower {
+		if part.Lower && ok {
 			for i := range vals {
 				vals[i] = strings.ToLower(vals[i])
 			}

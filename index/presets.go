@@ -20,7 +20,12 @@ type preset struct {
 	Mode     nameMode
 	Contract string
 	Panics   bool
-	Note     string
+	// Dups is what a second registration does; DupUnknown means
+	// DupPanics when Panics is set, else DupOverwrites.
+	Dups Duplicates
+	// RunTime: filling the registry after init is its normal use.
+	RunTime bool
+	Note    string
 }
 
 // presets are registries the index knows without seeing their source (the
@@ -30,16 +35,16 @@ var presets = []preset{
 	{Name: "database/sql", Register: []string{"database/sql.Register"}, Lookup: []string{"database/sql.Open"},
 		Contract: "database/sql/driver.Driver", Panics: true,
 		Note: "sql.Register panics on a duplicate driver name; sql.Open(driverName, …) looks the name up"},
-	{Name: "image", Register: []string{"image.RegisterFormat"},
+	{Name: "image", Register: []string{"image.RegisterFormat"}, Dups: DupAppends,
 		Note: "image.RegisterFormat appends (name, magic, decode, decodeConfig); duplicates do not panic, the first match by magic wins"},
 	{Name: "crypto", Register: []string{"crypto.RegisterHash"}, Mode: nameConst,
 		Note: "crypto.RegisterHash(h Hash, f) keys by the Hash constant; a later call overwrites"},
-	{Name: "encoding/gob", Register: []string{"encoding/gob.RegisterName"}, Panics: true,
+	{Name: "encoding/gob", Register: []string{"encoding/gob.RegisterName"}, Panics: true, RunTime: true,
 		Note: "gob.RegisterName panics when one name is registered with two different types"},
-	{Name: "encoding/gob(type)", Register: []string{"encoding/gob.Register"}, Mode: nameType, Panics: true,
+	{Name: "encoding/gob(type)", Register: []string{"encoding/gob.Register"}, Mode: nameType, Panics: true, RunTime: true,
 		Note: "gob.Register(value) derives the name from the value's type"},
 	{Name: "expvar", Register: []string{"expvar.Publish", "expvar.NewInt", "expvar.NewFloat", "expvar.NewMap", "expvar.NewString"},
-		Lookup: []string{"expvar.Get"}, Panics: true,
+		Lookup: []string{"expvar.Get"}, Panics: true, RunTime: true,
 		Note: "expvar.Publish (and the New* helpers that call it) panics on reuse of a name"},
 	{Name: "caddy", Register: []string{"github.com/caddyserver/caddy/v2.RegisterModule"},
 		Lookup: []string{"github.com/caddyserver/caddy/v2.GetModule"}, Mode: nameCaddy,
@@ -60,4 +65,28 @@ var presets = []preset{
 		Note: "parsers.Add stores a creator in parsers.Parsers"},
 	{Name: "telegraf/serializers", Register: []string{"github.com/influxdata/telegraf/plugins/serializers.Add"},
 		Note: "serializers.Add stores a creator in serializers.Serializers"},
+}
+
+// source says where a preset's names come from.
+func (p preset) source() NameSource {
+	switch p.Mode {
+	case nameConst:
+		return NameConstIdentity
+	case nameType:
+		return NameTypeName
+	case nameCaddy:
+		return NameFromValue
+	}
+	return NameArgument
+}
+
+// dups is the preset's duplicate semantics.
+func (p preset) dups() Duplicates {
+	switch {
+	case p.Dups != DupUnknown:
+		return p.Dups
+	case p.Panics:
+		return DupPanics
+	}
+	return DupOverwrites
 }
