@@ -54,6 +54,8 @@ class GraphView {
     this.onRendered = undefined;
     /** @type {Promise<void>} */
     this.ready = Promise.resolve();
+    /** The last graph posted, sent again when the webview reloads. */
+    this.last = undefined;
   }
 
   /**
@@ -85,7 +87,8 @@ class GraphView {
     const rendered = new Promise((resolve) => {
       this.onRendered = resolve;
     });
-    panel.webview.postMessage({ type: 'graph', text, root: t.root, cycleNodes: summary.cycleNodes, nodes: summary.nodes, edges: summary.edges });
+    this.last = { type: 'graph', text, root: t.root, cycleNodes: summary.cycleNodes, nodes: summary.nodes, edges: summary.edges };
+    panel.webview.postMessage(this.last);
     const r = /** @type {Rendered} */ (await rendered);
     if (r.error) {
       this.log.error(`mermaid: ${r.error}`);
@@ -112,6 +115,11 @@ class GraphView {
     });
     panel.webview.onDidReceiveMessage((m) => {
       if (m && m.type === 'ready') {
+        // A hidden webview is unloaded (no retainContextWhenHidden, which
+        // would keep it in memory): shown again, it loads anew and asks.
+        if (this.last && !this.onRendered) {
+          panel.webview.postMessage(this.last);
+        }
         ready();
       } else if (m && m.type === 'rendered' && this.onRendered) {
         const f = this.onRendered;
@@ -123,6 +131,7 @@ class GraphView {
     });
     panel.onDidDispose(() => {
       this.panel = undefined;
+      this.last = undefined;
       if (this.onRendered) {
         this.onRendered({ nodes: 0, edges: 0, cycleNodes: 0, error: 'the panel was closed' });
         this.onRendered = undefined;
