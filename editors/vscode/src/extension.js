@@ -572,6 +572,7 @@ async function activate(context) {
     installed: () => [...ctl.installed],
     statusBar: () => ({ text: ctl.statusItem.text, tooltip: String(ctl.statusItem.tooltip || ''), command: ctl.statusItem.command }),
     lastStatus: () => ctl.lastStatus,
+    graphRenders: () => ctl.graph.renders,
   };
 }
 

@@ -56,6 +56,8 @@ class GraphView {
     this.ready = Promise.resolve();
     /** The last graph posted, sent again when the webview reloads. */
     this.last = undefined;
+    /** Renders reported by the webview so far (the tests read it). */
+    this.renders = 0;
   }
 
   /**
@@ -121,7 +123,11 @@ class GraphView {
           panel.webview.postMessage(this.last);
         }
         ready();
-      } else if (m && m.type === 'rendered' && this.onRendered) {
+      } else if (m && m.type === 'rendered') {
+        this.renders++;
+        if (!this.onRendered) {
+          return;
+        }
         const f = this.onRendered;
         this.onRendered = undefined;
         f(m);

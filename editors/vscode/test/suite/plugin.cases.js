@@ -165,6 +165,12 @@ module.exports = [
         ['example.com/fixture/plugins/audit', 'example.com/fixture/plugins/logger'],
       );
       assert.strictEqual(r.cycleNodes, 2, 'the two cycle nodes are drawn with the cycle class');
+      // Hidden behind another editor, the webview is unloaded; shown again, it draws again.
+      const { api } = await h.pluginLsp();
+      const before = api.graphRenders();
+      await h.open('cmd/host/main.go');
+      await vscode.commands.executeCommand('workbench.action.openPreviousRecentlyUsedEditorInGroup');
+      await h.waitFor('the graph drawn again after the tab was shown again', () => api.graphRenders() > before, 15000);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
   },
