@@ -105,4 +105,23 @@ module.exports = [
       h.log(`status: ${h.describe(result)}`);
     },
   },
+  {
+    name: 'a plugin-lsp.path that does not exist is reported (no search elsewhere, no install offer); fixing it restarts the server',
+    fn: async () => {
+      const { api } = await h.pluginLsp();
+      const cfg = () => vscode.workspace.getConfiguration('plugin-lsp');
+      const before = cfg().get('path');
+      const missing = `${before}.missing`;
+      await cfg().update('path', missing, vscode.ConfigurationTarget.Global);
+      try {
+        await h.waitFor('the state "failed"', () => api.state() === 'failed', 15000);
+        assert.strictEqual(api.lastError(), `plugin-lsp.path (${missing}): no such executable`);
+        assert.match(api.statusBar().text, /plugin-lsp: failed/);
+      } finally {
+        await cfg().update('path', before, vscode.ConfigurationTarget.Global);
+      }
+      await h.waitFor('the server to run again', () => api.state() === 'running', 30000);
+      assert.strictEqual(api.serverPath(), before);
+    },
+  },
 ];
