@@ -28,6 +28,8 @@
 #                             go install of this checkout and of gopls)
 #   PLUGIN_LSP_E2E_KEEP=1     keep the scratch folder (.e2e/run.*) for debugging
 #   PLUGIN_LSP_BIN=path       test this plugin-lsp binary instead of building one
+#                             (the install window still builds this checkout:
+#                             its subject is the extension's go install)
 # Exit status: 0 when every test passed, non-zero otherwise.
 set -euo pipefail
 
