@@ -392,6 +392,8 @@ if [ "${PLUGIN_LSP_E2E_SKIP_INSTALL:-}" != 1 ]; then
   fi
   env PATH="$NEW_PATH" sh -c 'command -v go >/dev/null' || { echo "go is not on PATH without the Go bin folders" >&2; exit 1; }
   write_settings "" ""
+  # Settings the earlier windows' tests wrote for the remote machine.
+  rm -f "$UD/Machine/settings.json"
   mkdir -p "$RUN/gopath" "$RUN/home"
   # VS Code's server gives the extension host the environment of a login
   # shell ($SHELL -il), whose profile may add GOPATH/bin (this machine's

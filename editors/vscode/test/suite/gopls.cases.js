@@ -118,10 +118,23 @@ module.exports = [
         assert.strictEqual(api.lastError(), `plugin-lsp.path (${missing}): no such executable`);
         assert.match(api.statusBar().text, /plugin-lsp: failed/);
       } finally {
-        await cfg().update('path', before, vscode.ConfigurationTarget.Global);
+        // In code-server a machine-overridable setting is written to the
+        // remote machine's settings (Machine/settings.json), over the user
+        // settings' value: remove it there instead of copying that value.
+        await cfg().update('path', undefined, vscode.ConfigurationTarget.Global);
       }
       await h.waitFor('the server to run again', () => api.state() === 'running', 30000);
       assert.strictEqual(api.serverPath(), before);
+      // The restart cleared the diagnostics: leave the next cases a server
+      // that has published them again (gopls's and plugin-lsp's).
+      await h.waitFor("gopls's diagnostic in broken.go after the restart", () =>
+        vscode.languages.getDiagnostics(h.fixtureUri('cmd/host/broken.go')).some((d) => /forty-two/.test(d.message)),
+        60000,
+      );
+      await h.waitFor('REG003 in main.go after the restart', () =>
+        vscode.languages.getDiagnostics(h.fixtureUri('cmd/host/main.go')).some((d) => d.source === 'plugin-lsp' && h.codeOf(d) === 'REG003'),
+        30000,
+      );
     },
   },
 ];
