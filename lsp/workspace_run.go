@@ -513,17 +513,21 @@ func appendErr(errs []string, e string) []string {
 
 // IndexStatus is what plugin-lsp.status reports about the index.
 type IndexStatus struct {
-	State       string   `json:"state"` // not started, indexing, ready, failed
-	Roots       []string `json:"roots"`
-	Files       int      `json:"files"`
-	Modules     int      `json:"modules"`
-	Registries  int      `json:"registries"`
-	Plugins     int      `json:"plugins"` // registrations
-	Native      int      `json:"nativePlugins"`
-	Hosts       int      `json:"hosts"`
-	Generation  uint64   `json:"generation"`
-	LastBuildMs float64  `json:"lastBuildMs"`
-	Diagnostics int      `json:"diagnostics"`
+	State      string   `json:"state"` // not started, indexing, ready, failed
+	Roots      []string `json:"roots"`
+	Files      int      `json:"files"`
+	Modules    int      `json:"modules"`
+	Registries int      `json:"registries"` // presets included
+	// RegistriesInUse counts the registries the workspace registers into or
+	// looks up in; Registries also counts every built-in preset
+	// (database/sql, Caddy, …), which the editor's status bar does not show.
+	RegistriesInUse int     `json:"registriesInUse"`
+	Plugins         int     `json:"plugins"` // registrations
+	Native          int     `json:"nativePlugins"`
+	Hosts           int     `json:"hosts"`
+	Generation      uint64  `json:"generation"`
+	LastBuildMs     float64 `json:"lastBuildMs"`
+	Diagnostics     int     `json:"diagnostics"`
 	// LastCheckMs is the last syntax-rule run (diagnostics.Check, linking
 	// included); LastRecomputeMs adds conversion and publishing.
 	LastCheckMs     float64 `json:"lastCheckMs"`
@@ -562,6 +566,14 @@ func (w *Workspace) IndexStatus() any {
 	st.Modules = len(snap.Modules())
 	st.Registries = len(snap.Registries())
 	st.Plugins = len(snap.Registrations())
+	inUse := map[string]bool{}
+	for _, r := range snap.Registrations() {
+		inUse[r.Registry] = true
+	}
+	for _, l := range snap.Lookups() {
+		inUse[l.Registry] = true
+	}
+	st.RegistriesInUse = len(inUse)
 	st.Native = len(snap.NativePlugins())
 	st.Hosts = len(snap.Hosts())
 	st.Generation = snap.Generation()

@@ -143,6 +143,10 @@ func TestWorkspaceHandle(t *testing.T) {
 	if st.State != "ready" || st.Modules != 3 || len(st.Errors) != 1 || !strings.Contains(st.Errors[0], "debounceMs") {
 		t.Errorf("status %+v", st)
 	}
+	// One registry in use (registry.Register); the presets are counted only in Registries.
+	if st.RegistriesInUse != 1 || st.Registries <= st.RegistriesInUse {
+		t.Errorf("status: %d registries in use of %d, want 1 of more", st.RegistriesInUse, st.Registries)
+	}
 
 	// A new build matrix rebuilds the index (open documents stay overlays);
 	// diagnostics are computed for it.

@@ -6,10 +6,13 @@
 #
 # Sets up everything it needs on a fresh Debian machine (apt packages only when
 # missing; npm tools into editors/vscode/.e2e/, git-ignored), builds
-# plugin-lsp, packages the extension with vsce and installs the .vsix into an
-# isolated code-server, runs the extension-host test suite
-# (test/suite/index.js) through the workbench's test payload, keeps a
-# screenshot in .artifacts/vscode-e2e/, and stops every process it started.
+# plugin-lsp, packages the extension (`npm run package`: vsce, a pinned
+# devDependency) and installs the .vsix into an isolated code-server, runs the
+# extension-host test suites through the workbench's test payload (the
+# features: test/suite/index.js; next to vscode-go: vscode-go.js; a new user
+# without plugin-lsp or gopls who accepts the install prompt: install.js),
+# keeps screenshots in .artifacts/vscode-e2e/, and stops every process it
+# started.
 #
 # Environment:
 #   PLUGIN_LSP_E2E_PLUGIN=0   skip the plugin-lsp feature cases, which run by
@@ -17,11 +20,16 @@
 #                             parts of editors/neovim/test-init.lua and
 #                             editors/emacs/test.el), to debug the editor wiring
 #                             alone; or a subset: =diagnostics,settings,hover,
-#                             definition,mention,completion,status,related,codelens,quickfix
+#                             definition,mention,completion,status,related,codelens,quickfix,
+#                             graph,statusbar
 #   PLUGIN_LSP_E2E_SKIP_NVIM=1  skip the Neovim test
 #   PLUGIN_LSP_E2E_SKIP_EMACS=1 skip the Emacs test
+#   PLUGIN_LSP_E2E_SKIP_INSTALL=1 skip the install-prompt window (it runs
+#                             go install of this checkout and of gopls)
 #   PLUGIN_LSP_E2E_KEEP=1     keep the scratch folder (.e2e/run.*) for debugging
 #   PLUGIN_LSP_BIN=path       test this plugin-lsp binary instead of building one
+#                             (the install window still builds this checkout:
+#                             its subject is the extension's go install)
 # Exit status: 0 when every test passed, non-zero otherwise.
 set -euo pipefail
 
@@ -34,8 +42,7 @@ FIXTURE="$HERE/test-fixture"
 
 CODE_SERVER_VERSION=4.100.3
 PLAYWRIGHT_VERSION=1.65.1
-VSCE_VERSION=3.9.2
-TOOLS_STAMP="code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION @vscode/vsce@$VSCE_VERSION"
+TOOLS_STAMP="code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION"
 
 T0=$(date +%s)
 phase() { echo "== [$(($(date +%s) - T0))s] $*"; }
@@ -103,6 +110,7 @@ cleanup() {
   # This run's logs only (cp -r into an existing folder would nest them).
   [ -d "$RUN/user-data/logs" ] && rm -rf "$ART/code-server-logs" && cp -r "$RUN/user-data/logs" "$ART/code-server-logs" 2>/dev/null
   [ -f "$RUN/code-server.log" ] && cp "$RUN/code-server.log" "$ART/" 2>/dev/null
+  [ -f "$RUN/code-server-install.log" ] && cp "$RUN/code-server-install.log" "$ART/" 2>/dev/null
   [ -f "$RUN/sync/results.log" ] && cp "$RUN/sync/results.log" "$ART/" 2>/dev/null
   [ -f "$RUN/sync/browser-console.log" ] && cp "$RUN/sync/browser-console.log" "$ART/" 2>/dev/null
   if [ "${PLUGIN_LSP_E2E_KEEP:-}" != 1 ]; then
@@ -179,15 +187,18 @@ if [ "$(cat "$TOOLS/.stamp" 2>/dev/null)" != "$TOOLS_STAMP" ]; then
   echo '{"private": true}' >"$TOOLS/package.json"
   (cd "$TOOLS" && TMPDIR="$E2E/tmp" npm_config_yes=true npm_config_unsafe_perm=true \
     npm install --no-audit --no-fund --loglevel=error --save-exact \
-    "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" "@vscode/vsce@$VSCE_VERSION")
+    "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION")
   echo "$TOOLS_STAMP" >"$TOOLS/.stamp"
 fi
 CODE_SERVER="$TOOLS/node_modules/.bin/code-server"
-VSCE="$TOOLS/node_modules/.bin/vsce"
 
-if [ "$(node -p 'require(process.argv[1]).version' "$HERE/node_modules/vscode-languageclient/package.json" 2>/dev/null)" != 11.0.0 ]; then
+# The extension's dependencies, vsce and mermaid included (devDependencies),
+# exactly as package-lock.json pins them; again only when the lock changed.
+LOCK_SUM=$(sha256sum "$HERE/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$HERE/node_modules/.lock-sha256" 2>/dev/null)" != "$LOCK_SUM" ]; then
   phase "npm ci (extension dependencies)"
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$LOCK_SUM" >"$HERE/node_modules/.lock-sha256"
 fi
 
 phase "unit tests (node --test)"
@@ -204,17 +215,21 @@ else
 fi
 SERVER="$RUN/bin/plugin-lsp"
 
-phase "vsce package"
-fg_run env -C "$HERE" "$VSCE" package --allow-missing-repository --skip-license -o "$RUN/plugin-lsp.vsix" >"$RUN/vsce.log" 2>&1 ||
+phase "npm run package (vsce)"
+fg_run env -C "$HERE" npm run --silent package -- -o "$RUN/plugin-lsp.vsix" >"$RUN/vsce.log" 2>&1 ||
   { cat "$RUN/vsce.log"; exit 1; }
-# The package must hold the extension and its runtime dependency, and no tests.
+# The package must hold the extension, its runtime dependency and the
+# Mermaid bundle of the graph view, and no tests, build tools or the rest
+# of mermaid's dependency tree.
 unzip -l "$RUN/plugin-lsp.vsix" >"$RUN/vsix.txt"
-for want in extension/src/extension.js extension/src/config.js extension/node_modules/vscode-languageclient/package.json; do
+for want in extension/src/extension.js extension/src/config.js extension/src/tools.js extension/src/graph.js \
+  extension/media/graph.js extension/media/mermaid/mermaid.min.js extension/media/mermaid/LICENSE \
+  extension/node_modules/vscode-languageclient/package.json; do
   grep -q " $want\$" "$RUN/vsix.txt" || { echo "vsix lacks $want" >&2; cat "$RUN/vsix.txt"; exit 1; }
 done
-if grep -Eq ' extension/(test|test-fixture|\.e2e)/' "$RUN/vsix.txt"; then
-  echo "vsix holds test files:" >&2
-  grep -E ' extension/(test|test-fixture|\.e2e)/' "$RUN/vsix.txt" >&2
+if grep -Eq ' extension/(test|test-fixture|\.e2e|scripts|node_modules/(mermaid|@vscode|d3|katex))/' "$RUN/vsix.txt"; then
+  echo "vsix holds files it should not:" >&2
+  grep -E ' extension/(test|test-fixture|\.e2e|scripts|node_modules/(mermaid|@vscode|d3|katex))/' "$RUN/vsix.txt" >&2
   exit 1
 fi
 
@@ -229,17 +244,19 @@ mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$TMPDIR" "$RUN/s
 UD="$RUN/user-data"
 EXT="$RUN/extensions"
 mkdir -p "$UD/User" "$EXT"
-# $1: extra settings lines (JSON members, each followed by a comma).
-write_settings() {
-  cat >"$UD/User/settings.json" <<EOF
-{
-$1  "plugin-lsp.path": "$SERVER",
-  "plugin-lsp.goplsPath": "$GOPLS",
+PLUGIN_SETTINGS='  "plugin-lsp.path": "'"$SERVER"'",
+  "plugin-lsp.goplsPath": "'"$GOPLS"'",
   "plugin-lsp.rules.disabled": ["REG005"],
   "plugin-lsp.severity": {"REG007": "error"},
   "plugin-lsp.debounceMs": 100,
   "plugin-lsp.buildConfigs": [{"goos": "linux", "goarch": "amd64"}],
-  "security.workspace.trust.enabled": false,
+'
+# $1: extra settings lines (JSON members, each followed by a comma); $2: the
+# plugin-lsp settings (default $PLUGIN_SETTINGS).
+write_settings() {
+  cat >"$UD/User/settings.json" <<EOF
+{
+$1${2-$PLUGIN_SETTINGS}  "security.workspace.trust.enabled": false,
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
@@ -272,15 +289,20 @@ LOG="$RUN/code-server.log"
 start_bg "$CODE_SERVER" --bind-addr 127.0.0.1:0 --auth none \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$UD" --extensions-dir "$EXT" "$FIXTURE"
-CS_PORT=
-for _ in $(seq 1 300); do
-  CS_PORT=$(sed -n 's#.*HTTP server listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$LOG" 2>/dev/null | head -1 || true)
-  [ -n "$CS_PORT" ] && break
-  kill -0 "$STARTED" 2>/dev/null || { cat "$LOG"; echo "code-server exited" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$CS_PORT" ] || { cat "$LOG"; echo "code-server did not report its port" >&2; exit 1; }
-echo "code-server on 127.0.0.1:$CS_PORT"
+CS_PID=$STARTED
+# Sets CS_PORT from code-server's log ($LOG).
+wait_port() {
+  CS_PORT=
+  for _ in $(seq 1 300); do
+    CS_PORT=$(sed -n 's#.*HTTP server listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$LOG" 2>/dev/null | head -1 || true)
+    [ -n "$CS_PORT" ] && break
+    kill -0 "$STARTED" 2>/dev/null || { cat "$LOG"; echo "code-server exited" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$CS_PORT" ] || { cat "$LOG"; echo "code-server did not report its port" >&2; exit 1; }
+  echo "code-server on 127.0.0.1:$CS_PORT"
+}
+wait_port
 
 phase "start chromium"
 LOG="$RUN/chromium.log"
@@ -316,7 +338,10 @@ fi
 grep -Eq '^\[.*\] [0-9]+ passed, 0 failed$' "$RUN/sync/results.log" || { echo "no passing summary in results.log" >&2; exit 1; }
 [ -s "$ART/editor.png" ] || { echo "no screenshot" >&2; exit 1; }
 case "$PLUGIN_LSP_E2E_PLUGIN" in
-1 | all) [ -s "$ART/hover.png" ] || { echo "no screenshot of the plugin hover (hover.png)" >&2; exit 1; } ;;
+1 | all)
+  [ -s "$ART/hover.png" ] || { echo "no screenshot of the plugin hover (hover.png)" >&2; exit 1; }
+  [ -s "$ART/graph.png" ] || { echo "no screenshot of the plugin graph (graph.png)" >&2; exit 1; }
+  ;;
 esac
 
 phase "extension tests with vscode-go running plugin-lsp (go.alternateTools)"
@@ -336,6 +361,73 @@ cat "$RUN/sync/results.log"
 grep -Eq '^\[.*\] [0-9]+ passed, 0 failed$' "$RUN/sync/results.log" || { echo "no passing summary in results.log" >&2; exit 1; }
 grep -rqs 'plugin-lsp runs through vscode-go' "$UD"/logs/*/exthost*/plugin-lsp.plugin-lsp/ ||
   { echo 'the extension log lacks "plugin-lsp runs through vscode-go"' >&2; exit 1; }
+
+# Stops code-server (the first entry of PIDS, its process group) and waits
+# for it to end.
+stop_code_server() {
+  kill -TERM -- "-$CS_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 -- "-$CS_PID" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$CS_PID" 2>/dev/null || true
+}
+
+if [ "${PLUGIN_LSP_E2E_SKIP_INSTALL:-}" != 1 ]; then
+  phase "extension tests of a new user: no plugin-lsp, no gopls, accept the install prompt"
+  # code-server again, as a new user's: no plugin-lsp setting, a PATH
+  # without any folder holding plugin-lsp or gopls, an empty GOPATH (so
+  # that `go env GOPATH`/bin has neither) and no GOBIN. The extension's
+  # install runs `go install` of this checkout (PLUGIN_LSP_INSTALL_FROM; the
+  # test has no network: GOPROXY=off, the module cache is the machine's).
+  stop_code_server
+  NEW_PATH=
+  IFS=: read -r -a path_dirs <<<"$PATH"
+  for d in "${path_dirs[@]}"; do
+    [ -n "$d" ] && [ ! -e "$d/plugin-lsp" ] && [ ! -e "$d/gopls" ] && NEW_PATH="${NEW_PATH:+$NEW_PATH:}$d"
+  done
+  if env PATH="$NEW_PATH" sh -c 'command -v plugin-lsp || command -v gopls'; then
+    echo "plugin-lsp or gopls is still on the new user's PATH" >&2
+    exit 1
+  fi
+  env PATH="$NEW_PATH" sh -c 'command -v go >/dev/null' || { echo "go is not on PATH without the Go bin folders" >&2; exit 1; }
+  write_settings "" ""
+  # Settings the earlier windows' tests wrote for the remote machine.
+  rm -f "$UD/Machine/settings.json"
+  mkdir -p "$RUN/gopath" "$RUN/home"
+  # VS Code's server gives the extension host the environment of a login
+  # shell ($SHELL -il), whose profile may add GOPATH/bin (this machine's
+  # does): a HOME of the new user's own, whose profile only puts go on PATH.
+  GODIR=$(dirname "$(command -v go)")
+  if [ -e "$GODIR/plugin-lsp" ] || [ -e "$GODIR/gopls" ]; then
+    echo "go's folder $GODIR holds plugin-lsp or gopls: cannot test a new user's install" >&2
+    exit 1
+  fi
+  for f in .profile .bashrc; do
+    printf 'export PATH="%s:$PATH"\n' "$GODIR" >"$RUN/home/$f"
+  done
+  LOG="$RUN/code-server-install.log"
+  start_bg env -u GOBIN -u PLUGIN_LSP_GOPLS HOME="$RUN/home" PATH="$NEW_PATH" GOPATH="$RUN/gopath" GOPROXY=off GOTOOLCHAIN=local \
+    PLUGIN_LSP_INSTALL_FROM="$ROOT" \
+    "$CODE_SERVER" --bind-addr 127.0.0.1:0 --auth none \
+    --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+    --user-data-dir "$UD" --extensions-dir "$EXT" "$FIXTURE"
+  CS_PID=$STARTED
+  wait_port
+  mv "$RUN/sync/results.log" "$ART/results-vscode-go.log"
+  set +e
+  fg_run env E2E_CS_PORT="$CS_PORT" E2E_TESTS_PATH="$HERE/test/suite/install.js" E2E_EXTENSION_PATH="$INSTALLED" \
+    E2E_SCREENSHOT="$ART/install.png" E2E_WANT_SHOTS=install-prompt,installed E2E_TIMEOUT_MS=300000 \
+    node "$HERE/test/e2e/driver.js"
+  code=$?
+  set -e
+  cat "$RUN/sync/results.log"
+  [ "$code" = 0 ] || { echo "install extension tests failed (exit $code)" >&2; exit "$code"; }
+  grep -Eq '^\[.*\] [0-9]+ passed, 0 failed$' "$RUN/sync/results.log" || { echo "no passing summary in results.log" >&2; exit 1; }
+  for f in plugin-lsp gopls; do
+    [ -x "$RUN/gopath/bin/$f" ] || { echo "the install did not put $f in GOPATH/bin" >&2; exit 1; }
+  done
+fi
 
 # Stop code-server and Chromium before the Neovim test.
 for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done

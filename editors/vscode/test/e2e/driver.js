@@ -71,6 +71,9 @@ async function main() {
     // (holding the name) says it is taken.
     const ready = path.join(syncDir, 'screenshot-ready');
     const done = path.join(syncDir, 'screenshot-done');
+    // The tests ask for a click in the workbench (a notification's button,
+    // which no extension API can press) by writing ui-request: {"click": label}.
+    const uiReq = path.join(syncDir, 'ui-request');
     const deadline = Date.now() + timeoutMs;
     let code;
     const taken = [];
@@ -88,11 +91,17 @@ async function main() {
         fs.writeFileSync(done, name);
         console.log(`driver: screenshot ${file}`);
       }
+      if (fs.existsSync(uiReq)) {
+        await uiRequest(page, uiReq, path.join(syncDir, 'ui-done'));
+      }
       code = await Promise.race([exitCode, new Promise((r) => setTimeout(() => r(undefined), 200))]);
     }
-    if (shot && !taken.includes('editor')) {
+    // The screenshots a passing run must have taken (E2E_WANT_SHOTS, comma-separated; default "editor").
+    const want = (process.env.E2E_WANT_SHOTS || 'editor').split(',').filter(Boolean);
+    const lacking = want.filter((n) => !taken.includes(n));
+    if (shot && lacking.length > 0) {
       await page.screenshot({ path: shot.replace(/\.png$/, '-final.png') }).catch(() => {});
-      console.log('driver: the tests ended before asking for the screenshot');
+      console.log(`driver: the tests ended before asking for the screenshots ${lacking.join(', ')}`);
       if (code === 0) {
         code = 1;
       }
@@ -104,6 +113,31 @@ async function main() {
     // Only the CDP connection: test-e2e.sh owns and stops the browser process.
     await browser.close().catch(() => {});
   }
+}
+
+/**
+ * Carries out one ui-request and answers in ui-done: "ok" or the error.
+ * @param {any} page playwright Page
+ * @param {string} req
+ * @param {string} done
+ */
+async function uiRequest(page, req, done) {
+  const r = JSON.parse(fs.readFileSync(req, 'utf8'));
+  fs.unlinkSync(req);
+  let answer = 'ok';
+  try {
+    if (typeof r.click !== 'string') {
+      throw new Error(`unknown ui-request ${JSON.stringify(r)}`);
+    }
+    // A notification toast's button, by its label.
+    await page.locator('.notifications-toasts .notification-toast .monaco-button', { hasText: r.click }).first().click({ timeout: 30000 });
+    // Off the workbench's content, so that no tooltip opens where the pointer was.
+    await page.mouse.move(1200, 16);
+    console.log(`driver: clicked the notification button ${JSON.stringify(r.click)}`);
+  } catch (err) {
+    answer = String(err && err.message ? err.message : err);
+  }
+  fs.writeFileSync(done, answer);
 }
 
 main().then(

@@ -105,4 +105,36 @@ module.exports = [
       h.log(`status: ${h.describe(result)}`);
     },
   },
+  {
+    name: 'a plugin-lsp.path that does not exist is reported (no search elsewhere, no install offer); fixing it restarts the server',
+    fn: async () => {
+      const { api } = await h.pluginLsp();
+      const cfg = () => vscode.workspace.getConfiguration('plugin-lsp');
+      const before = cfg().get('path');
+      const missing = `${before}.missing`;
+      await cfg().update('path', missing, vscode.ConfigurationTarget.Global);
+      try {
+        await h.waitFor('the state "failed"', () => api.state() === 'failed', 15000);
+        assert.strictEqual(api.lastError(), `plugin-lsp.path (${missing}): no such executable`);
+        assert.match(api.statusBar().text, /plugin-lsp: failed/);
+      } finally {
+        // In code-server a machine-overridable setting is written to the
+        // remote machine's settings (Machine/settings.json), over the user
+        // settings' value: remove it there instead of copying that value.
+        await cfg().update('path', undefined, vscode.ConfigurationTarget.Global);
+      }
+      await h.waitFor('the server to run again', () => api.state() === 'running', 30000);
+      assert.strictEqual(api.serverPath(), before);
+      // The restart cleared the diagnostics: leave the next cases a server
+      // that has published them again (gopls's and plugin-lsp's).
+      await h.waitFor("gopls's diagnostic in broken.go after the restart", () =>
+        vscode.languages.getDiagnostics(h.fixtureUri('cmd/host/broken.go')).some((d) => /forty-two/.test(d.message)),
+        60000,
+      );
+      await h.waitFor('REG003 in main.go after the restart', () =>
+        vscode.languages.getDiagnostics(h.fixtureUri('cmd/host/main.go')).some((d) => d.source === 'plugin-lsp' && h.codeOf(d) === 'REG003'),
+        30000,
+      );
+    },
+  },
 ];

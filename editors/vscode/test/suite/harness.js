@@ -134,4 +134,33 @@ async function pluginLsp() {
   return { ext, api };
 }
 
-module.exports = { E2E_DIR, FIXTURE, log, sleep, waitFor, fixtureUri, open, positionOf, hoverText, target, codeOf, pluginLsp, describe };
+/** Asks the driver for a screenshot called name and waits for it. @param {string} name */
+async function screenshot(name) {
+  if (!E2E_DIR) {
+    return;
+  }
+  const done = path.join(E2E_DIR, 'screenshot-done');
+  fs.rmSync(done, { force: true });
+  fs.writeFileSync(path.join(E2E_DIR, 'screenshot-ready'), name);
+  await waitFor(`the driver to take the screenshot ${name}`, () => fs.existsSync(done) && fs.readFileSync(done, 'utf8') === name, 30000);
+}
+
+/**
+ * Has the driver click the button labelled label in a notification (a
+ * real click in the browser: no API presses a notification's button).
+ * @param {string} label
+ */
+async function clickNotification(label) {
+  if (!E2E_DIR) {
+    throw new Error('clickNotification needs PLUGIN_LSP_E2E_DIR (the driver)');
+  }
+  const done = path.join(E2E_DIR, 'ui-done');
+  fs.rmSync(done, { force: true });
+  fs.writeFileSync(path.join(E2E_DIR, 'ui-request'), JSON.stringify({ click: label }));
+  const answer = await waitFor(`the driver to click ${label}`, () => fs.existsSync(done) && fs.readFileSync(done, 'utf8'), 45000);
+  if (answer !== 'ok') {
+    throw new Error(`the driver could not click the notification button ${label}: ${answer}`);
+  }
+}
+
+module.exports = { E2E_DIR, FIXTURE, log, screenshot, clickNotification, sleep, waitFor, fixtureUri, open, positionOf, hoverText, target, codeOf, pluginLsp, describe };

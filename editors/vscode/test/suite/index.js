@@ -7,8 +7,6 @@
 // then leaves the editor showing a diagnostic with its hover open and waits
 // for the driver to take the screenshots.
 
-const fs = require('fs');
-const path = require('path');
 const vscode = require('vscode');
 const h = require('./harness');
 
@@ -46,7 +44,7 @@ async function run() {
   }
 }
 
-const ALL_FEATURES = ['diagnostics', 'settings', 'hover', 'definition', 'mention', 'completion', 'status', 'related', 'codelens', 'quickfix'];
+const ALL_FEATURES = ['diagnostics', 'settings', 'hover', 'definition', 'mention', 'completion', 'status', 'related', 'codelens', 'quickfix', 'graph', 'statusbar'];
 
 /**
  * The plugin features to assert: unset, "1" or "all" is every one, "0" none,
@@ -90,11 +88,19 @@ async function showcase(features) {
   await vscode.commands.executeCommand('workbench.actions.view.problems');
   await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
   await hoverAt(editor, h.positionOf(doc, needle, 2));
-  await screenshot('editor');
+  await h.screenshot('editor');
   if (plugin && features.has('hover')) {
     await vscode.commands.executeCommand('editor.action.hideHover');
     await hoverAt(editor, h.positionOf(doc, '"logger"', 2));
-    await screenshot('hover');
+    await h.screenshot('hover');
+  }
+  if (plugin && features.has('graph')) {
+    await vscode.commands.executeCommand('editor.action.hideHover');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    const r = await vscode.commands.executeCommand('plugin-lsp.showGraph');
+    h.log(`graph for the screenshot: ${h.describe(r)}`);
+    await h.sleep(500);
+    await h.screenshot('graph');
   }
 }
 
@@ -105,17 +111,6 @@ async function hoverAt(editor, pos) {
   await h.sleep(500);
   await vscode.commands.executeCommand('editor.action.showHover');
   await h.sleep(1500);
-}
-
-/** Asks the driver for a screenshot called name and waits for it. @param {string} name */
-async function screenshot(name) {
-  if (!h.E2E_DIR) {
-    return;
-  }
-  const done = path.join(h.E2E_DIR, 'screenshot-done');
-  fs.rmSync(done, { force: true });
-  fs.writeFileSync(path.join(h.E2E_DIR, 'screenshot-ready'), name);
-  await h.waitFor(`the driver to take the screenshot ${name}`, () => fs.existsSync(done) && fs.readFileSync(done, 'utf8') === name, 30000);
 }
 
 module.exports = { run };

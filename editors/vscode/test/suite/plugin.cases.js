@@ -3,7 +3,7 @@
 // plugin-lsp's own features on the fixture. Run by default;
 // PLUGIN_LSP_E2E_PLUGIN=0 turns them off (to debug the editor wiring alone),
 // PLUGIN_LSP_E2E_PLUGIN=<features> runs a comma-separated subset of
-// diagnostics,settings,hover,definition,mention,completion,status,related,codelens,quickfix.
+// diagnostics,settings,hover,definition,mention,completion,status,related,codelens,quickfix,graph,statusbar.
 // The quick fix case edits main.go (unsaved) and reverts it: it runs last.
 
 const assert = require('assert');
@@ -125,6 +125,53 @@ module.exports = [
     fn: async () => {
       const result = await vscode.commands.executeCommand('plugin-lsp.showStatus');
       assert.ok(result !== undefined && result !== null, 'plugin-lsp.status returned nothing');
+    },
+  },
+  {
+    feature: 'statusbar',
+    name: 'the status bar shows the index state and counts from plugin-lsp.status',
+    fn: async () => {
+      const { api } = await h.pluginLsp();
+      // REG003, REG001 twice, MF003: at least four findings once the index is ready.
+      const sb = await h.waitFor('the status bar to show the counts', () => {
+        const v = api.statusBar();
+        return /findings$/.test(v.text) && api.lastStatus() && api.lastStatus().index.diagnostics >= 4 && v;
+      }, 30000);
+      const idx = api.lastStatus().index;
+      h.log(`status bar: ${JSON.stringify(sb.text)}; index: ${h.describe({ state: idx.state, registries: idx.registries, registriesInUse: idx.registriesInUse, plugins: idx.plugins, diagnostics: idx.diagnostics })}`);
+      // contract.Register and inputs.Add (the presets are not shown); logger twice, audit twice.
+      assert.strictEqual(sb.text, `$(plug) plugin-lsp: 2 registries · 4 plugins · ${idx.diagnostics} findings`);
+      assert.strictEqual(idx.state, 'ready');
+      assert.match(sb.tooltip, /index: ready/);
+      assert.strictEqual(sb.command, 'plugin-lsp.showStatus');
+    },
+  },
+  {
+    feature: 'graph',
+    name: 'Show Plugin Graph renders plugin-lsp graph in a webview (bundled Mermaid), the manifest cycle in red',
+    fn: async () => {
+      /** @type {any} */
+      const r = await vscode.commands.executeCommand('plugin-lsp.showGraph');
+      h.log(`graph: ${h.describe(r)}`);
+      assert.ok(r, 'the command returned nothing (see the plugin-lsp output)');
+      assert.ok(!r.error, `mermaid failed: ${r.error}`);
+      // Every node and edge of the graph output is drawn in the SVG.
+      assert.strictEqual(r.nodes, r.summary.nodes, 'SVG nodes vs graph output');
+      assert.strictEqual(r.edges, r.summary.edges, 'SVG edges vs graph output');
+      assert.ok(r.nodes >= 7, `only ${r.nodes} nodes`);
+      // plugins/audit and plugins/logger require each other (plugin-manifest.yaml).
+      assert.deepStrictEqual(
+        r.summary.cycleNodes.map((/** @type {string} */ l) => l.split(' ')[0]),
+        ['example.com/fixture/plugins/audit', 'example.com/fixture/plugins/logger'],
+      );
+      assert.strictEqual(r.cycleNodes, 2, 'the two cycle nodes are drawn with the cycle class');
+      // Hidden behind another editor, the webview is unloaded; shown again, it draws again.
+      const { api } = await h.pluginLsp();
+      const before = api.graphRenders();
+      await h.open('cmd/host/main.go');
+      await vscode.commands.executeCommand('workbench.action.openPreviousRecentlyUsedEditorInGroup');
+      await h.waitFor('the graph drawn again after the tab was shown again', () => api.graphRenders() > before, 15000);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
   },
   {

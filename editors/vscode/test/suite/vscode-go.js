@@ -19,6 +19,7 @@ const cases = [
       const { api } = await h.pluginLsp();
       assert.strictEqual(api.state(), 'through-vscode-go');
       assert.strictEqual(api.client(), undefined);
+      assert.strictEqual(api.statusBar().text, '$(plug) plugin-lsp: via vscode-go');
       // The status command explains instead of failing.
       assert.strictEqual(await vscode.commands.executeCommand('plugin-lsp.showStatus'), undefined);
     },
