@@ -207,6 +207,14 @@ type FileFacts struct {
 	MapVars, SliceVars []string
 	// ModuleIDs maps a type name to the ID its CaddyModule() method returns.
 	ModuleIDs map[string]string
+	// Instances are package-level variables that may hold an instance
+	// registry: declared with a named type or initialised by a composite
+	// literal or a constructor call (var Codecs = registry.New[Codec]()).
+	Instances []InstanceVar
+	// Ctors maps a constructor-like function (New…, new…) to its first
+	// result type as written ("*Registry[T]"), so linking can type the
+	// variables it initialises.
+	Ctors map[string]string
 	// MethodNames maps "Type.Method" (a method without parameters whose
 	// body returns a constant) to what it returns: a string, "\x00Ident"
 	// for a constant resolved by linking, several values separated by
@@ -216,6 +224,21 @@ type FileFacts struct {
 	MethodNames map[string]string
 
 	expr constraint.Expr // parsed Constraint, nil if none or invalid
+}
+
+// InstanceVar is a package-level variable and what says its type.
+type InstanceVar struct {
+	Name string
+	// Type is the type as written or as the initialiser shows it ("T",
+	// "*pkg.T", "registry.Registry[Codec]"); "" when only Ctor says.
+	Type string
+	// Ctor is the constructor the variable is initialised from
+	// ("NewRegistry", "registry.New"), "" if none.
+	Ctor string
+	// TypeArgs are the explicit type arguments of the constructor call or
+	// generic type (registry.New[Codec]() → ["Codec"]).
+	TypeArgs []string
+	Span     Span
 }
 
 // ConstFact is a package-level string constant.

@@ -444,7 +444,9 @@ func droppableDecl(h []byte) bool {
 		}
 		return false
 	}
-	return len(h) > 0 && !(h[0] >= 'A' && h[0] <= 'Z') && !bytes.HasPrefix(h, []byte("init("))
+	// new…() constructors stay (header only): their result types type
+	// package-level registry instances (var r = newRegistry()).
+	return len(h) > 0 && !(h[0] >= 'A' && h[0] <= 'Z') && !bytes.HasPrefix(h, []byte("init(")) && !bytes.HasPrefix(h, []byte("new"))
 }
 
 // packageClause returns the package name from the first "package" line
@@ -780,6 +782,75 @@ type extractor struct {
 	locals  map[string]string // single-assignment string locals of the function being walked (lazy)
 	fbody   *ast.BlockStmt    // the function being walked
 	ftype   *ast.FuncType
+	frecv   *ast.FieldList
+	// declared are the names the function being walked declares (lazy).
+	declared map[string]bool
+}
+
+// packageValue reports whether name, used in the function being walked,
+// can only be a package-level value: not a parameter, result, receiver or
+// local of the function (names declared at package level in other files are
+// not known here; linking decides whether one is an instance registry).
+func (x *extractor) packageValue(name string) bool {
+	if name == "_" || x.fbody == nil {
+		return x.fbody == nil && name != "_"
+	}
+	if x.declared == nil {
+		x.declared = declaredNames(x.fbody, x.ftype, x.frecv)
+	}
+	return !x.declared[name]
+}
+
+// declaredNames returns every name a function declares: receiver,
+// parameters, results and locals (:=, var, range, closures' parameters).
+func declaredNames(b *ast.BlockStmt, ft *ast.FuncType, recv *ast.FieldList) map[string]bool {
+	out := map[string]bool{}
+	fields := func(fl *ast.FieldList) {
+		if fl == nil {
+			return
+		}
+		for _, f := range fl.List {
+			for _, n := range f.Names {
+				out[n.Name] = true
+			}
+		}
+	}
+	fields(recv)
+	if ft != nil {
+		fields(ft.Params)
+		fields(ft.Results)
+	}
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						out[id.Name] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				out[id.Name] = true
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok {
+						out[id.Name] = true
+					}
+				}
+			}
+		case *ast.FuncLit:
+			fields(n.Type.Params)
+			fields(n.Type.Results)
+		case *ast.TypeSpec:
+			out[n.Name.Name] = true
+		}
+		return true
+	})
+	return out
 }
 
 // local returns the value of a single-assignment string local of the
@@ -976,6 +1047,12 @@ func (x *extractor) file(af *ast.File) {
 				x.method(d)
 				continue
 			}
+			if isCtorName(d.Name.Name) && d.Type.Results != nil && len(d.Type.Results.List) > 0 {
+				if f.Ctors == nil {
+					f.Ctors = map[string]string{}
+				}
+				f.Ctors[d.Name.Name] = x.text(d.Type.Results.List[0].Type, 80)
+			}
 			if all || ast.IsExported(d.Name.Name) {
 				sym := Symbol{Name: d.Name.Name, Kind: SymFunc, Exported: ast.IsExported(d.Name.Name), Span: x.span(d.Name)}
 				if all {
@@ -1035,6 +1112,7 @@ func (x *extractor) genDecl(d *ast.GenDecl, all bool) {
 				}
 				if kind == SymVar {
 					x.storeVar(n.Name, sp.Type, val)
+					x.instanceVar(n, sp.Type, val)
 				}
 				if kind == SymConst && val != nil {
 					x.constFact(n, val)
@@ -1078,6 +1156,101 @@ func (x *extractor) initCalls(b *ast.BlockStmt) {
 		}
 		return true
 	})
+}
+
+// instanceVar records a package-level variable whose type is a named type
+// (or pointer to one) that may have registry methods: declared, shown by a
+// composite literal or new(T), or given by a constructor call.
+func (x *extractor) instanceVar(n *ast.Ident, typ, val ast.Expr) {
+	if n.Name == "_" {
+		return
+	}
+	iv := InstanceVar{Name: n.Name, Span: x.span(n)}
+	named := func(t ast.Expr) bool {
+		if st, ok := t.(*ast.StarExpr); ok {
+			t = st.X
+		}
+		switch v := t.(type) {
+		case *ast.IndexExpr:
+			iv.TypeArgs = []string{x.text(v.Index, 60)}
+			t = v.X
+		case *ast.IndexListExpr:
+			for _, a := range v.Indices {
+				iv.TypeArgs = append(iv.TypeArgs, x.text(a, 60))
+			}
+			t = v.X
+		}
+		switch v := t.(type) {
+		case *ast.Ident:
+			return !isPredeclared(v.Name)
+		case *ast.SelectorExpr:
+			id, ok := v.X.(*ast.Ident)
+			return ok && !noiseQualifiers[id.Name]
+		}
+		return false
+	}
+	switch {
+	case typ != nil:
+		if !named(typ) {
+			return
+		}
+		iv.Type = x.text(typ, 80)
+	case val != nil:
+		switch v := ast.Unparen(val).(type) {
+		case *ast.CompositeLit, *ast.UnaryExpr:
+			t := x.exprType(v)
+			if t == "" {
+				return
+			}
+			if cl, ok := v.(*ast.CompositeLit); ok && !named(cl.Type) {
+				return
+			}
+			iv.Type = t
+		case *ast.CallExpr:
+			fun := v.Fun
+			switch ix := fun.(type) {
+			case *ast.IndexExpr:
+				iv.TypeArgs = []string{x.text(ix.Index, 60)}
+				fun = ix.X
+			case *ast.IndexListExpr:
+				for _, a := range ix.Indices {
+					iv.TypeArgs = append(iv.TypeArgs, x.text(a, 60))
+				}
+				fun = ix.X
+			}
+			switch f := fun.(type) {
+			case *ast.Ident:
+				if f.Name == "new" && len(v.Args) == 1 {
+					if !named(v.Args[0]) {
+						return
+					}
+					iv.Type = "*" + x.text(v.Args[0], 80)
+				} else if isCtorName(f.Name) {
+					iv.Ctor = f.Name
+				} else {
+					return
+				}
+			case *ast.SelectorExpr:
+				id, ok := f.X.(*ast.Ident)
+				if !ok || noiseQualifiers[id.Name] || !isCtorName(f.Sel.Name) {
+					return
+				}
+				iv.Ctor = id.Name + "." + f.Sel.Name
+			default:
+				return
+			}
+		default:
+			return
+		}
+	default:
+		return
+	}
+	x.f.Instances = append(x.f.Instances, iv)
+}
+
+// isCtorName reports whether a function name reads as a constructor.
+func isCtorName(n string) bool {
+	return strings.HasPrefix(n, "New") || strings.HasPrefix(n, "new")
 }
 
 // storeVar records package-level map[string]… and slice variables.
@@ -1182,6 +1355,7 @@ func (x *extractor) exprType(e ast.Expr) string {
 func (x *extractor) method(d *ast.FuncDecl) {
 	if x.f.Full && d.Body != nil {
 		x.registryDef(d)
+		x.frecv = d.Recv
 		x.body(d.Body, d.Type, d.Name.Name, false)
 	}
 	if t := recvTypeName(d); t != "" {
@@ -1243,9 +1417,9 @@ var builtins = map[string]bool{"panic": true, "print": true, "println": true, "l
 // body records calls, plugin.Open/Lookup sites and build commands inside a
 // function body.
 func (x *extractor) body(b *ast.BlockStmt, ft *ast.FuncType, fn string, inInit bool) {
-	x.fbody, x.ftype, x.locals = b, ft, nil
+	x.fbody, x.ftype, x.locals, x.declared = b, ft, nil, nil
 	x.expr(b, fn, inInit, false)
-	x.fbody, x.ftype, x.locals = nil, nil, nil
+	x.fbody, x.ftype, x.frecv, x.locals, x.declared = nil, nil, nil, nil, nil
 	if x.plugin != "" {
 		x.pluginSites(b, fn)
 	}
@@ -1280,14 +1454,33 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 			}
 			cf.Func = f.Name
 		case *ast.SelectorExpr:
-			id, ok := f.X.(*ast.Ident)
-			if !ok {
+			switch q := f.X.(type) {
+			case *ast.Ident:
+				if _, imported := x.imports[q.Name]; imported {
+					if noiseQualifiers[q.Name] {
+						return true
+					}
+					cf.Pkg, cf.Func = q.Name, f.Sel.Name
+				} else if x.packageValue(q.Name) {
+					// Instances.Register(…): a method of a package-level
+					// value (an instance registry), if linking finds one.
+					cf.Recv, cf.Func = q.Name, f.Sel.Name
+				} else {
+					return true
+				}
+			case *ast.SelectorExpr:
+				// pkg.Instances.Register(…)
+				pq, ok := q.X.(*ast.Ident)
+				if !ok {
+					return true
+				}
+				if _, imported := x.imports[pq.Name]; !imported || noiseQualifiers[pq.Name] || !ast.IsExported(q.Sel.Name) {
+					return true
+				}
+				cf.Pkg, cf.Recv, cf.Func = pq.Name, q.Sel.Name, f.Sel.Name
+			default:
 				return true
 			}
-			if _, imported := x.imports[id.Name]; !imported || noiseQualifiers[id.Name] {
-				return true
-			}
-			cf.Pkg, cf.Func = id.Name, f.Sel.Name
 		default:
 			return true
 		}
@@ -1706,7 +1899,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 	}
 	src := x.src[bs:be]
 	stores := bytes.Contains(src, []byte("] = ")) || bytes.Contains(src, []byte("append("))
-	if (d.Recv != nil || !ast.IsExported(d.Name.Name)) && !stores || d.Recv != nil && !ast.IsExported(d.Name.Name) {
+	if d.Recv != nil && !ast.IsExported(d.Name.Name) || d.Recv == nil && !ast.IsExported(d.Name.Name) && !stores {
 		return
 	}
 	recvName, recvType := "", ""

@@ -479,14 +479,9 @@ func (k *linker) registries() {
 			k.roles[fn] = &role{reg: r, lookup: true}
 		}
 	}
-	type defAt struct {
-		d    RegistryDef
-		f    *FileFacts
-		file FileID
-		pkg  string
-	}
 	var lookups, forwards []defAt
 	byStore := map[string]*Registry{}
+	methodDefs := map[string]map[string][]defAt{} // package → receiver type → method defs
 	for _, p := range l.packages {
 		stores := map[string]bool{}
 		for _, fid := range p.Files {
@@ -524,7 +519,13 @@ func (k *linker) registries() {
 			}
 			for _, d := range f.Defs {
 				if d.Recv != "" {
-					continue // methods: instance registries, linked below
+					// Methods: instance registries, linked below per
+					// package-level value of the receiver type.
+					if methodDefs[p.ImportPath] == nil {
+						methodDefs[p.ImportPath] = map[string][]defAt{}
+					}
+					methodDefs[p.ImportPath][d.Recv] = append(methodDefs[p.ImportPath][d.Recv], defAt{d, f, fid, p.ImportPath})
+					continue
 				}
 				if !token.IsExported(d.Func) && !wrapped[d.Func] && !k.initReach(p)[d.Func] {
 					continue
@@ -624,6 +625,7 @@ func (k *linker) registries() {
 			}
 		}
 	}
+	k.instances(methodDefs)
 	// Wrappers: a function passing its name parameter to a registry's
 	// register (or lookup) function at the name position. Iterate for
 	// wrappers of wrappers.
@@ -732,6 +734,136 @@ func (k *linker) registries() {
 	sort.Slice(l.registries, func(i, j int) bool { return l.registries[i].ID < l.registries[j].ID })
 }
 
+// defAt is a registry definition with where it was found.
+type defAt struct {
+	d    RegistryDef
+	f    *FileFacts
+	file FileID
+	pkg  string
+}
+
+// instances makes an instance registry of every package-level value whose
+// type has registry methods (var Codecs = registry.New[Codec](); func (r
+// *Registry[T]) Register(name string, v T) { r.m[name] = v }): one
+// registry per value, its register and lookup roles keyed
+// "pkgpath.Value.Method", the contract from the type argument when the
+// stored value is the type parameter.
+func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
+	if len(methodDefs) == 0 {
+		return
+	}
+	s, l := k.s, k.l
+	for _, p := range l.packages {
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			if f.IsTest {
+				continue
+			}
+			for _, iv := range f.Instances {
+				tpkg, tname, targs := k.instanceType(p, f, iv)
+				defs := methodDefs[tpkg][tname]
+				if len(defs) == 0 {
+					continue
+				}
+				id := p.ImportPath + "." + iv.Name
+				var r *Registry
+				for _, da := range defs {
+					if da.d.Op != OpMapStore && da.d.Op != OpSliceAppend {
+						continue
+					}
+					if da.d.Result != "" && da.d.Result != "error" {
+						continue // returns a value: a cache (singleflight's Do), not a registry
+					}
+					fnID := id + "." + da.d.Func
+					if r == nil {
+						r = &Registry{ID: id, Package: p.ImportPath, Store: id + da.d.Store,
+							Decl: SymbolRef{File: fid, Span: iv.Span, Kind: KindRegistry},
+							Note: "inferred: instance of " + tpkg + "." + tname + " whose " + da.d.Func + " stores its name parameter"}
+						k.addRegistry(r)
+					}
+					r.Register = append(r.Register, fnID)
+					if da.d.Dups > r.Duplicates {
+						r.Duplicates = da.d.Dups
+					}
+					r.PanicsOnDuplicate = r.Duplicates == DupPanics
+					if r.Contract == "" && da.d.ValueType != "" {
+						r.Contract = k.instanceContract(p, f, da, targs)
+					}
+					k.roles[fnID] = &role{reg: r, nameArg: da.d.NameParam, key: da.d.Key}
+				}
+				if r == nil {
+					continue
+				}
+				for _, da := range defs {
+					if da.d.Op != OpLookup {
+						continue
+					}
+					fnID := id + "." + da.d.Func
+					if k.roles[fnID] != nil {
+						continue
+					}
+					r.Lookup = append(r.Lookup, fnID)
+					k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key}
+				}
+			}
+		}
+	}
+}
+
+// instanceType resolves a package-level value's type to the package and
+// name of its (pointer) base type, and its type arguments.
+func (k *linker) instanceType(p *Package, f *FileFacts, iv InstanceVar) (pkg, name string, targs []string) {
+	t, from, ff := iv.Type, p.ImportPath, f
+	if t == "" && iv.Ctor != "" {
+		cpkg, fn := p.ImportPath, iv.Ctor
+		if i := strings.IndexByte(fn, '.'); i >= 0 {
+			cpkg, fn = k.importOf(f, fn[:i]), fn[i+1:]
+		}
+		cp := k.l.byPath[cpkg]
+		if cp == nil {
+			return "", "", nil
+		}
+		for _, cfid := range cp.Files {
+			cf := k.s.Facts(cfid)
+			if r, ok := cf.Ctors[fn]; ok && !cf.IsTest {
+				t, from, ff = r, cpkg, cf
+				break
+			}
+		}
+	}
+	t = strings.TrimLeft(t, "*")
+	if i := strings.IndexByte(t, '['); i >= 0 {
+		t = t[:i]
+	}
+	if i := strings.IndexByte(t, '.'); i >= 0 {
+		return k.importOf(ff, t[:i]), t[i+1:], iv.TypeArgs
+	}
+	return from, t, iv.TypeArgs
+}
+
+// instanceContract is the contract of an instance registry: the stored
+// value's type, or for a generic registry storing its type parameter, the
+// type argument the value was instantiated with.
+func (k *linker) instanceContract(p *Package, f *FileFacts, da defAt, targs []string) string {
+	vt := da.d.ValueType
+	if len(targs) == 1 && isIdentExpr(vt) && !strings.Contains(vt, ".") {
+		declared := false
+		if tp := k.l.byPath[da.pkg]; tp != nil {
+			for _, fid := range tp.Files {
+				for _, sym := range k.s.Facts(fid).Symbols {
+					if sym.Kind == SymType && sym.Name == vt {
+						declared = true
+					}
+				}
+			}
+		}
+		if !declared {
+			return k.qualify(f, p.ImportPath, targs[0])
+		}
+	}
+	return k.qualify(da.f, da.pkg, vt)
+}
+
 func contains(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
@@ -810,7 +942,10 @@ func sameLinkFacts(o, n *FileFacts) bool {
 		!slices.Equal(o.Consts, n.Consts) || !slices.EqualFunc(o.Defs, n.Defs, sameDef) ||
 		!slices.Equal(o.MapVars, n.MapVars) || !slices.Equal(o.SliceVars, n.SliceVars) ||
 		!slices.Equal(o.InitCalls, n.InitCalls) || !maps.Equal(o.ModuleIDs, n.ModuleIDs) ||
-		!maps.Equal(o.MethodNames, n.MethodNames) {
+		!maps.Equal(o.MethodNames, n.MethodNames) || !maps.Equal(o.Ctors, n.Ctors) ||
+		!slices.EqualFunc(o.Instances, n.Instances, func(a, b InstanceVar) bool {
+			return a.Name == b.Name && a.Type == b.Type && a.Ctor == b.Ctor && a.Span == b.Span && slices.Equal(a.TypeArgs, b.TypeArgs)
+		}) {
 		return false
 	}
 	for i, im := range o.Imports {
@@ -900,13 +1035,17 @@ func (k *linker) calls() {
 // fileCalls links one file's call facts to registries.
 func (k *linker) fileCalls(p *Package, fid FileID, f *FileFacts) {
 	for _, c := range f.Calls {
-		fnID := p.ImportPath + "." + c.Func
+		fn := c.Func
+		if c.Recv != "" {
+			fn = c.Recv + "." + c.Func // a method of a package-level value
+		}
+		fnID := p.ImportPath + "." + fn
 		if c.Pkg != "" {
 			ip := k.importOf(f, c.Pkg)
 			if ip == "" {
 				continue
 			}
-			fnID = ip + "." + c.Func
+			fnID = ip + "." + fn
 		}
 		ro := k.roles[fnID]
 		if ro == nil {
