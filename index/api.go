@@ -315,6 +315,9 @@ type RegistryDef struct {
 	// ScanField is, for a lookup that scans Store comparing a field of
 	// each element with its name parameter, that field ("Name").
 	ScanField string
+	// Alias is a second key the same value is stored under, a list
+	// (variadic aliases): each element is one more name of the value.
+	Alias []NamePart
 	// Recv is the receiver type name for a method (instance registries:
 	// the store is a field of the receiver); "" for a function.
 	Recv string

@@ -2175,6 +2175,12 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		}
 		return true
 	})
+	// Several stores into one map: the deepest key is the registration
+	// (extensions[kind] = map{} only makes room for extensions[kind][name]
+	// = f); a store keyed by a list beside one keyed by a name is the
+	// name's aliases (drivers[name] = d; for _, a := range aliases {
+	// drivers[a] = d }).
+	defs = mergeStores(defs)
 	// A store op makes lookups of the same store in the function a duplicate
 	// check, not a lookup.
 	hasStore := map[string]bool{}
@@ -2204,6 +2210,55 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		}
 		x.f.Defs = append(x.f.Defs, rd)
 	}
+}
+
+// mergeStores folds the map stores of one function into one store per
+// map (see registryDef).
+func mergeStores(defs []RegistryDef) []RegistryDef {
+	keyOf := func(d RegistryDef) []NamePart {
+		if d.Key != nil {
+			return d.Key
+		}
+		return []NamePart{{Param: d.NameParam}}
+	}
+	isList := func(k []NamePart) bool { return len(k) == 1 && k[0].Each }
+	out := defs[:0:0]
+	for _, d := range defs {
+		if d.Op != OpMapStore {
+			out = append(out, d)
+			continue
+		}
+		merged := false
+		for i := range out {
+			o := &out[i]
+			if o.Op != OpMapStore || o.Store != d.Store {
+				continue
+			}
+			ok, dk := keyOf(*o), keyOf(d)
+			switch {
+			case len(dk) > len(ok) && slices.Equal(dk[:len(ok)], ok):
+				alias := o.Alias
+				*o = d // deeper: extensions[kind][name]
+				o.Alias = alias
+			case len(ok) > len(dk) && slices.Equal(ok[:len(dk)], dk):
+				// o is already the deeper one
+			case isList(dk) && !isList(ok):
+				o.Alias = dk
+			case isList(ok) && !isList(dk):
+				alias := ok
+				*o = d
+				o.Alias = alias
+			default:
+				continue
+			}
+			merged = true
+			break
+		}
+		if !merged {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // storeName renders m, pkgvar.field as "m", "pkgvar.field"; "" otherwise.

@@ -80,6 +80,9 @@ type role struct {
 	// a method of the value, pieces joined, lists); nameArg is then the
 	// argument the name is shown at.
 	key []NamePart
+	// alias, when set, is a list of further names the value is stored
+	// under (variadic aliases).
+	alias []NamePart
 }
 
 type linker struct {
@@ -596,7 +599,7 @@ func (k *linker) registries() {
 					}
 				}
 				r.PanicsOnDuplicate = r.Duplicates == DupPanics
-				k.roles[fnID] = &role{reg: r, nameArg: d.NameParam, key: d.Key, decl: true}
+				k.roles[fnID] = &role{reg: r, nameArg: d.NameParam, key: d.Key, alias: d.Alias, decl: true}
 			}
 		}
 	}
@@ -789,7 +792,7 @@ func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
 					if r.Contract == "" && da.d.ValueType != "" {
 						r.Contract = k.instanceContract(p, f, da, targs)
 					}
-					k.roles[fnID] = &role{reg: r, nameArg: da.d.NameParam, key: da.d.Key}
+					k.roles[fnID] = &role{reg: r, nameArg: da.d.NameParam, key: da.d.Key, alias: da.d.Alias}
 				}
 				if r == nil {
 					continue
@@ -978,7 +981,7 @@ func sameDef(a, b RegistryDef) bool {
 	flat := func(d RegistryDef) plain {
 		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
 	}
-	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key)
+	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key) && slices.Equal(a.Alias, b.Alias)
 }
 
 // relinkCalls builds the registrations and lookups from base's, resolving
@@ -1059,6 +1062,18 @@ func (k *linker) fileCalls(p *Package, fid FileID, f *FileFacts) {
 }
 
 func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID string, ro *role) {
+	if len(ro.alias) > 0 && !ro.lookup {
+		// The value's name, then each alias, as registrations of their own.
+		k.call(p, fid, f, c, fnID, &role{reg: ro.reg, nameArg: ro.nameArg, key: ro.key, mode: ro.mode, decl: ro.decl})
+		for _, kn := range k.keyNames(p, f, c, ro.alias) {
+			if !kn.resolved {
+				continue // no aliases, or not constant ones
+			}
+			ref := SymbolRef{File: fid, Span: kn.span, Kind: KindPluginName}
+			k.emit(p, fid, f, c, fnID, ro, kn.name, true, ref, kn.decl, ro.nameArg+1)
+		}
+		return
+	}
 	if len(ro.key) > 0 && ro.mode == nameString {
 		valueArg := ro.nameArg + 1
 		for _, part := range ro.key {
@@ -1202,6 +1217,7 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 		}
 		a := c.Args[part.Param]
 		var vals []string
+		var vspans []Span // per value, when the values are arguments of their own
 		ok := false
 		var decl SymbolRef
 		span := a.Span
@@ -1235,6 +1251,7 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 					ok = false
 				}
 				vals = append(vals, c.Args[i].Lit)
+				vspans = append(vspans, c.Args[i].Span)
 			}
 			if len(c.Args) == 4 {
 				vals = append(vals, c.Args[3].Each...)
@@ -1269,8 +1286,11 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 		}
 		var next []keyName
 		for _, o := range out {
-			for _, v := range vals {
+			for vi, v := range vals {
 				n := o
+				if vi < len(vspans) && len(key) == 1 {
+					n.span = vspans[vi]
+				}
 				n.name += v
 				n.resolved = n.resolved && ok
 				if n.decl.IsZero() {
