@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
@@ -466,22 +467,23 @@ func quoteListOr(names []string) []string {
 }
 
 func checkREG005(p *pass) {
+	helpers := p.testHelpers()
 	for _, r := range p.snap.Registrations() {
-		if r.IsTest || r.NameResolved {
+		if r.IsTest || r.NameResolved || p.testOnly(r.Package, helpers) {
 			continue
 		}
 		reg := p.snap.Registry(r.Registry)
 		if reg == nil || reg.Package == r.Package || !p.pluginRegistry(r.Registry) {
 			continue // a wrapper forwarding its own parameter, or no plugin registry
 		}
-		switch {
-		case reg.NameSource == index.NameArgument:
-		case reg.NameSource == index.NameFromValue && reg.Preset == "":
-			// b.Name() computed, not constant: say so, as for an argument.
-		default:
-			continue // a typed constant or type identity, or a preset's derived name
+		if reg.NameSource != index.NameArgument {
+			// The value names itself (b.Name(), info.Name): an unresolved
+			// name means the index could not see the value's type or
+			// method, not that the name is not constant. Counted in the
+			// coverage line, not reported.
+			continue
 		}
-		expr := p.src(r.NameRef.File, r.NameRef.Span)
+		expr := shortExpr(p.src(r.NameRef.File, r.NameRef.Span))
 		if expr == "" {
 			expr = "the name"
 		}
@@ -643,9 +645,29 @@ func checkREG006(p *pass) {
 	}
 }
 
+// testOnly reports whether a package is linked only into tests: a test
+// helper (grpc's internal/balancer/stub) registers at run time by design.
+func (p *pass) testOnly(pkg string, helpers map[string]bool) bool {
+	return helpers[pkg] && !p.reachableFromMain(pkg)
+}
+
 func checkREG007(p *pass) {
+	helpers := p.testHelpers()
+	// A package that registers into a registry at init time follows the
+	// registry's convention; one of its registrations outside init is the
+	// odd one out. A package that only ever registers at run time does so
+	// by design (rclone's cache backend adds its rc commands when a remote
+	// is created; containerd's shim registers before building the plugin
+	// graph): the rule cannot know the registry is read earlier.
+	type key struct{ reg, pkg string }
+	atInit := map[key]bool{}
 	for _, r := range p.snap.Registrations() {
-		if r.IsTest || r.InInit {
+		if !r.IsTest && r.InInit {
+			atInit[key{r.Registry, r.Package}] = true
+		}
+	}
+	for _, r := range p.snap.Registrations() {
+		if r.IsTest || r.InInit || p.testOnly(r.Package, helpers) || !atInit[key{r.Registry, r.Package}] {
 			continue
 		}
 		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || reg.FilledAtRunTime || !p.pluginRegistry(r.Registry) {
@@ -656,7 +678,7 @@ func checkREG007(p *pass) {
 		}
 		name := strconv.Quote(r.Name)
 		if !r.NameResolved {
-			name = p.src(r.NameRef.File, r.NameRef.Span)
+			name = shortExpr(p.src(r.NameRef.File, r.NameRef.Span))
 		}
 		p.report(Finding{
 			Message:  "registration of " + name + " runs in an ordinary function, not in init(): hosts may read the registry before it runs, or it never runs; move it into func init()",
@@ -671,6 +693,20 @@ func (p *pass) fileRelated(files []index.FileID, msg string) []Related {
 		return nil
 	}
 	return []Related{{Location: p.span(files[0], index.Span{}), Message: msg}}
+}
+
+// shortExpr renders an expression for a message: one line, at most 60
+// bytes (a registration may pass a 10 KB composite literal).
+func shortExpr(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 60 {
+		cut := 57
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
 }
 
 // testHelpers are the packages that _test.go files of other directories

@@ -269,6 +269,9 @@ type ArgFact struct {
 	Expr  string // the argument as written (shortened)
 	Type  string // best-effort type ("T", "*T", "pkg.T", "*pkg.T"), "" if unknown
 	Span  Span
+	// Ctor is the constructor the argument is the result of
+	// (NewBuilder(), pkg.NewX()), when its type is not written.
+	Ctor string
 	// Fields are the string-valued fields of a composite literal argument
 	// (&Info{Name: "s3"}): registries that take the name from a field.
 	Fields []FieldArg
@@ -315,6 +318,11 @@ type RegistryDef struct {
 	// ScanField is, for a lookup that scans Store comparing a field of
 	// each element with its name parameter, that field ("Name").
 	ScanField string
+	// ArgParams, for a forward, says for each argument of the forwarded
+	// call (at most 4) which parameter of this function it is, -1 if none:
+	// a wrapper passing its value on to a registry that names values by a
+	// field or method takes that registry's key over its own parameters.
+	ArgParams []int
 	// Alias is a second key the same value is stored under, a list
 	// (variadic aliases): each element is one more name of the value.
 	Alias []NamePart

@@ -776,11 +776,11 @@ type extractor struct {
 	f       *FileFacts
 	src     []byte
 	tf      *token.File
-	cuts    []cut             // offsets in the parsed text → src
-	imports map[string]string // qualifier → import path
-	plugin  string            // qualifier of the "plugin" package, "" if not imported
-	locals  map[string]string // single-assignment string locals of the function being walked (lazy)
-	fbody   *ast.BlockStmt    // the function being walked
+	cuts    []cut               // offsets in the parsed text → src
+	imports map[string]string   // qualifier → import path
+	plugin  string              // qualifier of the "plugin" package, "" if not imported
+	locals  map[string]ast.Expr // single-assignment locals of the function being walked (lazy)
+	fbody   *ast.BlockStmt      // the function being walked
 	ftype   *ast.FuncType
 	frecv   *ast.FieldList
 	// declared are the names the function being walked declares (lazy).
@@ -859,23 +859,38 @@ func (x *extractor) local(name string) (string, bool) {
 	if x.fbody == nil {
 		return "", false
 	}
+	e := x.localExpr(name)
+	if bl, ok := e.(*ast.BasicLit); ok {
+		if v, err := strconv.Unquote(bl.Value); err == nil {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// localExpr returns the expression a single-assignment local of the
+// function being walked is bound to, nil if none.
+func (x *extractor) localExpr(name string) ast.Expr {
+	if x.fbody == nil {
+		return nil
+	}
 	if x.locals == nil {
 		x.locals = stringLocals(x.fbody, x.ftype)
 		if x.locals == nil {
-			x.locals = map[string]string{}
+			x.locals = map[string]ast.Expr{}
 		}
 	}
-	v, ok := x.locals[name]
-	return v, ok
+	return x.locals[name]
 }
 
 // stringLocals returns the local variables of a function body that are
 // assigned exactly once, from a string literal (name := "x"; var n = "x"),
-// and never have their address taken: a registration that passes one is as
-// constant as one that passes the literal. Names that are also parameters or
+// a composite literal (fsi := &fs.RegInfo{Name: "x"}) or a constructor
+// call, and never have their address taken: a registration that passes one
+// is as constant as one that passes the expression itself. Names that are also parameters or
 // results are left out (an inner name := "x" may shadow a parameter).
-func stringLocals(b *ast.BlockStmt, ft *ast.FuncType) map[string]string {
-	var vals map[string]string
+func stringLocals(b *ast.BlockStmt, ft *ast.FuncType) map[string]ast.Expr {
+	var vals map[string]ast.Expr
 	count := map[string]int{}
 	if ft != nil {
 		for _, fl := range []*ast.FieldList{ft.Params, ft.Results} {
@@ -891,14 +906,22 @@ func stringLocals(b *ast.BlockStmt, ft *ast.FuncType) map[string]string {
 	}
 	set := func(id *ast.Ident, v ast.Expr, define bool) {
 		count[id.Name]++
-		if bl, ok := v.(*ast.BasicLit); ok && define && bl.Kind == token.STRING {
-			if s, err := strconv.Unquote(bl.Value); err == nil {
-				if vals == nil {
-					vals = map[string]string{}
-				}
-				vals[id.Name] = s
-			}
+		if !define || v == nil {
+			return
 		}
+		switch v := ast.Unparen(v).(type) {
+		case *ast.BasicLit:
+			if v.Kind != token.STRING {
+				return
+			}
+		case *ast.CompositeLit, *ast.UnaryExpr, *ast.CallExpr:
+		default:
+			return
+		}
+		if vals == nil {
+			vals = map[string]ast.Expr{}
+		}
+		vals[id.Name] = v
 	}
 	ast.Inspect(b, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -1498,7 +1521,28 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 					af.Lit, af.IsLit = v, true
 				}
 			}
-			af.Fields = x.fieldArgs(a)
+			val := a // what the argument is: itself, or the local it names
+			if id, ok := a.(*ast.Ident); ok {
+				if e := x.localExpr(id.Name); e != nil {
+					val = e
+					if af.Type == "" {
+						af.Type = x.exprType(e)
+					}
+				}
+			}
+			af.Fields = x.fieldArgs(val)
+			if call, ok := ast.Unparen(val).(*ast.CallExpr); ok && af.Type == "" {
+				switch f := call.Fun.(type) {
+				case *ast.Ident:
+					if isCtorName(f.Name) {
+						af.Ctor = f.Name
+					}
+				case *ast.SelectorExpr:
+					if q, ok := f.X.(*ast.Ident); ok && isCtorName(f.Sel.Name) {
+						af.Ctor = q.Name + "." + f.Sel.Name
+					}
+				}
+			}
 			if i == 3 && len(call.Args) > 4 {
 				for _, e := range call.Args[4:] {
 					if bl, ok := e.(*ast.BasicLit); ok && bl.Kind == token.STRING {
@@ -1931,9 +1975,12 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 	panics, dupPanics, dupErr := false, false, false
 	seen := map[string]bool{}
 	add := func(rd RegistryDef, key []NamePart) {
-		if i, ok := simpleKey(key); ok {
+		if len(key) == 1 && key[0].Param < 0 && key[0].Lit == "" {
+			key = nil // a forward of the value only: the target's key says the name
+			rd.NameParam = -1
+		} else if i, ok := simpleKey(key); ok {
 			rd.NameParam = i
-		} else {
+		} else if key != nil {
 			rd.NameParam = -1
 			rd.Key = key
 			for _, p := range key {
@@ -1942,7 +1989,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 				}
 			}
 		}
-		k := rd.Store + "/" + strconv.Itoa(int(rd.Op)) + "/" + rd.ForwardPkg + "." + rd.ForwardFunc + "/" + fmt.Sprint(rd.Key)
+		k := rd.Store + "/" + strconv.Itoa(int(rd.Op)) + "/" + rd.ForwardPkg + "." + rd.ForwardFunc + "/" + fmt.Sprint(rd.Key, rd.ForwardArg)
 		if seen[k] {
 			return
 		}
@@ -2143,34 +2190,40 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 				panics = true
 				return true
 			}
+			// Which of the call's arguments are the function's own
+			// parameters, passed on as they are: a wrapper forwarding
+			// the value a registry names by its field or method.
+			var argParams []int
+			passes := false
+			for ai, a := range n.Args {
+				if ai == 4 {
+					break
+				}
+				pi := -1
+				if p, ok := param(a); ok {
+					pi = params[p]
+					passes = passes || ptypes[p] != "string"
+				}
+				argParams = append(argParams, pi)
+			}
+			forward := func(rd RegistryDef, k []NamePart) {
+				rd.ArgParams = argParams
+				if k == nil {
+					k = []NamePart{{Param: -1}}
+				}
+				add(rd, k)
+			}
+			found := false
 			for ai, a := range n.Args {
 				k, ok := ks.key(a)
 				if !ok {
 					continue
 				}
-				switch f := n.Fun.(type) {
-				case *ast.Ident:
-					if !builtins[f.Name] && f.Name != d.Name.Name {
-						add(RegistryDef{Op: OpForward, ForwardFunc: f.Name, ForwardArg: ai}, k)
-					}
-				case *ast.SelectorExpr:
-					switch q := f.X.(type) {
-					case *ast.Ident:
-						if _, imp := x.imports[q.Name]; imp && !noiseQualifiers[q.Name] {
-							add(RegistryDef{Op: OpForward, ForwardPkg: q.Name, ForwardFunc: f.Sel.Name, ForwardArg: ai}, k)
-						} else if !imp && !locals[q.Name] && !ks.isDeclared(q.Name) && q.Name != recvName {
-							// Instances.Register(name, v): a method of a package-level value.
-							add(RegistryDef{Op: OpForward, ForwardFunc: q.Name + "." + f.Sel.Name, ForwardArg: ai}, k)
-						}
-					case *ast.SelectorExpr:
-						// pkg.Instances.Register(name, v)
-						if pq, ok := q.X.(*ast.Ident); ok {
-							if _, imp := x.imports[pq.Name]; imp {
-								add(RegistryDef{Op: OpForward, ForwardPkg: pq.Name, ForwardFunc: q.Sel.Name + "." + f.Sel.Name, ForwardArg: ai}, k)
-							}
-						}
-					}
-				}
+				found = true
+				x.forwardDef(n, d, ks, locals, recvName, RegistryDef{Op: OpForward, ForwardArg: ai}, k, forward)
+			}
+			if !found && passes {
+				x.forwardDef(n, d, ks, locals, recvName, RegistryDef{Op: OpForward, ForwardArg: -1}, nil, forward)
 			}
 		}
 		return true
@@ -2209,6 +2262,40 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 			rd.Dups = DupOverwrites
 		}
 		x.f.Defs = append(x.f.Defs, rd)
+	}
+}
+
+// forwardDef records a call of the function being read as a possible
+// forward to a registry function, method of a package-level value, or
+// function of another package (linking decides).
+func (x *extractor) forwardDef(n *ast.CallExpr, d *ast.FuncDecl, ks *keyScope, locals map[string]bool, recvName string,
+	rd RegistryDef, k []NamePart, add func(RegistryDef, []NamePart)) {
+	switch f := n.Fun.(type) {
+	case *ast.Ident:
+		if !builtins[f.Name] && f.Name != d.Name.Name {
+			rd.ForwardFunc = f.Name
+			add(rd, k)
+		}
+	case *ast.SelectorExpr:
+		switch q := f.X.(type) {
+		case *ast.Ident:
+			if _, imp := x.imports[q.Name]; imp && !noiseQualifiers[q.Name] {
+				rd.ForwardPkg, rd.ForwardFunc = q.Name, f.Sel.Name
+				add(rd, k)
+			} else if !imp && !locals[q.Name] && !ks.isDeclared(q.Name) && q.Name != recvName {
+				// Instances.Register(name, v): a method of a package-level value.
+				rd.ForwardFunc = q.Name + "." + f.Sel.Name
+				add(rd, k)
+			}
+		case *ast.SelectorExpr:
+			// pkg.Instances.Register(name, v)
+			if pq, ok := q.X.(*ast.Ident); ok {
+				if _, imp := x.imports[pq.Name]; imp {
+					rd.ForwardPkg, rd.ForwardFunc = pq.Name, q.Sel.Name+"."+f.Sel.Name
+					add(rd, k)
+				}
+			}
+		}
 	}
 }
 

@@ -95,6 +95,9 @@ func (ks *keyScope) load() {
 				}
 				if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
 					ks.locals[id.Name] = n.Rhs[i]
+				} else if n.Tok == token.DEFINE && i == 0 && len(n.Rhs) == 1 {
+					// normalized, err := normalize(scheme): the first result.
+					ks.locals[id.Name] = n.Rhs[0]
 				}
 			}
 		case *ast.ValueSpec:
@@ -199,6 +202,18 @@ func (ks *keyScope) parts(e ast.Expr, depth int) ([]NamePart, bool) {
 			}
 		}
 	case *ast.CallExpr:
+		if len(v.Args) == 1 {
+			// normalize(name), canonical(name): a transform of the name
+			// parameter by the registry itself; names as written are what
+			// call sites and lookups share.
+			if id, ok := ast.Unparen(v.Args[0]).(*ast.Ident); ok {
+				if i, ok := ks.params[id.Name]; ok && ks.ptypes[id.Name] == "string" {
+					if _, isSel := v.Fun.(*ast.SelectorExpr); !isSel {
+						return []NamePart{{Param: i}}, true
+					}
+				}
+			}
+		}
 		sel, ok := v.Fun.(*ast.SelectorExpr)
 		if !ok {
 			break
@@ -209,6 +224,9 @@ func (ks *keyScope) parts(e ast.Expr, depth int) ([]NamePart, bool) {
 		}
 		if i, ok := ks.params[id.Name]; ok && len(v.Args) == 0 && ks.ptypes[id.Name] != "string" {
 			return []NamePart{{Param: i, Method: sel.Sel.Name}}, true
+		}
+		if ks.x.imports[id.Name] == "strings" && len(v.Args) == 1 && sel.Sel.Name != "ToLower" && sel.Sel.Name != "TrimSpace" {
+			break
 		}
 		if ks.x.imports[id.Name] == "strings" && len(v.Args) == 1 {
 			switch sel.Sel.Name {

@@ -476,7 +476,7 @@ func (k *linker) registries() {
 			if i > 0 && p.Mode == nameCaddy {
 				mode = nameString
 			}
-			k.roles[fn] = &role{reg: r, nameArg: p.NameArg, mode: mode}
+			k.roles[fn] = &role{reg: r, nameArg: p.NameArg, mode: mode, key: p.Key}
 		}
 		for _, fn := range p.Lookup {
 			k.roles[fn] = &role{reg: r, lookup: true}
@@ -649,10 +649,28 @@ func (k *linker) registries() {
 				target = ip + "." + da.d.ForwardFunc
 			}
 			tr := k.roles[target]
-			if tr == nil || tr.nameArg != da.d.ForwardArg || tr.mode != nameString || len(tr.key) > 0 {
+			if tr == nil || tr.mode != nameString {
 				continue
 			}
-			k.roles[fnID] = &role{reg: tr.reg, lookup: tr.lookup, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
+			nr := &role{reg: tr.reg, lookup: tr.lookup, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
+			if len(tr.key) > 0 {
+				// The target names values by a field or method of a
+				// parameter: take its key over the wrapper's parameters.
+				key, ok := remapKey(tr.key, da.d.ArgParams)
+				if !ok {
+					continue
+				}
+				nr.key, nr.nameArg = key, -1
+				for _, part := range key {
+					if part.Param >= 0 {
+						nr.nameArg = part.Param
+						break
+					}
+				}
+			} else if tr.nameArg != da.d.ForwardArg || da.d.ForwardArg < 0 {
+				continue
+			}
+			k.roles[fnID] = nr
 			if tr.lookup {
 				tr.reg.Lookup = append(tr.reg.Lookup, fnID)
 			} else {
@@ -735,6 +753,24 @@ func (k *linker) registries() {
 		}
 	}
 	sort.Slice(l.registries, func(i, j int) bool { return l.registries[i].ID < l.registries[j].ID })
+}
+
+// remapKey rewrites a key over a callee's parameters into one over the
+// caller's, through the parameters the caller passes on unchanged; ok is
+// false when a piece needs an argument the caller computes.
+func remapKey(key []NamePart, argParams []int) ([]NamePart, bool) {
+	out := make([]NamePart, len(key))
+	for i, part := range key {
+		out[i] = part
+		if part.Param < 0 {
+			continue
+		}
+		if part.Param >= len(argParams) || argParams[part.Param] < 0 {
+			return nil, false
+		}
+		out[i].Param = argParams[part.Param]
+	}
+	return out, true
 }
 
 // defAt is a registry definition with where it was found.
@@ -981,7 +1017,7 @@ func sameDef(a, b RegistryDef) bool {
 	flat := func(d RegistryDef) plain {
 		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
 	}
-	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key) && slices.Equal(a.Alias, b.Alias)
+	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key) && slices.Equal(a.Alias, b.Alias) && slices.Equal(a.ArgParams, b.ArgParams)
 }
 
 // relinkCalls builds the registrations and lookups from base's, resolving
@@ -1240,7 +1276,11 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 				vals = []string{a.Expr + "." + part.Field}
 			}
 		case part.Method != "":
-			vals, ok, decl = k.methodName(p, f, a.Type, part.Method)
+			typ := a.Type
+			if typ == "" && a.Ctor != "" {
+				typ = k.ctorType(p, f, a.Ctor)
+			}
+			vals, ok, decl = k.methodName(p, f, typ, part.Method)
 			if !ok {
 				vals = []string{a.Expr + "." + part.Method + "()"}
 			}
@@ -1302,6 +1342,37 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 		out = next
 	}
 	return out
+}
+
+// ctorType returns the result type of a constructor as the caller would
+// write it ("*pkg.T" for another package's constructor).
+func (k *linker) ctorType(p *Package, f *FileFacts, ctor string) string {
+	cpkg, fn, q := p.ImportPath, ctor, ""
+	if i := strings.IndexByte(ctor, '.'); i >= 0 {
+		q, fn = ctor[:i], ctor[i+1:]
+		cpkg = k.importOf(f, q)
+	}
+	cp := k.l.byPath[cpkg]
+	if cp == nil {
+		return ""
+	}
+	for _, fid := range cp.Files {
+		cf := k.s.Facts(fid)
+		if r, ok := cf.Ctors[fn]; ok && !cf.IsTest {
+			if i := strings.IndexByte(r, '['); i >= 0 {
+				r = r[:i]
+			}
+			if q == "" || strings.Contains(r, ".") {
+				return r
+			}
+			star := ""
+			for strings.HasPrefix(r, "*") {
+				star, r = star+"*", r[1:]
+			}
+			return star + q + "." + r
+		}
+	}
+	return ""
 }
 
 // methodName returns what a method without parameters of a value's type

@@ -25,7 +25,10 @@ type preset struct {
 	Dups Duplicates
 	// RunTime: filling the registry after init is its normal use.
 	RunTime bool
-	Note    string
+	// Key, when set, computes the name from the registered value (fields
+	// or methods of argument NameArg), as inferred registries' keys do.
+	Key  []NamePart
+	Note string
 }
 
 // presets are registries the index knows without seeing their source (the
@@ -53,6 +56,10 @@ var presets = []preset{
 	{Name: "coredns", Register: []string{"github.com/coredns/caddy.RegisterPlugin", "github.com/coredns/coredns/plugin.Register"},
 		Panics: true,
 		Note:   "CoreDNS plugin.Register forwards to caddy.RegisterPlugin, which panics on a duplicate name"},
+	{Name: "containerd", Register: []string{"github.com/containerd/plugin/registry.Register"},
+		Key:    []NamePart{{Param: 0, Field: "Type"}, {Param: -1, Lit: "."}, {Param: 0, Field: "ID"}},
+		Panics: true,
+		Note:   "registry.Register(&plugin.Registration{Type, ID, …}) appends to a slice through a method; checkUnique panics when Type and ID are both taken; the plugin's URI is Type.ID"},
 	{Name: "telegraf/inputs", Register: []string{"github.com/influxdata/telegraf/plugins/inputs.Add"},
 		Contract: "github.com/influxdata/telegraf.Input", Note: "inputs.Add stores a creator in inputs.Inputs; a duplicate overwrites"},
 	{Name: "telegraf/outputs", Register: []string{"github.com/influxdata/telegraf/plugins/outputs.Add"},
@@ -75,6 +82,9 @@ func (p preset) source() NameSource {
 	case nameType:
 		return NameTypeName
 	case nameCaddy:
+		return NameFromValue
+	}
+	if len(p.Key) > 0 {
 		return NameFromValue
 	}
 	return NameArgument
