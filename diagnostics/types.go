@@ -36,6 +36,18 @@ type typeEntry struct {
 	hash string
 	pkgs map[string]*packages.Package // by import path
 	err  error
+	bad  map[string]string // import path → first error, for packages without types
+}
+
+// why returns ": <first error>" for a package of mod's last load that came
+// back without types, "" when unknown.
+func (c *TypeCache) why(mod *index.Module, path string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[mod.Dir]; e != nil && e.bad[path] != "" {
+		return ": " + e.bad[path]
+	}
+	return ""
 }
 
 // Loads returns how many go/packages loads the cache has run.
@@ -105,6 +117,11 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 	for _, p := range pkgs {
 		if p.Types != nil && p.TypesInfo != nil {
 			e.pkgs[p.PkgPath] = p
+		} else if len(p.Errors) > 0 {
+			if e.bad == nil {
+				e.bad = map[string]string{}
+			}
+			e.bad[p.PkgPath] = strings.Join(strings.Fields(p.Errors[0].Error()), " ")
 		}
 	}
 	if ctx.Err() == nil {
@@ -113,6 +130,11 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 		c.mu.Unlock()
 	}
 	return e.pkgs, e.err
+}
+
+// oneLineErr flattens an error (go list output spans lines) to one line.
+func oneLineErr(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // loadFor loads the packages of several import paths, grouped by module.
@@ -144,8 +166,30 @@ func (p *pass) loadFor(paths []string) map[string]*packages.Package {
 			break
 		}
 		pkgs, err := p.types.load(p.ctx, p.snap, m, byMod[m])
-		if err != nil && p.opts.Logf != nil && p.ctx.Err() == nil {
-			p.opts.Logf("plugin-lsp: type information for %s: %v (REG004/PL002 skip it)", m.Path, err)
+		if p.ctx.Err() != nil {
+			break
+		}
+		if err != nil {
+			if p.opts.Logf != nil {
+				p.opts.Logf("plugin-lsp: type information for %s: %v (REG004/PL002 skip it)", m.Path, err)
+			}
+			at := filepath.Join(m.Dir, "go.mod")
+			if m.Work != "" {
+				at = m.Work
+			}
+			p.problem("mod\x00"+m.Dir, index.Problem{Kind: index.ProblemTypes, Path: at,
+				Msg: fmt.Sprintf("type information not loaded, so REG004 and PL002 did not run on module %s: %s", m.Path, oneLineErr(err))})
+		}
+		for _, path := range byMod[m] {
+			if pk := pkgs[path]; pk != nil || err != nil {
+				continue
+			}
+			dir := m.Dir
+			if ip := p.snap.Package(path); ip != nil && ip.Dir != "" {
+				dir = ip.Dir
+			}
+			p.problem("pkg\x00"+path, index.Problem{Kind: index.ProblemTypes, Path: dir,
+				Msg: fmt.Sprintf("no type information for package %s, so REG004 and PL002 did not run on it%s", path, p.types.why(m, path))})
 		}
 		for path, pk := range pkgs {
 			out[path] = pk

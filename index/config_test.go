@@ -74,3 +74,20 @@ func TestConfigSyntaxLineSkipsMultilineFlow(t *testing.T) {
 		t.Fatalf("errors: %+v", c.Errors)
 	}
 }
+
+// TestConfigOutsideModuleRootIsReported: a .plugin-lsp.yaml in a
+// subdirectory is never read; that is said, not silent.
+func TestConfigOutsideModuleRootIsReported(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod":               plainModule,
+		"a/a.go":               "package a\n",
+		"a/.plugin-lsp.yaml":   "registries: []\n",
+		"sub/go.mod":           "module example.com/sub\n",
+		"sub/.plugin-lsp.yaml": "registries: []\n",
+	})
+	ps := build(t, Options{Roots: []string{dir}}).Problems()
+	if len(ps) != 1 || ps[0].Path != filepath.Join(dir, "a", ".plugin-lsp.yaml") || !strings.Contains(ps[0].Msg, "read only at a module root") {
+		t.Fatalf("problems: %+v", ps)
+	}
+}

@@ -102,7 +102,13 @@ func (s *Snapshot) Problems() []Problem {
 			}
 		}
 	}
-	for _, e := range s.files {
+	for id, e := range s.files {
+		if e != nil && e.kind == kindConfig && s.ws != nil {
+			if p := s.Path(FileID(id)); s.ws.byDir[filepath.Dir(p)] == nil {
+				out = append(out, Problem{Kind: ProblemSkipped, Path: p,
+					Msg: "ignored: a .plugin-lsp.yaml is read only at a module root (next to go.mod or a go.work use entry)"})
+			}
+		}
 		if e == nil || e.kind != kindSkipped {
 			continue
 		}
