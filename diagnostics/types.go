@@ -57,12 +57,9 @@ func (c *TypeCache) Loads() int {
 	return c.loads
 }
 
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax
-
-// load type-checks the given packages of one module (dependencies come
-// from export data). Files are read from the snapshot, so editor overlays
-// are used.
+// load type-checks the given packages of one module from source
+// (loadFromSource: nothing is built, no cgo runs). Files are read from the
+// snapshot, so editor overlays are used.
 func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.Module, pkgPaths []string) (map[string]*packages.Package, error) {
 	sort.Strings(pkgPaths)
 	h := sha256.New()
@@ -99,17 +96,10 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 	c.loads++
 	c.mu.Unlock()
 
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    loadMode,
-		Dir:     mod.Dir,
-		// Never fetch toolchains or modules while checking: a load is a
-		// read-only look at the workspace.
-		Env:     append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off"),
-		Overlay: overlay,
-		Logf:    nil,
-	}
-	pkgs, err := packages.Load(cfg, pkgPaths...)
+	// Never fetch toolchains or modules while checking: a load is a
+	// read-only look at the workspace.
+	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off")
+	pkgs, err := loadFromSource(ctx, mod.Dir, env, overlay, pkgPaths)
 	e := &typeEntry{hash: sum, pkgs: map[string]*packages.Package{}, err: err}
 	if err != nil {
 		e.err = fmt.Errorf("loading types of %s: %w", mod.Path, err)
