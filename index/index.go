@@ -346,6 +346,9 @@ func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, 
 	e := &fileEntry{kind: kind}
 	switch kind {
 	case kindGo:
+		if err := checkFactCap(path, content); err != nil {
+			return skippedEntry(path, err)
+		}
 		h := maphash.Bytes(ix.seed, content)
 		ix.cacheMu.Lock()
 		cached := ix.cache[h]

@@ -207,3 +207,28 @@ func (g *fileGuard) inside(p string) bool {
 	}
 	return false
 }
+
+// MaxRegistrationsPerFile bounds the registration-like call sites
+// (relevantWords hits) of one Go file whose facts are extracted. Parsing
+// keeps every body that holds such a call, and the AST of a generated
+// file with 750,000 registrations took over 1 GB while it was extracted;
+// such a file is skipped and reported instead. The largest real files
+// seen (Telegraf's, CoreDNS's generated lists, GOROOT's) have a few
+// hundred.
+const MaxRegistrationsPerFile = 100_000
+
+// factScanMin is the size below which a file cannot reach the cap (a hit
+// takes at least 4 bytes), so the extra scan is not done.
+const factScanMin = 4 * MaxRegistrationsPerFile
+
+// checkFactCap returns a *SkipError when the Go file content has more
+// registration-like call sites than MaxRegistrationsPerFile.
+func checkFactCap(path string, content []byte) error {
+	if len(content) < factScanMin {
+		return nil
+	}
+	if n := len(wordHits(content)); n > MaxRegistrationsPerFile {
+		return &SkipError{Path: path, Reason: fmt.Sprintf("%d registration-like calls, more than the per-file cap of %d (extracting them would hold the whole file's syntax tree in memory)", n, MaxRegistrationsPerFile)}
+	}
+	return nil
+}
