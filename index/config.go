@@ -157,3 +157,8 @@ func yamlKeys(t reflect.Type) []string {
 	}
 	return out
 }
+
+// ParseConfig parses the text of a .plugin-lsp.yaml as the index does:
+// strictly (an unknown key is an error with its line). For tests and tools
+// that check documented examples.
+func ParseConfig(b []byte) *Config { return parseConfig(b) }
