@@ -200,3 +200,32 @@ func symlink(t *testing.T, target, link string) {
 		t.Fatal(err)
 	}
 }
+
+// TestFindGoplsIgnoresWorkspaceToolchain: locating gopls in
+// $(go env GOPATH)/bin from inside a module whose go.mod asks for a newer
+// toolchain must not try to download it (offline that failed, and gopls
+// was "not found").
+func TestFindGoplsIgnoresWorkspaceToolchain(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	mod := t.TempDir()
+	write(t, mod, "go.mod", "module example.com/future\n\ngo 1.99.0\n\ntoolchain go1.99.0\n")
+	gopath := t.TempDir()
+	write(t, gopath, "bin/gopls", "#!/bin/sh\n")
+	if err := os.Chmod(filepath.Join(gopath, "bin", "gopls"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(mod)
+	t.Setenv("PATH", filepath.Dir(goBin))
+	t.Setenv("GOPATH", gopath)
+	t.Setenv("GOBIN", "")
+	t.Setenv("GOTOOLCHAIN", "auto")
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("PLUGIN_LSP_GOPLS", "")
+	p, err := findGopls(t.Context(), "")
+	if err != nil || p != filepath.Join(gopath, "bin", "gopls") {
+		t.Fatalf("findGopls = %q, %v; want %s", p, err, filepath.Join(gopath, "bin", "gopls"))
+	}
+}
