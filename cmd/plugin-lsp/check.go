@@ -139,6 +139,19 @@ func notifications(problems []index.Problem, pats []pattern, cwd string) (notes 
 	return notes, broken
 }
 
+// warnProblems prints what the index could not read as warning lines of
+// subcommand cmd (list and graph: their output is incomplete, not wrong).
+func warnProblems(stderr io.Writer, cmd string, problems []index.Problem) {
+	cwd, _ := os.Getwd()
+	if r, err := filepath.EvalSymlinks(cwd); err == nil {
+		cwd = r
+	}
+	for _, p := range problems {
+		n := report.Notification{File: p.Path, Line: p.Line, Message: p.Msg, Cwd: cwd}
+		fmt.Fprintln(stderr, "plugin-lsp "+cmd+": warning: "+n.String())
+	}
+}
+
 // givenDir reports whether path is a directory named on the command line.
 func givenDir(path string, pats []pattern) bool {
 	for _, p := range pats {

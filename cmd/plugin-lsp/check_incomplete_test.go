@@ -229,3 +229,18 @@ func TestFindGoplsIgnoresWorkspaceToolchain(t *testing.T) {
 		t.Fatalf("findGopls = %q, %v; want %s", p, err, filepath.Join(gopath, "bin", "gopls"))
 	}
 }
+
+// TestListAndGraphWarnAboutSkippedFiles: list and graph say what they did
+// not read (a FIFO named x.go) on stderr; their output stays as it was.
+func TestListAndGraphWarnAboutSkippedFiles(t *testing.T) {
+	ws := loadWorkspace(t, "clean")
+	if err := syscall.Mkfifo(filepath.Join(ws.dir, "codecs", "gzip", "x.go"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"list", "graph"} {
+		r := runBinary(t, ws.dir, cmd)
+		if r.exit != 0 || r.stderr != "plugin-lsp "+cmd+": warning: codecs/gzip/x.go: skipped: not a regular file (named pipe)\n" {
+			t.Errorf("%s: exit %d, stderr %q", cmd, r.exit, r.stderr)
+		}
+	}
+}
