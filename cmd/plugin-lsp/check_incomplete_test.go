@@ -244,3 +244,54 @@ func TestListAndGraphWarnAboutSkippedFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckHonoursSIGTERM: SIGTERM while check waits on a child (here a
+// `go` that never answers `go list`) ends check with exit 2 and
+// "interrupted"; nothing keeps it alive (a FIFO named x.go used to block it
+// in open(2), where SIGTERM was ignored; the fifo case above shows that
+// check no longer waits on one at all).
+func TestCheckHonoursSIGTERM(t *testing.T) {
+	ws := loadWorkspace(t, "clean")
+	write(t, ws.dir, "registry/registry.go", "package registry\n\ntype Codec interface{ Encode([]byte) []byte }\n\nvar codecs = map[string]any{}\n\nfunc Register(name string, c any) { codecs[name] = c }\n\nfunc Get(name string) Codec { return codecs[name].(Codec) }\n")
+	write(t, ws.dir, ".plugin-lsp.yaml", "registries:\n  - register: example.com/clean/registry.Register\n    lookup: [example.com/clean/registry.Get]\n    contract: example.com/clean/registry.Codec\n")
+	if err := syscall.Mkfifo(filepath.Join(ws.dir, "codecs", "gzip", "x.go"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	marker := filepath.Join(bin, "go-started")
+	write(t, bin, "go", "#!/bin/sh\ntouch "+marker+"\nexec sleep 600\n")
+	if err := os.Chmod(filepath.Join(bin, "go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(pluginLSP, "check", "./...")
+	cmd.Dir = ws.dir
+	cmd.Env = append(os.Environ(), "PATH="+bin+":/usr/bin:/bin")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("check ended before go list started: %v, stderr %q", err, stderr.String())
+		case <-t.Context().Done():
+			t.Fatal(t.Context().Err())
+		default:
+		}
+		syscall.Nanosleep(&syscall.Timespec{Nsec: 5e6}, nil)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("after SIGTERM: %v, stderr %q; want exit 2 and \"interrupted\"", err, stderr.String())
+	}
+}
