@@ -56,8 +56,8 @@ type Settings struct {
 	Debounce time.Duration
 	// MaxFileSize is the largest file the index reads, in bytes; 0 means
 	// $PLUGIN_LSP_MAX_FILE_SIZE, else index.DefaultMaxFileSize (16 MiB).
-	// Larger files are skipped and shown as a warning. Applies from the
-	// next index build.
+	// Larger files are skipped and shown as a warning. A change rebuilds
+	// the index.
 	MaxFileSize int64
 }
 

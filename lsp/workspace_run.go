@@ -157,7 +157,7 @@ func (w *Workspace) applySettings(raw json.RawMessage) {
 		return
 	}
 	w.mu.Lock()
-	if !sameConfigs(st.configs(), w.settings.configs()) {
+	if !sameConfigs(st.configs(), w.settings.configs()) || st.MaxFileSize != w.settings.MaxFileSize {
 		w.rebuild = true
 	}
 	w.settings = st
