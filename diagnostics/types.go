@@ -65,7 +65,7 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 	h := sha256.New()
 	overlay := map[string][]byte{}
 	fmt.Fprintf(h, "%s\x00%s\x00", mod.Dir, strings.Join(pkgPaths, ","))
-	if b, err := os.ReadFile(filepath.Join(mod.Dir, "go.mod")); err == nil {
+	if b, err := index.ReadRegular(filepath.Join(mod.Dir, "go.mod"), 0); err == nil {
 		h.Write(b)
 	}
 	for _, path := range pkgPaths {
