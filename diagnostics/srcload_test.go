@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
 // cgoWorkspace: a registry declared in .plugin-lsp.yaml that takes any, a
@@ -102,5 +104,35 @@ func TestTypeRulesBuildNothing(t *testing.T) {
 	}
 	if len(probs) != 0 {
 		t.Errorf("problems: %v", probs)
+	}
+}
+
+// TestTypeLoadMissingModuleIsReported: a plugin package that imports a
+// module the go command cannot find offline is still type-checked, and the
+// load says its types are incomplete (before: silently partial).
+func TestTypeLoadMissingModuleIsReported(t *testing.T) {
+	dir := t.TempDir()
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = d
+	}
+	ws := strings.Replace(cgoWorkspace, "go 1.22\n", "go 1.22\n\nrequire example.com/nowhere v1.0.0\n", 1)
+	ws = strings.Replace(ws, "-- plugins/c/c_cgo.go --", "-- plugins/c/missing.go --\npackage c\n\nimport _ \"example.com/nowhere/x\"\n-- unused/c_cgo.go --", 1)
+	for _, f := range txtar.Parse([]byte(ws)).Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("GOFLAGS", "-mod=mod")
+	snap := buildSnapshot(t, dir)
+	fs, probs := CheckTypesReport(context.Background(), snap, Options{}, NewTypeCache())
+	if len(fs) != 1 || fs[0].Rule != "REG004" {
+		t.Errorf("findings %v, want the REG004 of c.go", fs)
+	}
+	if len(probs) != 1 || probs[0].Kind != index.ProblemTypes || !strings.Contains(probs[0].Msg, "example.com/app/plugins/c is incomplete") {
+		t.Errorf("problems %v, want one saying plugins/c's types are incomplete", probs)
 	}
 }

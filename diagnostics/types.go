@@ -122,6 +122,32 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 	return e.pkgs, e.err
 }
 
+// listErrorIn returns the first go list error of pk or of a package it
+// imports (directly or not), "" when there is none. Type errors are not
+// reported: they are the user's code being edited.
+func listErrorIn(pk *packages.Package) string {
+	seen := map[*packages.Package]bool{}
+	var walk func(q *packages.Package) string
+	walk = func(q *packages.Package) string {
+		if q == nil || seen[q] {
+			return ""
+		}
+		seen[q] = true
+		for _, e := range q.Errors {
+			if e.Kind == packages.ListError {
+				return strings.Join(strings.Fields(e.Msg), " ")
+			}
+		}
+		for _, imp := range q.Imports {
+			if why := walk(imp); why != "" {
+				return why
+			}
+		}
+		return ""
+	}
+	return walk(pk)
+}
+
 // oneLineErr flattens an error (go list output spans lines) to one line.
 func oneLineErr(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
@@ -171,7 +197,17 @@ func (p *pass) loadFor(paths []string) map[string]*packages.Package {
 				Msg: fmt.Sprintf("type information not loaded, so REG004 and PL002 did not run on module %s: %s", m.Path, oneLineErr(err))})
 		}
 		for _, path := range byMod[m] {
-			if pk := pkgs[path]; pk != nil || err != nil {
+			if pk := pkgs[path]; pk != nil {
+				// Typed, but go list could not find part of its import
+				// graph (a module missing from the cache, offline): the
+				// types are partial, REG004/PL002 may miss findings.
+				if why := listErrorIn(pk); why != "" {
+					p.problem("pkg\x00"+path, index.Problem{Kind: index.ProblemTypes, Path: pk.Dir,
+						Msg: fmt.Sprintf("type information for package %s is incomplete, so REG004 and PL002 may miss findings in it: %s", path, why)})
+				}
+				continue
+			}
+			if err != nil {
 				continue
 			}
 			dir := m.Dir
