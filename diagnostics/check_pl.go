@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -517,7 +516,7 @@ func (p *pass) toolchain(m *index.Module) string {
 	if m.Toolchain != "" {
 		return m.Toolchain
 	}
-	b, err := os.ReadFile(filepath.Join(m.Dir, "go.mod"))
+	b, err := index.ReadRegular(filepath.Join(m.Dir, "go.mod"), 0) // never blocks on a FIFO
 	if id, ok := p.snap.FileID(filepath.Join(m.Dir, "go.mod")); ok {
 		b, err = p.text(id).content, p.text(id).err
 	}

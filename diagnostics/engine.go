@@ -89,13 +89,24 @@ func (p *pass) runAll(checks []check) {
 // take seconds on a cold cache: run it in the background, apart from Check.
 // A nil cache uses a temporary one.
 func CheckTypes(ctx context.Context, snap *index.Snapshot, opts Options, cache *TypeCache) []Finding {
+	fs, _ := CheckTypesReport(ctx, snap, opts, cache)
+	return fs
+}
+
+// CheckTypesReport is CheckTypes that also returns what it could not
+// check: one index.Problem (Kind ProblemTypes) per module whose type
+// information failed to load and per package that came back without types,
+// so that a failed load never reads as "no findings".
+func CheckTypesReport(ctx context.Context, snap *index.Snapshot, opts Options, cache *TypeCache) ([]Finding, []index.Problem) {
 	if cache == nil {
 		cache = NewTypeCache()
 	}
 	p := newPass(ctx, snap, opts)
 	p.types = cache
 	p.runAll(typeChecks)
-	return p.finish()
+	probs := p.problems
+	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Path < probs[j].Path })
+	return p.finish(), probs
 }
 
 // SortFindings sorts findings by file, offset, rule and message.
@@ -161,6 +172,21 @@ type pass struct {
 	reach     map[string]bool // see reachableFromMain
 	plugins   *pluginPkgs     // see pluginPackages
 	fileList  []index.FileID  // see allFiles
+	// problems are type loads that failed (CheckTypesReport), once each.
+	problems    []index.Problem
+	problemSeen map[string]bool
+}
+
+// problem records that something could not be checked, once per key.
+func (p *pass) problem(key string, pr index.Problem) {
+	if p.problemSeen[key] {
+		return
+	}
+	if p.problemSeen == nil {
+		p.problemSeen = map[string]bool{}
+	}
+	p.problemSeen[key] = true
+	p.problems = append(p.problems, pr)
 }
 
 // allFiles is snap.Files(), sorted once per pass.

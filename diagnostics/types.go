@@ -36,6 +36,18 @@ type typeEntry struct {
 	hash string
 	pkgs map[string]*packages.Package // by import path
 	err  error
+	bad  map[string]string // import path → first error, for packages without types
+}
+
+// why returns ": <first error>" for a package of mod's last load that came
+// back without types, "" when unknown.
+func (c *TypeCache) why(mod *index.Module, path string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[mod.Dir]; e != nil && e.bad[path] != "" {
+		return ": " + e.bad[path]
+	}
+	return ""
 }
 
 // Loads returns how many go/packages loads the cache has run.
@@ -45,18 +57,15 @@ func (c *TypeCache) Loads() int {
 	return c.loads
 }
 
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax
-
-// load type-checks the given packages of one module (dependencies come
-// from export data). Files are read from the snapshot, so editor overlays
-// are used.
+// load type-checks the given packages of one module from source
+// (loadFromSource: nothing is built, no cgo runs). Files are read from the
+// snapshot, so editor overlays are used.
 func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.Module, pkgPaths []string) (map[string]*packages.Package, error) {
 	sort.Strings(pkgPaths)
 	h := sha256.New()
 	overlay := map[string][]byte{}
 	fmt.Fprintf(h, "%s\x00%s\x00", mod.Dir, strings.Join(pkgPaths, ","))
-	if b, err := os.ReadFile(filepath.Join(mod.Dir, "go.mod")); err == nil {
+	if b, err := index.ReadRegular(filepath.Join(mod.Dir, "go.mod"), 0); err == nil {
 		h.Write(b)
 	}
 	for _, path := range pkgPaths {
@@ -87,17 +96,10 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 	c.loads++
 	c.mu.Unlock()
 
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    loadMode,
-		Dir:     mod.Dir,
-		// Never fetch toolchains or modules while checking: a load is a
-		// read-only look at the workspace.
-		Env:     append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off"),
-		Overlay: overlay,
-		Logf:    nil,
-	}
-	pkgs, err := packages.Load(cfg, pkgPaths...)
+	// Never fetch toolchains or modules while checking: a load is a
+	// read-only look at the workspace.
+	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off")
+	pkgs, err := loadFromSource(ctx, mod.Dir, env, overlay, pkgPaths)
 	e := &typeEntry{hash: sum, pkgs: map[string]*packages.Package{}, err: err}
 	if err != nil {
 		e.err = fmt.Errorf("loading types of %s: %w", mod.Path, err)
@@ -105,6 +107,11 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 	for _, p := range pkgs {
 		if p.Types != nil && p.TypesInfo != nil {
 			e.pkgs[p.PkgPath] = p
+		} else if len(p.Errors) > 0 {
+			if e.bad == nil {
+				e.bad = map[string]string{}
+			}
+			e.bad[p.PkgPath] = strings.Join(strings.Fields(p.Errors[0].Error()), " ")
 		}
 	}
 	if ctx.Err() == nil {
@@ -113,6 +120,37 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 		c.mu.Unlock()
 	}
 	return e.pkgs, e.err
+}
+
+// listErrorIn returns the first go list error of pk or of a package it
+// imports (directly or not), "" when there is none. Type errors are not
+// reported: they are the user's code being edited.
+func listErrorIn(pk *packages.Package) string {
+	seen := map[*packages.Package]bool{}
+	var walk func(q *packages.Package) string
+	walk = func(q *packages.Package) string {
+		if q == nil || seen[q] {
+			return ""
+		}
+		seen[q] = true
+		for _, e := range q.Errors {
+			if e.Kind == packages.ListError {
+				return strings.Join(strings.Fields(e.Msg), " ")
+			}
+		}
+		for _, imp := range q.Imports {
+			if why := walk(imp); why != "" {
+				return why
+			}
+		}
+		return ""
+	}
+	return walk(pk)
+}
+
+// oneLineErr flattens an error (go list output spans lines) to one line.
+func oneLineErr(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // loadFor loads the packages of several import paths, grouped by module.
@@ -144,8 +182,40 @@ func (p *pass) loadFor(paths []string) map[string]*packages.Package {
 			break
 		}
 		pkgs, err := p.types.load(p.ctx, p.snap, m, byMod[m])
-		if err != nil && p.opts.Logf != nil && p.ctx.Err() == nil {
-			p.opts.Logf("plugin-lsp: type information for %s: %v (REG004/PL002 skip it)", m.Path, err)
+		if p.ctx.Err() != nil {
+			break
+		}
+		if err != nil {
+			if p.opts.Logf != nil {
+				p.opts.Logf("plugin-lsp: type information for %s: %v (REG004/PL002 skip it)", m.Path, err)
+			}
+			at := filepath.Join(m.Dir, "go.mod")
+			if m.Work != "" {
+				at = m.Work
+			}
+			p.problem("mod\x00"+m.Dir, index.Problem{Kind: index.ProblemTypes, Path: at,
+				Msg: fmt.Sprintf("type information not loaded, so REG004 and PL002 did not run on module %s: %s", m.Path, oneLineErr(err))})
+		}
+		for _, path := range byMod[m] {
+			if pk := pkgs[path]; pk != nil {
+				// Typed, but go list could not find part of its import
+				// graph (a module missing from the cache, offline): the
+				// types are partial, REG004/PL002 may miss findings.
+				if why := listErrorIn(pk); why != "" {
+					p.problem("pkg\x00"+path, index.Problem{Kind: index.ProblemTypes, Path: pk.Dir,
+						Msg: fmt.Sprintf("type information for package %s is incomplete, so REG004 and PL002 may miss findings in it: %s", path, why)})
+				}
+				continue
+			}
+			if err != nil {
+				continue
+			}
+			dir := m.Dir
+			if ip := p.snap.Package(path); ip != nil && ip.Dir != "" {
+				dir = ip.Dir
+			}
+			p.problem("pkg\x00"+path, index.Problem{Kind: index.ProblemTypes, Path: dir,
+				Msg: fmt.Sprintf("no type information for package %s, so REG004 and PL002 did not run on it%s", path, p.types.why(m, path))})
 		}
 		for path, pk := range pkgs {
 			out[path] = pk

@@ -98,6 +98,11 @@ type Options struct {
 	// every Go file in a file under this directory between runs; Build then
 	// re-extracts only files whose size or modification time changed.
 	CacheDir string
+	// MaxFileSize is the largest file read from disk, in bytes; 0 means
+	// $PLUGIN_LSP_MAX_FILE_SIZE, else DefaultMaxFileSize (16 MiB). Larger
+	// files, and anything but regular files, are skipped and reported
+	// (Snapshot.Problems).
+	MaxFileSize int64
 	// Logf, when set, receives diagnostic messages about the index itself
 	// (unreadable files, watcher errors). Syntax errors are facts, not logs.
 	Logf func(format string, args ...any)
@@ -408,7 +413,8 @@ type Config struct {
 	File       FileID
 	Registries []ConfigRegistry
 	Plugins    []ConfigPlugin // so path → plugin source dir
-	Err        string         // parse error, config ignored when set
+	Err        string         // first error ("line N: msg"), config ignored when set
+	Errors     []ConfigError  // every error, with its line (config.go)
 }
 
 // ConfigRegistry declares a registry the inference does not find, or adds

@@ -648,9 +648,11 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 				end := matchBrace(src, i)
 				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, funcStart, end)) || constMethod(src[funcStart:i], src[i:min(end, n)]) {
 					kept++
-				} else if end < n && !isMain && funcStart > 0 && src[funcStart-1] == '\n' && droppableDecl(src[funcStart:i]) {
+				} else if end < n && !isMain && funcStart > 0 && src[funcStart-1] == '\n' && from <= funcStart && droppableDecl(src[funcStart:i]) {
 					// A method or unexported function outside package main
-					// yields no fact: drop the whole declaration.
+					// yields no fact: drop the whole declaration (unless a
+					// comment in its header was cut already: from is past
+					// funcStart then; found by FuzzExtractGo).
 					out = append(out, src[from:funcStart]...)
 					removed += end + 1 - funcStart
 					cuts = append(cuts, cut{At: len(out), Removed: removed})

@@ -43,11 +43,14 @@ type Index struct {
 
 	cur  atomic.Pointer[Snapshot]
 	kick chan struct{}
+
+	// guard reads disk files safely (readfile.go); replaced by SetRoots.
+	guard atomic.Pointer[fileGuard]
 }
 
 type diskSource struct{}
 
-func (diskSource) ReadFile(p string) ([]byte, error) { return os.ReadFile(p) }
+func (diskSource) ReadFile(p string) ([]byte, error) { return ReadRegular(p, 0) }
 
 // DiskSource reads files from the disk.
 var DiskSource Source = diskSource{}
@@ -79,7 +82,8 @@ func New(opts Options) *Index {
 		cache:    map[uint64]*FileFacts{},
 		kick:     make(chan struct{}, 1),
 	}
-	ix.cur.Store(&Snapshot{paths: ix.paths, configs: opts.Configs, roots: roots, ws: &workspace{}})
+	ix.guard.Store(newFileGuard(roots, opts.MaxFileSize))
+	ix.cur.Store(&Snapshot{paths: ix.paths, configs: opts.Configs, roots: roots, ws: &workspace{}, read: ix.readDisk})
 	return ix
 }
 
@@ -151,7 +155,7 @@ func (ix *Index) build(ctx context.Context, roots []string, ov map[FileID][]byte
 				return b, nil
 			}
 		}
-		return ix.src.ReadFile(p)
+		return ix.readDisk(p)
 	}
 	ws, found := discover(roots, read)
 	ids := make([]FileID, len(found))
@@ -310,9 +314,10 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 					} else if ix.opts.CacheDir != "" && ix.opts.Source == nil && f.kind == kindGo {
 						st, _ = os.Stat(f.path)
 					}
-					b, err := ix.src.ReadFile(f.path)
+					b, err := ix.readDisk(f.path)
 					if err != nil {
 						ix.logf("index: %v", err)
+						out[ids[i]] = skippedEntry(f.path, err)
 						continue
 					}
 					content = b
@@ -341,6 +346,9 @@ func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, 
 	e := &fileEntry{kind: kind}
 	switch kind {
 	case kindGo:
+		if err := checkFactCap(path, content); err != nil {
+			return skippedEntry(path, err)
+		}
 		h := maphash.Bytes(ix.seed, content)
 		ix.cacheMu.Lock()
 		cached := ix.cache[h]
@@ -379,7 +387,7 @@ func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, ch
 		ov[k] = v
 	}
 	s := &Snapshot{gen: ix.gen, paths: ix.paths, configs: ix.opts.Configs, roots: ix.opts.Roots,
-		files: files, overlays: ov, ws: ws, base: base, changed: changed, targets: ix.targets}
+		files: files, overlays: ov, ws: ws, base: base, changed: changed, targets: ix.targets, read: ix.readDisk}
 	ix.cur.Store(s)
 	return s
 }
@@ -448,6 +456,7 @@ func (ix *Index) SetRoots(roots []string) {
 		rs = append(rs, cleanPath(r))
 	}
 	ix.opts.Roots = rs
+	ix.guard.Store(newFileGuard(rs, ix.opts.MaxFileSize))
 	for _, r := range rs {
 		ix.pending[r] = struct{}{}
 	}
@@ -518,8 +527,11 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 		if kind, ok := ws.classify(p); ok {
 			content, has := ix.overlays[id]
 			if !has {
-				if b, err := ix.src.ReadFile(p); err == nil {
+				b, err := ix.readDisk(p)
+				if err == nil {
 					content, has = b, true
+				} else {
+					e = skippedEntry(p, err)
 				}
 			}
 			if has {
@@ -570,7 +582,17 @@ func (ix *Index) readFile(p string) ([]byte, error) {
 			return b, nil
 		}
 	}
-	return ix.src.ReadFile(p)
+	return ix.readDisk(p)
+}
+
+// readDisk reads a file from the Source; from the disk (no Source given)
+// only regular files within the size cap, and symlinks only when they
+// resolve inside the roots (readfile.go).
+func (ix *Index) readDisk(p string) ([]byte, error) {
+	if ix.opts.Source != nil {
+		return ix.src.ReadFile(p)
+	}
+	return ix.guard.Load().read(p)
 }
 
 // Run applies disk changes after the debounce period, calls onSnapshot

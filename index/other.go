@@ -29,21 +29,6 @@ func extractOther(ws *workspace, id FileID, path string, kind fileKind, content 
 	return nil
 }
 
-// parseConfig parses .plugin-lsp.yaml; a parse error is kept in Err.
-func parseConfig(b []byte) *Config {
-	var raw struct {
-		Registries []ConfigRegistry `yaml:"registries"`
-		Plugins    []ConfigPlugin   `yaml:"plugins"`
-	}
-	c := &Config{}
-	if err := yaml.Unmarshal(b, &raw); err != nil {
-		c.Err = err.Error()
-		return c
-	}
-	c.Registries, c.Plugins = raw.Registries, raw.Plugins
-	return c
-}
-
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // lineOffset returns the byte offset of a 1-based line and column.

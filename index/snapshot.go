@@ -2,7 +2,6 @@ package index
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -24,6 +23,9 @@ type Snapshot struct {
 	// them outside the workspace walk: Path and Facts work for their IDs
 	// (NativePlugin.Files); no package, query or rule sees them otherwise.
 	targets map[FileID]*fileEntry
+	// read reads a file from disk as the Index does (size cap, regular
+	// files only); nil in a snapshot not made by an Index.
+	read func(string) ([]byte, error)
 
 	linkOnce sync.Once
 	l        *linked
@@ -61,7 +63,7 @@ func (s *Snapshot) FileID(path string) (FileID, bool) {
 func (s *Snapshot) Files() []FileID {
 	var out []FileID
 	for id, e := range s.files {
-		if e != nil {
+		if e != nil && e.kind != kindSkipped {
 			out = append(out, FileID(id))
 		}
 	}
@@ -76,7 +78,10 @@ func (s *Snapshot) Content(id FileID) ([]byte, error) {
 	if b, ok := s.overlays[id]; ok {
 		return b, nil
 	}
-	return os.ReadFile(s.Path(id))
+	if s.read != nil {
+		return s.read(s.Path(id))
+	}
+	return ReadRegular(s.Path(id), 0)
 }
 
 // Position converts a ref's start to a 1-based line and byte column.

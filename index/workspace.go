@@ -56,6 +56,8 @@ type workspace struct {
 	// cmdDirs are parents of testdata roots: their Go files are read for
 	// build commands only (Go's tests build plugins from testdata that way).
 	cmdDirs map[string]bool
+	// problems are directories and files discovery could not read.
+	problems []Problem
 }
 
 func numCPU() int { return runtime.GOMAXPROCS(0) }
@@ -100,6 +102,7 @@ func discover(roots []string, read func(string) ([]byte, error)) (*workspace, []
 		hasMod := false
 		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
+				ws.walkProblem(p, err)
 				return nil
 			}
 			if d.IsDir() {
@@ -165,6 +168,8 @@ func discover(roots []string, read func(string) ([]byte, error)) (*workspace, []
 	for _, m := range ws.modules {
 		if b, err := read(filepath.Join(m.Dir, configName)); err == nil {
 			m.Config = parseConfig(b)
+		} else if se := skippedEntry(filepath.Join(m.Dir, configName), err); se != nil {
+			m.Config = &Config{Err: se.other.(*SkipError).Reason, Errors: []ConfigError{{Msg: se.other.(*SkipError).Reason}}}
 		}
 	}
 	// Keep Go files that belong to a workspace module; others are not

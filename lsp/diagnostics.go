@@ -3,7 +3,6 @@ package lsp
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -48,6 +47,8 @@ type diagStore struct {
 	// recompute: diagnostics.Check (linking included), and Check through
 	// conversion and publishing (for plugin-lsp.status).
 	lastCheck, lastRecompute atomic.Int64
+	// shown are the problems already announced with window/showMessage.
+	shown shownMessages
 	// lastChange is the last time from a document change being observed
 	// (didOpen/didChange/didClose) to its diagnostics being published,
 	// debounce included.
@@ -135,6 +136,10 @@ func (d *diagStore) recompute(ctx context.Context, snap *index.Snapshot, changed
 	if ctx.Err() != nil {
 		return
 	}
+	// What the index could not read is shown, never silent (problems.go).
+	pf, msgs := problemFindings(snap, snap.Problems())
+	findings = append(findings, pf...)
+	d.shown.show(d.w.s, msgs)
 	checked := time.Since(t0)
 	conv := d.w.newConverter(snap)
 	next := conv.convert(findings)
@@ -300,7 +305,10 @@ func (d *diagStore) typeLoop(ctx context.Context) {
 		d.w.guard("type rules", func() {
 			d.typeRunning.Store(true)
 			defer d.typeRunning.Store(false)
-			findings := diagnostics.CheckTypes(ctx, snap, opts, d.cache)
+			findings, probs := diagnostics.CheckTypesReport(ctx, snap, opts, d.cache)
+			pf, msgs := problemFindings(snap, probs)
+			findings = append(findings, pf...)
+			d.shown.show(d.w.s, msgs)
 			if ctx.Err() == nil {
 				d.setTypes(d.w.newConverter(snap).convert(findings))
 			}
@@ -338,7 +346,7 @@ func (c *converter) mapper(path string) *Mapper {
 	if id, ok := c.snap.FileID(path); ok {
 		text, _ = c.snap.Content(id)
 	} else {
-		text, _ = os.ReadFile(path)
+		text, _ = index.ReadRegular(path, 0) // never blocks on a FIFO
 	}
 	m := c.w.mapperOf(path, text)
 	c.mappers[path] = m

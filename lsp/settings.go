@@ -30,7 +30,8 @@ const SettingsSection = "plugin-lsp"
 //	  "rules":        {"disabled": ["REG005"]},
 //	  "severity":     {"REG007": "error"},
 //	  "debounceMs":   150,
-//	  "buildConfigs": [{"goos": "linux", "goarch": "arm64", "tags": ["integration"]}]
+//	  "buildConfigs": [{"goos": "linux", "goarch": "arm64", "tags": ["integration"]}],
+//	  "maxFileSize":  "16M"
 //	}
 //
 // Every key is optional. A workspace/configuration answer is read on top of
@@ -53,6 +54,11 @@ type Settings struct {
 	// Debounce is the quiet period after the last change before diagnostics
 	// are recomputed (default 150 ms; 0 recomputes at once).
 	Debounce time.Duration
+	// MaxFileSize is the largest file the index reads, in bytes; 0 means
+	// $PLUGIN_LSP_MAX_FILE_SIZE, else index.DefaultMaxFileSize (16 MiB).
+	// Larger files are skipped and shown as a warning. A change rebuilds
+	// the index.
+	MaxFileSize int64
 }
 
 // DefaultSettings returns the settings used when the editor sends none.
@@ -85,6 +91,7 @@ type rawSettings struct {
 	Severity     map[string]string `json:"severity"`
 	DebounceMs   *float64          `json:"debounceMs"`
 	BuildConfigs []json.RawMessage `json:"buildConfigs"`
+	MaxFileSize  json.RawMessage   `json:"maxFileSize"` // bytes (number) or "64M"
 }
 
 type rawConfig struct {
@@ -179,6 +186,17 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 			return st, fmt.Errorf("plugin-lsp settings: debounceMs: %v is outside 0..%d", ms, maxDebounce.Milliseconds())
 		}
 		st.Debounce = d
+	}
+	if len(r.MaxFileSize) > 0 && string(r.MaxFileSize) != "null" {
+		var text string
+		if json.Unmarshal(r.MaxFileSize, &text) != nil {
+			text = string(r.MaxFileSize)
+		}
+		n, err := index.ParseSize(text)
+		if err != nil {
+			return st, fmt.Errorf("plugin-lsp settings: maxFileSize: %w", err)
+		}
+		st.MaxFileSize = n
 	}
 	seen := map[string]bool{}
 	for i, b := range r.BuildConfigs {

@@ -60,6 +60,17 @@ func TestParseSettings(t *testing.T) {
 					t.Errorf("configs %v", got)
 				}
 			}},
+		{name: "maxFileSize as a string", in: `{"maxFileSize": "64M"}`, check: func(t *testing.T, s Settings) {
+			if s.MaxFileSize != 64<<20 {
+				t.Errorf("maxFileSize %d", s.MaxFileSize)
+			}
+		}},
+		{name: "maxFileSize in bytes", in: `{"maxFileSize": 1048576}`, check: func(t *testing.T, s Settings) {
+			if s.MaxFileSize != 1<<20 {
+				t.Errorf("maxFileSize %d", s.MaxFileSize)
+			}
+		}},
+		{name: "bad maxFileSize", in: `{"maxFileSize": "lots"}`, wantErr: `maxFileSize: invalid size "lots"`},
 		{name: "unknown rule", in: `{"rules": {"disabled": ["REG999"]}}`, wantErr: `rules.disabled: unknown rule "REG999"`},
 		{name: "bad severity", in: `{"severity": {"REG001": "fatal"}}`, wantErr: `severity.REG001: unknown severity "fatal"`},
 		{name: "negative debounce", in: `{"debounceMs": -1}`, wantErr: "debounceMs: -1 is outside 0..10000"},

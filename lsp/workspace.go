@@ -38,7 +38,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -264,7 +263,8 @@ func (w *Workspace) Text(path string) ([]byte, error) {
 	if d, ok := w.s.Overlays().Get(w.URIFor(path)); ok {
 		return d.Text, nil
 	}
-	b, err := os.ReadFile(path)
+	// Like the index: regular files within the size cap, never blocking.
+	b, err := index.ReadRegular(path, 0)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}

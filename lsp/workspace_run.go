@@ -157,7 +157,7 @@ func (w *Workspace) applySettings(raw json.RawMessage) {
 		return
 	}
 	w.mu.Lock()
-	if !sameConfigs(st.configs(), w.settings.configs()) {
+	if !sameConfigs(st.configs(), w.settings.configs()) || st.MaxFileSize != w.settings.MaxFileSize {
 		w.rebuild = true
 	}
 	w.settings = st
@@ -342,8 +342,10 @@ func (w *Workspace) build(ctx context.Context) (ix *index.Index, stop func(), er
 		Debounce: max(st.Debounce, time.Millisecond),
 		Configs:  st.configs(),
 		Watch:    w.needFSNotify(),
-		Progress: func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) },
-		Logf:     w.s.Logf,
+		// Files over the cap are skipped and shown (problems.go).
+		MaxFileSize: st.MaxFileSize,
+		Progress:    func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) },
+		Logf:        w.s.Logf,
 	})
 	w.mu.Lock()
 	w.dirty = map[protocol.DocumentURI]bool{}

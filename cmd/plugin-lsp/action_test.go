@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -272,6 +273,29 @@ func TestActionScript(t *testing.T) {
 				}
 			}
 		})
+	}
+
+	// Could not check everything (a FIFO named x.go): the SARIF is
+	// written with its notification, the warning is an annotation, the
+	// findings are still counted (check exits 1: it has findings), and the
+	// step fails with 3 even without PLUGIN_LSP_FAIL_ON_FINDINGS.
+	partial := t.TempDir()
+	if err := os.CopyFS(partial, os.DirFS(example)); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(partial, "host", "x.go"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	psarif := filepath.Join(t.TempDir(), "plugin-lsp.sarif")
+	r := runAction(t, partial, "check", "PLUGIN_LSP_BIN_DIR="+bin, "PLUGIN_LSP_SARIF_FILE="+psarif, "PLUGIN_LSP_RULES=REG003")
+	if r.exit != 3 || r.outputs["findings"] != "1" || r.outputs["exit-code"] != "1" ||
+		!strings.Contains(r.stdout, "::warning file=host/x.go,title=plugin-lsp::skipped: not a regular file (named pipe)") {
+		t.Errorf("partial check: exit %d, outputs %v, stdout %q, stderr %q", r.exit, r.outputs, r.stdout, r.stderr)
+	}
+	if b, err := os.ReadFile(psarif); err != nil || !strings.Contains(string(b), "toolExecutionNotifications") {
+		t.Errorf("partial check: SARIF %v without the notification", err)
+	} else if err := validateSARIF(sch, b); err != nil {
+		t.Errorf("partial check: SARIF does not pass the 2.1.0 schema: %v", err)
 	}
 
 	// Could not run: exit 2, an error annotation, no SARIF left behind.

@@ -28,7 +28,10 @@ that holds each dir and prints the findings located in the given dirs
 before or after the dirs.
 
 Exit status: 0 no findings, 1 findings, 2 could not run or bad usage (the
-reason is one line on stderr).
+reason is one line on stderr; also a broken .plugin-lsp.yaml, or a given
+directory that cannot be read), 3 no findings but something could not be
+checked (a skipped file, failed type loading: each is a warning line on
+stderr and a SARIF tool execution notification).
 
 Flags:
   -format F     output format: text (default), json, sarif (SARIF 2.1.0)
@@ -41,6 +44,8 @@ Flags:
   -tags t,u     build tags added to every configuration (cgo is always set)
   -rules R,S    run only these rules (IDs such as REG001)
   -disable R,S  do not run these rules
+  -max-file-size N  skip (and report) files larger than N bytes; K, M, G
+                suffixes (default $PLUGIN_LSP_MAX_FILE_SIZE, else 16M)
 `
 
 // checkMain implements `plugin-lsp check`.
@@ -69,11 +74,15 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := requireGoFiles(pats); err != nil {
 		return fail("%v", err)
 	}
-	findings, err := runEngine(ctx, pats, cfg.opts)
+	findings, problems, err := runEngine(ctx, pats, cfg.opts, cfg.maxFileSize)
 	if err != nil {
 		return fail("%v", err)
 	}
 	findings = filterFindings(findings, pats)
+	notes, broken := notifications(problems, pats, cwd)
+	for _, n := range notes {
+		fmt.Fprintln(stderr, "plugin-lsp check: "+n.Level+": "+n.String())
+	}
 
 	var rules []diagnostics.Rule
 	for _, r := range diagnostics.Rules() {
@@ -83,10 +92,11 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	w := bufio.NewWriter(stdout)
 	err = report.Write(w, cfg.format, findings, report.Options{
-		Cwd:         cwd,
-		Root:        repositoryRoot(pats[0].dir),
-		Rules:       rules,
-		ToolVersion: toolVersion(),
+		Cwd:           cwd,
+		Root:          repositoryRoot(pats[0].dir),
+		Rules:         rules,
+		ToolVersion:   toolVersion(),
+		Notifications: notes,
 	})
 	if err == nil {
 		err = w.Flush()
@@ -94,22 +104,75 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail("writing output: %v", err)
 	}
-	if len(findings) > 0 {
+	switch {
+	case broken:
+		return 2
+	case len(findings) > 0:
 		return 1
+	case len(notes) > 0:
+		return exitIncomplete
 	}
 	return 0
 }
 
+// exitIncomplete is check's exit status when there are no findings but
+// something could not be checked: never 0, which says "clean".
+const exitIncomplete = 3
+
+// notifications turns what the index and the type rules could not check
+// into report notifications, relative paths as the text format prints
+// them. broken is true when the check could not run as asked: a
+// .plugin-lsp.yaml does not parse (its whole policy is ignored), or a
+// directory given on the command line cannot be read.
+func notifications(problems []index.Problem, pats []pattern, cwd string) (notes []report.Notification, broken bool) {
+	for _, p := range problems {
+		n := report.Notification{Level: "warning", File: p.Path, Line: p.Line, Message: p.Msg, Cwd: cwd}
+		switch {
+		case p.Kind == index.ProblemConfig:
+			n.Level, broken = "error", true
+			n.Message += " (the whole file is ignored)"
+		case p.Kind == index.ProblemSkipped && givenDir(p.Path, pats):
+			n.Level, broken = "error", true
+		}
+		notes = append(notes, n)
+	}
+	return notes, broken
+}
+
+// warnProblems prints what the index could not read as warning lines of
+// subcommand cmd (list and graph: their output is incomplete, not wrong).
+func warnProblems(stderr io.Writer, cmd string, problems []index.Problem) {
+	cwd, _ := os.Getwd()
+	if r, err := filepath.EvalSymlinks(cwd); err == nil {
+		cwd = r
+	}
+	for _, p := range problems {
+		n := report.Notification{File: p.Path, Line: p.Line, Message: p.Msg, Cwd: cwd}
+		fmt.Fprintln(stderr, "plugin-lsp "+cmd+": warning: "+n.String())
+	}
+}
+
+// givenDir reports whether path is a directory named on the command line.
+func givenDir(path string, pats []pattern) bool {
+	for _, p := range pats {
+		if p.dir == path {
+			return true
+		}
+	}
+	return false
+}
+
 // checkConfig is the parsed command line of check.
 type checkConfig struct {
-	format   report.Format
-	opts     diagnostics.Options
-	patterns []string
+	format      report.Format
+	opts        diagnostics.Options
+	patterns    []string
+	maxFileSize int64 // 0: index default ($PLUGIN_LSP_MAX_FILE_SIZE, 16 MiB)
 }
 
 // checkFlags are the values of check's flags.
 type checkFlags struct {
-	format, goos, goarch, tags, only, disable *string
+	format, goos, goarch, tags, only, disable, maxSize *string
 }
 
 // newCheckFlags returns check's flag set and where its values land.
@@ -122,6 +185,7 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 		tags:    fs.String("tags", "", ""),
 		only:    fs.String("rules", "", ""),
 		disable: fs.String("disable", "", ""),
+		maxSize: fs.String("max-file-size", "", ""),
 	}
 }
 
@@ -129,6 +193,15 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 func (fv *checkFlags) config(patterns []string) (checkConfig, error) {
 	var cfg checkConfig
 	var err error
+	if *fv.maxSize != "" {
+		if cfg.maxFileSize, err = index.ParseSize(*fv.maxSize); err != nil {
+			return cfg, fmt.Errorf("-max-file-size: %w", err)
+		}
+	} else if v := os.Getenv(index.MaxFileSizeEnv); v != "" {
+		if _, err := index.ParseSize(v); err != nil {
+			return cfg, fmt.Errorf("$%s: %w", index.MaxFileSizeEnv, err)
+		}
+	}
 	formats := make([]string, len(report.Formats))
 	for i, f := range report.Formats {
 		formats[i] = string(f)
@@ -449,10 +522,10 @@ func repositoryRoot(dir string) string {
 // runEngine indexes the workspaces of the patterns and runs every enabled
 // rule: the syntax rules and, concurrently, the rules that need types. A
 // panic in the engine becomes an error (exit 2 with one line), not a crash.
-func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options) (findings []diagnostics.Finding, err error) {
+func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options, maxFileSize int64) (findings []diagnostics.Finding, problems []index.Problem, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			findings, err = nil, fmt.Errorf("internal error: %v", p)
+			findings, problems, err = nil, nil, fmt.Errorf("internal error: %v", p)
 		}
 	}()
 	// On any return (a panic included) the type-rule goroutine is
@@ -463,29 +536,30 @@ func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options) (f
 	defer cancel()
 
 	roots := workspaceRoots(pats)
-	snap, err := index.New(index.Options{Roots: roots, Configs: opts.Configs}).Build(ctx)
+	snap, err := index.New(index.Options{Roots: roots, Configs: opts.Configs, MaxFileSize: maxFileSize}).Build(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
+		return nil, nil, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
 	}
 	var typed []diagnostics.Finding
+	var typeProblems []index.Problem
 	var typedPanic any
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		defer func() { typedPanic = recover() }()
-		typed = diagnostics.CheckTypes(ctx, snap, opts, nil)
+		typed, typeProblems = diagnostics.CheckTypesReport(ctx, snap, opts, nil)
 	}()
 	findings = diagnostics.Check(ctx, snap, opts)
 	wg.Wait()
 	if typedPanic != nil {
-		return nil, fmt.Errorf("internal error in the type rules: %v", typedPanic)
+		return nil, nil, fmt.Errorf("internal error in the type rules: %v", typedPanic)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("interrupted: %w", err)
+		return nil, nil, fmt.Errorf("interrupted: %w", err)
 	}
 	findings = append(findings, typed...)
 	diagnostics.SortFindings(findings)
-	return findings, nil
+	return findings, append(snap.Problems(), typeProblems...), nil
 }
 
 // filterFindings keeps the findings whose primary location is in a

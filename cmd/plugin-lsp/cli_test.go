@@ -46,7 +46,7 @@ func TestSubcommandHelp(t *testing.T) {
 // TestUsageListsEveryFlag: each subcommand's usage lists exactly the flags
 // its flag set defines.
 func TestUsageListsEveryFlag(t *testing.T) {
-	flagLine := regexp.MustCompile(`^  -([a-z][a-z.]*)`)
+	flagLine := regexp.MustCompile(`^  -([a-z][a-z.-]*)`)
 	for _, c := range ownCommands() {
 		var inUsage, defined []string
 		_, flags, _ := strings.Cut(c.usage, "\nFlags:\n")

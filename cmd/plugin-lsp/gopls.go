@@ -75,7 +75,14 @@ func findGopls(ctx context.Context, flagPath string) (string, error) {
 		return p, nil
 	}
 	for _, v := range []string{"GOBIN", "GOPATH"} {
-		out, err := exec.CommandContext(ctx, "go", "env", v).Output()
+		// GOBIN and GOPATH do not depend on the module: ask outside it and
+		// with GOTOOLCHAIN=local, so a go or toolchain line of the
+		// workspace's go.mod/go.work never starts a toolchain download
+		// (which failed offline and read as "gopls not found").
+		cmd := exec.CommandContext(ctx, "go", "env", v)
+		cmd.Dir = os.TempDir()
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+		out, err := cmd.Output()
 		if err != nil {
 			continue
 		}

@@ -67,6 +67,7 @@ func graphMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail("indexing %s: %v", dir, err)
 	}
+	warnProblems(stderr, "graph", snap.Problems())
 	g := buildGraph(snap, pats[0].dir)
 	if format == "mermaid" {
 		err = g.writeMermaid(stdout)

@@ -79,6 +79,7 @@ func listMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return fail("indexing %s: %v", strings.Join(dirs, ", "), err)
 	}
+	warnProblems(stderr, "list", s.Problems())
 	rep := listReport(s)
 	if format == "json" {
 		enc := json.NewEncoder(stdout)

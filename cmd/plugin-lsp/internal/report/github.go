@@ -44,6 +44,7 @@ func writeGitHub(w io.Writer, findings []diagnostics.Finding, opts Options) erro
 			f.Start.Line, f.Start.Col, f.End.Line, f.End.Col,
 			escapeProperty(f.Rule), escapeData(f.Message))
 	}
+	writeGitHubNotes(&buf, opts.Notifications, opts.Root)
 	_, err := w.Write(buf.Bytes())
 	return err
 }

@@ -18,6 +18,9 @@ type JSONFinding struct {
 	Range    JSONRange     `json:"range"`
 	Related  []JSONRelated `json:"related"` // never null
 	Configs  []string      `json:"configs"` // never null; empty: holds in every configuration
+	// Notification marks an element that is not a rule's finding but
+	// something check could not check (Rule is NotificationRule).
+	Notification bool `json:"notification,omitempty"`
 }
 
 // JSONRange is a byte range: Line and Col are 1-based (Col counts bytes),
@@ -77,5 +80,5 @@ func writeJSON(w io.Writer, findings []diagnostics.Finding, opts Options) error 
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(ToJSON(findings, opts.Cwd))
+	return enc.Encode(append(ToJSON(findings, opts.Cwd), jsonNotifications(opts.Notifications, opts.Cwd)...))
 }

@@ -11,12 +11,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
+	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
 // Format names an output format of plugin-lsp check.
@@ -51,8 +51,9 @@ type FileReader interface {
 // DiskFiles reads files from disk.
 type DiskFiles struct{}
 
-// ReadFile implements FileReader with os.ReadFile.
-func (DiskFiles) ReadFile(path string) ([]byte, error) { return os.ReadFile(path) }
+// ReadFile implements FileReader with index.ReadRegular (regular files
+// within the index's size cap, never blocking on a FIFO).
+func (DiskFiles) ReadFile(path string) ([]byte, error) { return index.ReadRegular(path, 0) }
 
 // Options are what the formats need besides the findings.
 type Options struct {
@@ -68,6 +69,8 @@ type Options struct {
 	Rules []diagnostics.Rule
 	// ToolVersion is plugin-lsp's version, for SARIF tool.driver.version.
 	ToolVersion string
+	// Notifications are what could not be checked (see Notification).
+	Notifications []Notification
 	// Files reads source text (SARIF line fingerprints and UTF-16 columns);
 	// nil means DiskFiles.
 	Files FileReader

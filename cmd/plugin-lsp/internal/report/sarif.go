@@ -46,6 +46,8 @@ type SARIFRun struct {
 	OriginalURIBaseIDs map[string]SARIFArtifactLocation `json:"originalUriBaseIds,omitempty"`
 	Results            []SARIFResult                    `json:"results"`
 	ColumnKind         string                           `json:"columnKind"`
+	// Invocations is set only when something could not be checked.
+	Invocations []SARIFInvocation `json:"invocations,omitempty"`
 }
 
 // SARIFTool describes plugin-lsp.
@@ -159,8 +161,9 @@ func ToSARIF(findings []diagnostics.Finding, opts Options) SARIFLog {
 			Version:        opts.ToolVersion,
 			Rules:          make([]SARIFRule, 0, len(opts.Rules)),
 		}},
-		Results:    make([]SARIFResult, 0, len(findings)),
-		ColumnKind: "utf16CodeUnits",
+		Results:     make([]SARIFResult, 0, len(findings)),
+		ColumnKind:  "utf16CodeUnits",
+		Invocations: sarifInvocations(opts.Notifications, opts.Root),
 	}
 	if opts.Root != "" {
 		run.OriginalURIBaseIDs = map[string]SARIFArtifactLocation{

@@ -1,0 +1,164 @@
+package index
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// configFile is the document .plugin-lsp.yaml holds. Decoding is strict:
+// a key no field names is an error with its line, so a misspelt key
+// (docs once showed `id:`/`allow:`) is reported instead of silently
+// dropping the policy it was meant to set. New fields of ConfigRegistry or
+// ConfigPlugin are accepted as soon as they have a yaml tag.
+type configFile struct {
+	Registries []ConfigRegistry `yaml:"registries"`
+	Plugins    []ConfigPlugin   `yaml:"plugins"`
+}
+
+// ConfigError is one error of a .plugin-lsp.yaml, at a 1-based line (0
+// when the decoder gave none).
+type ConfigError struct {
+	Line int
+	Msg  string
+}
+
+// parseConfig parses .plugin-lsp.yaml strictly. Errors are kept in Errors
+// (and the first in Err); the whole config is ignored when there is one,
+// and Snapshot.Problems reports it.
+func parseConfig(b []byte) *Config {
+	c := &Config{}
+	var raw configFile
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	err := dec.Decode(&raw)
+	if err == nil {
+		// A second document is not read by anyone: say so.
+		var extra yaml.Node
+		if e2 := dec.Decode(&extra); e2 == nil {
+			err = fmt.Errorf("yaml: line %d: a second YAML document; .plugin-lsp.yaml holds one", max(extra.Line, 1))
+		} else if !errors.Is(e2, io.EOF) {
+			err = e2
+		}
+	} else if errors.Is(err, io.EOF) {
+		err = nil // empty file: no configuration
+	}
+	if err != nil {
+		c.Errors = configErrors(err)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) && len(c.Errors) == 1 {
+			if l := firstBadLine(b, c.Errors[0].Msg); l > 0 {
+				c.Errors[0].Line = l
+			}
+		}
+		c.Err = c.Errors[0].String()
+		return c
+	}
+	c.Registries, c.Plugins = raw.Registries, raw.Plugins
+	return c
+}
+
+// firstBadLine returns the line of a syntax error msg: the end of the
+// shortest prefix of whole lines that fails with the same message. yaml.v3
+// reports a syntax error at the line where the enclosing block starts (its
+// context mark), which for a misindented key or an unclosed bracket is
+// lines above the mistake. 0 when the file is too long to search or no
+// prefix fails that way.
+func firstBadLine(b []byte, msg string) int {
+	const maxLines = 500
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	if len(lines) > maxLines {
+		return 0
+	}
+	n := 0
+	for i, l := range lines {
+		n += len(l)
+		var node yaml.Node
+		if err := yaml.Unmarshal(b[:n], &node); err != nil && configErrors(err)[0].Msg == msg {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// String formats the error as "line N: msg".
+func (e ConfigError) String() string {
+	if e.Line > 0 {
+		return "line " + strconv.Itoa(e.Line) + ": " + e.Msg
+	}
+	return e.Msg
+}
+
+var (
+	yamlLineMsg  = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	yamlUnknown  = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
+	configTypes  = map[string]reflect.Type{}
+	configPrefix = "index."
+)
+
+func init() {
+	for _, v := range []any{configFile{}, ConfigRegistry{}, ConfigPlugin{}} {
+		t := reflect.TypeOf(v)
+		configTypes[configPrefix+t.Name()] = t
+	}
+}
+
+// configErrors turns a yaml.v3 error into line-numbered messages in the
+// config's own words ("unknown key").
+func configErrors(err error) []ConfigError {
+	var lines []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	var out []ConfigError
+	for _, l := range lines {
+		ce := ConfigError{Msg: strings.TrimPrefix(l, "yaml: ")}
+		if m := yamlLineMsg.FindStringSubmatch(l); m != nil {
+			ce.Line, _ = strconv.Atoi(m[1])
+			ce.Msg = m[2]
+		}
+		if m := yamlUnknown.FindStringSubmatch(ce.Msg); m != nil {
+			ce.Msg = fmt.Sprintf("unknown key %q", m[1])
+			if t, ok := configTypes[m[2]]; ok {
+				ce.Msg += " (known keys: " + strings.Join(yamlKeys(t), ", ") + ")"
+			}
+		}
+		out = append(out, ce)
+	}
+	return out
+}
+
+// yamlKeys lists the yaml keys of a struct type, in field order.
+func yamlKeys(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// ParseConfig parses the text of a .plugin-lsp.yaml as the index does:
+// strictly (an unknown key is an error with its line). For tests and tools
+// that check documented examples.
+func ParseConfig(b []byte) *Config { return parseConfig(b) }
