@@ -61,8 +61,52 @@ func parseConfig(b []byte) *Config {
 		c.Err = c.Errors[0].String()
 		return c
 	}
+	if errs := validateConfig(b, raw); len(errs) > 0 {
+		c.Errors, c.Err = errs, errs[0].String()
+		return c
+	}
 	c.Registries, c.Plugins = raw.Registries, raw.Plugins
 	return c
+}
+
+// validateConfig checks the values the YAML types do not: the duplicates
+// semantics and that a registry names its values one way.
+func validateConfig(b []byte, raw configFile) []ConfigError {
+	var errs []ConfigError
+	var doc yaml.Node
+	_ = yaml.Unmarshal(b, &doc)
+	line := func(i int, key string) int {
+		// registries[i].key's line in the document, 0 if not found.
+		if len(doc.Content) == 0 {
+			return 0
+		}
+		m := doc.Content[0]
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			if m.Content[j].Value != "registries" || i >= len(m.Content[j+1].Content) {
+				continue
+			}
+			item := m.Content[j+1].Content[i]
+			for k := 0; k+1 < len(item.Content); k += 2 {
+				if item.Content[k].Value == key {
+					return item.Content[k].Line
+				}
+			}
+			return item.Line
+		}
+		return 0
+	}
+	for i, r := range raw.Registries {
+		if r.Duplicates != "" {
+			if _, ok := ParseDuplicates(r.Duplicates); !ok {
+				errs = append(errs, ConfigError{Line: line(i, "duplicates"),
+					Msg: fmt.Sprintf("duplicates: %q is not one of panics, overwrites, error, firstWins, appends", r.Duplicates)})
+			}
+		}
+		if r.NameField != "" && r.NameMethod != "" {
+			errs = append(errs, ConfigError{Line: line(i, "nameMethod"), Msg: "nameField and nameMethod both set: a registry names its values one way"})
+		}
+	}
+	return errs
 }
 
 // firstBadLine returns the line of a syntax error msg: the end of the

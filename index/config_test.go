@@ -26,6 +26,9 @@ func TestConfigStrict(t *testing.T) {
 		{"wrong type", "registries:\n  - register: a.B\n    nameArg: first\n", []string{"line 3: cannot unmarshal"}},
 		{"duplicate key", "registries:\n  - register: a.B\n    register: a.C\n", []string{"line 3: "}},
 		{"two documents", "registries: []\n---\nplugins: []\n", []string{"line 2: a second YAML document"}},
+		{"full strength", "registries:\n  - register: a.B\n    nameField: Name\n    duplicates: panics\n", nil},
+		{"bad duplicates", "registries:\n  - register: a.B\n    duplicates: sometimes\n", []string{`line 3: duplicates: "sometimes" is not one of`}},
+		{"field and method", "registries:\n  - register: a.B\n    nameField: Name\n    nameMethod: Name\n", []string{"line 4: nameField and nameMethod both set"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := parseConfig([]byte(tc.yaml))
@@ -63,7 +66,7 @@ func TestConfigProblems(t *testing.T) {
 	if len(ps) != 1 || ps[0].Kind != ProblemConfig || ps[0].Path != filepath.Join(dir, ".plugin-lsp.yaml") || ps[0].Line != 3 {
 		t.Fatalf("problems: %+v", ps)
 	}
-	if got := ps[0].String(); !strings.HasSuffix(got, `.plugin-lsp.yaml:3: unknown key "allow" (known keys: register, lookup, contract, nameArg, panicsOnDuplicate, capabilities)`) {
+	if got := ps[0].String(); !strings.HasSuffix(got, `.plugin-lsp.yaml:3: unknown key "allow" (known keys: register, lookup, contract, nameArg, panicsOnDuplicate, duplicates, nameField, nameMethod, capabilities)`) {
 		t.Errorf("String: %s", got)
 	}
 }
