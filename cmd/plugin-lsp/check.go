@@ -74,7 +74,7 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := requireGoFiles(pats); err != nil {
 		return fail("%v", err)
 	}
-	findings, problems, err := runEngine(ctx, pats, cfg.opts, cfg.maxFileSize)
+	findings, problems, cov, err := runEngine(ctx, pats, cfg.opts, cfg.maxFileSize)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -97,12 +97,22 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		Rules:         rules,
 		ToolVersion:   toolVersion(),
 		Notifications: notes,
+		Coverage:      &cov,
 	})
 	if err == nil {
 		err = w.Flush()
 	}
 	if err != nil {
 		return fail("writing output: %v", err)
+	}
+	if (cfg.format == report.Text || cfg.format == report.GitHub) && !broken {
+		// One line on stderr, after the findings: what was checked (json
+		// and sarif carry it in their own output; annotations are for
+		// findings, and the Action's log shows stderr).
+		fmt.Fprintln(stderr, "plugin-lsp check: "+cov.String())
+		if n := cov.Notice(); n != "" {
+			fmt.Fprintln(stderr, "plugin-lsp check: notice: "+n)
+		}
 	}
 	switch {
 	case broken:
@@ -522,7 +532,7 @@ func repositoryRoot(dir string) string {
 // runEngine indexes the workspaces of the patterns and runs every enabled
 // rule: the syntax rules and, concurrently, the rules that need types. A
 // panic in the engine becomes an error (exit 2 with one line), not a crash.
-func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options, maxFileSize int64) (findings []diagnostics.Finding, problems []index.Problem, err error) {
+func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options, maxFileSize int64) (findings []diagnostics.Finding, problems []index.Problem, cov diagnostics.Coverage, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			findings, problems, err = nil, nil, fmt.Errorf("internal error: %v", p)
@@ -538,7 +548,7 @@ func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options, ma
 	roots := workspaceRoots(pats)
 	snap, err := index.New(index.Options{Roots: roots, Configs: opts.Configs, MaxFileSize: maxFileSize}).Build(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
+		return nil, nil, cov, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
 	}
 	var typed []diagnostics.Finding
 	var typeProblems []index.Problem
@@ -552,14 +562,14 @@ func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options, ma
 	findings = diagnostics.Check(ctx, snap, opts)
 	wg.Wait()
 	if typedPanic != nil {
-		return nil, nil, fmt.Errorf("internal error in the type rules: %v", typedPanic)
+		return nil, nil, cov, fmt.Errorf("internal error in the type rules: %v", typedPanic)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("interrupted: %w", err)
+		return nil, nil, cov, fmt.Errorf("interrupted: %w", err)
 	}
 	findings = append(findings, typed...)
 	diagnostics.SortFindings(findings)
-	return findings, append(snap.Problems(), typeProblems...), nil
+	return findings, append(snap.Problems(), typeProblems...), diagnostics.Summarize(snap, opts), nil
 }
 
 // filterFindings keeps the findings whose primary location is in a

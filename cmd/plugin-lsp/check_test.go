@@ -194,6 +194,82 @@ var checkCases = []struct {
 	{name: "clean", archive: "clean", args: []string{"./..."}, exit: 0},
 }
 
+// stripCoverage returns stderr without its coverage line.
+func stripCoverage(stderr string) string {
+	lines := strings.SplitAfter(stderr, "\n")
+	if n := len(lines); n > 0 && lines[n-1] == "" {
+		lines = lines[:n-1]
+	}
+	if n := len(lines); n > 0 && coverageLine.MatchString(lines[n-1]) {
+		lines = lines[:n-1]
+	}
+	return strings.Join(lines, "")
+}
+
+// coverageLine is the one stderr line of a check that ran.
+var coverageLine = regexp.MustCompile(`^plugin-lsp check: checked \d+ registr(y|ies), \d+ registrations?, \d+ hosts?, \d+ lookups? in \d+ modules?[^\n]*\n$`)
+
+// TestCheckCoverage: check says what it looked at, in every format, and
+// says so when it found no registry at all.
+func TestCheckCoverage(t *testing.T) {
+	example, err := filepath.Abs(filepath.Join("..", "..", "testdata", "example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// testdata/example: one registry (contract.Register) with console,
+	// syslog's second "console", metrics and file; two hosts (host and
+	// native/host); lookups "consle" and "file"; one native plugin.
+	const want = "checked 1 registry, 4 registrations, 2 hosts, 2 lookups in 7 modules, 1 native plugin"
+	r := runBinary(t, example, "check", "./...")
+	if r.stderr != "plugin-lsp check: "+want+"\n" {
+		t.Errorf("text stderr %q, want the line %q", r.stderr, want)
+	}
+	rj := runBinary(t, example, "check", "-format", "json", "./...")
+	var elems []struct {
+		Rule     string                `json:"rule"`
+		Message  string                `json:"message"`
+		Coverage *diagnostics.Coverage `json:"coverage"`
+	}
+	if err := json.Unmarshal([]byte(rj.stdout), &elems); err != nil {
+		t.Fatal(err)
+	}
+	last := elems[len(elems)-1]
+	if last.Rule != "COVERAGE" || last.Message != want || last.Coverage == nil || last.Coverage.Registrations != 4 || last.Coverage.Hosts != 2 {
+		t.Errorf("json coverage element %+v", last)
+	}
+	rs := runBinary(t, example, "check", "-format", "sarif", "./...")
+	var log struct {
+		Runs []struct {
+			Properties struct {
+				Coverage     diagnostics.Coverage `json:"coverage"`
+				CoverageText string               `json:"coverageText"`
+			} `json:"properties"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(rs.stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	if p := log.Runs[0].Properties; p.CoverageText != want || p.Coverage.Registries != 1 || p.Coverage.Lookups != 2 {
+		t.Errorf("sarif run properties %+v", p)
+	}
+	if err := validateSARIF(compileSARIFSchema(t), []byte(rs.stdout)); err != nil {
+		t.Errorf("SARIF with coverage invalid: %v", err)
+	}
+
+	// No registry at all: a notice, not silence.
+	dir := t.TempDir()
+	for name, text := range map[string]string{"go.mod": "module x\n\ngo 1.26\n", "main.go": "package main\n\nfunc main() {}\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := runBinary(t, dir, "check", "./...")
+	if !strings.Contains(e.stderr, "checked 0 registries, 0 registrations, 1 host, 0 lookups in 1 module\n") ||
+		!strings.Contains(e.stderr, "notice: no plugin registry found") || !strings.Contains(e.stderr, "list -explain") {
+		t.Errorf("no-registry stderr %q", e.stderr)
+	}
+}
+
 func TestCheckEndToEnd(t *testing.T) {
 	sch := compileSARIFSchema(t)
 	for _, tc := range checkCases {
@@ -202,8 +278,8 @@ func TestCheckEndToEnd(t *testing.T) {
 			cwd := filepath.Join(ws.dir, filepath.FromSlash(tc.subdir))
 
 			text := runBinary(t, cwd, append([]string{"check"}, tc.args...)...)
-			if text.exit != tc.exit || text.stderr != "" {
-				t.Fatalf("check %v: exit %d, stderr %q; want exit %d, no stderr\n%s", tc.args, text.exit, text.stderr, tc.exit, text.stdout)
+			if text.exit != tc.exit || !coverageLine.MatchString(text.stderr) {
+				t.Fatalf("check %v: exit %d, stderr %q; want exit %d, only the coverage line on stderr\n%s", tc.args, text.exit, text.stderr, tc.exit, text.stdout)
 			}
 			want := ws.want(t, tc.name+".txt", text.stdout)
 			if text.stdout != want {
@@ -217,7 +293,7 @@ func TestCheckEndToEnd(t *testing.T) {
 			for _, format := range []string{"json", "sarif", "github"} {
 				args := append([]string{"check", "-format", format}, tc.args...)
 				r := runBinary(t, cwd, args...)
-				if r.exit != tc.exit || r.stderr != "" {
+				if r.exit != tc.exit || stripCoverage(r.stderr) != "" {
 					t.Fatalf("check -format %s: exit %d, stderr %q; want exit %d", format, r.exit, r.stderr, tc.exit)
 				}
 				switch format {
@@ -256,6 +332,10 @@ func assertJSON(t *testing.T, out string, want []textFinding) {
 	if got == nil {
 		t.Fatalf("json output is %q, want an array", out)
 	}
+	if n := len(got); n == 0 || got[n-1].Rule != report.CoverageRule || got[n-1].Coverage == nil {
+		t.Fatalf("json output does not end with the coverage element:\n%s", out)
+	}
+	got = got[:len(got)-1]
 	if len(got) != len(want) {
 		t.Fatalf("json: %d findings, text: %d", len(got), len(want))
 	}
@@ -391,7 +471,7 @@ func assertGitHub(t *testing.T, out string, want []textFinding, cwd, root string
 func TestCheckExactGitHubOutput(t *testing.T) {
 	ws := loadWorkspace(t, "bugs")
 	r := runBinary(t, filepath.Join(ws.dir, "plugins"), "check", "-format", "github", "-rules", "MF001,REG003", "../...")
-	if r.exit != 1 || r.stderr != "" {
+	if r.exit != 1 || stripCoverage(r.stderr) != "" {
 		t.Fatalf("exit %d stderr %q", r.exit, r.stderr)
 	}
 	if want := ws.want(t, "github-from-plugins.txt", r.stdout); r.stdout != want {
@@ -697,7 +777,7 @@ func TestCheckExampleAllFormats(t *testing.T) {
 	// so the test holds in a copy of the tree without .git too.
 	root := repositoryRoot(filepath.Join(repo, "testdata", "example"))
 	text := runBinary(t, repo, "check", "testdata/example/...")
-	if text.exit != 1 || text.stderr != "" {
+	if text.exit != 1 || stripCoverage(text.stderr) != "" {
 		t.Fatalf("check testdata/example/...: exit %d, stderr %q", text.exit, text.stderr)
 	}
 	findings := parseText(t, text.stdout)
@@ -707,7 +787,7 @@ func TestCheckExampleAllFormats(t *testing.T) {
 	sch := compileSARIFSchema(t)
 	for _, format := range []string{"json", "sarif", "github"} {
 		r := runBinary(t, repo, "check", "-format", format, "testdata/example/...")
-		if r.exit != 1 || r.stderr != "" {
+		if r.exit != 1 || stripCoverage(r.stderr) != "" {
 			t.Fatalf("check -format %s: exit %d, stderr %q", format, r.exit, r.stderr)
 		}
 		switch format {
@@ -747,11 +827,16 @@ func TestCheckRealCode(t *testing.T) {
 		{tp, "testplugin", []string{"check", "-format", "json", "./...", "testdata/..."}},
 	} {
 		r := runBinary(t, tt.dir, tt.args...)
-		want := ""
+		out := r.stdout
 		if slices.Contains(tt.args, "json") {
-			want = "[]\n"
+			// Nothing but the coverage element.
+			var elems []report.JSONFinding
+			if err := json.Unmarshal([]byte(out), &elems); err != nil || len(elems) != 1 || elems[0].Rule != report.CoverageRule {
+				t.Errorf("%s: json %q, want only the coverage element", tt.name, out)
+			}
+			out = ""
 		}
-		if r.exit != 0 || r.stdout != want || r.stderr != "" {
+		if r.exit != 0 || out != "" || stripCoverage(r.stderr) != "" {
 			t.Errorf("%s: %s: exit %d, want 0 and no findings; stderr %q\n%s", tt.name, strings.Join(tt.args, " "), r.exit, r.stderr, r.stdout)
 		}
 	}

@@ -21,6 +21,9 @@ type JSONFinding struct {
 	// Notification marks an element that is not a rule's finding but
 	// something check could not check (Rule is NotificationRule).
 	Notification bool `json:"notification,omitempty"`
+	// Coverage is set on the last element (rule COVERAGE): what the check
+	// looked at and what it skipped.
+	Coverage *diagnostics.Coverage `json:"coverage,omitempty"`
 }
 
 // JSONRange is a byte range: Line and Col are 1-based (Col counts bytes),
@@ -80,5 +83,10 @@ func writeJSON(w io.Writer, findings []diagnostics.Finding, opts Options) error 
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(append(ToJSON(findings, opts.Cwd), jsonNotifications(opts.Notifications, opts.Cwd)...))
+	out := append(ToJSON(findings, opts.Cwd), jsonNotifications(opts.Notifications, opts.Cwd)...)
+	if opts.Coverage != nil {
+		out = append(out, JSONFinding{Rule: CoverageRule, Severity: "info", Message: opts.Coverage.String(),
+			Related: []JSONRelated{}, Configs: []string{}, Notification: true, Coverage: opts.Coverage})
+	}
+	return enc.Encode(out)
 }

@@ -119,6 +119,9 @@ func writeGitHubNotes(buf *bytes.Buffer, notes []Notification, root string) {
 	}
 }
 
+// CoverageRule is the rule of the json element that carries the coverage.
+const CoverageRule = "COVERAGE"
+
 // jsonNotifications converts notifications to json elements (rule CHECK,
 // severity error or warning, range at the line or zero).
 func jsonNotifications(notes []Notification, cwd string) []JSONFinding {

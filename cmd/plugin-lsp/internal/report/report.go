@@ -71,6 +71,9 @@ type Options struct {
 	ToolVersion string
 	// Notifications are what could not be checked (see Notification).
 	Notifications []Notification
+	// Coverage, when set, says what the check looked at; json, sarif and
+	// github carry it (text prints it on stderr, not here).
+	Coverage *diagnostics.Coverage
 	// Files reads source text (SARIF line fingerprints and UTF-16 columns);
 	// nil means DiskFiles.
 	Files FileReader

@@ -48,6 +48,14 @@ type SARIFRun struct {
 	ColumnKind         string                           `json:"columnKind"`
 	// Invocations is set only when something could not be checked.
 	Invocations []SARIFInvocation `json:"invocations,omitempty"`
+	// Properties carry the coverage (what was checked and skipped).
+	Properties *SARIFRunProps `json:"properties,omitempty"`
+}
+
+// SARIFRunProps is the run's property bag.
+type SARIFRunProps struct {
+	Coverage     *diagnostics.Coverage `json:"coverage,omitempty"`
+	CoverageText string                `json:"coverageText,omitempty"`
 }
 
 // SARIFTool describes plugin-lsp.
@@ -164,6 +172,9 @@ func ToSARIF(findings []diagnostics.Finding, opts Options) SARIFLog {
 		Results:     make([]SARIFResult, 0, len(findings)),
 		ColumnKind:  "utf16CodeUnits",
 		Invocations: sarifInvocations(opts.Notifications, opts.Root),
+	}
+	if opts.Coverage != nil {
+		run.Properties = &SARIFRunProps{Coverage: opts.Coverage, CoverageText: opts.Coverage.String()}
 	}
 	if opts.Root != "" {
 		run.OriginalURIBaseIDs = map[string]SARIFArtifactLocation{
