@@ -331,6 +331,9 @@ type RegistryDef struct {
 	// Alias is a second key the same value is stored under, a list
 	// (variadic aliases): each element is one more name of the value.
 	Alias []NamePart
+	// PlainParams: every parameter is plain data (string, int,
+	// time.Duration…): a setter of a settings table, never a registry.
+	PlainParams bool
 	// Recv is the receiver type name for a method (instance registries:
 	// the store is a field of the receiver); "" for a function.
 	Recv string
@@ -518,6 +521,17 @@ const (
 	NameConstIdentity                   // a typed constant whose identity is the name (crypto.SHA256)
 	NameTypeName                        // the value's type (gob.Register)
 )
+
+// Candidate is a function the inference considered as a registry: one
+// that stores by a parameter into a map or slice. Rejected ones say why
+// (plugin-lsp list -explain), so a user whose registry is not found learns
+// what to declare.
+type Candidate struct {
+	ID       string // "pkgpath.Func"
+	Decl     SymbolRef
+	Accepted bool
+	Reason   string
+}
 
 // Registration is one linked registration call.
 type Registration struct {

@@ -2249,7 +2249,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 			continue
 		}
 		if (rd.Op == OpMapStore || rd.Op == OpSliceAppend) && plainOnly {
-			continue
+			rd.PlainParams = true // a setter of plain values; linking rejects it (and says why)
 		}
 		if rd.Op == OpForward && len(hasStore) > 0 {
 			continue

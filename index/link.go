@@ -19,6 +19,7 @@ type linked struct {
 	byDir         map[string]*Package
 	byFile        []*Package // indexed by FileID
 	registries    []*Registry
+	candidates    []Candidate
 	regByID       map[string]*Registry
 	registrations []*Registration
 	lookups       []*Lookup
@@ -142,7 +143,7 @@ func linkSnapshot(s *Snapshot) *linked {
 		// reachability are those of base; only the changed files' own
 		// calls need resolving again.
 		k.roles = base.roles
-		l.registries, l.regByID = base.registries, base.regByID
+		l.registries, l.regByID, l.candidates = base.registries, base.regByID, base.candidates
 		k.relinkCalls(base, changed)
 		l.relinked = true
 	} else {
@@ -530,21 +531,40 @@ func (k *linker) registries() {
 					methodDefs[p.ImportPath][d.Recv] = append(methodDefs[p.ImportPath][d.Recv], defAt{d, f, fid, p.ImportPath})
 					continue
 				}
+				reject := func(why string) {
+					if d.Op == OpMapStore || d.Op == OpSliceAppend {
+						k.l.candidates = append(k.l.candidates, Candidate{ID: p.ImportPath + "." + d.Func,
+							Decl: SymbolRef{File: fid, Span: d.Span, Kind: KindRegistry}, Reason: why})
+					}
+				}
 				if !token.IsExported(d.Func) && !wrapped[d.Func] && !k.initReach(p)[d.Func] {
+					reject("unexported, and neither called from the package's init() nor wrapped by an exported function: a helper, not a registry")
 					continue
 				}
 				if d.Op != OpForward && !stores[d.Store] && k.roles[p.ImportPath+"."+d.Func] == nil {
+					reject("stores into " + d.Store + ", which is not a package-level map[string]… or slice")
 					continue // not a package-level map[string] or slice: a local or a field
 				}
 				if (d.Op == OpMapStore || d.Op == OpSliceAppend) && k.roles[p.ImportPath+"."+d.Func] == nil {
 					// A registry returns nothing or an error, or panics; a
 					// function returning a value is a cache (get-or-create).
 					if d.Result != "" && d.Result != "error" {
+						reject("returns " + d.Result + ": a cache (get-or-create), not a registry")
+						continue
+					}
+					if d.PlainParams {
+						reject("takes only plain values (strings, numbers, durations): a settings table, not a plugin registry")
 						continue
 					}
 					if k.plainValue(f, p, d.ValueType) {
+						reject("stores plain values (" + d.ValueType + "): a settings table, not a plugin registry")
 						continue // a settings table of plain values, not plugin registration
 					}
+				}
+				if d.Op == OpMapStore || d.Op == OpSliceAppend {
+					k.l.candidates = append(k.l.candidates, Candidate{ID: p.ImportPath + "." + d.Func,
+						Decl: SymbolRef{File: fid, Span: d.Span, Kind: KindRegistry}, Accepted: true,
+						Reason: "stores its name parameter in " + d.Store})
 				}
 				da := defAt{d, f, fid, p.ImportPath}
 				fnID := p.ImportPath + "." + d.Func
@@ -1008,6 +1028,7 @@ func sameLinkFacts(o, n *FileFacts) bool {
 func sameDef(a, b RegistryDef) bool {
 	type plain struct {
 		Func, Store, ValueType, Result, ForwardPkg, ForwardFunc, Recv, ScanField string
+		PlainParams                                                              bool
 		Dups                                                                     Duplicates
 		Span                                                                     Span
 		Op                                                                       RegistryOp
@@ -1015,7 +1036,7 @@ func sameDef(a, b RegistryDef) bool {
 		Panics                                                                   bool
 	}
 	flat := func(d RegistryDef) plain {
-		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
+		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.PlainParams, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
 	}
 	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key) && slices.Equal(a.Alias, b.Alias) && slices.Equal(a.ArgParams, b.ArgParams)
 }

@@ -163,6 +163,10 @@ func (s *Snapshot) PackageOf(id FileID) *Package {
 // Registries returns every registry, sorted by ID.
 func (s *Snapshot) Registries() []*Registry { return s.link().registries }
 
+// Candidates returns the functions registry inference considered, accepted
+// or rejected with the reason, in package and file order.
+func (s *Snapshot) Candidates() []Candidate { return s.link().candidates }
+
 // Registry returns the registry with an ID, nil if none.
 func (s *Snapshot) Registry(id string) *Registry { return s.link().regByID[id] }
 

@@ -841,3 +841,56 @@ func TestCheckRealCode(t *testing.T) {
 		}
 	}
 }
+
+// TestListExplain: list -explain shows the candidate register functions,
+// the accepted with what they store and the rejected with why, in text and
+// json.
+func TestListExplain(t *testing.T) {
+	ar, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", "discovery", "any-value.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runBinary(t, dir, "list", "-explain", "-format", "json")
+	var out struct {
+		Candidates []struct {
+			ID       string `json:"id"`
+			Pos      string `json:"pos"`
+			Accepted bool   `json:"accepted"`
+			Reason   string `json:"reason"`
+		} `json:"candidates"`
+	}
+	if r.exit != 0 {
+		t.Fatalf("exit %d: %s", r.exit, r.stderr)
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range out.Candidates {
+		got[c.ID] = fmt.Sprintf("%v %s %s", c.Accepted, c.Pos, c.Reason)
+	}
+	if g := got["example.com/app/registry.Register"]; !strings.HasPrefix(g, "true registry/registry.go:11:6 stores its name parameter") {
+		t.Errorf("registry.Register: %q", g)
+	}
+	if g := got["example.com/app/settings.Set"]; !strings.HasPrefix(g, "false settings/settings.go:8:6 ") || !strings.Contains(g, "settings table") {
+		t.Errorf("settings.Set: %q", g)
+	}
+	text := runBinary(t, dir, "list", "-explain")
+	if !strings.Contains(text.stdout, "Registry candidates (2):\n  accepted example.com/app/registry.Register  registry/registry.go:11:6: ") ||
+		!strings.Contains(text.stdout, "  rejected example.com/app/settings.Set  settings/settings.go:8:6: ") {
+		t.Errorf("text:\n%s", text.stdout)
+	}
+	if plain := runBinary(t, dir, "list"); strings.Contains(plain.stdout, "Registry candidates") {
+		t.Errorf("list without -explain shows candidates:\n%s", plain.stdout)
+	}
+}

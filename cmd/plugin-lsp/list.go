@@ -27,12 +27,17 @@ Flags:
   -format F     output format: text (default) or json (field names are
                 stable)
   -json         the same as -format json (deprecated; kept for scripts)
+  -explain      also list every function registry inference considered (it
+                stores by a parameter into a map or slice) and why it was
+                accepted or rejected: what to declare in .plugin-lsp.yaml
+                when your registry is not found
 `
 
 // listFlags are the values of list's flags.
 type listFlags struct {
-	format *string
-	json   *bool
+	format  *string
+	json    *bool
+	explain *bool
 }
 
 // newListFlags returns list's flag set and where its values land.
@@ -40,7 +45,8 @@ func newListFlags() (*flag.FlagSet, *listFlags) {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	return fs, &listFlags{
 		format: fs.String("format", "text", ""),
-		json:   fs.Bool("json", false, ""),
+		json:    fs.Bool("json", false, ""),
+		explain: fs.Bool("explain", false, ""),
 	}
 }
 
@@ -81,6 +87,16 @@ func listMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	warnProblems(stderr, "list", s.Problems())
 	rep := listReport(s)
+	if *fv.explain {
+		for _, c := range s.Candidates() {
+			p := s.Position(c.Decl)
+			rep.Candidates = append(rep.Candidates, listCandidate{ID: c.ID, Accepted: c.Accepted, Reason: c.Reason,
+				Pos: fmt.Sprintf("%s:%d:%d", relPath(s, c.Decl.File), p.Line, p.Col)})
+		}
+		if rep.Candidates == nil {
+			rep.Candidates = []listCandidate{}
+		}
+	}
 	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -103,6 +119,8 @@ type listOut struct {
 	NativePlugins []listNative   `json:"nativePlugins"`
 	Opens         []listOpen     `json:"opens"`
 	Manifests     []listManifest `json:"manifests,omitempty"`
+	// Candidates is set with -explain.
+	Candidates []listCandidate `json:"candidates,omitempty"`
 }
 
 type listRegistry struct {
@@ -238,6 +256,14 @@ func listReport(s *index.Snapshot) listOut {
 	return out
 }
 
+// listCandidate is one function registry inference considered.
+type listCandidate struct {
+	ID       string `json:"id"`
+	Pos      string `json:"pos"`
+	Accepted bool   `json:"accepted"`
+	Reason   string `json:"reason"`
+}
+
 // relPath renders a file relative to the first root that contains it.
 func relPath(s *index.Snapshot, id index.FileID) string { return relDir(s, s.Path(id)) }
 
@@ -309,6 +335,16 @@ func printList(w io.Writer, rep listOut) {
 		fmt.Fprintf(w, "Manifests (%d):\n", len(rep.Manifests))
 		for _, m := range rep.Manifests {
 			fmt.Fprintf(w, "  %s %s %s %v %s\n", m.Pos, m.Name, m.Version, m.Requires, m.Error)
+		}
+	}
+	if rep.Candidates != nil {
+		fmt.Fprintf(w, "Registry candidates (%d):\n", len(rep.Candidates))
+		for _, c := range rep.Candidates {
+			verdict := "rejected"
+			if c.Accepted {
+				verdict = "accepted"
+			}
+			fmt.Fprintf(w, "  %s %s  %s: %s\n", verdict, c.ID, c.Pos, c.Reason)
 		}
 	}
 }
