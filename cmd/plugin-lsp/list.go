@@ -44,7 +44,7 @@ type listFlags struct {
 func newListFlags() (*flag.FlagSet, *listFlags) {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	return fs, &listFlags{
-		format: fs.String("format", "text", ""),
+		format:  fs.String("format", "text", ""),
 		json:    fs.Bool("json", false, ""),
 		explain: fs.Bool("explain", false, ""),
 	}
