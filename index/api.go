@@ -470,6 +470,11 @@ type Registry struct {
 	// FilledAtRunTime: registering outside init is the registry's normal
 	// use (expvar, gob), not an init-order bug.
 	FilledAtRunTime bool
+	// MentionFormats are the config-file formats that name this
+	// registry's plugins (Format… constants); MentionSection is the
+	// Telegraf TOML section for FormatTelegraf.
+	MentionFormats []string
+	MentionSection string
 	// Capabilities is the SEC001 import allowlist from .plugin-lsp.yaml; nil
 	// means no policy.
 	Capabilities []string

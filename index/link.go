@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -470,7 +471,8 @@ func (k *linker) registries() {
 	for _, p := range presets {
 		r := &Registry{ID: p.Register[0], Package: pkgOfID(p.Register[0]), Register: p.Register, Lookup: p.Lookup,
 			Contract: p.Contract, Preset: p.Name, Note: p.Note, PanicsOnDuplicate: p.dups() == DupPanics,
-			Duplicates: p.dups(), NameSource: p.source(), FilledAtRunTime: p.RunTime}
+			Duplicates: p.dups(), NameSource: p.source(), FilledAtRunTime: p.RunTime,
+			MentionFormats: p.Mentions, MentionSection: p.MentionSection}
 		k.addRegistry(r)
 		for i, fn := range p.Register {
 			mode := p.Mode
@@ -769,6 +771,16 @@ func (k *linker) registries() {
 						r.ContractDecl = SymbolRef{File: fid, Span: sym.Span, Kind: KindContract}
 					}
 				}
+			}
+		}
+	}
+	for _, r := range l.registries {
+		if r.Preset == "" && r.MentionFormats == nil {
+			r.MentionFormats = mentionFormatsOf(r.Package)
+			if r.MentionFormats == nil {
+				// A Telegraf-style section registry: plugins of package
+				// ".../inputs" are named in [[inputs.name]] tables.
+				r.MentionFormats, r.MentionSection = []string{FormatTelegraf}, path.Base(r.Package)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -61,15 +62,10 @@ func (m *Mention) KeyPrefix() string { return strings.TrimSuffix(m.Key(), m.Name
 // files name CoreDNS plugins, Caddy files Caddy modules, a Telegraf table
 // the registry of its section.
 func (m *Mention) Fits(r *Registry) bool {
-	switch m.Format {
-	case FormatPluginCfg, FormatCorefile:
-		return r.Preset == "coredns" || strings.HasPrefix(r.Package, "github.com/coredns/")
-	case FormatCaddyfile, FormatCaddyJSON:
-		return r.Preset == "caddy" || strings.HasPrefix(r.Package, "github.com/caddyserver/caddy")
-	case FormatTelegraf:
-		return r.Preset == "telegraf/"+m.Section || path.Base(r.Package) == m.Section
+	if !slices.Contains(r.MentionFormats, m.Format) {
+		return false
 	}
-	return false
+	return m.Format != FormatTelegraf || r.MentionSection == m.Section
 }
 
 // mentionFormat classifies a file name that may hold plugin mentions.

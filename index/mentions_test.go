@@ -52,10 +52,17 @@ func TestExtractMentions(t *testing.T) {
 }
 
 func TestMentionFits(t *testing.T) {
-	coredns := &Registry{Preset: "coredns", Package: "github.com/coredns/caddy"}
-	caddy := &Registry{Preset: "caddy", Package: "github.com/caddyserver/caddy/v2"}
-	inputs := &Registry{Preset: "telegraf/inputs", Package: "github.com/influxdata/telegraf/plugins/inputs"}
-	own := &Registry{Package: "example.com/app/plugins/outputs"}
+	// The registries as linking makes them: presets carry their mention
+	// formats in the preset table; an inferred section registry gets its
+	// package's last element as its Telegraf section.
+	s := build(t, Options{Roots: []string{t.TempDir()}})
+	coredns := s.Registry("github.com/coredns/caddy.RegisterPlugin")
+	caddy := s.Registry("github.com/caddyserver/caddy/v2.RegisterModule")
+	inputs := s.Registry("github.com/influxdata/telegraf/plugins/inputs.Add")
+	if coredns == nil || caddy == nil || inputs == nil {
+		t.Fatal("preset registries missing")
+	}
+	own := &Registry{Package: "example.com/app/plugins/outputs", MentionFormats: []string{FormatTelegraf}, MentionSection: "outputs"}
 	tests := []struct {
 		m    Mention
 		fits []*Registry

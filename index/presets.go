@@ -1,5 +1,7 @@
 package index
 
+import "strings"
+
 // nameMode says how a registry's name argument is read.
 type nameMode uint8
 
@@ -27,8 +29,13 @@ type preset struct {
 	RunTime bool
 	// Key, when set, computes the name from the registered value (fields
 	// or methods of argument NameArg), as inferred registries' keys do.
-	Key  []NamePart
-	Note string
+	Key []NamePart
+	// Mentions are the config-file formats that name this registry's
+	// plugins (Corefile, Caddyfile, Telegraf TOML), and for Telegraf the
+	// TOML section ("inputs").
+	Mentions       []string
+	MentionSection string
+	Note           string
 }
 
 // presets are registries the index knows without seeing their source (the
@@ -51,26 +58,26 @@ var presets = []preset{
 		Note: "expvar.Publish (and the New* helpers that call it) panics on reuse of a name"},
 	{Name: "caddy", Register: []string{"github.com/caddyserver/caddy/v2.RegisterModule"},
 		Lookup: []string{"github.com/caddyserver/caddy/v2.GetModule"}, Mode: nameCaddy,
-		Contract: "github.com/caddyserver/caddy/v2.Module", Panics: true,
+		Contract: "github.com/caddyserver/caddy/v2.Module", Panics: true, Mentions: []string{FormatCaddyfile, FormatCaddyJSON},
 		Note: "caddy.RegisterModule(T{}) takes the ID from T's CaddyModule() method and panics on a duplicate ID"},
 	{Name: "coredns", Register: []string{"github.com/coredns/caddy.RegisterPlugin", "github.com/coredns/coredns/plugin.Register"},
-		Panics: true,
-		Note:   "CoreDNS plugin.Register forwards to caddy.RegisterPlugin, which panics on a duplicate name"},
+		Panics: true, Mentions: []string{FormatPluginCfg, FormatCorefile},
+		Note: "CoreDNS plugin.Register forwards to caddy.RegisterPlugin, which panics on a duplicate name"},
 	{Name: "containerd", Register: []string{"github.com/containerd/plugin/registry.Register"},
 		Key:    []NamePart{{Param: 0, Field: "Type"}, {Param: -1, Lit: "."}, {Param: 0, Field: "ID"}},
 		Panics: true,
 		Note:   "registry.Register(&plugin.Registration{Type, ID, …}) appends to a slice through a method; checkUnique panics when Type and ID are both taken; the plugin's URI is Type.ID"},
-	{Name: "telegraf/inputs", Register: []string{"github.com/influxdata/telegraf/plugins/inputs.Add"},
+	{Name: "telegraf/inputs", Mentions: []string{FormatTelegraf}, MentionSection: "inputs", Register: []string{"github.com/influxdata/telegraf/plugins/inputs.Add"},
 		Contract: "github.com/influxdata/telegraf.Input", Note: "inputs.Add stores a creator in inputs.Inputs; a duplicate overwrites"},
-	{Name: "telegraf/outputs", Register: []string{"github.com/influxdata/telegraf/plugins/outputs.Add"},
+	{Name: "telegraf/outputs", Mentions: []string{FormatTelegraf}, MentionSection: "outputs", Register: []string{"github.com/influxdata/telegraf/plugins/outputs.Add"},
 		Contract: "github.com/influxdata/telegraf.Output", Note: "outputs.Add stores a creator in outputs.Outputs"},
-	{Name: "telegraf/processors", Register: []string{"github.com/influxdata/telegraf/plugins/processors.Add"},
+	{Name: "telegraf/processors", Mentions: []string{FormatTelegraf}, MentionSection: "processors", Register: []string{"github.com/influxdata/telegraf/plugins/processors.Add"},
 		Note: "processors.Add stores a creator in processors.Processors"},
-	{Name: "telegraf/aggregators", Register: []string{"github.com/influxdata/telegraf/plugins/aggregators.Add"},
+	{Name: "telegraf/aggregators", Mentions: []string{FormatTelegraf}, MentionSection: "aggregators", Register: []string{"github.com/influxdata/telegraf/plugins/aggregators.Add"},
 		Contract: "github.com/influxdata/telegraf.Aggregator", Note: "aggregators.Add stores a creator in aggregators.Aggregators"},
-	{Name: "telegraf/parsers", Register: []string{"github.com/influxdata/telegraf/plugins/parsers.Add"},
+	{Name: "telegraf/parsers", Mentions: []string{FormatTelegraf}, MentionSection: "parsers", Register: []string{"github.com/influxdata/telegraf/plugins/parsers.Add"},
 		Note: "parsers.Add stores a creator in parsers.Parsers"},
-	{Name: "telegraf/serializers", Register: []string{"github.com/influxdata/telegraf/plugins/serializers.Add"},
+	{Name: "telegraf/serializers", Mentions: []string{FormatTelegraf}, MentionSection: "serializers", Register: []string{"github.com/influxdata/telegraf/plugins/serializers.Add"},
 		Note: "serializers.Add stores a creator in serializers.Serializers"},
 }
 
@@ -99,4 +106,26 @@ func (p preset) dups() Duplicates {
 		return DupPanics
 	}
 	return DupOverwrites
+}
+
+// mentionPackages give inferred registries (found in the source, not from
+// a preset) of these module path prefixes the mention formats of their
+// project: a registry CoreDNS's own packages declare is named in Corefiles.
+var mentionPackages = []struct {
+	prefix  string
+	formats []string
+}{
+	{"github.com/coredns/", []string{FormatPluginCfg, FormatCorefile}},
+	{"github.com/caddyserver/caddy", []string{FormatCaddyfile, FormatCaddyJSON}},
+}
+
+// mentionFormatsOf returns the mention formats of an inferred registry in
+// package pkg, nil if none.
+func mentionFormatsOf(pkg string) []string {
+	for _, m := range mentionPackages {
+		if strings.HasPrefix(pkg, m.prefix) {
+			return m.formats
+		}
+	}
+	return nil
 }

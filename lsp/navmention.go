@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,7 +75,7 @@ func (nx *navIndex) extraSiteAt(file index.FileID, off int) *navSite {
 func (nx *navIndex) caddyRegistryOf(id string) string {
 	first := ""
 	for _, r := range nx.snap.Registries() {
-		if r.Preset != "caddy" {
+		if !slices.Contains(r.MentionFormats, index.FormatCaddyfile) || r.NameSource != index.NameFromValue {
 			continue
 		}
 		if len(nx.byName[nameKey{r.ID, id}]) > 0 {

@@ -413,7 +413,7 @@ func (nx *navIndex) typeDecl(qualified string) index.SymbolRef {
 // value's type, not from a literal at the call.
 func (nx *navIndex) caddyIDLiteral(r *index.Registration) index.SymbolRef {
 	reg := nx.snap.Registry(r.Registry)
-	if reg == nil || reg.Preset != "caddy" || !r.NameResolved {
+	if reg == nil || !slices.Contains(reg.MentionFormats, index.FormatCaddyfile) || reg.NameSource != index.NameFromValue || !r.NameResolved {
 		return index.SymbolRef{}
 	}
 	decl := nx.typeDecl(r.ValueType)
