@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strings"
 )
 
@@ -120,18 +121,9 @@ func (f Finding) String() string {
 // Fingerprint is a stable identity of the finding that does not depend on
 // its line number (for SARIF partialFingerprints): rule, file and message.
 func (f Finding) Fingerprint() string {
-	h := fnv64(f.Rule + "\x00" + f.File + "\x00" + f.Message)
-	return fmt.Sprintf("%016x", h)
-}
-
-func fnv64(s string) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= prime
-	}
-	return h
+	h := fnv.New64a()
+	h.Write([]byte(f.Rule + "\x00" + f.File + "\x00" + f.Message))
+	return fmt.Sprintf("%016x", h.Sum64())
 }
 
 // RuleByID returns the rule with the given ID.

@@ -128,7 +128,7 @@ func checkREG001(p *pass) {
 			}
 			hostText := hosts[0]
 			if len(hosts) > 1 {
-				hostText += " and " + itoa(len(hosts)-1) + " more hosts"
+				hostText += " and " + strconv.Itoa(len(hosts)-1) + " more hosts"
 			}
 			consequence := "one silently replaces the other"
 			switch reg.Duplicates {

@@ -25,7 +25,7 @@ func DocsMarkdown() []byte {
 		if r.NeedsTypes {
 			name += " (*types*)"
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s |\n", r.ID, lower(r.ID), name, r.Severity, r.Title)
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s |\n", r.ID, strings.ToLower(r.ID), name, r.Severity, r.Title)
 	}
 	for _, r := range Rules() {
 		fmt.Fprintf(&b, "\n## %s\n\n", r.ID)

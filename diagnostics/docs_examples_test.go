@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -100,7 +101,7 @@ func TestSEC001ExampleRuns(t *testing.T) {
 	}
 	var got []string
 	for _, f := range Check(context.Background(), snap, Options{}) {
-		got = append(got, f.Rule+" "+rel(dir, f.File)+":"+itoa(f.Start.Line))
+		got = append(got, f.Rule+" "+rel(dir, f.File)+":"+strconv.Itoa(f.Start.Line))
 	}
 	if strings.Join(got, ";") != "SEC001 plugins/shell/shell.go:4" {
 		t.Errorf("findings %q, want SEC001 at the os/exec import", got)

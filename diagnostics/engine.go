@@ -6,6 +6,7 @@ import (
 	"iter"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
@@ -273,29 +274,7 @@ func (p *pass) rel(path string) string {
 // where renders "file:line" of a ref for messages.
 func (p *pass) where(ref index.SymbolRef) string {
 	l := p.loc(ref)
-	return p.rel(l.File) + ":" + itoa(l.Start.Line)
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return p.rel(l.File) + ":" + strconv.Itoa(l.Start.Line)
 }
 
 func (p *pass) report(f Finding) {
@@ -317,7 +296,7 @@ func (p *pass) finish() []Finding {
 	out := p.findings[:0]
 	seen := map[string]bool{}
 	for _, f := range p.findings {
-		key := f.Rule + "\x00" + f.File + "\x00" + itoa(f.Start.Offset) + "\x00" + f.Message
+		key := f.Rule + "\x00" + f.File + "\x00" + strconv.Itoa(f.Start.Offset) + "\x00" + f.Message
 		if seen[key] || p.suppressed(f) {
 			continue
 		}

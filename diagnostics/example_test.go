@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"testing"
 )
 
@@ -19,7 +20,7 @@ func TestExampleWorkspace(t *testing.T) {
 	fs = append(fs, CheckTypes(context.Background(), snap, Options{}, NewTypeCache())...)
 	var got []string
 	for _, f := range fs {
-		got = append(got, f.Rule+" "+rel(dir, f.File)+":"+itoa(f.Start.Line))
+		got = append(got, f.Rule+" "+rel(dir, f.File)+":"+strconv.Itoa(f.Start.Line))
 		t.Logf("%s", f)
 	}
 	sort.Strings(got)

@@ -1,20 +1,12 @@
 package diagnostics
 
+import "strings"
+
 // helpBase is where the generated rule docs live; each rule's HelpURI is
 // this plus an anchor made from its ID.
 const helpBase = "https://github.com/plugin-lsp/plugin-lsp/blob/main/docs/rules.md"
 
-func helpURI(id string) string { return helpBase + "#" + lower(id) }
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
+func helpURI(id string) string { return helpBase + "#" + strings.ToLower(id) }
 
 // Rules returns every rule in ID order. The slice is new on each call.
 func Rules() []Rule {

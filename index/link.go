@@ -603,7 +603,7 @@ func (k *linker) registries() {
 				} else {
 					r.Register = append(r.Register, fnID)
 				}
-				if len(r.Register) == 0 || r.Register[0] != fnID && !contains(r.Register, fnID) {
+				if len(r.Register) == 0 || r.Register[0] != fnID && !slices.Contains(r.Register, fnID) {
 					r.Register = append([]string{fnID}, r.Register...)
 				}
 				if r.Contract == "" && d.ValueType != "" {
@@ -933,15 +933,6 @@ func (k *linker) instanceContract(p *Package, f *FileFacts, da defAt, targs []st
 		}
 	}
 	return k.qualify(da.f, da.pkg, vt)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // resolveConst follows a constant through files and packages.
@@ -1507,7 +1498,7 @@ func (k *linker) natives() {
 			byKey[key] = np
 			k.fillNative(np, bc.Targets)
 		}
-		if !contains(np.SOPaths, bc.Output) {
+		if !slices.Contains(np.SOPaths, bc.Output) {
 			np.SOPaths = append(np.SOPaths, bc.Output)
 		}
 		np.Builds = append(np.Builds, *bc)
@@ -1533,7 +1524,7 @@ func (k *linker) natives() {
 				byKey[key] = np
 				k.fillNative(np, []string{key})
 			}
-			if !contains(np.SOPaths, so) {
+			if !slices.Contains(np.SOPaths, so) {
 				np.SOPaths = append(np.SOPaths, so)
 			}
 		}
@@ -1623,7 +1614,7 @@ func (k *linker) copies(cmds []BuildCommand) {
 				if !filepath.IsAbs(from) {
 					from = filepath.Join(b, from)
 				}
-				if !contains(cand.SOPaths, filepath.Clean(from)) || (np != nil && (grouped || !g)) {
+				if !slices.Contains(cand.SOPaths, filepath.Clean(from)) || (np != nil && (grouped || !g)) {
 					return
 				}
 				np, base, grouped = cand, b, g
@@ -1650,7 +1641,7 @@ func (k *linker) copies(cmds []BuildCommand) {
 				out = filepath.Join(base, out)
 			}
 			c.Output, c.base = filepath.Clean(out), base
-			if !contains(np.SOPaths, c.Output) {
+			if !slices.Contains(np.SOPaths, c.Output) {
 				np.SOPaths = append(np.SOPaths, c.Output)
 			}
 			changed = true

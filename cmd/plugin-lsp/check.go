@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -288,12 +289,12 @@ func buildMatrix(goos, goarch, tags []string) ([]index.BuildConfig, error) {
 		return nil, nil
 	}
 	for _, o := range goos {
-		if !contains(knownGOOS, o) {
+		if !slices.Contains(knownGOOS, o) {
 			return nil, fmt.Errorf("-goos: unknown GOOS %q", o)
 		}
 	}
 	for _, a := range goarch {
-		if !contains(knownGOARCH, a) {
+		if !slices.Contains(knownGOARCH, a) {
 			return nil, fmt.Errorf("-goarch: unknown GOARCH %q", a)
 		}
 	}
@@ -343,19 +344,10 @@ func withTags(base, extra []string) []string {
 }
 
 func appendNew(list []string, s string) []string {
-	if contains(list, s) {
+	if slices.Contains(list, s) {
 		return list
 	}
 	return append(list, s)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // pattern is one dir argument: a directory, and whether its

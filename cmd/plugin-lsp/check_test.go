@@ -649,7 +649,7 @@ func TestBuildMatrix(t *testing.T) {
 		t.Errorf("-tags x: %s; want the default matrix", str(got))
 	}
 	for _, c := range got {
-		if !contains(c.Tags, "x") || !contains(c.Tags, "cgo") {
+		if !slices.Contains(c.Tags, "x") || !slices.Contains(c.Tags, "cgo") {
 			t.Errorf("-tags x: config %s lacks x or cgo", c)
 		}
 	}
@@ -664,7 +664,7 @@ func TestKnownPortsMatchDistList(t *testing.T) {
 	}
 	for _, l := range strings.Fields(string(out)) {
 		goos, arch, _ := strings.Cut(l, "/")
-		if !contains(knownGOOS, goos) || !contains(knownGOARCH, arch) {
+		if !slices.Contains(knownGOOS, goos) || !slices.Contains(knownGOARCH, arch) {
 			t.Errorf("port %s is missing from knownGOOS/knownGOARCH", l)
 		}
 	}
