@@ -115,7 +115,7 @@ func (c Coverage) Notice() string {
 	if c.Registries > 0 {
 		return ""
 	}
-	return "no plugin registry found, so no registration or lookup was checked (REG001-REG007 had nothing to look at). " +
+	return "no plugin registry with registrations or lookups outside tests found, so none was checked (REG001-REG007 had nothing to look at). " +
 		"If this code has one, run `plugin-lsp list -explain` to see the candidate register functions and why each was rejected, " +
 		"and declare it in .plugin-lsp.yaml (registries: - register: example.com/m/registry.Register, lookup: [...], nameField/nameMethod, duplicates: panics|overwrites|error|firstWins|appends)"
 }

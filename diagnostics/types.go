@@ -581,6 +581,11 @@ func (p *pass) symbolDynamicType(np *index.NativePlugin, sym string, pkgs map[st
 // the contract: it does as written, or the registry is configured (not
 // inferred) and only types can tell.
 func (p *pass) takesAny(reg *index.Registry) bool {
+	if reg.Instance {
+		// Its methods' parameter types (or the type argument of a
+		// generic registry) are checked by the compiler.
+		return false
+	}
 	if reg.Decl.IsZero() {
 		return reg.Contract != ""
 	}

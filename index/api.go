@@ -470,6 +470,9 @@ type Registry struct {
 	// FilledAtRunTime: registering outside init is the registry's normal
 	// use (expvar, gob), not an init-order bug.
 	FilledAtRunTime bool
+	// Instance: the registry is a package-level value whose methods
+	// register (Decl is the variable).
+	Instance bool
 	// MentionFormats are the config-file formats that name this
 	// registry's plugins (Format… constants); MentionSection is the
 	// Telegraf TOML section for FormatTelegraf.

@@ -847,7 +847,7 @@ func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
 					}
 					fnID := id + "." + da.d.Func
 					if r == nil {
-						r = &Registry{ID: id, Package: p.ImportPath, Store: id + da.d.Store,
+						r = &Registry{ID: id, Package: p.ImportPath, Store: id + da.d.Store, Instance: true,
 							Decl: SymbolRef{File: fid, Span: iv.Span, Kind: KindRegistry},
 							Note: "inferred: instance of " + tpkg + "." + tname + " whose " + da.d.Func + " stores its name parameter"}
 						k.addRegistry(r)
@@ -917,6 +917,9 @@ func (k *linker) instanceType(p *Package, f *FileFacts, iv InstanceVar) (pkg, na
 // type argument the value was instantiated with.
 func (k *linker) instanceContract(p *Package, f *FileFacts, da defAt, targs []string) string {
 	vt := da.d.ValueType
+	if vt == "any" || strings.ReplaceAll(vt, " ", "") == "interface{}" {
+		return ""
+	}
 	if len(targs) == 1 && isIdentExpr(vt) && !strings.Contains(vt, ".") {
 		declared := false
 		if tp := k.l.byPath[da.pkg]; tp != nil {

@@ -88,7 +88,13 @@ func listMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	warnProblems(stderr, "list", s.Problems())
 	rep := listReport(s)
 	if *fv.explain {
+		seen := map[string]bool{}
 		for _, c := range s.Candidates() {
+			if k := fmt.Sprint(c.ID, c.Accepted, c.Reason); seen[k] {
+				continue // one function with several stores
+			} else {
+				seen[k] = true
+			}
 			p := s.Position(c.Decl)
 			rep.Candidates = append(rep.Candidates, listCandidate{ID: c.ID, Accepted: c.Accepted, Reason: c.Reason,
 				Pos: fmt.Sprintf("%s:%d:%d", relPath(s, c.Decl.File), p.Line, p.Col)})
@@ -286,7 +292,11 @@ func printList(w io.Writer, rep listOut) {
 		if r.Contract != "" {
 			extra += " contract " + r.Contract
 		}
-		fmt.Fprintf(w, "  %s%s: %d registrations\n", r.ID, extra, r.Registrations)
+		noun := "registrations"
+		if r.Registrations == 1 {
+			noun = "registration"
+		}
+		fmt.Fprintf(w, "  %s%s: %d %s\n", r.ID, extra, r.Registrations, noun)
 	}
 	fmt.Fprintf(w, "Registered plugins (%d):\n", len(rep.Registrations))
 	for _, r := range rep.Registrations {
