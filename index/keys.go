@@ -200,8 +200,24 @@ func (ks *keyScope) parts(e ast.Expr, depth int) ([]NamePart, bool) {
 			if i, ok := ks.params[id.Name]; ok && ks.ptypes[id.Name] != "string" {
 				return []NamePart{{Param: i, Field: v.Sel.Name}}, true
 			}
+			// mod := instance.CaddyModule(); … mod.ID: a field of what a
+			// method of the parameter returns.
+			if l, ok := ks.locals[id.Name]; ok && ks.counts[id.Name] == 1 {
+				if call, ok := ast.Unparen(l).(*ast.CallExpr); ok && len(call.Args) == 0 {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+						if pid, ok := sel.X.(*ast.Ident); ok {
+							if i, ok := ks.params[pid.Name]; ok && ks.ptypes[pid.Name] != "string" {
+								return []NamePart{{Param: i, Method: sel.Sel.Name, Field: v.Sel.Name}}, true
+							}
+						}
+					}
+				}
+			}
 		}
 	case *ast.CallExpr:
+		if id, ok := v.Fun.(*ast.Ident); ok && id.Name == "string" && len(v.Args) == 1 {
+			return ks.parts(v.Args[0], depth+1) // string(mod.ID): a conversion
+		}
 		if len(v.Args) == 1 {
 			// normalize(name), canonical(name): a transform of the name
 			// parameter by the registry itself; names as written are what

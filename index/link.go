@@ -468,7 +468,41 @@ func (k *linker) addRegistry(r *Registry) {
 // registries builds presets, inferred registries, wrappers and configured ones.
 func (k *linker) registries() {
 	s, l := k.s, k.l
+	// A preset is for a registry whose source is not at hand (the
+	// standard library, a dependency not read). When the workspace holds
+	// the register function and inference reads its store, inference
+	// decides: checking Caddy itself finds caddy.RegisterModule by its
+	// shape, not by name.
+	inferred := map[string]bool{}
+	for _, p := range l.packages {
+		stores := map[string]bool{}
+		for _, fid := range p.Files {
+			if f := s.Facts(fid); !f.IsTest {
+				for _, v := range f.MapVars {
+					stores[v] = true
+				}
+				for _, v := range f.SliceVars {
+					stores[v] = true
+				}
+			}
+		}
+		for _, fid := range p.Files {
+			f := s.Facts(fid)
+			if f.IsTest {
+				continue
+			}
+			for _, d := range f.Defs {
+				if (d.Op == OpMapStore || d.Op == OpSliceAppend) && d.Recv == "" && stores[d.Store] && !d.PlainParams &&
+					(d.Result == "" || d.Result == "error") && token.IsExported(d.Func) {
+					inferred[p.ImportPath+"."+d.Func] = true
+				}
+			}
+		}
+	}
 	for _, p := range presets {
+		if inferred[p.Register[0]] {
+			continue
+		}
 		r := &Registry{ID: p.Register[0], Package: pkgOfID(p.Register[0]), Register: p.Register, Lookup: p.Lookup,
 			Contract: p.Contract, Preset: p.Name, Note: p.Note, PanicsOnDuplicate: p.dups() == DupPanics,
 			Duplicates: p.dups(), NameSource: p.source(), FilledAtRunTime: p.RunTime,
@@ -1285,6 +1319,19 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 		var decl SymbolRef
 		span := a.Span
 		switch {
+		case part.Method != "":
+			typ := a.Type
+			if typ == "" && a.Ctor != "" {
+				typ = k.ctorType(p, f, a.Ctor)
+			}
+			m := part.Method
+			if part.Field != "" {
+				m += "." + part.Field // a field of the composite literal the method returns
+			}
+			vals, ok, decl = k.methodName(p, f, typ, m)
+			if !ok {
+				vals = []string{a.Expr + "." + part.Method + "()"}
+			}
 		case part.Field != "":
 			for _, fa := range a.Fields {
 				if fa.Name != part.Field {
@@ -1301,15 +1348,6 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 			}
 			if vals == nil {
 				vals = []string{a.Expr + "." + part.Field}
-			}
-		case part.Method != "":
-			typ := a.Type
-			if typ == "" && a.Ctor != "" {
-				typ = k.ctorType(p, f, a.Ctor)
-			}
-			vals, ok, decl = k.methodName(p, f, typ, part.Method)
-			if !ok {
-				vals = []string{a.Expr + "." + part.Method + "()"}
 			}
 		case part.Each:
 			ok = true
