@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,6 +70,13 @@ func testProxyMain() int {
 	if v := os.Getenv("PLUGIN_LSP_TEST_MAXCRASHES"); v != "" {
 		opts.MaxCrashes, _ = strconv.Atoi(v)
 	}
+	// Liveness knobs for the hung-gopls tests (e2e_hang_test.go).
+	if v := os.Getenv("PLUGIN_LSP_TEST_GOPLS_TIMEOUT"); v != "" {
+		opts.GoplsTimeout, _ = time.ParseDuration(v)
+	}
+	if v := os.Getenv("PLUGIN_LSP_TEST_EXIT_GRACE"); v != "" {
+		opts.ExitGrace, _ = time.ParseDuration(v)
+	}
 	switch os.Getenv("PLUGIN_LSP_TEST_PROXY_ONLY") {
 	case "1":
 		// The proxy alone (benchmarks): no index, no feature handlers.
@@ -91,7 +100,10 @@ func testProxyMain() int {
 		}
 		opts.Features = countingTable(table)
 	}
-	if err := Serve(context.Background(), os.Stdin, os.Stdout, opts); err != nil {
+	// SIGTERM ends the session as in cmd/plugin-lsp (main.go).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Serve(ctx, os.Stdin, os.Stdout, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		return 1
 	}
