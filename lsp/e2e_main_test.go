@@ -179,6 +179,19 @@ func fakeFeature(s *Session) Feature {
 				s.DiagnosticsChanged(uri)
 				return "ok", nil
 			},
+			// overlayText returns the proxy's text of an open document
+			// (e2e_overlay_test.go compares it with gopls's).
+			"plugin-lsp.test.overlayText": func(ctx context.Context, args []json.RawMessage) (any, error) {
+				var uri protocol.DocumentURI
+				if len(args) != 1 || json.Unmarshal(args[0], &uri) != nil {
+					return nil, NewError(-32602, "want [uri]")
+				}
+				d, ok := s.Overlays().Get(uri)
+				if !ok {
+					return nil, NewError(-32602, "%s is not open", uri)
+				}
+				return string(d.Text), nil
+			},
 			"plugin-lsp.test.askEditor": func(ctx context.Context, args []json.RawMessage) (any, error) {
 				ctx, cancel := context.WithTimeout(ctx, testTimeout)
 				defer cancel()
