@@ -101,3 +101,18 @@ func TestFrameReaderHeaderLineBounded(t *testing.T) {
 		t.Errorf("reading %d MiB without a newline allocated %d MiB", size>>20, alloc>>20)
 	}
 }
+
+// TestFrameReaderClaimedLengthNotAllocated: a header that claims a body far
+// larger than what follows does not allocate the claimed size.
+func TestFrameReaderClaimedLengthNotAllocated(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := newFrameReader(strings.NewReader("Content-Length: 536870000\r\n\r\n{}"))
+	if _, err := r.read(); err != io.ErrUnexpectedEOF {
+		t.Fatalf("read: %v, want unexpected EOF", err)
+	}
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+		t.Errorf("a 512 MB claim with a 2-byte body allocated %d MiB", alloc>>20)
+	}
+}
