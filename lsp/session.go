@@ -688,6 +688,12 @@ func (s *Session) clientNotification(m *message) error {
 	if m.method == "exit" {
 		return errExit
 	}
+	if m.method == "textDocument/didClose" {
+		var p didCloseParams
+		if json.Unmarshal(m.params, &p) == nil {
+			s.diags.closed(p.TextDocument.URI)
+		}
+	}
 	for _, o := range s.observers[m.method] {
 		s.safely(m.method+" observer", func() { o(ctx, m.params) })
 	}
