@@ -40,13 +40,26 @@ func bigEdits(p *lspProc, uri, base string, v, n, size int) string {
 
 // startStoppedMulti starts the proxy (with env) on testdata/lsp/multi, opens
 // gamma.go, waits for gopls to have answered, then SIGSTOPs gopls.
-func startStoppedMulti(t *testing.T, ctx context.Context, env ...string) (p *lspProc, gammaURI, gamma string, pid int) {
+func startStoppedMulti(t *testing.T, ctx context.Context, settings json.RawMessage, env ...string) (p *lspProc, gammaURI, gamma string, pid int) {
 	t.Helper()
 	ws, err := filepath.Abs(filepath.Join("..", "testdata", "lsp", "multi"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	p = startProxy(t, env...)
+	if settings != nil {
+		p.setAnswer(func(m *message) (json.RawMessage, *rpcError) {
+			if m.method != "workspace/configuration" {
+				return defaultAnswer(m)
+			}
+			return configurationReply(m, func(section string) json.RawMessage {
+				if section == SettingsSection {
+					return settings
+				}
+				return nil
+			})
+		})
+	}
 	p.initialize(ctx, ws, nil)
 	waitIndexReady(ctx, t, p)
 	gammaPath := filepath.Join(ws, "plugins", "gamma", "gamma.go")
@@ -67,7 +80,7 @@ func startStoppedMulti(t *testing.T, ctx context.Context, env ...string) (p *lsp
 // pile up for gopls.
 func TestStoppedGoplsOwnAnswers(t *testing.T) {
 	ctx := ctxT(t)
-	p, gammaURI, gamma, _ := startStoppedMulti(t, ctx, "PLUGIN_LSP_TEST_GOPLS_TIMEOUT=1h")
+	p, gammaURI, gamma, _ := startStoppedMulti(t, ctx, nil, "PLUGIN_LSP_TEST_GOPLS_TIMEOUT=1h")
 
 	cancelID := json.RawMessage(`"cancelled-at-stopped-gopls"`)
 	cancelCh := p.expect(cancelID)
@@ -96,10 +109,12 @@ func TestStoppedGoplsOwnAnswers(t *testing.T) {
 
 // TestGoplsHung: the watchdog kills a stopped gopls and restarts it with the
 // unsaved text replayed (not the queue of edits), and the request that was
-// pending gets an error that says gopls hung; the user is told.
+// pending gets an error that says gopls hung; the user is told. The limit
+// comes from the editor's goplsTimeoutSeconds setting (3 s), which replaces
+// the proxy's option (an hour here).
 func TestGoplsHung(t *testing.T) {
 	ctx := ctxT(t)
-	p, gammaURI, gamma, pid := startStoppedMulti(t, ctx, "PLUGIN_LSP_TEST_GOPLS_TIMEOUT=3s")
+	p, gammaURI, gamma, pid := startStoppedMulti(t, ctx, json.RawMessage(`{"goplsTimeoutSeconds":3}`), "PLUGIN_LSP_TEST_GOPLS_TIMEOUT=1h")
 
 	pendingID := json.RawMessage(`"pending-at-hung-gopls"`)
 	pendingCh := p.expect(pendingID)

@@ -410,21 +410,30 @@ func (s *Session) goplsHung(p *goplsProc, why string) {
 // replies MethodNotFound without waiting for the request before it); only
 // silence after that counts.
 func (s *Session) watchdog(ctx context.Context) {
-	tick := s.opts.GoplsTimeout / 4
-	if tick > time.Second {
-		tick = time.Second
-	}
-	t := time.NewTicker(tick)
-	defer t.Stop()
 	for {
+		tick := min(max(s.livenessLimit()/4, 10*time.Millisecond), time.Second)
+		t := time.NewTimer(tick)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
 		case now := <-t.C:
 			s.checkLiveness(now)
 		}
 	}
 }
+
+// livenessLimit is how long gopls may stay silent (see Options.GoplsTimeout).
+func (s *Session) livenessLimit() time.Duration {
+	if d := time.Duration(s.goplsTimeout.Load()); d > 0 {
+		return d
+	}
+	return s.opts.GoplsTimeout
+}
+
+// setGoplsTimeout sets the watchdog's limit from the settings (0: the
+// session's option).
+func (s *Session) setGoplsTimeout(d time.Duration) { s.goplsTimeout.Store(int64(d)) }
 
 // pingMethod is the watchdog's probe; gopls answers it with MethodNotFound.
 const pingMethod = "plugin-lsp/ping"
@@ -442,7 +451,7 @@ func (s *Session) checkLiveness(now time.Time) {
 		return // exited; the crash path has it
 	default:
 	}
-	limit := s.opts.GoplsTimeout
+	limit := s.livenessLimit()
 	if st := p.out.stalled(now); st >= limit {
 		s.goplsHung(p, fmt.Sprintf("it read nothing from plugin-lsp for %s (%d bytes waiting)", limit, p.out.queued()))
 		return

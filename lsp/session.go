@@ -79,6 +79,9 @@ type Session struct {
 	workspace  atomic.Pointer[Workspace] // see Session.Workspace (workspace.go)
 	fatal      atomic.Pointer[fatalErr]  // why the session cannot go on
 	shutdownRq atomic.Bool               // shutdown request seen
+	// goplsTimeout is the watchdog's limit now (Options.GoplsTimeout, or
+	// the goplsTimeoutSeconds setting).
+	goplsTimeout atomic.Int64
 	closing    atomic.Bool               // exit or stdin EOF: gopls exiting is not a crash
 
 	// Handler tables, built once from the features.

@@ -55,6 +55,7 @@ func (w *Workspace) initialize(_ context.Context, info *InitializeInfo) {
 	w.initialSettings = initial
 	if err == nil {
 		w.settings = st
+		w.s.setGoplsTimeout(st.GoplsTimeout)
 	}
 	w.mu.Unlock()
 	if err != nil {
@@ -161,6 +162,7 @@ func (w *Workspace) applySettings(raw json.RawMessage) {
 		w.rebuild = true
 	}
 	w.settings = st
+	w.s.setGoplsTimeout(st.GoplsTimeout)
 	w.mu.Unlock()
 	w.signal(w.now)
 }
