@@ -82,7 +82,7 @@ type Session struct {
 	// goplsTimeout is the watchdog's limit now (Options.GoplsTimeout, or
 	// the goplsTimeoutSeconds setting).
 	goplsTimeout atomic.Int64
-	closing    atomic.Bool               // exit or stdin EOF: gopls exiting is not a crash
+	closing      atomic.Bool // exit or stdin EOF: gopls exiting is not a crash
 
 	// Handler tables, built once from the features.
 	features  []Feature
