@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -178,5 +180,88 @@ func TestSigtermWithStoppedGopls(t *testing.T) {
 	}
 	if !processGone(pid) {
 		t.Errorf("stopped gopls %d still exists after the proxy exited", pid)
+	}
+}
+
+// fakeGopls writes a gopls stand-in script that runs the real gopls for the
+// first start when firstReal is set and then, for every start, does what
+// mode says: "silent" reads nothing and answers nothing, "garbage" prints
+// lines that are no LSP frames and stays alive.
+func fakeGopls(t *testing.T, mode string, firstReal bool) string {
+	t.Helper()
+	dir := t.TempDir()
+	real := "exec sleep 3600"
+	if mode == "garbage" {
+		real = "while :; do echo 'gopls: not a frame'; sleep 0.1; done"
+	}
+	first := real
+	if firstReal {
+		first = "exec " + needGopls(t) + ` "$@"`
+	}
+	script := "#!/bin/sh\n" +
+		"n=$(cat " + dir + "/count 2>/dev/null || echo 0)\n" +
+		"echo $((n+1)) > " + dir + "/count\n" +
+		"if [ \"$n\" = 0 ]; then " + first + "; fi\n" +
+		real + "\n"
+	path := filepath.Join(dir, "gopls")
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestGoplsNeverAnswers: gopls stand-ins that never answer (a restart that
+// never answers initialize; a gopls that prints garbage from the start and
+// stays alive) are killed by the watchdog and restarted until the crash
+// limit; every request gets an answer and the user is told.
+func TestGoplsNeverAnswers(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		mode      string
+		firstReal bool
+	}{
+		{"restart never answers initialize", "silent", true},
+		{"garbage from the start", "garbage", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := ctxT(t)
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "PLUGIN_LSP_TEST_PROXY=1", "PLUGIN_LSP_TEST_FAKES=1",
+				"PLUGIN_LSP_TEST_GOPLS="+fakeGopls(t, tt.mode, tt.firstReal),
+				"PLUGIN_LSP_TEST_GOPLS_TIMEOUT=1s", "PLUGIN_LSP_TEST_MAXCRASHES=3", "PLUGIN_LSP_TEST_EXIT_GRACE=1s")
+			p := startProc(t, cmd)
+			ws := workspace(t)
+			m, err := p.send(ctx, "initialize", map[string]any{"processId": os.Getpid(), "rootUri": fileURI(ws), "capabilities": editorCapabilities()})
+			if err != nil {
+				t.Fatalf("initialize: %v", err)
+			}
+			if tt.firstReal {
+				if m.error != nil {
+					t.Fatalf("initialize with the real gopls: %s", m.error)
+				}
+				p.notify("initialized", map[string]any{})
+				if err := syscall.Kill(onlyChild(t, p), syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+			} else if m.error == nil || !bytes.Contains(m.error, []byte("hung")) {
+				t.Errorf("initialize with a gopls printing garbage: %s %s, want an error saying gopls hung", m.result, m.error)
+			}
+			waitStatus(t, ctx, p, "giving up", func(st Status) bool { return st.Gopls.State == "stopped" })
+			m, err = p.send(ctx, "textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": fileURI(filepath.Join(ws, "main.go"))}, "position": map[string]any{"line": 0, "character": 0}})
+			if err != nil || m.error == nil || !bytes.Contains(m.error, []byte("not running")) {
+				t.Errorf("hover after giving up: %v %s", err, m.raw)
+			}
+			p.waitFor(ctx, "the give-up message", func(notes, _ []*message) bool {
+				for _, n := range notes {
+					if n.method == "window/showMessage" && bytes.Contains(n.params, []byte("stopped restarting")) {
+						return true
+					}
+				}
+				return false
+			})
+			if err := p.shutdown(ctx); err != nil && !strings.Contains(err.Error(), "exit status") {
+				t.Errorf("shutdown: %v", err)
+			}
+		})
 	}
 }
