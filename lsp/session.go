@@ -346,12 +346,17 @@ func (s *Session) fromClient(body []byte) error {
 		s.clientResponse(m)
 	default:
 		// Answered even when the id itself is what is wrong (an object,
-		// an array): JSON-RPC says the reply's id is then null.
+		// an array): JSON-RPC says the reply's id is then null. What looks
+		// like a response (result or error, no method) gets no reply: a
+		// reply to a reply would only confuse the editor.
+		s.log.Printf("invalid JSON-RPC message from the editor: %.200s", body)
+		if m.method == "" && (m.result != nil || m.error != nil) && (m.id == nil || !validID(m.id)) {
+			return nil
+		}
 		id := m.id
 		if id != nil && !validID(id) {
 			id = nil
 		}
-		s.log.Printf("invalid JSON-RPC message from the editor: %.200s", body)
 		s.replyClientError(id, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: invalid JSON-RPC message (a request needs a string or number id and a string method)"})
 	}
 	return nil
