@@ -150,6 +150,25 @@ func TestGoplsHung(t *testing.T) {
 	}
 }
 
+// TestQueueOverflowRestartsGopls: edits that pile up for a stopped gopls
+// are bounded: when its queue passes MaxQueue (1 MiB here; the watchdog is
+// out of the way), gopls counts as hung and is restarted with the current
+// text, so memory never holds more than the queue's bound of edits.
+func TestQueueOverflowRestartsGopls(t *testing.T) {
+	ctx := ctxT(t)
+	p, gammaURI, gamma, pid := startStoppedMulti(t, ctx, nil, "PLUGIN_LSP_TEST_GOPLS_TIMEOUT=1h", "PLUGIN_LSP_TEST_MAXQUEUE=1048576")
+	// The pipe to gopls holds 1 MiB, the queue 1 MiB more: 4 MiB overflow it.
+	text := bigEdits(p, gammaURI, gamma, 2, 16, 256<<10)
+	st := waitStatus(t, ctx, p, "restart after the overflow", func(st Status) bool { return st.Gopls.State == "running" && st.Gopls.Generation >= 1 })
+	if st.Gopls.Pid == pid || !processGone(pid) {
+		t.Errorf("old gopls %d gone=%v, new %d", pid, processGone(pid), st.Gopls.Pid)
+	}
+	h := p.call(ctx, "textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": gammaURI}, "position": at(t, text, "unsavedOnly", 0, 0)})
+	if !bytes.Contains(h, []byte("42")) {
+		t.Errorf("hover after the restart does not see the last text: %s", h)
+	}
+}
+
 // TestSigtermWithStoppedGopls: SIGTERM ends the proxy even when gopls is
 // stopped and its stdin pipe is full (the read loop once blocked writing to
 // it while holding the lock that SIGTERM's clean-up needed), and the stopped

@@ -77,6 +77,9 @@ func testProxyMain() int {
 	if v := os.Getenv("PLUGIN_LSP_TEST_EXIT_GRACE"); v != "" {
 		opts.ExitGrace, _ = time.ParseDuration(v)
 	}
+	if v := os.Getenv("PLUGIN_LSP_TEST_MAXQUEUE"); v != "" {
+		opts.MaxQueue, _ = strconv.Atoi(v)
+	}
 	switch os.Getenv("PLUGIN_LSP_TEST_PROXY_ONLY") {
 	case "1":
 		// The proxy alone (benchmarks): no index, no feature handlers.
