@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -61,6 +62,8 @@ type diagMerge struct {
 	oursPushed map[protocol.DocumentURI]bool
 	// URIs the editor pulls diagnostics for, with gopls's last full items.
 	pulled map[protocol.DocumentURI][]json.RawMessage
+	// deleted counts gopls entries deleted since the maps were last rebuilt.
+	deleted int
 }
 
 type goplsDiags struct {
@@ -122,7 +125,7 @@ func (d *diagMerge) fromGopls(m *message) {
 	if _, pulled := d.pulled[p.URI]; !pulled {
 		ours = d.oursLocked(p.URI)
 	}
-	d.oursPushed[p.URI] = len(ours) > 0
+	d.setPushedLocked(p.URI, len(ours) > 0)
 	if len(ours) == 0 {
 		d.s.writeClient(m.raw)
 		return
@@ -156,8 +159,48 @@ func (d *diagMerge) publishLocked(uri protocol.DocumentURI, ours []json.RawMessa
 		d.s.log.Printf("encoding diagnostics for %s: %v", uri, err)
 		return
 	}
-	d.oursPushed[uri] = len(ours) > 0
+	d.setPushedLocked(uri, len(ours) > 0)
 	d.s.writeClient(encodeNotification("textDocument/publishDiagnostics", b))
+}
+
+// setPushedLocked records whether uri's last publish had some of ours, and
+// forgets uri when both sides have nothing for it: the editor's list is
+// empty then, and keeping an entry per URI ever published grew without
+// bound (20,000 URIs published and cleared kept every entry).
+func (d *diagMerge) setPushedLocked(uri protocol.DocumentURI, ours bool) {
+	if ours {
+		d.oursPushed[uri] = true
+		return
+	}
+	delete(d.oursPushed, uri)
+	if g, ok := d.gopls[uri]; ok && len(g.items) == 0 {
+		delete(d.gopls, uri)
+		d.deleted++
+	}
+	// Go maps keep their buckets after deletes: rebuild them once most of
+	// what they held is gone.
+	if d.deleted > 1024 && d.deleted > 2*len(d.gopls) {
+		d.gopls = rebuilt(d.gopls)
+		d.oursPushed = rebuilt(d.oursPushed)
+		d.deleted = 0
+	}
+}
+
+// rebuilt copies m into a map sized for what it holds now (maps.Clone keeps
+// the old size).
+func rebuilt[K comparable, V any](m map[K]V) map[K]V {
+	out := make(map[K]V, len(m))
+	maps.Copy(out, m)
+	return out
+}
+
+// closed forgets that the editor pulled diagnostics for a document it
+// closed (it pulls again if it reopens it), and what is empty for it.
+func (d *diagMerge) closed(uri protocol.DocumentURI) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.pulled, uri)
+	d.setPushedLocked(uri, d.oursPushed[uri])
 }
 
 // republishAll sends the union again for every URI either side has spoken

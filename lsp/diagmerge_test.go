@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
@@ -73,5 +74,74 @@ func TestPullDiagnosticsMerge(t *testing.T) {
 	s.diags.fromGopls(push)
 	if !bytes.Equal(bytes.TrimPrefix(out.Bytes(), []byte(out.String()[:strings.Index(out.String(), "{")])), push.raw) {
 		t.Errorf("push for a pulled document changed: %s", out.String())
+	}
+}
+
+// TestDiagMergePrunes: what the merge keeps per URI goes when both sides
+// have nothing for it (and, for pulled documents, when the document is
+// closed), so 20,000 URIs published and cleared leave nothing behind
+// (issue 11, item 8). The heap figures are logged.
+func TestDiagMergePrunes(t *testing.T) {
+	s, err := newSession(context.Background(), strings.NewReader(""), io.Discard, Options{Features: []FeatureFunc{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.cancel()
+	src := staticDiagnostics{}
+	s.SetDiagnosticsSource(src)
+	const n = 20000
+	uri := func(i int) protocol.DocumentURI { return protocol.DocumentURI("file:///w/pkg" + itoa(i) + "/file.go") }
+	push := func(u protocol.DocumentURI, diags string) {
+		m, err := parseMessage([]byte(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"` + string(u) + `","version":3,"diagnostics":` + diags + `}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.diags.fromGopls(m)
+	}
+	base := heapInUse()
+	diag := `[{"range":{"start":{"line":1,"character":2},"end":{"line":1,"character":9}},"severity":1,"source":"compiler","message":"` + strings.Repeat("undefined: x ", 20) + `"}]`
+	for i := range n {
+		push(uri(i), diag)
+	}
+	full := heapInUse()
+	for i := range n {
+		push(uri(i), `[]`)
+	}
+	cleared := heapInUse()
+	t.Logf("merge state for %d URIs: heap %.1f MB with one diagnostic each, %.1f MB once all are cleared (baseline %.1f MB)", n, mb(full), mb(cleared), mb(base))
+	if len(s.diags.gopls) != 0 || len(s.diags.oursPushed) != 0 {
+		t.Errorf("after clearing, the merge keeps %d gopls entries and %d of ours", len(s.diags.gopls), len(s.diags.oursPushed))
+	}
+
+	// Ours come and go for a URI gopls never spoke of.
+	u := uri(0)
+	src[u] = []protocol.Diagnostic{{Message: "ours"}}
+	s.DiagnosticsChanged(u)
+	delete(src, u)
+	s.DiagnosticsChanged(u)
+	if len(s.diags.gopls) != 0 || len(s.diags.oursPushed) != 0 {
+		t.Errorf("after ours were cleared: %d gopls entries, %d of ours", len(s.diags.gopls), len(s.diags.oursPushed))
+	}
+
+	// A pulled document is forgotten when it is closed.
+	params := json.RawMessage(`{"textDocument":{"uri":"` + string(u) + `"}}`)
+	if _, err := s.diags.handlePull(context.Background(), params, func(context.Context) (json.RawMessage, error) {
+		return json.RawMessage(`{"kind":"full","items":[]}`), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.diags.pulled) != 1 {
+		t.Fatalf("pulled: %d entries, want 1", len(s.diags.pulled))
+	}
+	s.diags.closed(u)
+	if len(s.diags.pulled) != 0 || len(s.diags.gopls) != 0 {
+		t.Errorf("after close: %d pulled, %d gopls entries", len(s.diags.pulled), len(s.diags.gopls))
+	}
+
+	// Non-empty sets stay: the union is re-published after a gopls restart.
+	push(u, diag)
+	s.diags.closed(u)
+	if _, ok := s.diags.gopls[u]; !ok {
+		t.Errorf("gopls's non-empty list for a closed document was dropped")
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,6 +70,16 @@ func testProxyMain() int {
 	if v := os.Getenv("PLUGIN_LSP_TEST_MAXCRASHES"); v != "" {
 		opts.MaxCrashes, _ = strconv.Atoi(v)
 	}
+	// Liveness knobs for the hung-gopls tests (e2e_hang_test.go).
+	if v := os.Getenv("PLUGIN_LSP_TEST_GOPLS_TIMEOUT"); v != "" {
+		opts.GoplsTimeout, _ = time.ParseDuration(v)
+	}
+	if v := os.Getenv("PLUGIN_LSP_TEST_EXIT_GRACE"); v != "" {
+		opts.ExitGrace, _ = time.ParseDuration(v)
+	}
+	if v := os.Getenv("PLUGIN_LSP_TEST_MAXQUEUE"); v != "" {
+		opts.MaxQueue, _ = strconv.Atoi(v)
+	}
 	switch os.Getenv("PLUGIN_LSP_TEST_PROXY_ONLY") {
 	case "1":
 		// The proxy alone (benchmarks): no index, no feature handlers.
@@ -91,7 +103,10 @@ func testProxyMain() int {
 		}
 		opts.Features = countingTable(table)
 	}
-	if err := Serve(context.Background(), os.Stdin, os.Stdout, opts); err != nil {
+	// SIGTERM ends the session as in cmd/plugin-lsp (main.go).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Serve(ctx, os.Stdin, os.Stdout, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		return 1
 	}
@@ -166,6 +181,19 @@ func fakeFeature(s *Session) Feature {
 				src.mu.Unlock()
 				s.DiagnosticsChanged(uri)
 				return "ok", nil
+			},
+			// overlayText returns the proxy's text of an open document
+			// (e2e_overlay_test.go compares it with gopls's).
+			"plugin-lsp.test.overlayText": func(ctx context.Context, args []json.RawMessage) (any, error) {
+				var uri protocol.DocumentURI
+				if len(args) != 1 || json.Unmarshal(args[0], &uri) != nil {
+					return nil, NewError(-32602, "want [uri]")
+				}
+				d, ok := s.Overlays().Get(uri)
+				if !ok {
+					return nil, NewError(-32602, "%s is not open", uri)
+				}
+				return string(d.Text), nil
 			},
 			"plugin-lsp.test.askEditor": func(ctx context.Context, args []json.RawMessage) (any, error) {
 				ctx, cancel := context.WithTimeout(ctx, testTimeout)

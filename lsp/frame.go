@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,21 +40,62 @@ type frameError struct{ msg string }
 
 func (e *frameError) Error() string { return "malformed frame: " + e.msg }
 
-// read returns the next frame's body. io.EOF (or another read error) ends the
-// stream; a *frameError does not.
+// bareBodyError is a JSON object (or array) that arrived where a frame
+// header belongs: a message sent without its Content-Length header. The
+// reader has consumed it; the caller answers it as an invalid request (with
+// its id when it has a usable one) and keeps reading.
+type bareBodyError struct{ body []byte }
+
+func (e *bareBodyError) Error() string {
+	return "a JSON message without a Content-Length header"
+}
+
+// recoverable reports whether a read error leaves the stream readable (a
+// malformed frame or a bare body), as opposed to its end.
+func recoverable(err error) bool {
+	var fe *frameError
+	var be *bareBodyError
+	return errors.As(err, &fe) || errors.As(err, &be)
+}
+
+// Limits on what the reader holds for input that is not a frame: a header
+// line (real ones are under 100 bytes) and a JSON body sent without a
+// header. Beyond them the input is discarded as it is read, so a peer that
+// never sends a newline cannot make memory grow.
+const (
+	maxHeaderLine = 8 << 10
+	maxBareBody   = 1 << 20
+)
+
+// read returns the next frame's body. io.EOF (or another read error) ends
+// the stream; a *frameError or *bareBodyError does not.
 func (f *frameReader) read() ([]byte, error) {
 	if f.needResync {
 		f.needResync = false
 		f.resync()
 	}
 	length := -1
-	var bad string
+	var bad, garbage string
 	sawHeader := false
 	for {
 		line, err := f.pending, error(nil)
 		f.pending = ""
 		if line == "" {
-			line, err = f.r.ReadString('\n')
+			if !sawHeader {
+				if body, ok, err := f.bareBody(); ok || err != nil {
+					if err != nil {
+						return nil, err
+					}
+					return nil, &bareBodyError{body: body}
+				}
+			}
+			var long bool
+			line, long, err = f.readLine()
+			if long && err == nil {
+				sawHeader = true
+				garbage = fmt.Sprintf("header line longer than %d bytes", maxHeaderLine)
+				continue
+			}
 		}
 		if err != nil {
 			if err == io.EOF && (sawHeader || line != "") {
@@ -68,23 +110,40 @@ func (f *frameReader) read() ([]byte, error) {
 			}
 			break
 		}
-		sawHeader = true
-		name, value, ok := strings.Cut(line, ":")
-		if !ok {
-			bad = fmt.Sprintf("header line %q has no ':'", line)
+		if !looksLikeHeader([]byte(line)) {
+			// Garbage, such as the rest of a body whose Content-Length was
+			// too short. A header glued to its end ("…}Content-Length: 52")
+			// starts the next frame: keep it, report the garbage.
+			if i := indexFold(line, "content-length:"); i > 0 {
+				f.pending = line[i:]
+				return nil, &frameError{msg: fmt.Sprintf("unexpected %q before a header", clip(line[:i]))}
+			}
+			sawHeader = true
+			garbage = fmt.Sprintf("header line %q is not \"Name: value\"", clip(line))
 			continue
 		}
+		if garbage != "" {
+			// A well-formed header after garbage lines starts the next
+			// frame: report the garbage, keep the header.
+			f.pending = line
+			return nil, &frameError{msg: garbage}
+		}
+		sawHeader = true
+		name, value, _ := strings.Cut(line, ":")
 		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
 			n, err := strconv.Atoi(strings.TrimSpace(value))
 			switch {
 			case err != nil:
-				bad = fmt.Sprintf("Content-Length %q is not a number", strings.TrimSpace(value))
+				bad = fmt.Sprintf("Content-Length %q is not a number", clip(strings.TrimSpace(value)))
 			case n < 0 || n > maxFrame:
 				bad = fmt.Sprintf("Content-Length %d out of range", n)
 			default:
 				length = n
 			}
 		}
+	}
+	if bad == "" {
+		bad = garbage
 	}
 	if bad == "" && length < 0 {
 		bad = "missing Content-Length header"
@@ -93,14 +152,128 @@ func (f *frameReader) read() ([]byte, error) {
 		f.needResync = true
 		return nil, &frameError{msg: bad}
 	}
-	body := make([]byte, length)
-	if _, err := io.ReadFull(f.r, body); err != nil {
+	body, err := readBody(f.r, length)
+	if err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
 		return nil, err
 	}
 	return body, nil
+}
+
+// readBody reads n bytes. Memory grows with what arrives, not with what
+// the header claims: a "Content-Length: 500000000" followed by nothing
+// allocated half a gigabyte at once (found by FuzzFraming).
+func readBody(r io.Reader, n int) ([]byte, error) {
+	const step = 1 << 20
+	if n <= step {
+		body := make([]byte, n)
+		_, err := io.ReadFull(r, body)
+		return body, err
+	}
+	body := make([]byte, 0, step)
+	for len(body) < n {
+		if len(body) == cap(body) {
+			body = slices.Grow(body, min(cap(body), n-len(body)))
+		}
+		m, err := io.ReadFull(r, body[len(body):min(cap(body), n)])
+		body = body[:len(body)+m]
+		if err != nil {
+			return nil, err
+		}
+	}
+	return body, nil
+}
+
+// readLine reads one line of at most maxHeaderLine bytes; the rest of a
+// longer line is read and discarded (long reports it).
+func (f *frameReader) readLine() (line string, long bool, err error) {
+	b, err := f.r.ReadSlice('\n')
+	if err != bufio.ErrBufferFull && len(b) <= maxHeaderLine {
+		return string(b), false, err
+	}
+	for err == bufio.ErrBufferFull {
+		_, err = f.r.ReadSlice('\n')
+	}
+	if err == io.EOF {
+		return "", true, io.ErrUnexpectedEOF
+	}
+	return "", true, err
+}
+
+// bareBody reads a JSON object or array that starts (after blank space)
+// where a header should: ok is false, and nothing is consumed but the blank
+// space, when the next byte is not '{' or '['. The value ends at its
+// matching bracket; one longer than maxBareBody is discarded up to there.
+func (f *frameReader) bareBody() (body []byte, ok bool, err error) {
+	for {
+		c, err := f.r.Peek(1)
+		if err != nil {
+			return nil, false, nil // let readLine report EOF
+		}
+		switch c[0] {
+		case ' ', '\t', '\r', '\n':
+			f.r.ReadByte()
+			continue
+		case '{', '[':
+		default:
+			return nil, false, nil
+		}
+		break
+	}
+	depth, inString, escaped := 0, false, false
+	for {
+		c, err := f.r.ReadByte()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, true, err
+		}
+		if len(body) < maxBareBody {
+			body = append(body, c)
+		}
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth == 0 {
+				return body, true, nil
+			}
+		}
+	}
+}
+
+// indexFold returns the index of the ASCII string sub (lower case) in s,
+// ignoring ASCII case, or -1.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
 }
 
 // resync discards input up to the next thing that looks like a frame

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os/exec"
 	"sort"
 	"strconv"
@@ -19,13 +18,22 @@ import (
 type goplsProc struct {
 	gen   int
 	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	w     *frameWriter
+	out   *sendQueue    // everything sent to this gopls goes through here
 	done  chan struct{} // closed when the process has exited and its read loop ended
 	spoke atomic.Bool   // gopls has sent at least one message
 	err   error         // exit status, set before done closes
 	once  sync.Once
+
+	// lastHeard is when gopls last sent a well-formed message (unix nanos);
+	// pingAt when the watchdog's ping went out (0: none in flight).
+	lastHeard atomic.Int64
+	pingAt    atomic.Int64
+	// hung is why the watchdog killed this gopls (nil: it was not).
+	hung atomic.Pointer[string]
 }
+
+// send queues one frame for this gopls; false means its queue is full.
+func (p *goplsProc) send(parts ...[]byte) bool { return p.out.push(parts...) }
 
 // Pid returns the process id of gopls, or 0.
 func (p *goplsProc) pid() int {
@@ -58,7 +66,8 @@ func (s *Session) spawn(gen int) (*goplsProc, error) {
 	}
 	growPipe(stdin)
 	growPipe(stdout)
-	p := &goplsProc{gen: gen, cmd: cmd, stdin: stdin, w: newFrameWriter(stdin), done: make(chan struct{})}
+	p := &goplsProc{gen: gen, cmd: cmd, out: newSendQueue(stdin, stdin, s.opts.MaxQueue), done: make(chan struct{})}
+	p.lastHeard.Store(time.Now().UnixNano())
 	// Become the session's gopls before the read loop can report an exit,
 	// so that an early crash is seen as this generation's.
 	s.seq.Lock()
@@ -72,42 +81,60 @@ func (s *Session) spawn(gen int) (*goplsProc, error) {
 	s.gopls = p
 	s.seq.Unlock()
 	s.Infof("started gopls (pid %d, generation %d): %s %s", cmd.Process.Pid, gen, s.opts.GoplsPath, strings.Join(s.opts.GoplsArgs, " "))
+	// The writer and the read loop are owned by the session through
+	// p.done: stopGopls and the crash path wait for it, and it is closed
+	// only once both have returned.
+	go p.out.run()
 	go func() {
-		// Owned by the session through p.done: stopGopls and the crash
-		// path wait for it.
 		r := newFrameReader(stdout)
 		for {
 			body, err := r.read()
 			if err != nil {
-				var fe *frameError
-				if errors.As(err, &fe) {
+				if recoverable(err) {
 					s.log.Printf("from gopls: %v", err)
 					continue
 				}
 				break
 			}
-			p.spoke.Store(true)
-			s.fromGopls(gen, body)
+			if s.fromGopls(gen, body) {
+				p.spoke.Store(true)
+				p.lastHeard.Store(time.Now().UnixNano())
+			}
 		}
 		p.err = cmd.Wait()
+		p.out.close()
+		<-p.out.drained
 		close(p.done)
 		s.goplsExited(p)
 	}()
 	return p, nil
 }
 
-// sendGoplsLocked writes to the live gopls, or queues for the next one while
-// gopls restarts. Called with s.seq held.
-func (s *Session) sendGoplsLocked(body []byte) {
+// sendGoplsLocked queues body (as parts) for the live gopls, or keeps it for
+// the next one while gopls restarts. It never blocks. Called with s.seq
+// held. It reports false when the message was dropped: the restart backlog
+// is full (the caller answers a request it registered with an error).
+// A live gopls whose queue is full is treated as hung: it is killed, and
+// the crash path answers what is pending and replays the open documents,
+// so the message counts as sent.
+func (s *Session) sendGoplsLocked(parts ...[]byte) bool {
 	switch s.state {
 	case stateLive:
-		if err := s.gopls.w.write(body); err != nil {
-			// gopls is dying; its exit handler fails what is pending.
-			s.log.Printf("writing to gopls: %v", err)
+		if !s.gopls.send(parts...) {
+			s.goplsHung(s.gopls, fmt.Sprintf("it read none of the last %d MiB sent to it", s.opts.MaxQueue>>20))
 		}
 	case stateRestarting:
-		s.backlog = append(s.backlog, body)
+		n := 0
+		for _, p := range parts {
+			n += len(p)
+		}
+		if s.backlogBytes+n > s.opts.MaxQueue {
+			return false
+		}
+		s.backlogBytes += n
+		s.backlog = append(s.backlog, parts)
 	}
+	return true
 }
 
 func (s *Session) deadError() *rpcError {
@@ -125,7 +152,7 @@ func (s *Session) stopGopls() {
 	if p == nil {
 		return
 	}
-	p.stdin.Close()
+	p.out.close() // gopls gets what is queued (exit), then EOF
 	select {
 	case <-p.done:
 	case <-time.After(s.opts.ExitGrace):
@@ -158,12 +185,16 @@ func (s *Session) goplsExited(p *goplsProc) {
 	if p.err != nil {
 		why = p.err.Error()
 	}
+	hung := p.hung.Load()
+	if hung != nil {
+		why = *hung
+	}
 	s.log.Printf("gopls (pid %d) %s", p.pid(), why)
-	if p.gen == 0 && !p.spoke.Load() {
+	if p.gen == 0 && !p.spoke.Load() && hung == nil {
 		// The first gopls died before saying anything: a bad flag, a
 		// broken binary. Restarting it would fail the same way.
 		s.state = stateDead
-		s.backlog = nil
+		s.backlog, s.backlogBytes = nil, 0
 		s.seq.Unlock()
 		err := fmt.Errorf("gopls (%s %s) exited at start (%s); its stderr above says why (a flag gopls does not know?)", s.opts.GoplsPath, strings.Join(s.opts.GoplsArgs, " "), why)
 		s.fatal.Store(&fatalErr{err})
@@ -173,11 +204,14 @@ func (s *Session) goplsExited(p *goplsProc) {
 	}
 	crashErr := &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf(
 		"plugin-lsp: gopls crashed (%s) while this request was in flight; plugin-lsp restarted it, retry the request", why)}
+	if hung != nil {
+		crashErr.Message = fmt.Sprintf("plugin-lsp: gopls hung (%s) while this request was in flight; plugin-lsp killed and restarted it, retry the request", why)
+	}
 	// Requests queued for a gopls that crashed while being restarted are
 	// failed below with the generation's other requests; its queued
 	// notifications are dropped: the next replay snapshots the overlays
 	// (which already include those edits) and the configuration again.
-	s.backlog = nil
+	s.backlog, s.backlogBytes = nil, 0
 	if len(s.crashes) >= s.opts.MaxCrashes {
 		s.state = stateDead
 		s.seq.Unlock()
@@ -187,32 +221,43 @@ func (s *Session) goplsExited(p *goplsProc) {
 		s.ShowMessage(1, msg)
 		return
 	}
-	// Everything sent from now on is queued for the next generation; the
-	// replay below snapshots the overlays atomically with that switch, so
-	// each edit is either in the replayed text or in the backlog.
+	// Everything sent from now on is kept for the next generation, except
+	// document and configuration notifications: the replay (restart) takes
+	// the open documents and the configuration as they are when the new
+	// gopls is ready, under s.seq, so each edit reaches it exactly once and
+	// the backlog never holds a copy of a document.
 	s.state = stateRestarting
 	s.gen = p.gen + 1
 	gen := s.gen
-	opens := s.overlays.replay()
-	replay := restartReplay{init: s.initParms, initialized: s.initDone, config: s.config, folders: append([]json.RawMessage(nil), s.folders...), opens: opens}
 	tell := !s.toldCrash
 	s.toldCrash = true
 	s.seq.Unlock()
 
 	s.failPending(p.gen, crashErr)
 	if tell {
-		s.ShowMessage(2, fmt.Sprintf("plugin-lsp: gopls crashed (%s) and was restarted; requests in flight failed. Further restarts are not announced; plugin-lsp gives up after %d crashes within %s.", why, s.opts.MaxCrashes, s.opts.CrashWindow))
+		what := "crashed"
+		if hung != nil {
+			what = "hung"
+		}
+		s.ShowMessage(2, fmt.Sprintf("plugin-lsp: gopls %s (%s) and was restarted; requests in flight failed. Further restarts are not announced; plugin-lsp gives up after %d crashes within %s.", what, why, s.opts.MaxCrashes, s.opts.CrashWindow))
 	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.restart(gen, replay)
+		s.restart(gen)
 	}()
 }
 
-type restartReplay struct {
-	init, initialized, config json.RawMessage
-	folders, opens            []json.RawMessage
+// replayedLocally reports whether an editor notification needs no place in
+// the restart backlog because restart replays its effect from the
+// session's state (open documents, configuration, folders).
+func replayedLocally(method string) bool {
+	switch method {
+	case "textDocument/didOpen", "textDocument/didChange", "textDocument/didClose",
+		"workspace/didChangeConfiguration", "workspace/didChangeWorkspaceFolders", "initialized":
+		return true
+	}
+	return false
 }
 
 // trackRegistrations records gopls generation gen's capability
@@ -273,7 +318,7 @@ func (s *Session) withdrawRegistrations(gen int) {
 
 // restart starts gopls generation gen, replays the session state to it and
 // then sends what was queued meanwhile.
-func (s *Session) restart(gen int, rp restartReplay) {
+func (s *Session) restart(gen int) {
 	s.withdrawRegistrations(gen - 1)
 	p, err := s.spawn(gen)
 	if err != nil {
@@ -282,24 +327,26 @@ func (s *Session) restart(gen int, rp restartReplay) {
 		}
 		s.seq.Lock()
 		s.state = stateDead
-		s.backlog = nil
+		s.backlog, s.backlogBytes = nil, 0
 		s.seq.Unlock()
 		s.failPending(gen, &rpcError{Code: codeRequestFailed, Message: "plugin-lsp: could not restart gopls: " + err.Error()})
 		s.ShowMessage(1, "plugin-lsp: could not restart gopls: "+err.Error())
 		return
 	}
-
-	if rp.init != nil {
+	s.seq.Lock()
+	init := s.initParms
+	s.seq.Unlock()
+	if init != nil {
 		// initialize is answered before anything else is sent; the result
 		// (capabilities) was merged for the editor already and is dropped.
+		// A gopls that never answers is killed by the watchdog (the
+		// request is pending like any other), which ends this wait.
 		id := s.nextID.Add(1)
 		ch := make(chan reply, 1)
 		s.pend.Lock()
-		s.toGopls[id] = &pendingGopls{gen: gen, ch: ch, method: "initialize"}
+		s.toGopls[id] = &pendingGopls{gen: gen, ch: ch, method: "initialize", sent: time.Now()}
 		s.pend.Unlock()
-		if err := p.w.write(encodeRequest(strconv.AppendInt(nil, id, 10), "initialize", rp.init)); err != nil {
-			return // p's exit handler takes over
-		}
+		p.send(encodeRequest(strconv.AppendInt(nil, id, 10), "initialize", init))
 		select {
 		case r := <-ch:
 			if r.err != nil {
@@ -310,30 +357,156 @@ func (s *Session) restart(gen int, rp restartReplay) {
 		case <-s.ctx.Done():
 			return
 		}
-		if rp.initialized != nil {
-			p.w.write(encodeNotification("initialized", rp.initialized))
-		}
-		if rp.config != nil {
-			p.w.write(encodeNotification("workspace/didChangeConfiguration", rp.config))
-		}
-		for _, f := range rp.folders {
-			p.w.write(encodeNotification("workspace/didChangeWorkspaceFolders", f))
-		}
-		for _, o := range rp.opens {
-			p.w.write(encodeNotification("textDocument/didOpen", o))
-		}
 	}
 	s.seq.Lock()
+	opens := 0
 	if s.state == stateRestarting && s.gen == gen && s.gopls == p {
-		for _, b := range s.backlog {
-			p.w.write(b)
+		if init != nil {
+			if s.initDone != nil {
+				p.out.pushAll(encodeNotification("initialized", s.initDone))
+			}
+			if s.config != nil {
+				p.out.pushAll(encodeNotification("workspace/didChangeConfiguration", s.config))
+			}
+			for _, f := range s.folders {
+				p.out.pushAll(encodeNotification("workspace/didChangeWorkspaceFolders", f))
+			}
+			for _, o := range s.overlays.replay() {
+				p.out.pushAll(encodeNotification("textDocument/didOpen", o))
+				opens++
+			}
 		}
-		s.backlog = nil
+		for _, b := range s.backlog {
+			p.out.pushAll(b...)
+		}
+		s.backlog, s.backlogBytes = nil, 0
 		s.state = stateLive
 	}
 	s.seq.Unlock()
-	s.Infof("gopls restarted (pid %d, generation %d); replayed %d open documents", p.pid(), gen, len(rp.opens))
+	s.Infof("gopls restarted (pid %d, generation %d); replayed %d open documents", p.pid(), gen, opens)
 	s.diags.republishAll()
+}
+
+// goplsHung kills p, which stopped answering or reading; its read loop
+// then sees it exit and the crash path restarts it (goplsExited), with why
+// as the reason given to the user and to the requests that were pending.
+func (s *Session) goplsHung(p *goplsProc, why string) {
+	if !p.hung.CompareAndSwap(nil, &why) {
+		return
+	}
+	s.log.Printf("gopls (pid %d) is hung: %s; killing it", p.pid(), why)
+	if p.cmd.Process != nil {
+		_ = p.cmd.Process.Kill()
+	}
+}
+
+// watchdog checks the session's gopls for liveness until the session ends:
+// a gopls that has sent nothing for GoplsTimeout while a request to it was
+// pending that long, or that has not taken a frame from its stdin for
+// GoplsTimeout, is killed and restarted (goplsHung). LSP has no ping, and
+// gopls may take minutes to answer a request during a large first load, so
+// before judging, the watchdog sends gopls a request of its own that any
+// live gopls answers at once (an unknown method: gopls's jsonrpc2 handler
+// replies MethodNotFound without waiting for the request before it); only
+// silence after that counts.
+func (s *Session) watchdog(ctx context.Context) {
+	for {
+		tick := min(max(s.livenessLimit()/4, 10*time.Millisecond), time.Second)
+		t := time.NewTimer(tick)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case now := <-t.C:
+			s.checkLiveness(now)
+		}
+	}
+}
+
+// livenessLimit is how long gopls may stay silent (see Options.GoplsTimeout).
+func (s *Session) livenessLimit() time.Duration {
+	if d := time.Duration(s.goplsTimeout.Load()); d > 0 {
+		return d
+	}
+	return s.opts.GoplsTimeout
+}
+
+// setGoplsTimeout sets the watchdog's limit from the settings (0: the
+// session's option).
+func (s *Session) setGoplsTimeout(d time.Duration) { s.goplsTimeout.Store(int64(d)) }
+
+// pingMethod is the watchdog's probe; gopls answers it with MethodNotFound.
+const pingMethod = "plugin-lsp/ping"
+
+func (s *Session) checkLiveness(now time.Time) {
+	s.seq.Lock()
+	p := s.gopls
+	alive := p != nil && s.state != stateDead
+	s.seq.Unlock()
+	if !alive {
+		return
+	}
+	select {
+	case <-p.done:
+		return // exited; the crash path has it
+	default:
+	}
+	limit := s.livenessLimit()
+	if st := p.out.stalled(now); st >= limit {
+		s.goplsHung(p, fmt.Sprintf("it read nothing from plugin-lsp for %s (%d bytes waiting)", limit, p.out.queued()))
+		return
+	}
+	oldest, n := s.oldestPending(p.gen)
+	if n == 0 {
+		return
+	}
+	silent := now.Sub(time.Unix(0, p.lastHeard.Load()))
+	waited := now.Sub(oldest)
+	switch {
+	case silent >= limit && waited >= limit:
+		s.goplsHung(p, fmt.Sprintf("it answered nothing for %s while %d request(s) were pending", limit.Round(time.Millisecond), n))
+	case silent >= limit/2 && waited >= limit/2 && p.pingAt.Load() == 0:
+		s.ping(p)
+	}
+}
+
+// ping sends the watchdog's probe to p; any message from p (the probe's
+// reply included) counts as a sign of life.
+func (s *Session) ping(p *goplsProc) {
+	id := s.nextID.Add(1)
+	ch := make(chan reply, 1)
+	p.pingAt.Store(time.Now().UnixNano())
+	s.pend.Lock()
+	s.toGopls[id] = &pendingGopls{gen: p.gen, ch: ch, method: pingMethod, sent: time.Now()}
+	s.pend.Unlock()
+	p.out.pushAll(encodeRequest(strconv.AppendInt(nil, id, 10), pingMethod, nil))
+	s.Go("gopls ping", func(ctx context.Context) {
+		select {
+		case <-ch:
+		case <-p.done:
+		case <-ctx.Done():
+		}
+		p.pingAt.Store(0)
+	})
+}
+
+// oldestPending returns when the oldest request still waiting for gopls
+// generation gen was sent, and how many are waiting.
+func (s *Session) oldestPending(gen int) (time.Time, int) {
+	s.pend.Lock()
+	defer s.pend.Unlock()
+	var oldest time.Time
+	n := 0
+	for _, p := range s.toGopls {
+		if p.gen != gen {
+			continue
+		}
+		n++
+		if oldest.IsZero() || p.sent.Before(oldest) {
+			oldest = p.sent
+		}
+	}
+	return oldest, n
 }
 
 // GoplsPid returns the process id of the current gopls (0 if none).

@@ -46,7 +46,12 @@ func (n *navState) hover(ctx context.Context, params json.RawMessage, forward Fo
 	}
 	md := n.hoverMarkdown(np.snap, h)
 	loc, lerr := n.s.Workspace().LocationIn(np.snap, np.site.ref)
-	if g, ferr := forward(ctx); ferr == nil {
+	// Ours stands alone: gopls's part is waited for a bounded time, so a
+	// hung or busy gopls cannot hold the answer back.
+	gctx, cancel := context.WithTimeout(ctx, n.s.opts.GoplsHalfWait)
+	g, ferr := forward(gctx)
+	cancel()
+	if ferr == nil {
 		var gh struct {
 			Contents json.RawMessage `json:"contents"`
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // This file reads and edits JSON objects at the byte level. The proxy decodes
@@ -76,7 +77,10 @@ func checkTrailing(b []byte, i int) error {
 }
 
 func decodeKey(raw []byte) (string, error) {
-	if bytes.IndexByte(raw, '\\') < 0 {
+	// The fast path only for plain keys: encoding/json turns invalid UTF-8
+	// into U+FFFD, and the scan must name members as it does (found by
+	// FuzzFraming).
+	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
 		return string(raw[1 : len(raw)-1]), nil
 	}
 	var s string

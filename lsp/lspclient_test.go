@@ -3,7 +3,6 @@ package lsp
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -157,8 +156,7 @@ func (p *lspProc) readLoop(out io.Reader) {
 	for {
 		body, err := r.read()
 		if err != nil {
-			var fe *frameError
-			if errors.As(err, &fe) {
+			if recoverable(err) {
 				continue
 			}
 			p.mu.Lock()

@@ -81,3 +81,93 @@ func TestDocumentMapperCache(t *testing.T) {
 		}
 	}
 }
+
+// TestOverlaysRejectAsGopls: the didChanges gopls v0.23.0 rejects leave the
+// document as it was (text and version), and the ones it accepts in a way a
+// lenient model would not ('\r' is a character) are applied as it does.
+func TestOverlaysRejectAsGopls(t *testing.T) {
+	// (No invalid UTF-8: JSON carries none; json.Unmarshal turns it into
+	// U+FFFD, so editOffset's check for it never fires on an overlay.)
+	const open = "ab\r\ncd\n𝄞xy"
+	r := func(l1, c1, l2, c2 int) string {
+		b, _ := json.Marshal(map[string]any{"start": map[string]any{"line": l1, "character": c1}, "end": map[string]any{"line": l2, "character": c2}})
+		return string(b)
+	}
+	tests := []struct {
+		name    string
+		changes string
+		want    string // "" means rejected
+	}{
+		{"no changes", `[]`, ""},
+		{"character past the end of the line", `[{"range":` + r(1, 3, 1, 3) + `,"text":"z"}]`, ""},
+		{"character past the end of the file", `[{"range":` + r(2, 9, 2, 9) + `,"text":"z"}]`, ""},
+		{"line past the end", `[{"range":` + r(4, 0, 4, 0) + `,"text":"z"}]`, ""},
+		{"column on the line after the last", `[{"range":` + r(3, 1, 3, 1) + `,"text":"z"}]`, ""},
+		{"end before start", `[{"range":` + r(1, 2, 1, 1) + `,"text":"z"}]`, ""},
+		{"full text then incremental", `[{"text":"new"},{"range":` + r(0, 0, 0, 0) + `,"text":"z"}]`, ""},
+		{"incremental then full text", `[{"range":` + r(0, 0, 0, 0) + `,"text":"z"},{"text":"new"}]`, ""},
+		{"rangeLength without range", `[{"rangeLength":1,"text":"new"}]`, ""},
+		{"a later change invalid: none applied", `[{"range":` + r(0, 0, 0, 0) + `,"text":"z"},{"range":` + r(9, 0, 9, 0) + `,"text":"z"}]`, ""},
+		{"between \\r and \\n", `[{"range":` + r(0, 3, 0, 3) + `,"text":"z"}]`, "ab\rz\ncd\n𝄞xy"},
+		{"inside a surrogate pair: the character's start", `[{"range":` + r(2, 1, 2, 1) + `,"text":"z"}]`, "ab\r\ncd\nz𝄞xy"},
+		{"end of the file on the line after the last", "[{\"range\":" + r(2, 0, 3, 0) + ",\"text\":\"z\"}]", "ab\r\ncd\nz"},
+		{"end of the last line", `[{"range":` + r(2, 4, 2, 4) + `,"text":"z"}]`, "ab\r\ncd\n𝄞xyz"},
+		{"one full text", `[{"text":"new"}]`, "new"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := newOverlays(func() Encoding { return UTF16 })
+			ob, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": "file:///a.go", "languageId": "go", "version": 1, "text": open}})
+			if err := o.didOpen(ob); err != nil {
+				t.Fatal(err)
+			}
+			err := o.didChange(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","version":2},"contentChanges":` + tt.changes + `}`))
+			d, _ := o.Get("file:///a.go")
+			if tt.want == "" {
+				if err == nil || string(d.Text) != open || d.Version != 1 {
+					t.Errorf("want rejected, unchanged; got err %v, %q v%d", err, d.Text, d.Version)
+				}
+				return
+			}
+			if err != nil || string(d.Text) != tt.want || d.Version != 2 {
+				t.Errorf("got err %v, %q v%d; want %q v2", err, d.Text, d.Version, tt.want)
+			}
+		})
+	}
+}
+
+// TestOverlaysForPath: URIs that spell one file differently are separate
+// documents (as in gopls), and ForPath picks the one gopls type-checks, or
+// the other spelling changed last while that one is closed.
+func TestOverlaysForPath(t *testing.T) {
+	o := newOverlays(func() Encoding { return UTF16 })
+	open := func(uri, text string) {
+		b, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "go", "version": 1, "text": text}})
+		if err := o.didOpen(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeDoc := func(uri string) {
+		_ = o.didClose(json.RawMessage(`{"textDocument":{"uri":"` + uri + `"}}`))
+	}
+	want := func(step, text string) {
+		t.Helper()
+		d, ok := o.ForPath("/w/dir/main.go")
+		if got := map[bool]string{true: string(d.Text)}[ok]; got != text {
+			t.Errorf("%s: ForPath = %q (open %v), want %q", step, got, ok, text)
+		}
+	}
+	open("file:///w/dir/main.go", "unsaved")
+	open("file:///w/dir/../dir/main.go", "disk")
+	want("both open", "unsaved")
+	closeDoc("file:///w/dir/../dir/main.go")
+	want("alias closed", "unsaved")
+	open("file:///w/dir/./main.go", "other")
+	closeDoc("file:///w/dir/main.go")
+	want("only the alias open", "other")
+	closeDoc("file:///w/dir/./main.go")
+	want("all closed", "")
+	if len(o.byPath) != 0 {
+		t.Errorf("byPath keeps %v after every document closed", o.byPath)
+	}
+}

@@ -39,6 +39,20 @@ type Options struct {
 	// ExitGrace is how long gopls gets to exit on its own at the end of a
 	// session before it is killed (default 5s).
 	ExitGrace time.Duration
+	// GoplsTimeout is how long gopls may stay silent while a request to it
+	// is pending (after a probe it must answer at once), or leave its stdin
+	// unread, before it is treated as hung: killed and restarted with the
+	// open documents replayed, its pending requests answered with an
+	// error (default 30s).
+	GoplsTimeout time.Duration
+	// MaxQueue bounds the bytes waiting to be written to gopls, and those
+	// kept for it while it restarts (default 64 MiB). A full queue means
+	// gopls stopped reading: it is treated as hung.
+	MaxQueue int
+	// GoplsHalfWait bounds how long a feature that can answer on its own
+	// (hover on a plugin name) waits for gopls's part of the answer
+	// (default 2s).
+	GoplsHalfWait time.Duration
 }
 
 // ErrExitWithoutShutdown is returned by Serve when the editor sent exit
@@ -65,7 +79,10 @@ type Session struct {
 	workspace  atomic.Pointer[Workspace] // see Session.Workspace (workspace.go)
 	fatal      atomic.Pointer[fatalErr]  // why the session cannot go on
 	shutdownRq atomic.Bool               // shutdown request seen
-	closing    atomic.Bool               // exit or stdin EOF: gopls exiting is not a crash
+	// goplsTimeout is the watchdog's limit now (Options.GoplsTimeout, or
+	// the goplsTimeoutSeconds setting).
+	goplsTimeout atomic.Int64
+	closing      atomic.Bool // exit or stdin EOF: gopls exiting is not a crash
 
 	// Handler tables, built once from the features.
 	features  []Feature
@@ -78,17 +95,19 @@ type Session struct {
 	// seq orders everything sent to gopls with the overlay and the restart
 	// state: a message is either sent to the live gopls, or queued in
 	// backlog for the next one, never both and never lost.
-	seq       sync.Mutex
-	gopls     *goplsProc
-	gen       int    // generation messages are sent to now
-	state     pState // live, restarting, dead
-	backlog   [][]byte
-	crashes   []time.Time
-	config    json.RawMessage   // last didChangeConfiguration params
-	folders   []json.RawMessage // didChangeWorkspaceFolders params, in order
-	initDone  json.RawMessage   // initialized params
-	initParms json.RawMessage   // initialize params
-	toldCrash bool
+	seq     sync.Mutex
+	gopls   *goplsProc
+	gen     int        // generation messages are sent to now
+	state   pState     // live, restarting, dead
+	backlog [][][]byte // frames (as parts) kept for the restarting gopls
+	// backlogBytes is backlog's size, bounded by Options.MaxQueue.
+	backlogBytes int
+	crashes      []time.Time
+	config       json.RawMessage   // last didChangeConfiguration params
+	folders      []json.RawMessage // didChangeWorkspaceFolders params, in order
+	initDone     json.RawMessage   // initialized params
+	initParms    json.RawMessage   // initialize params
+	toldCrash    bool
 
 	infoLog infoLog // informational lines: see Infof
 
@@ -130,6 +149,7 @@ type pendingGopls struct {
 	clientID json.RawMessage // editor's id when the reply is passed through
 	ch       chan reply      // set when the reply is consumed here
 	method   string
+	sent     time.Time // for the watchdog
 }
 
 type pendingClient struct {
@@ -162,6 +182,15 @@ func newSession(ctx context.Context, in io.Reader, out io.Writer, opts Options) 
 	}
 	if opts.ExitGrace == 0 {
 		opts.ExitGrace = 5 * time.Second
+	}
+	if opts.GoplsTimeout <= 0 {
+		opts.GoplsTimeout = 30 * time.Second
+	}
+	if opts.MaxQueue <= 0 {
+		opts.MaxQueue = 64 << 20
+	}
+	if opts.GoplsHalfWait <= 0 {
+		opts.GoplsHalfWait = 2 * time.Second
 	}
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
@@ -213,6 +242,7 @@ func (s *Session) run() error {
 	if err := s.startGopls(); err != nil {
 		return err
 	}
+	s.Go("gopls watchdog", s.watchdog)
 	// The read loop is not in s.wg: when the session ends because ctx was
 	// cancelled (SIGTERM), it may stay blocked in a read from the editor
 	// that cannot be interrupted (os.Stdin); it handles nothing more once
@@ -269,9 +299,21 @@ func (s *Session) readClient() error {
 		body, err := r.read()
 		if err != nil {
 			var fe *frameError
-			if errors.As(err, &fe) {
+			var be *bareBodyError
+			switch {
+			case errors.As(err, &fe):
 				s.log.Printf("from the editor: %v", err)
 				s.replyClientError(nil, &rpcError{Code: jsonrpc2.ParseError, Message: "plugin-lsp: " + fe.Error()})
+				continue
+			case errors.As(err, &be):
+				// Answered, with its id when it has one, so that an editor
+				// that forgot the header learns why it gets no result.
+				s.log.Printf("from the editor: %v: %.200s", err, be.body)
+				var id json.RawMessage
+				if m, perr := parseMessage(be.body); perr == nil && m.id != nil && validID(m.id) {
+					id = m.id
+				}
+				s.replyClientError(id, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: a message without a Content-Length header; LSP needs one before every message"})
 				continue
 			}
 			return err
@@ -303,11 +345,19 @@ func (s *Session) fromClient(body []byte) error {
 	case kindResponse:
 		s.clientResponse(m)
 	default:
-		if m.id != nil && validID(m.id) {
-			s.replyClientError(m.id, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: invalid JSON-RPC message"})
-		} else {
-			s.log.Printf("dropping an invalid message from the editor: %.200s", body)
+		// Answered even when the id itself is what is wrong (an object,
+		// an array): JSON-RPC says the reply's id is then null. What looks
+		// like a response (result or error, no method) gets no reply: a
+		// reply to a reply would only confuse the editor.
+		s.log.Printf("invalid JSON-RPC message from the editor: %.200s", body)
+		if m.method == "" && (m.result != nil || m.error != nil) && (m.id == nil || !validID(m.id)) {
+			return nil
 		}
+		id := m.id
+		if id != nil && !validID(id) {
+			id = nil
+		}
+		s.replyClientError(id, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: invalid JSON-RPC message (a request needs a string or number id and a string method)"})
 	}
 	return nil
 }
@@ -475,19 +525,34 @@ func (s *Session) forwardClientRequestLocked(m *message) *rpcError {
 		return s.deadError()
 	}
 	id := s.nextID.Add(1)
+	key := idKey(m.id)
 	s.pend.Lock()
-	s.toGopls[id] = &pendingGopls{gen: s.gen, clientID: m.id, method: m.method}
-	s.byClientID[idKey(m.id)] = id
+	s.toGopls[id] = &pendingGopls{gen: s.gen, clientID: m.id, method: m.method, sent: time.Now()}
+	s.byClientID[key] = id
 	s.pend.Unlock()
 	newID := strconv.AppendInt(nil, id, 10)
-	if s.state == stateLive {
-		if err := m.writeWithID(s.gopls.w, newID); err != nil {
-			s.log.Printf("writing to gopls: %v", err) // its exit handler fails what is pending
-		}
-	} else {
-		s.sendGoplsLocked(m.withID(newID))
+	// The id is replaced by queueing the message as three parts: no copy.
+	if !s.sendGoplsLocked(m.raw[:m.idSpan[0]], newID, m.raw[m.idSpan[1]:]) {
+		s.forget(id)
+		return s.backlogFull()
 	}
 	return nil
+}
+
+// forget drops the pending entry of our request id to gopls.
+func (s *Session) forget(id int64) {
+	s.pend.Lock()
+	if p, ok := s.toGopls[id]; ok {
+		delete(s.toGopls, id)
+		if p.clientID != nil {
+			delete(s.byClientID, idKey(p.clientID))
+		}
+	}
+	s.pend.Unlock()
+}
+
+func (s *Session) backlogFull() *rpcError {
+	return &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf("plugin-lsp: gopls is restarting and %d MiB of messages already wait for it; retry the request", s.opts.MaxQueue>>20)}
 }
 
 // forwardIntercepted sends an intercepted request to gopls and waits for
@@ -504,15 +569,19 @@ func (s *Session) forwardIntercepted(ctx context.Context, m *message, d *decisio
 	s.pend.Lock()
 	// No byClientID entry: the editor's cancel reaches this request through
 	// s.inflight (the handler's context), and await cancels it at gopls.
-	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: m.method}
+	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: m.method, sent: time.Now()}
 	s.pend.Unlock()
 	out := m.withID(strconv.AppendInt(nil, id, 10))
 	if m.method == "initialize" { // our settings are not gopls's (settings.go)
 		out = encodeRequest(strconv.AppendInt(nil, id, 10), m.method, goplsInitializeParams(m.params))
 	}
-	s.sendGoplsLocked(out)
+	ok := s.sendGoplsLocked(out)
 	s.seq.Unlock()
 	d.release()
+	if !ok {
+		s.forget(id)
+		return nil, s.backlogFull()
+	}
 	res, err := s.await(ctx, id, ch)
 	if err == nil {
 		d.mu.Lock()
@@ -531,7 +600,9 @@ func (s *Session) await(ctx context.Context, id int64, ch chan reply) (json.RawM
 		}
 		return r.result, nil
 	case <-ctx.Done():
-		// gopls still answers; the reply lands in ch (buffered) and is dropped.
+		// gopls may still answer; with the entry gone, the reply is dropped
+		// (and a hung gopls is not waited for by anyone).
+		s.forget(id)
 		s.seq.Lock()
 		if s.state == stateLive {
 			s.sendGoplsLocked(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+strconv.FormatInt(id, 10)+`}`)))
@@ -556,10 +627,14 @@ func (s *Session) CallGopls(ctx context.Context, method string, params any) (jso
 	id := s.nextID.Add(1)
 	ch := make(chan reply, 1)
 	s.pend.Lock()
-	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: method}
+	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: method, sent: time.Now()}
 	s.pend.Unlock()
-	s.sendGoplsLocked(encodeRequest(strconv.AppendInt(nil, id, 10), method, p))
+	ok := s.sendGoplsLocked(encodeRequest(strconv.AppendInt(nil, id, 10), method, p))
 	s.seq.Unlock()
+	if !ok {
+		s.forget(id)
+		return nil, s.backlogFull()
+	}
 	return s.await(ctx, id, ch)
 }
 
@@ -575,7 +650,9 @@ func (s *Session) NotifyGopls(method string, params any) error {
 	if s.state == stateDead {
 		return s.deadError()
 	}
-	s.sendGoplsLocked(encodeNotification(method, p))
+	if !s.sendGoplsLocked(encodeNotification(method, p)) {
+		return s.backlogFull()
+	}
 	return nil
 }
 
@@ -604,8 +681,13 @@ func (s *Session) clientNotification(m *message) error {
 		// gopls exits on this; that is not a crash to recover from.
 		s.closing.Store(true)
 	}
-	if s.state != stateDead {
+	switch {
+	case s.state == stateLive:
 		s.sendGoplsLocked(m.raw)
+	case s.state == stateRestarting && !replayedLocally(m.method):
+		if !s.sendGoplsLocked(m.raw) {
+			s.log.Printf("dropping %s: gopls is restarting and its backlog is full", m.method)
+		}
 	}
 	s.seq.Unlock()
 	if overlayErr != nil {
@@ -613,6 +695,12 @@ func (s *Session) clientNotification(m *message) error {
 	}
 	if m.method == "exit" {
 		return errExit
+	}
+	if m.method == "textDocument/didClose" {
+		var p didCloseParams
+		if json.Unmarshal(m.params, &p) == nil {
+			s.diags.closed(p.TextDocument.URI)
+		}
 	}
 	for _, o := range s.observers[m.method] {
 		s.safely(m.method+" observer", func() { o(ctx, m.params) })
@@ -638,9 +726,21 @@ func (s *Session) clientCancel(m *message) {
 		return
 	}
 	gid, ok := s.byClientID[key]
+	var pg *pendingGopls
+	if ok {
+		// Answered here, now, whatever gopls does: a hung gopls would
+		// never answer, and the editor waits for a reply to every request.
+		// gopls's own reply, if it comes, finds no entry and is dropped.
+		pg = s.toGopls[gid]
+		delete(s.toGopls, gid)
+		delete(s.byClientID, key)
+	}
 	s.pend.Unlock()
 	if !ok {
 		return
+	}
+	if pg != nil {
+		s.replyClientError(pg.clientID, &rpcError{Code: codeRequestCancelled, Message: "request cancelled"})
 	}
 	s.seq.Lock()
 	if s.state == stateLive {
@@ -675,10 +775,8 @@ func (s *Session) clientResponse(m *message) {
 	g := s.gopls
 	ok = s.state != stateDead && g != nil && g.gen == p.gen
 	s.seq.Unlock()
-	if ok {
-		if err := g.w.write(m.withID(p.goplsID)); err != nil {
-			s.log.Printf("writing to gopls: %v", err)
-		}
+	if ok && !g.send(m.withID(p.goplsID)) {
+		s.goplsHung(g, fmt.Sprintf("it read none of the last %d MiB sent to it", s.opts.MaxQueue>>20))
 	}
 }
 
@@ -697,12 +795,14 @@ func goplsReqKey(gen int, id json.RawMessage) string {
 	return strconv.Itoa(gen) + "/" + idKey(id)
 }
 
-// fromGopls handles one message from gopls generation gen, on its read loop.
-func (s *Session) fromGopls(gen int, body []byte) {
+// fromGopls handles one message from gopls generation gen, on its read
+// loop. It reports whether the message was well formed (a sign of life for
+// the watchdog; garbage is not).
+func (s *Session) fromGopls(gen int, body []byte) bool {
 	m, err := parseGoplsMessage(body)
 	if err != nil || m.kind == kindInvalid {
 		s.log.Printf("dropping a malformed message from gopls: %.200s", body)
-		return
+		return false
 	}
 	switch m.kind {
 	case kindResponse:
@@ -729,7 +829,7 @@ func (s *Session) fromGopls(gen int, body []byte) {
 				ID json.RawMessage `json:"id"`
 			}
 			if json.Unmarshal(m.params, &p) != nil || p.ID == nil {
-				return
+				return true
 			}
 			s.pend.Lock()
 			cid, ok := s.goplsToClient[goplsReqKey(gen, p.ID)]
@@ -741,6 +841,7 @@ func (s *Session) fromGopls(gen int, body []byte) {
 			s.writeClient(m.raw)
 		}
 	}
+	return true
 }
 
 func (s *Session) goplsResponse(gen int, m *message) {

@@ -30,6 +30,7 @@ const SettingsSection = "plugin-lsp"
 //	  "rules":        {"disabled": ["REG005"]},
 //	  "severity":     {"REG007": "error"},
 //	  "debounceMs":   150,
+//	  "goplsTimeoutSeconds": 30,
 //	  "buildConfigs": [{"goos": "linux", "goarch": "arm64", "tags": ["integration"]}],
 //	  "maxFileSize":  "16M"
 //	}
@@ -59,6 +60,9 @@ type Settings struct {
 	// Larger files are skipped and shown as a warning. A change rebuilds
 	// the index.
 	MaxFileSize int64
+	// GoplsTimeout, when set, replaces Options.GoplsTimeout: how long gopls
+	// may answer nothing while requests wait for it before it is restarted.
+	GoplsTimeout time.Duration
 }
 
 // DefaultSettings returns the settings used when the editor sends none.
@@ -90,6 +94,7 @@ type rawSettings struct {
 	} `json:"rules"`
 	Severity     map[string]string `json:"severity"`
 	DebounceMs   *float64          `json:"debounceMs"`
+	GoplsTimeout *float64          `json:"goplsTimeoutSeconds"`
 	BuildConfigs []json.RawMessage `json:"buildConfigs"`
 	MaxFileSize  json.RawMessage   `json:"maxFileSize"` // bytes (number) or "64M"
 }
@@ -197,6 +202,13 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 			return st, fmt.Errorf("plugin-lsp settings: maxFileSize: %w", err)
 		}
 		st.MaxFileSize = n
+	}
+	if r.GoplsTimeout != nil {
+		sec := *r.GoplsTimeout
+		if math.IsNaN(sec) || sec < 1 || sec > 3600 {
+			return st, fmt.Errorf("plugin-lsp settings: goplsTimeoutSeconds: %v is outside 1..3600", sec)
+		}
+		st.GoplsTimeout = time.Duration(sec * float64(time.Second))
 	}
 	seen := map[string]bool{}
 	for i, b := range r.BuildConfigs {

@@ -74,6 +74,12 @@ func TestParseSettings(t *testing.T) {
 		{name: "unknown rule", in: `{"rules": {"disabled": ["REG999"]}}`, wantErr: `rules.disabled: unknown rule "REG999"`},
 		{name: "bad severity", in: `{"severity": {"REG001": "fatal"}}`, wantErr: `severity.REG001: unknown severity "fatal"`},
 		{name: "negative debounce", in: `{"debounceMs": -1}`, wantErr: "debounceMs: -1 is outside 0..10000"},
+		{name: "gopls timeout", in: `{"goplsTimeoutSeconds": 90}`, check: func(t *testing.T, s Settings) {
+			if s.GoplsTimeout != 90*time.Second {
+				t.Errorf("gopls timeout %v, want 90s", s.GoplsTimeout)
+			}
+		}},
+		{name: "gopls timeout too short", in: `{"goplsTimeoutSeconds": 0.5}`, wantErr: "goplsTimeoutSeconds: 0.5 is outside 1..3600"},
 		{name: "huge debounce", in: `{"debounceMs": 60000}`, wantErr: "debounceMs"},
 		{name: "wrong type", in: `{"rules": {"disabled": "REG001"}}`, wantErr: "plugin-lsp settings"},
 		{name: "bad config string", in: `{"buildConfigs": ["linux"]}`, wantErr: `buildConfigs[0]: "linux": want "goos/goarch"`},

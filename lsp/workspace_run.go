@@ -55,6 +55,7 @@ func (w *Workspace) initialize(_ context.Context, info *InitializeInfo) {
 	w.initialSettings = initial
 	if err == nil {
 		w.settings = st
+		w.s.setGoplsTimeout(st.GoplsTimeout)
 	}
 	w.mu.Unlock()
 	if err != nil {
@@ -161,6 +162,7 @@ func (w *Workspace) applySettings(raw json.RawMessage) {
 		w.rebuild = true
 	}
 	w.settings = st
+	w.s.setGoplsTimeout(st.GoplsTimeout)
 	w.mu.Unlock()
 	w.signal(w.now)
 }
@@ -180,10 +182,12 @@ func (w *Workspace) onDocument(_ context.Context, params json.RawMessage) {
 	if err != nil {
 		return
 	}
-	_, open := w.s.Overlays().Get(p.TextDocument.URI)
+	// Another spelling of the same file's URI may still be open
+	// (dir/../dir/main.go): the file's document is the one ForPath picks.
+	d, open := w.s.Overlays().ForPath(path)
 	w.mu.Lock()
 	if open {
-		w.openURIs[path] = p.TextDocument.URI
+		w.openURIs[path] = d.URI
 	} else {
 		delete(w.openURIs, path)
 	}
@@ -353,7 +357,9 @@ func (w *Workspace) build(ctx context.Context) (ix *index.Index, stop func(), er
 	w.mu.Unlock()
 	for _, d := range w.s.Overlays().All() {
 		if path, err := PathFromURI(d.URI); err == nil {
-			ix.SetOverlay(path, d.Text)
+			if fd, ok := w.s.Overlays().ForPath(path); ok {
+				ix.SetOverlay(path, fd.Text)
+			}
 		}
 	}
 	watchCtx, stop := context.WithCancel(ctx)
@@ -464,7 +470,7 @@ func (w *Workspace) applyOverlays(ix *index.Index) {
 		if err != nil {
 			continue
 		}
-		if d, ok := w.s.Overlays().Get(u); ok {
+		if d, ok := w.s.Overlays().ForPath(path); ok {
 			ix.SetOverlay(path, d.Text)
 		} else {
 			ix.ClearOverlay(path)

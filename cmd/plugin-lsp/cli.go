@@ -131,6 +131,9 @@ line on stderr).
 Flags of plugin-lsp:
   -gopls PATH   the gopls to run; else $PLUGIN_LSP_GOPLS, gopls on PATH,
                 $(go env GOBIN), $(go env GOPATH)/bin
+  -gopls-timeout D
+                restart gopls when it answers nothing for D (e.g. 30s, the
+                default) while requests wait for it
   -version      print the versions and exit
   -logfile F    (gopls's flag) gopls's log and plugin-lsp's informational
                 messages go to F instead of the editor's log

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -24,11 +25,14 @@ func main() {
 // invocation is a command line split into plugin-lsp's own flags, gopls's
 // flags and the subcommand.
 type invocation struct {
-	goplsFlag string   // -gopls PATH
-	version   bool     // -version or --version
-	flags     []string // flags before the subcommand, for gopls
-	sub       string   // subcommand name; "" means serve
-	subArgs   []string // arguments after the subcommand
+	goplsFlag string // -gopls PATH
+	// goplsTimeout is -gopls-timeout: how long gopls may stay silent with
+	// requests pending before it is restarted (0: lsp's default).
+	goplsTimeout time.Duration
+	version      bool     // -version or --version
+	flags        []string // flags before the subcommand, for gopls
+	sub          string   // subcommand name; "" means serve
+	subArgs      []string // arguments after the subcommand
 }
 
 // parseArgs splits args and checks the flags before the subcommand (and
@@ -60,6 +64,20 @@ func parseArgs(args []string) (invocation, error) {
 				value = args[i]
 			}
 			inv.goplsFlag = value
+			continue
+		case "gopls-timeout":
+			if !hasValue {
+				if i+1 == len(args) {
+					return inv, errors.New("flag needs an argument: -gopls-timeout")
+				}
+				i++
+				value = args[i]
+			}
+			d, err := time.ParseDuration(value)
+			if err != nil || d <= 0 {
+				return inv, fmt.Errorf("-gopls-timeout: %q is not a positive duration (e.g. 30s, 2m)", value)
+			}
+			inv.goplsTimeout = d
 			continue
 		case "stdio":
 			// vscode-languageclient appends --stdio; gopls rejects it.

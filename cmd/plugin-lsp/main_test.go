@@ -44,6 +44,8 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-gopls", "/opt/gopls", "version", "-json"}, invocation{goplsFlag: "/opt/gopls", sub: "version", subArgs: []string{"-json"}}},
 		{[]string{"--gopls=/opt/gopls", "check", "./..."}, invocation{goplsFlag: "/opt/gopls", sub: "check", subArgs: []string{"./..."}}},
 		{[]string{"api-json"}, invocation{sub: "api-json", subArgs: []string{}}},
+		{[]string{"-gopls-timeout", "45s", "serve"}, invocation{goplsTimeout: 45 * time.Second, sub: "serve", subArgs: []string{}}},
+		{[]string{"--gopls-timeout=2m"}, invocation{goplsTimeout: 2 * time.Minute}},
 		{[]string{"-version"}, invocation{version: true}},
 		{[]string{"--version", "-v"}, invocation{version: true, flags: []string{"-v"}}},
 		{[]string{"-profile.cpu", "x", "-listen.timeout=1m", "-rpc.trace", "serve", "-listen", ":0"}, invocation{flags: []string{"-profile.cpu", "x", "-listen.timeout=1m", "-rpc.trace"}, sub: "serve", subArgs: []string{"-listen", ":0"}}},
@@ -71,6 +73,9 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-w"}, "flag provided but not defined: -w"}, // a flag of gopls's format, not of gopls
 		{[]string{"-logfile"}, "flag needs an argument: -logfile"},
 		{[]string{"-gopls"}, "flag needs an argument: -gopls"},
+		{[]string{"-gopls-timeout"}, "flag needs an argument: -gopls-timeout"},
+		{[]string{"-gopls-timeout=soon"}, `-gopls-timeout: "soon" is not a positive duration (e.g. 30s, 2m)`},
+		{[]string{"-gopls-timeout=-1s"}, `-gopls-timeout: "-1s" is not a positive duration (e.g. 30s, 2m)`},
 		{[]string{"serve", "-remote=auto"}, "serve: flag provided but not defined: -remote"}, // an app flag, not a serve flag
 		{[]string{"serve", "-nosuch"}, "serve: flag provided but not defined: -nosuch"},
 		{[]string{"serve", "-logfile"}, "serve: flag needs an argument: -logfile"},

@@ -42,6 +42,8 @@ func runServe(ctx context.Context, inv invocation) int {
 		Stderr:    os.Stderr,
 		LogFile:   logw,
 		Version:   pluginVersion(),
+		// A gopls silent this long with requests pending is restarted.
+		GoplsTimeout: inv.goplsTimeout,
 	})
 	switch {
 	case err == nil:
