@@ -1,12 +1,18 @@
+//go:build unix
+
 package lsp
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
 // TestProblemsAreDiagnostics: in the editor, a .plugin-lsp.yaml with an
@@ -44,5 +50,29 @@ func TestProblemsAreDiagnostics(t *testing.T) {
 	}
 	if n := len(w.Snapshot().Registrations()); n != 3 {
 		t.Errorf("%d registrations, want 3", n)
+	}
+}
+
+// TestProblemAboutDirectoryIsAMessage: a problem about a directory (the
+// walk could not read it) has no document to show on: it becomes a
+// window/showMessage text, once.
+func TestProblemAboutDirectoryIsAMessage(t *testing.T) {
+	dir := t.TempDir()
+	probs := []index.Problem{{Kind: index.ProblemSkipped, Path: dir, Msg: "skipped: unreadable: permission denied"}}
+	fs, msgs := problemFindings(index.New(index.Options{}).Snapshot(), probs)
+	if len(fs) != 0 || len(msgs) != 1 || msgs[0] != "plugin-lsp: "+dir+": skipped: unreadable: permission denied" {
+		t.Fatalf("findings %v, messages %q", fs, msgs)
+	}
+	out := &lockedBuffer{}
+	s, err := newSession(context.Background(), strings.NewReader(""), out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.cancel(); s.wg.Wait() }()
+	var shown shownMessages
+	shown.show(s, msgs)
+	shown.show(s, msgs)
+	if n := strings.Count(out.String(), "window/showMessage"); n != 1 {
+		t.Errorf("%d showMessage notifications, want 1:\n%s", n, out.String())
 	}
 }

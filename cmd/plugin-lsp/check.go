@@ -163,10 +163,12 @@ func warnProblems(stderr io.Writer, cmd string, problems []index.Problem) {
 	}
 }
 
-// givenDir reports whether path is a directory named on the command line.
+// givenDir reports whether path was named on the command line: a
+// directory given, or a file of the package a plain dir pattern names
+// (`check ./plugins/file` with an unreadable file in it).
 func givenDir(path string, pats []pattern) bool {
 	for _, p := range pats {
-		if p.dir == path {
+		if p.dir == path || !p.recursive && filepath.Dir(path) == p.dir {
 			return true
 		}
 	}

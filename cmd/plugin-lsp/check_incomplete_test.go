@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -139,8 +141,9 @@ func TestCheckNeverCleanWhenIncomplete(t *testing.T) {
 }
 
 // TestCheckUnreadableGivenDir: a directory given on the command line that
-// cannot be read is exit 2 (it used to be checked as empty: exit 0, no
-// output). As root, permission bits do not stop reads, so the binary runs
+// cannot be read, or an unreadable file of the package a plain dir names,
+// is exit 2 (it used to be checked as empty: exit 0, no output); found by
+// a recursive walk, it is a warning and exit 3. As root, permission bits do not stop reads, so the binary runs
 // as nobody then.
 func TestCheckUnreadableGivenDir(t *testing.T) {
 	ws := loadWorkspace(t, "clean")
@@ -163,6 +166,9 @@ func TestCheckUnreadableGivenDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.Chmod(filepath.Join(ws.dir, "codecs"), 0o755)
+	if err := os.Chmod(filepath.Join(ws.dir, "registry", "registry.go"), 0); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		exit int
@@ -171,6 +177,9 @@ func TestCheckUnreadableGivenDir(t *testing.T) {
 		{[]string{"./codecs/..."}, 2, "error: codecs: skipped: unreadable: permission denied"},
 		{[]string{"./codecs"}, 2, "codecs: open"},
 		{[]string{"./..."}, 3, "warning: codecs: skipped: unreadable: permission denied"},
+		// A plain dir names its package: an unreadable file of it is exit 2.
+		{[]string{"./registry"}, 2, "error: registry/registry.go: skipped: unreadable: permission denied"},
+		{[]string{"./registry/..."}, 3, "warning: registry/registry.go: skipped: unreadable: permission denied"},
 	} {
 		cmd := exec.Command(pluginLSP, append([]string{"check"}, tc.args...)...)
 		cmd.Dir = ws.dir
