@@ -99,6 +99,11 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 	// Never fetch toolchains or modules while checking: a load is a
 	// read-only look at the workspace.
 	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off")
+	if mod.Work == "" {
+		// A module outside the go.work above it builds with its own go.mod
+		// (the go command refuses it otherwise).
+		env = append(env, "GOWORK=off")
+	}
 	pkgs, err := loadFromSource(ctx, mod.Dir, env, overlay, pkgPaths)
 	e := &typeEntry{hash: sum, pkgs: map[string]*packages.Package{}, err: err}
 	if err != nil {

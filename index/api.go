@@ -117,7 +117,7 @@ type Module struct {
 	Toolchain string // toolchain directive
 	Requires  map[string]string
 	Replaces  map[string]string // old path → new path or dir (version dropped)
-	Work      string            // go.work file that lists it, "" if none
+	Work      string            // go.work file that lists it, "" if none (built with its own go.mod)
 	Config    *Config           // .plugin-lsp.yaml at the module root, nil if none
 }
 
@@ -404,6 +404,10 @@ type BuildCommand struct {
 	// Group names the script or Go function the command appears in, so a
 	// host built in the same test function pairs with its plugins.
 	Group string
+	// Env are the environment assignments the command runs with as
+	// written before it ("GOWORK=off go build …", `export GOWORK=off` in a
+	// Makefile, exec.Command("env", "GOWORK=off", "go", …)).
+	Env []string
 
 	base string // directory the relative paths resolved against
 }

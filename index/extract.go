@@ -1766,6 +1766,7 @@ func parseGoBuild(words []string) (BuildCommand, bool) {
 		return BuildCommand{}, false
 	}
 	var bc BuildCommand
+	bc.Env = envAssigns(words[:i])
 	for j := i + 1; j < len(words); j++ {
 		w := words[j]
 		switch {
