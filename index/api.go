@@ -103,6 +103,10 @@ type Options struct {
 	// files, and anything but regular files, are skipped and reported
 	// (Snapshot.Problems).
 	MaxFileSize int64
+	// ModCache is the module cache dependency packages are read from; ""
+	// means `go env GOMODCACHE` when Source is nil (the disk), and no
+	// dependency reading with another Source; NoDependencies turns it off.
+	ModCache string
 	// Logf, when set, receives diagnostic messages about the index itself
 	// (unreadable files, watcher errors). Syntax errors are facts, not logs.
 	Logf func(format string, args ...any)
@@ -119,6 +123,10 @@ type Module struct {
 	Replaces  map[string]string // old path → new path or dir (version dropped)
 	Work      string            // go.work file that lists it, "" if none (built with its own go.mod)
 	Config    *Config           // .plugin-lsp.yaml at the module root, nil if none
+	// Dep marks a dependency module read from the module cache
+	// (Snapshot.DependencyModules); Version is its version then.
+	Dep     bool
+	Version string
 }
 
 // Package is one directory's Go package (test files included in Files,

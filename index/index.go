@@ -41,6 +41,8 @@ type Index struct {
 	cacheMu sync.Mutex            // guards cache (extraction runs outside mu during Build)
 	cache   map[uint64]*FileFacts // content hash → facts (path-independent part)
 
+	deps *depStore // dependency modules read, by module@version (depmodules.go)
+
 	cur  atomic.Pointer[Snapshot]
 	kick chan struct{}
 
@@ -83,6 +85,11 @@ func New(opts Options) *Index {
 		kick:     make(chan struct{}, 1),
 	}
 	ix.guard.Store(newFileGuard(roots, opts.MaxFileSize))
+	if opts.Source == nil {
+		ix.deps = newDepStore(opts.CacheDir)
+	} else {
+		ix.deps = newDepStore("")
+	}
 	ix.cur.Store(&Snapshot{paths: ix.paths, configs: opts.Configs, roots: roots, ws: &workspace{}, read: ix.readDisk})
 	return ix
 }
@@ -174,6 +181,7 @@ func (ix *Index) build(ctx context.Context, roots []string, ov map[FileID][]byte
 	if err != nil {
 		return nil, err
 	}
+	files = ix.readDeps(ctx, ws, files)
 	if useDisk {
 		if err := saveDiskCache(ix.opts.CacheDir, roots, files); err != nil {
 			ix.logf("%v", err)
@@ -571,6 +579,7 @@ func (ix *Index) rescanLocked() *Snapshot {
 	if err := ix.extractAll(context.Background(), nws, found, ids, files, ix.overlays, nil); err != nil {
 		ix.logf("index: %v", err)
 	}
+	files = ix.readDeps(context.Background(), nws, files)
 	ix.targets = ix.readTargets(nws, files, ix.opts.Roots, ix.readFile)
 	return ix.publish(files, nws)
 }

@@ -69,6 +69,10 @@ func (bc BuildCommand) GoWorkOff() bool {
 // requirements. Replaced modules map to "replaced:<target>". The map is new
 // on every call.
 func (s *Snapshot) BuildVersions(m *Module, goworkOff bool) map[string]string {
+	return s.ws.buildVersions(m, goworkOff)
+}
+
+func (ws *workspace) buildVersions(m *Module, goworkOff bool) map[string]string {
 	out := map[string]string{}
 	put := func(mod *Module) {
 		for p, v := range mod.Requires {
@@ -84,19 +88,19 @@ func (s *Snapshot) BuildVersions(m *Module, goworkOff bool) map[string]string {
 		}
 		return out
 	}
-	for _, w := range s.ws.modules {
+	for _, w := range ws.modules {
 		if w.Work == m.Work {
 			put(w)
 		}
 	}
 	// A module of the go.work is the workspace's own copy, whatever the
 	// requirements say.
-	for _, w := range s.ws.modules {
+	for _, w := range ws.modules {
 		if w.Work == m.Work {
 			delete(out, w.Path)
 		}
 	}
-	for _, w := range s.ws.modules {
+	for _, w := range ws.modules {
 		if w.Work == m.Work {
 			for p, r := range w.Replaces {
 				out[p] = "replaced:" + r

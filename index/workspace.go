@@ -58,6 +58,9 @@ type workspace struct {
 	cmdDirs map[string]bool
 	// problems are directories and files discovery could not read.
 	problems []Problem
+	// deps are the dependency modules read for this workspace (depmodules.go);
+	// their directories are in byDir and modDirs, not in modules.
+	deps *depSet
 }
 
 func numCPU() int { return runtime.GOMAXPROCS(0) }

@@ -1,0 +1,81 @@
+package index
+
+import "sort"
+
+// This file answers what a host links beyond the workspace: dependency
+// packages read from the module cache, and imports whose source is unknown
+// (so that a rule can tell "nothing linked registers X" from "the index
+// cannot see everything that is linked").
+
+// IsDependency reports whether a file belongs to a dependency module read
+// from the module cache. Such files never get diagnostics.
+func (s *Snapshot) IsDependency(id FileID) bool {
+	return s.ws.deps != nil && s.ws.deps.files[id]
+}
+
+// DependencyModules returns the dependency modules packages were read from
+// (Module.Dep set, Version filled), sorted by path.
+func (s *Snapshot) DependencyModules() []*Module {
+	if s.ws.deps == nil {
+		return nil
+	}
+	return s.ws.deps.modules
+}
+
+// DepCoverage reports what dependency reading knew for this snapshot: the
+// modules read or missing from the module cache, packages and files.
+func (s *Snapshot) DepCoverage() DepCoverage {
+	if s.ws.deps == nil {
+		return DepCoverage{}
+	}
+	return s.ws.deps.cov
+}
+
+// UnknownSource returns why the source of an imported package is unknown
+// ("" when it is a workspace or dependency package read, or the standard
+// library).
+func (s *Snapshot) UnknownSource(importPath string) string {
+	if isStdPath(importPath) || s.link().byPath[importPath] != nil {
+		return ""
+	}
+	if s.ws.deps != nil {
+		if why, ok := s.ws.deps.unknown[importPath]; ok {
+			return why
+		}
+	}
+	return "not read"
+}
+
+// UnknownLinked returns the import paths a host links under cfg whose
+// source the index does not know (a dependency not in the module cache, a
+// package no required module provides), sorted. Empty means every package
+// the host links is known: workspace, dependency sources read, or the
+// standard library.
+func (s *Snapshot) UnknownLinked(h *Host, cfg BuildConfig) []string {
+	l := s.link()
+	set := l.closure(s, h.ImportPath, cfg)
+	unknown := map[string]bool{}
+	for p := range set {
+		pk := l.byPath[p]
+		if pk == nil {
+			continue
+		}
+		for _, fid := range pk.Files {
+			f := s.Facts(fid)
+			if f.IsTest || !fileMatches(f, cfg) {
+				continue
+			}
+			for _, im := range f.Imports {
+				if !set[im.Path] && !isStdPath(im.Path) && l.byPath[im.Path] == nil {
+					unknown[im.Path] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(unknown))
+	for p := range unknown {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
