@@ -97,6 +97,9 @@ type Options struct {
 	// CacheDir, when set (and Source is nil: the disk), keeps the facts of
 	// every Go file in a file under this directory between runs; Build then
 	// re-extracts only files whose size or modification time changed.
+	// Dependency modules' facts are kept under CacheDir/deps, one file per
+	// module version; without CacheDir under the user's cache directory
+	// (plugin-lsp/deps) when the module cache is the go command's.
 	CacheDir string
 	// MaxFileSize is the largest file read from disk, in bytes; 0 means
 	// $PLUGIN_LSP_MAX_FILE_SIZE, else DefaultMaxFileSize (16 MiB). Larger

@@ -8,11 +8,15 @@ import (
 	"encoding/gob"
 	"fmt"
 	"go/build/constraint"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,9 +83,9 @@ type depSet struct {
 type depStore struct {
 	mu       sync.Mutex
 	env      *goEnv
-	mods     map[string]*depMod
-	read     atomic.Int64 // Go files read from the module cache, ever
-	cacheDir string       // "" for memory only
+	mods     map[string]*depMod // by directory in the module cache
+	read     atomic.Int64       // Go files read from the module cache, ever
+	cacheDir string             // "" for memory only
 }
 
 type goEnv struct {
@@ -119,6 +123,28 @@ type depCacheFile struct {
 // NoDependencies, as Options.ModCache, turns dependency reading off.
 const NoDependencies = "off"
 
+// depCacheDir is where dependency facts are kept between runs:
+// Options.CacheDir, else (for the real module cache read from the disk) the
+// user's cache directory, shared by every workspace: a module version's
+// facts are the same everywhere. "" keeps them in memory only.
+func depCacheDir(opts Options) string {
+	switch {
+	case opts.ModCache == NoDependencies:
+		return ""
+	case opts.CacheDir != "":
+		return opts.CacheDir
+	case opts.Source != nil || opts.ModCache != "":
+		return ""
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "plugin-lsp")
+	}
+	return ""
+}
+
+// newDepStore returns the dependency memory of an Index. Module versions
+// never change, so their facts are kept on disk under cacheDir ("" keeps
+// them in memory only).
 func newDepStore(cacheDir string) *depStore {
 	return &depStore{mods: map[string]*depMod{}, cacheDir: cacheDir}
 }
@@ -163,7 +189,7 @@ type depTarget struct {
 	path    string // module path as imported
 	version string
 	dir     string // absolute directory in the module cache
-	key     string // "srcpath@version" (the replacement's when replaced)
+	key     string // "srcpath@version" (the replacement's when replaced), for messages
 	unknown string // why the source is unknown ("" when dir is usable)
 }
 
@@ -406,7 +432,7 @@ func (ix *Index) depTarget(ws *workspace, modCache, mp, v string) *depTarget {
 	}
 	t.dir = filepath.Join(modCache, filepath.FromSlash(ep)+"@"+ev)
 	if st, err := os.Stat(t.dir); err != nil || !st.IsDir() {
-		if dm := ix.cachedDepMod(t.key); dm == nil {
+		if dm := ix.cachedDepMod(t.dir); dm == nil {
 			t.unknown = "not in the module cache"
 		}
 	}
@@ -414,14 +440,15 @@ func (ix *Index) depTarget(ws *workspace, modCache, mp, v string) *depTarget {
 }
 
 // cachedDepMod returns what is known of a module version in memory or in
-// the disk cache, nil when nothing.
+// the disk cache, nil when nothing. Module versions are keyed by their
+// directory in the module cache, which names the cache and the version.
 func (ix *Index) cachedDepMod(key string) *depMod {
 	st := ix.deps
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	dm := st.mods[key]
 	if dm == nil && st.cacheDir != "" {
-		dm = loadDepMod(st.cacheDir, key)
+		dm = loadDepMod(st.cacheDir, key, ix.opts.Configs)
 		if dm != nil {
 			st.mods[key] = dm
 		}
@@ -434,9 +461,9 @@ func (ix *Index) cachedDepMod(key string) *depMod {
 func (ix *Index) depModFor(t *depTarget) *depMod {
 	st := ix.deps
 	st.mu.Lock()
-	dm := st.mods[t.key]
+	dm := st.mods[t.dir]
 	if dm == nil && st.cacheDir != "" {
-		dm = loadDepMod(st.cacheDir, t.key)
+		dm = loadDepMod(st.cacheDir, t.dir, ix.opts.Configs)
 	}
 	if dm == nil {
 		dm = &depMod{Pkgs: map[string]*depPkg{}, Requires: map[string]string{}, loaded: true, dirty: true}
@@ -448,7 +475,7 @@ func (ix *Index) depModFor(t *depTarget) *depMod {
 			}
 		}
 	}
-	st.mods[t.key] = dm
+	st.mods[t.dir] = dm
 	st.mu.Unlock()
 	return dm
 }
@@ -502,12 +529,32 @@ func (ix *Index) readPkg(t *depTarget, dm *depMod, rel string) *depPkg {
 		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || n[0] == '.' || n[0] == '_' {
 			continue
 		}
+		// A file no configuration builds never links: not even read when
+		// its name says so (x/sys/unix has hundreds of GOOS_GOARCH files).
+		probe := &FileFacts{}
+		probe.NameGOOS, probe.NameGOARCH = fileNameConstraint(n)
+		if !ix.buildsAnywhere(probe) {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, n))
 		if err != nil {
 			continue
 		}
 		ix.deps.read.Add(1)
-		f := extractGo(b)
+		if c := goBuildLine(b); c != "" {
+			if x, err := constraint.Parse("//go:build " + c); err == nil {
+				probe.expr = x
+				if !ix.buildsAnywhere(probe) {
+					continue
+				}
+			}
+		}
+		var f *FileFacts
+		if generatedTable(b) {
+			f = extractImports(b)
+		} else {
+			f = extractGo(b)
+		}
 		stripDepFacts(f)
 		p.Files = append(p.Files, depFile{Name: n, Facts: f})
 	}
@@ -525,6 +572,51 @@ func (ix *Index) readPkg(t *depTarget, dm *depMod, rel string) *depPkg {
 	return p
 }
 
+// generatedRE matches the line go generate tools write at the top.
+var generatedRE = regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`)
+
+// generatedTable reports whether a dependency file is generated code with no
+// init function: syscall tables, error lists, API manifests (x/sys/unix,
+// x/sys/windows, x/tools/internal/stdlib: most of a typical dependency
+// closure's bytes), which register nothing. Only their imports count.
+func generatedTable(b []byte) bool {
+	head := b[:min(len(b), 2048)]
+	return generatedRE.Match(head) && !bytes.Contains(b, []byte("func init()"))
+}
+
+// extractImports returns the package clause, build constraint and imports
+// of a file.
+func extractImports(src []byte) *FileFacts {
+	f := &FileFacts{Constraint: goBuildLine(src)}
+	if f.Constraint != "" {
+		if e, err := constraint.Parse("//go:build " + f.Constraint); err == nil {
+			f.expr = e
+		}
+	}
+	fset := token.NewFileSet()
+	af, err := parser.ParseFile(fset, "", src, parser.ImportsOnly|parser.SkipObjectResolution)
+	if err != nil {
+		f.ParseErr = firstLine(err.Error())
+	}
+	if af == nil || af.Name == nil {
+		return f
+	}
+	f.Package = af.Name.Name
+	for _, is := range af.Imports {
+		p, err := strconv.Unquote(is.Path.Value)
+		if err != nil {
+			continue
+		}
+		im := Import{Path: p}
+		if is.Name != nil {
+			im.Name = is.Name.Name
+			im.Blank = im.Name == "_"
+		}
+		f.Imports = append(f.Imports, im)
+	}
+	return f
+}
+
 // stripDepFacts drops what only workspace code needs: native plugin sites
 // and build commands of a dependency are not the workspace's.
 func stripDepFacts(f *FileFacts) {
@@ -532,13 +624,20 @@ func stripDepFacts(f *FileFacts) {
 	f.Symbols = slices.DeleteFunc(f.Symbols, func(s Symbol) bool { return !s.Exported && s.Kind != SymType })
 }
 
-func depCachePath(dir, key string) string {
-	h := sha256.Sum256([]byte(key))
+// depCachePath names the cache file of a module version. What is kept of
+// it depends on the build configurations (files none builds are left out),
+// so they are part of the key.
+func depCachePath(dir, key string, configs []BuildConfig) string {
+	var cs []string
+	for _, c := range configs {
+		cs = append(cs, c.String())
+	}
+	h := sha256.Sum256([]byte(key + "\x00" + strings.Join(cs, ",")))
 	return filepath.Join(dir, "deps", fmt.Sprintf("v%d-%x.gob", depCacheVersion, h[:12]))
 }
 
-func loadDepMod(dir, key string) *depMod {
-	b, err := os.ReadFile(depCachePath(dir, key))
+func loadDepMod(dir, key string, configs []BuildConfig) *depMod {
+	b, err := os.ReadFile(depCachePath(dir, key, configs))
 	if err != nil {
 		return nil
 	}
@@ -587,7 +686,7 @@ func (ix *Index) saveDeps() {
 		c := depCacheFile{Version: depCacheVersion, Requires: dm.Requires, Pkgs: maps2(dm.Pkgs)}
 		dm.dirty = false
 		dm.mu.Unlock()
-		if err := writeGob(depCachePath(st.cacheDir, k), c); err != nil {
+		if err := writeGob(depCachePath(st.cacheDir, k, ix.opts.Configs), c); err != nil {
 			ix.logf("%v", err)
 		}
 	}

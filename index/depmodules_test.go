@@ -229,7 +229,7 @@ func TestDependencyModulesGoEnv(t *testing.T) {
 	ws, modCache := depFixture(t)
 	t.Setenv("GOMODCACHE", modCache)
 	t.Setenv("GOFLAGS", "-mod=mod")
-	s := build(t, Options{Roots: []string{ws}})
+	s := build(t, Options{Roots: []string{ws}, CacheDir: t.TempDir()})
 	if cov := s.DepCoverage(); cov.Err != "" || len(cov.Modules) != 3 {
 		t.Errorf("coverage = %+v", cov)
 	}

@@ -85,11 +85,7 @@ func New(opts Options) *Index {
 		kick:     make(chan struct{}, 1),
 	}
 	ix.guard.Store(newFileGuard(roots, opts.MaxFileSize))
-	if opts.Source == nil {
-		ix.deps = newDepStore(opts.CacheDir)
-	} else {
-		ix.deps = newDepStore("")
-	}
+	ix.deps = newDepStore(depCacheDir(opts))
 	ix.cur.Store(&Snapshot{paths: ix.paths, configs: opts.Configs, roots: roots, ws: &workspace{}, read: ix.readDisk})
 	return ix
 }
