@@ -177,6 +177,9 @@ type pass struct {
 	// problems are type loads that failed (CheckTypesReport), once each.
 	problems    []index.Problem
 	problemSeen map[string]bool
+	// linkedViews are the packages each host links per configuration, for
+	// REG003 (see linkedView).
+	linkedViews map[string]*linkedView
 }
 
 // problem records that something could not be checked, once per key.

@@ -75,6 +75,7 @@ type depSet struct {
 	files   map[FileID]bool   // their Go files
 	pkgs    map[string]bool   // dependency packages read (import paths)
 	unknown map[string]string // imported non-std package → why its source is unknown
+	ix      *Index            // for on-demand scans of required modules (depscan.go)
 	cov     DepCoverage
 }
 
@@ -83,9 +84,10 @@ type depSet struct {
 type depStore struct {
 	mu       sync.Mutex
 	env      *goEnv
-	mods     map[string]*depMod // by directory in the module cache
-	read     atomic.Int64       // Go files read from the module cache, ever
-	cacheDir string             // "" for memory only
+	mods     map[string]*depMod              // by directory in the module cache
+	scans    map[string][]ModuleRegistration // depscan.go
+	read     atomic.Int64                    // Go files read from the module cache, ever
+	cacheDir string                          // "" for memory only
 }
 
 type goEnv struct {
@@ -197,11 +199,9 @@ type depTarget struct {
 // (transitively), adds their files to files (returned, maybe grown) and
 // records the dependency modules in ws. Callers own ws (not yet published).
 func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry) []*fileEntry {
-	ds := &depSet{files: map[FileID]bool{}, pkgs: map[string]bool{}, unknown: map[string]string{}}
+	ds := &depSet{files: map[FileID]bool{}, pkgs: map[string]bool{}, unknown: map[string]string{}, ix: ix}
 	ws.deps = ds
-	if ix.opts.ModCache == NoDependencies || ix.opts.Source != nil && ix.opts.ModCache == "" {
-		// An editor Source without an explicit module cache: tests and
-		// tools that give their own files do not want the disk's cache.
+	if !ix.depsEnabled() {
 		return files
 	}
 	wsPaths := map[string]bool{}
@@ -369,6 +369,13 @@ func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry
 	ds.cov.FilesRead = int(ix.deps.read.Load())
 	ix.saveDeps()
 	return files
+}
+
+// depsEnabled reports whether dependency modules are read: not with
+// ModCache NoDependencies, nor with a Source of its own and no explicit
+// module cache (tools that give their own files do not want the disk's).
+func (ix *Index) depsEnabled() bool {
+	return ix.opts.ModCache != NoDependencies && (ix.opts.Source == nil || ix.opts.ModCache != "")
 }
 
 // buildsAnywhere reports whether some configuration of the Index builds f.

@@ -1,0 +1,136 @@
+package diagnostics
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestREG003DependencyDrivers runs REG003 on workspaces whose drivers come
+// from dependency modules in a fake module cache (the real layout,
+// path@version): a driver a linked dependency registers is found; a driver
+// of a module go.mod requires but no host imports is offered as a blank
+// import; a name nothing provides gets the well-known drivers hint; a linked
+// dependency missing from the module cache keeps REG003 silent; a lookup
+// inside a dependency is never reported.
+func TestREG003DependencyDrivers(t *testing.T) {
+	tmp := t.TempDir()
+	if d, err := filepath.EvalSymlinks(tmp); err == nil {
+		tmp = d
+	}
+	modCache := filepath.Join(tmp, "modcache")
+	writeFiles(t, modCache, map[string]string{
+		"github.com/lib/pq@v1.10.9/go.mod": "module github.com/lib/pq\n",
+		"github.com/lib/pq@v1.10.9/conn.go": `package pq
+
+import (
+	"database/sql"
+	"database/sql/driver"
+)
+
+type Driver struct{}
+
+func (Driver) Open(string) (driver.Conn, error) { return nil, nil }
+
+func init() { sql.Register("postgres", Driver{}) }
+`,
+		// A lookup inside a dependency: never a diagnostic of the workspace.
+		"github.com/lib/pq@v1.10.9/dial.go": "package pq\n\nimport \"database/sql\"\n\n// Dial opens a database nothing registers.\nfunc Dial() { sql.Open(\"cockroach\", \"\") }\n",
+		"github.com/jackc/pgx/v5@v5.7.1/go.mod": "module github.com/jackc/pgx/v5\n",
+		"github.com/jackc/pgx/v5@v5.7.1/pgx.go": "package pgx\n\n// Conn is a connection.\ntype Conn struct{}\n",
+		"github.com/jackc/pgx/v5@v5.7.1/stdlib/sql.go": `package stdlib
+
+import (
+	"database/sql"
+	"database/sql/driver"
+)
+
+const driverName = "pgx"
+
+type Driver struct{}
+
+func (Driver) Open(string) (driver.Conn, error) { return nil, nil }
+
+func init() { sql.Register(driverName, Driver{}) }
+`,
+		"github.com/jackc/pgx/v5@v5.7.1/internal/fake/fake.go": "package fake\n\nimport \"database/sql\"\n\nfunc init() { sql.Register(\"pgx\", nil) }\n",
+	})
+	tests := []struct {
+		name    string
+		main    string
+		want    string // message regexp part; "" for no finding
+		fixText string // the NewText of the first fix, "" for none
+	}{
+		{"linked dependency registers it", `_ "github.com/lib/pq"`, "", ""},
+		{"required module registers it", `_ "example.com/app/db"`,
+			`no package linked into example.com/app registers driver "pgx"; github.com/jackc/pgx/v5/stdlib (github.com/jackc/pgx/v5 v5.7.1, already in go.mod) registers it: add a blank import of it`,
+			"\n\t_ \"github.com/jackc/pgx/v5/stdlib\""},
+		{"unknown source", `_ "example.com/gone/x"`, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := filepath.Join(tmp, strings.ReplaceAll(tt.name, " ", "-"))
+			driver := "postgres"
+			if tt.name == "required module registers it" {
+				driver = "pgx"
+			}
+			writeFiles(t, ws, map[string]string{
+				"go.mod": `module example.com/app
+
+go 1.26
+
+require (
+	example.com/gone v0.1.0
+	github.com/jackc/pgx/v5 v5.7.1
+	github.com/lib/pq v1.10.9
+)
+`,
+				"db/db.go": "// Package db is a workspace library.\npackage db\n",
+				"main.go": `package main
+
+import (
+	"database/sql"
+
+	` + tt.main + `
+)
+
+func main() { _, _ = sql.Open("` + driver + `", "") }
+`,
+			})
+			snap, err := index.New(index.Options{Roots: []string{ws}, ModCache: modCache}).Build(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := Check(context.Background(), snap, Options{Only: []string{"REG003"}})
+			if tt.want == "" {
+				if len(got) != 0 {
+					t.Fatalf("unexpected findings: %v", got)
+				}
+				return
+			}
+			if len(got) != 1 || !strings.Contains(got[0].Message, tt.want) {
+				t.Fatalf("findings = %v, want one containing %q", got, tt.want)
+			}
+			if len(got[0].Fixes) == 0 || got[0].Fixes[0].Edits[0].NewText != tt.fixText {
+				t.Errorf("fixes = %+v, want one inserting %q", got[0].Fixes, tt.fixText)
+			}
+		})
+	}
+}
