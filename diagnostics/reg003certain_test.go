@@ -52,7 +52,7 @@ func (Driver) Open(string) (driver.Conn, error) { return nil, nil }
 func init() { sql.Register("postgres", Driver{}) }
 `,
 		// A lookup inside a dependency: never a diagnostic of the workspace.
-		"github.com/lib/pq@v1.10.9/dial.go": "package pq\n\nimport \"database/sql\"\n\n// Dial opens a database nothing registers.\nfunc Dial() { sql.Open(\"cockroach\", \"\") }\n",
+		"github.com/lib/pq@v1.10.9/dial.go":     "package pq\n\nimport \"database/sql\"\n\n// Dial opens a database nothing registers.\nfunc Dial() { sql.Open(\"cockroach\", \"\") }\n",
 		"github.com/jackc/pgx/v5@v5.7.1/go.mod": "module github.com/jackc/pgx/v5\n",
 		"github.com/jackc/pgx/v5@v5.7.1/pgx.go": "package pgx\n\n// Conn is a connection.\ntype Conn struct{}\n",
 		"github.com/jackc/pgx/v5@v5.7.1/stdlib/sql.go": `package stdlib

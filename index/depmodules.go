@@ -192,7 +192,11 @@ type depTarget struct {
 	version string
 	dir     string // absolute directory in the module cache
 	key     string // "srcpath@version" (the replacement's when replaced), for messages
-	unknown string // why the source is unknown ("" when dir is usable)
+	// cacheKey names the module version in the depStore and on disk: its
+	// directory in the module cache (which names the cache and the
+	// version), or a vendor directory with the version.
+	cacheKey string
+	unknown  string // why the source is unknown ("" when dir is usable)
 }
 
 // readDeps reads the dependency packages the workspace's files import
@@ -257,6 +261,7 @@ func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry
 		}
 	}
 	targets := map[string]*depTarget{} // module path → target
+	vendor := vendoredModules(ws)
 	mods := map[string]*Module{}
 	total := 0
 	var readPkgs []*depPkgRead
@@ -265,6 +270,21 @@ func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry
 		sort.Strings(frontier)
 		var level []*depPkgRead
 		for _, ip := range frontier {
+			if mp, vd := longestVendored(vendor, ip); mp != "" {
+				t := targets[mp]
+				if t == nil {
+					t = &depTarget{path: mp, version: vd.version, dir: filepath.Join(vd.root, filepath.FromSlash(mp)),
+						key: mp + "@" + vd.version + " (vendored)"}
+					t.cacheKey = t.dir + "@" + vd.version
+					targets[mp] = t
+				}
+				rel := "."
+				if ip != mp {
+					rel = ip[len(mp)+1:]
+				}
+				level = append(level, &depPkgRead{ip: ip, t: t, rel: rel})
+				continue
+			}
 			mp, v := longestModule(build, ip)
 			if mp == "" {
 				if dm := byImporter[ip]; dm != nil {
@@ -391,6 +411,66 @@ func (ix *Index) buildsAnywhere(f *FileFacts) bool {
 	return false
 }
 
+// vendorDir is a module vendored by a workspace module.
+type vendorDir struct {
+	root    string // the vendor directory
+	version string
+}
+
+// vendoredModules returns the modules workspace modules vendor
+// (vendor/modules.txt), which the go command builds from instead of the
+// module cache: for modules outside any go.work (a go.work ignores module
+// vendor directories), unless GOFLAGS says -mod=mod or -mod=readonly.
+func vendoredModules(ws *workspace) map[string]vendorDir {
+	if f := os.Getenv("GOFLAGS"); strings.Contains(f, "-mod=mod") || strings.Contains(f, "-mod=readonly") {
+		return nil
+	}
+	var out map[string]vendorDir
+	for _, m := range ws.modules {
+		if m.Work != "" {
+			continue
+		}
+		root := filepath.Join(m.Dir, "vendor")
+		b, err := os.ReadFile(filepath.Join(root, "modules.txt"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			if len(f) < 3 || f[0] != "#" {
+				continue
+			}
+			v := f[2]
+			if v == "=>" {
+				v = "local"
+			}
+			if out == nil {
+				out = map[string]vendorDir{}
+			}
+			if _, ok := out[f[1]]; !ok {
+				out[f[1]] = vendorDir{root: root, version: v}
+			}
+		}
+	}
+	return out
+}
+
+func longestVendored(vendor map[string]vendorDir, ip string) (string, vendorDir) {
+	if len(vendor) == 0 {
+		return "", vendorDir{}
+	}
+	for p := ip; ; {
+		if v, ok := vendor[p]; ok {
+			return p, v
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return "", vendorDir{}
+		}
+		p = p[:i]
+	}
+}
+
 // longestModule returns the module of a build list that provides an import
 // path (the longest module path that is a prefix of it).
 func longestModule(build map[string]string, ip string) (string, string) {
@@ -438,8 +518,9 @@ func (ix *Index) depTarget(ws *workspace, modCache, mp, v string) *depTarget {
 		return t
 	}
 	t.dir = filepath.Join(modCache, filepath.FromSlash(ep)+"@"+ev)
+	t.cacheKey = t.dir
 	if st, err := os.Stat(t.dir); err != nil || !st.IsDir() {
-		if dm := ix.cachedDepMod(t.dir); dm == nil {
+		if dm := ix.cachedDepMod(t.cacheKey); dm == nil {
 			t.unknown = "not in the module cache"
 		}
 	}
@@ -468,9 +549,9 @@ func (ix *Index) cachedDepMod(key string) *depMod {
 func (ix *Index) depModFor(t *depTarget) *depMod {
 	st := ix.deps
 	st.mu.Lock()
-	dm := st.mods[t.dir]
+	dm := st.mods[t.cacheKey]
 	if dm == nil && st.cacheDir != "" {
-		dm = loadDepMod(st.cacheDir, t.dir, ix.opts.Configs)
+		dm = loadDepMod(st.cacheDir, t.cacheKey, ix.opts.Configs)
 	}
 	if dm == nil {
 		dm = &depMod{Pkgs: map[string]*depPkg{}, Requires: map[string]string{}, loaded: true, dirty: true}
@@ -482,7 +563,7 @@ func (ix *Index) depModFor(t *depTarget) *depMod {
 			}
 		}
 	}
-	st.mods[t.dir] = dm
+	st.mods[t.cacheKey] = dm
 	st.mu.Unlock()
 	return dm
 }

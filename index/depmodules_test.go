@@ -264,3 +264,26 @@ func TestDependencyReplace(t *testing.T) {
 		t.Errorf("UnknownLinked = %v", got)
 	}
 }
+
+// TestDependencyVendor: a module with vendor/modules.txt (outside any
+// go.work) builds from its vendor directory: dependency packages are read
+// there, whatever the module cache holds.
+func TestDependencyVendor(t *testing.T) {
+	ws := t.TempDir()
+	writeTree(t, ws, map[string]string{
+		"go.mod":                           "module example.com/app\n\ngo 1.26\n\nrequire github.com/lib/pq v1.10.9\n",
+		"main.go":                          "package main\n\nimport (\n\t\"database/sql\"\n\n\t_ \"github.com/lib/pq\"\n)\n\nfunc main() { sql.Open(\"postgres\", \"\") }\n",
+		"vendor/modules.txt":               "# github.com/lib/pq v1.10.9\n## explicit; go 1.13\ngithub.com/lib/pq\n",
+		"vendor/github.com/lib/pq/conn.go": "package pq\n\nimport \"database/sql\"\n\ntype d struct{}\n\nfunc init() { sql.Register(\"postgres\", d{}) }\n",
+	})
+	s := build(t, Options{Roots: []string{ws}, ModCache: t.TempDir()})
+	if cov := s.DepCoverage(); len(cov.Modules) != 1 || cov.Modules[0] != "github.com/lib/pq@v1.10.9 (vendored)" {
+		t.Errorf("coverage = %+v", cov)
+	}
+	if len(s.Registrations()) != 1 || s.Registrations()[0].Package != "github.com/lib/pq" || !s.IsDependency(s.Registrations()[0].File) {
+		t.Errorf("registrations = %+v", s.Registrations())
+	}
+	if got := s.UnknownLinked(s.Hosts()[0], linuxAMD64); len(got) != 0 {
+		t.Errorf("UnknownLinked = %v", got)
+	}
+}
