@@ -7,7 +7,8 @@ package index
 //
 // Deps/off is the cold index without dependency reading, Deps/cold with it
 // (nothing cached), Deps/warm a restart with the per-module cache on disk:
-// it reads no file of the module cache (depfiles-read/op is 0, asserted).
+// it reads no file of the module cache (depfiles-read/op is 0, asserted);
+// Deps/off-warm is that restart without dependency reading.
 
 import (
 	"context"
@@ -17,16 +18,20 @@ import (
 	"testing"
 )
 
+func goEnvModCache(b testing.TB) string {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
 func BenchmarkDeps(b *testing.B) {
 	root, err := filepath.Abs("..")
 	if err != nil {
 		b.Fatal(err)
 	}
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		b.Fatal(err)
-	}
-	modCache := strings.TrimSpace(string(out))
+	modCache := goEnvModCache(b)
 	probe := build(b, Options{Roots: []string{root}, ModCache: modCache})
 	cov := probe.DepCoverage()
 	if len(cov.Modules) == 0 {
@@ -34,7 +39,10 @@ func BenchmarkDeps(b *testing.B) {
 	}
 	b.Logf("%d dependency modules, %d packages, %d files; %d missing", len(cov.Modules), cov.Packages, cov.Files, len(cov.Missing))
 	run := func(b *testing.B, opts func() Options, check func(*Snapshot)) {
+		start, n := cpuTime(), 0
+		defer func() { reportCPU(b, start, n) }()
 		for b.Loop() {
+			n++
 			s, err := New(opts()).Build(context.Background())
 			if err != nil {
 				b.Fatal(err)
@@ -54,6 +62,11 @@ func BenchmarkDeps(b *testing.B) {
 		run(b, func() Options { return Options{Roots: []string{root}, ModCache: modCache} }, func(s *Snapshot) {
 			b.ReportMetric(float64(s.DepCoverage().FilesRead), "depfiles-read/op")
 		})
+	})
+	b.Run("off-warm", func(b *testing.B) {
+		cache := b.TempDir()
+		build(b, Options{Roots: []string{root}, ModCache: NoDependencies, CacheDir: cache})
+		run(b, func() Options { return Options{Roots: []string{root}, ModCache: NoDependencies, CacheDir: cache} }, nil)
 	})
 	b.Run("warm", func(b *testing.B) {
 		cache := b.TempDir()
