@@ -168,8 +168,8 @@ func (p *pass) loadFor(paths []string) map[string]*packages.Package {
 		}
 		seen[path] = true
 		pk := p.snap.Package(path)
-		if pk == nil || pk.Module == nil {
-			continue
+		if pk == nil || pk.Module == nil || pk.Module.Dep {
+			continue // dependency packages get no diagnostics: never load them
 		}
 		if _, err := os.Stat(filepath.Join(pk.Module.Dir, "go.mod")); err != nil {
 			continue // go/packages needs a module

@@ -10,6 +10,7 @@ import (
 	"go/build/constraint"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,6 +77,7 @@ type depSet struct {
 	pkgs    map[string]bool   // dependency packages read (import paths)
 	unknown map[string]string // imported non-std package → why its source is unknown
 	ix      *Index            // for on-demand scans of required modules (depscan.go)
+	seen    map[string]bool   // every import path considered, workspace ones included
 	cov     DepCoverage
 }
 
@@ -221,7 +223,8 @@ func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry
 		wsMods[m.Path] = true
 	}
 	var frontier []string
-	seen := map[string]bool{}
+	seen := maps.Clone(wsPaths)
+	ds.seen = seen
 	enqueue := func(f *FileFacts) {
 		if f.IsTest || !ix.buildsAnywhere(f) {
 			return
@@ -389,6 +392,50 @@ func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry
 	ds.cov.FilesRead = int(ix.deps.read.Load())
 	ix.saveDeps()
 	return files
+}
+
+// depsAfterEdit re-reads the dependencies when changed workspace files
+// import a package dependency reading has not considered (an import added
+// in the editor): it returns a new workspace and files (the inputs are
+// shared with published snapshots and left alone), or nil when nothing is
+// new. Module versions read before come from memory.
+func (ix *Index) depsAfterEdit(ws *workspace, files []*fileEntry, changed map[FileID]bool) (*workspace, []*fileEntry) {
+	ds := ws.deps
+	if ds == nil || ds.seen == nil { // nil: dependency reading is off
+		return nil, nil
+	}
+	fresh := false
+	for id := range changed {
+		if int(id) >= len(files) || files[id] == nil || files[id].facts == nil || ds.files[id] {
+			continue
+		}
+		f := files[id].facts
+		if f.IsTest {
+			continue
+		}
+		for _, im := range f.Imports {
+			if !isStdPath(im.Path) && !ds.seen[im.Path] {
+				fresh = true
+			}
+		}
+	}
+	if !fresh {
+		return nil, nil
+	}
+	nws := *ws
+	nws.byDir, nws.modDirs = maps.Clone(ws.byDir), maps.Clone(ws.modDirs)
+	for _, m := range ds.modules {
+		delete(nws.byDir, m.Dir)
+		delete(nws.modDirs, m.Dir)
+	}
+	nf := slices.Clone(files)
+	for id := range ds.files {
+		if int(id) < len(nf) {
+			nf[id] = nil
+		}
+	}
+	nf = ix.readDeps(context.Background(), &nws, nf)
+	return &nws, nf
 }
 
 // depsEnabled reports whether dependency modules are read: not with

@@ -287,3 +287,55 @@ func TestDependencyVendor(t *testing.T) {
 		t.Errorf("UnknownLinked = %v", got)
 	}
 }
+
+// TestDependencyImportAddedInEditor: an edit that imports a dependency
+// package nothing imported before reads it (from the module cache, once);
+// the snapshot before the edit is left alone.
+func TestDependencyImportAddedInEditor(t *testing.T) {
+	ws, modCache := depFixture(t)
+	main := filepath.Join(ws, "main.go")
+	b, _ := os.ReadFile(main)
+	without := strings.Replace(string(b), "\t_ \"github.com/lib/pq\"\n", "", 1)
+	if err := os.WriteFile(main, []byte(without), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix := New(Options{Roots: []string{ws}, ModCache: modCache})
+	before, err := ix.Build(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(before.DepCoverage().Modules, "github.com/lib/pq@v1.10.9") {
+		t.Fatal("lib/pq read before anything imports it")
+	}
+	after := ix.SetOverlay(main, b)
+	if !slices.Contains(after.DepCoverage().Modules, "github.com/lib/pq@v1.10.9") || after.Package("github.com/lib/pq") == nil {
+		t.Fatalf("lib/pq not read after the edit: %+v", after.DepCoverage())
+	}
+	found := false
+	for _, r := range after.Registrations() {
+		found = found || r.Name == "postgres" && r.Package == "github.com/lib/pq"
+	}
+	if !found {
+		t.Error("the postgres driver of lib/pq is not registered after the edit")
+	}
+	if before.Package("github.com/lib/pq") != nil {
+		t.Error("the snapshot before the edit changed")
+	}
+	// An edit that imports nothing new keeps the workspace (and its
+	// incremental linking).
+	again := ix.SetOverlay(main, append(b, []byte("\n// comment\n")...))
+	if again.ws != after.ws {
+		t.Error("an edit without new imports rebuilt the workspace")
+	}
+	// The import removed again. TODO: the dependency stays read until the
+	// next rescan (go.mod change or Build); harmless, as no host links it.
+	gone := ix.SetOverlay(main, []byte(without))
+	if gone.ws != after.ws || gone.Package("github.com/lib/pq") == nil {
+		t.Error("removing an import changed the dependencies: update this test")
+	}
+	for _, h := range gone.Hosts() {
+		if slices.Contains(gone.Linked(h, linuxAMD64), "github.com/lib/pq") {
+			t.Error("lib/pq still linked after its import was removed")
+		}
+	}
+}

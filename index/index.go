@@ -557,6 +557,9 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 		}
 		files[id] = e
 	}
+	if nws, nf := ix.depsAfterEdit(ws, files, changed); nws != nil {
+		ws, files = nws, nf
+	}
 	if base == nil || base.ws != ws {
 		base, changed = nil, nil
 	}
