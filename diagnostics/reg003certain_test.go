@@ -134,3 +134,72 @@ func main() { _, _ = sql.Open("` + driver + `", "") }
 		})
 	}
 }
+
+// TestREG003DependencyRegistry: a registry defined in a dependency module
+// is inferred from its source like a workspace one; the codecs the linked
+// dependency packages register are known, so a lookup of another name is
+// certainly missing (and a near miss keeps its "did you mean" wording).
+func TestREG003DependencyRegistry(t *testing.T) {
+	tmp := t.TempDir()
+	if d, err := filepath.EvalSymlinks(tmp); err == nil {
+		tmp = d
+	}
+	modCache, ws := filepath.Join(tmp, "modcache"), filepath.Join(tmp, "ws")
+	writeFiles(t, modCache, map[string]string{
+		"example.org/codec@v1.2.0/go.mod": "module example.org/codec\n",
+		"example.org/codec@v1.2.0/codec.go": `package codec
+
+// Codec encodes.
+type Codec interface{ Encode(any) ([]byte, error) }
+
+var codecs = map[string]Codec{}
+
+// Register adds a codec.
+func Register(name string, c Codec) { codecs[name] = c }
+
+// Get returns a codec.
+func Get(name string) Codec { return codecs[name] }
+`,
+		"example.org/codec@v1.2.0/json/json.go": `package json
+
+import "example.org/codec"
+
+type c struct{}
+
+func (c) Encode(any) ([]byte, error) { return nil, nil }
+
+func init() { codec.Register("json", c{}) }
+`,
+	})
+	writeFiles(t, ws, map[string]string{
+		"go.mod": "module example.com/app\n\ngo 1.26\n\nrequire example.org/codec v1.2.0\n",
+		"main.go": `package main
+
+import (
+	"example.org/codec"
+	_ "example.org/codec/json"
+)
+
+func main() {
+	_ = codec.Get("json")
+	_ = codec.Get("xml")
+	_ = codec.Get("jsn")
+}
+`,
+	})
+	snap, err := index.New(index.Options{Roots: []string{ws}, ModCache: modCache}).Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range Check(context.Background(), snap, Options{}) {
+		got = append(got, f.Rule+" "+f.Message)
+	}
+	want := []string{
+		`REG003 no package linked into example.com/app registers plugin "xml" in registry example.org/codec.Register; register it or fix the name`,
+		`REG003 no plugin "jsn" in registry example.org/codec.Register: did you mean "json"?`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
