@@ -203,3 +203,34 @@ func main() {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestREG001WithDependency: a workspace driver registering "postgres" in a
+// host that also links github.com/lib/pq (a dependency read from the module
+// cache) panics at start-up: REG001 fires on the workspace registration
+// only, pointing at the dependency's; the dependency's own site gets none.
+func TestREG001WithDependency(t *testing.T) {
+	tmp := t.TempDir()
+	if d, err := filepath.EvalSymlinks(tmp); err == nil {
+		tmp = d
+	}
+	modCache, ws := filepath.Join(tmp, "modcache"), filepath.Join(tmp, "ws")
+	writeFiles(t, modCache, map[string]string{
+		"github.com/lib/pq@v1.10.9/go.mod":  "module github.com/lib/pq\n",
+		"github.com/lib/pq@v1.10.9/conn.go": "package pq\n\nimport \"database/sql\"\n\ntype Driver struct{}\n\nfunc init() { sql.Register(\"postgres\", &Driver{}) }\n",
+	})
+	writeFiles(t, ws, map[string]string{
+		"go.mod":       "module example.com/app\n\ngo 1.26\n\nrequire github.com/lib/pq v1.10.9\n",
+		"mypg/mypg.go": "package mypg\n\nimport \"database/sql\"\n\ntype drv struct{}\n\nfunc init() { sql.Register(\"postgres\", &drv{}) }\n",
+		"main.go":      "package main\n\nimport (\n\t_ \"example.com/app/mypg\"\n\t_ \"github.com/lib/pq\"\n)\n\nfunc main() {}\n",
+	})
+	snap, err := index.New(index.Options{Roots: []string{ws}, ModCache: modCache}).Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := Check(context.Background(), snap, Options{})
+	if len(fs) != 1 || fs[0].Rule != "REG001" || filepath.Base(fs[0].File) != "mypg.go" ||
+		!strings.Contains(fs[0].Message, "the second registration panics") || len(fs[0].Related) != 1 ||
+		!strings.Contains(fs[0].Related[0].File, "pq@v1.10.9") {
+		t.Errorf("findings = %+v", fs)
+	}
+}
