@@ -16,12 +16,6 @@ import (
 // package's source is unknown the lookup stays silent (index.Snapshot.
 // UnknownLinked says which).
 
-// certainPresets are the preset registries the standard library registers
-// no name in, so that reading the workspace and its dependencies sees every
-// registration (the others — image, crypto, gob, expvar — are filled by
-// standard packages the index does not read).
-var certainPresets = map[string]bool{"database/sql": true}
-
 // wellKnownDrivers are database/sql drivers by the name they register, for
 // the hint when no module the workspace requires registers the name.
 var wellKnownDrivers = []struct{ name, pkg string }{
@@ -72,7 +66,9 @@ func (p *pass) certainMissing(l *index.Lookup, reg *index.Registry, regs []*inde
 	if l.IsTest || !l.NameResolved || p.snap.IsDependency(l.File) {
 		return false
 	}
-	if reg.Preset != "" && !certainPresets[reg.Preset] || reg.Preset == "" && !p.pluginRegistry(reg.ID) {
+	// Presets the standard library fills (image, crypto, gob, expvar) are
+	// never complete; an inferred registry must be used the plugin way.
+	if !p.snap.KnowsAllNames(reg) || reg.Preset == "" && !p.pluginRegistry(reg.ID) {
 		return false
 	}
 	hc := &hostCache{p: p}
@@ -148,9 +144,10 @@ func (p *pass) certainMissing(l *index.Lookup, reg *index.Registry, regs []*inde
 	if len(failing) > 1 {
 		hostText += " (and " + strconv.Itoa(len(failing)-1) + " more hosts)"
 	}
-	what := "plugin " + strconv.Quote(l.Name) + " in registry " + reg.ID
-	if reg.Preset == "database/sql" {
-		what = "driver " + strconv.Quote(l.Name)
+	noun := p.snap.PluginNoun(reg)
+	what := noun + " " + strconv.Quote(l.Name)
+	if noun == "plugin" {
+		what += " in registry " + reg.ID
 	}
 	msg := "no package linked into " + hostText + " registers " + what
 	var related []Related

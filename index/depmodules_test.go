@@ -339,3 +339,24 @@ func TestDependencyImportAddedInEditor(t *testing.T) {
 		}
 	}
 }
+
+func TestKnowsAllNames(t *testing.T) {
+	s := &Snapshot{}
+	for _, tt := range []struct {
+		reg  *Registry
+		want bool
+	}{
+		{&Registry{Preset: "database/sql"}, true},
+		{&Registry{Preset: "image"}, false},
+		{&Registry{Preset: "expvar", FilledAtRunTime: true}, false},
+		{&Registry{ID: "example.com/r.Register"}, true},
+		{&Registry{ID: "example.com/r.Set", FilledAtRunTime: true}, false},
+	} {
+		if got := s.KnowsAllNames(tt.reg); got != tt.want {
+			t.Errorf("KnowsAllNames(%+v) = %v, want %v", tt.reg, got, tt.want)
+		}
+	}
+	if n := s.PluginNoun(&Registry{Preset: "database/sql"}); n != "driver" {
+		t.Errorf("PluginNoun(database/sql) = %q", n)
+	}
+}

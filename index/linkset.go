@@ -79,3 +79,30 @@ func (s *Snapshot) UnknownLinked(h *Host, cfg BuildConfig) []string {
 	sort.Strings(out)
 	return out
 }
+
+// KnowsAllNames reports whether reading the workspace and its dependencies
+// can see every registration of reg: not for a preset the standard library
+// registers names in (the index does not read the standard library), nor
+// for a registry filled at run time.
+func (s *Snapshot) KnowsAllNames(reg *Registry) bool {
+	if reg == nil || reg.FilledAtRunTime {
+		return false
+	}
+	for _, p := range presets {
+		if p.Name == reg.Preset {
+			return !p.StdNames
+		}
+	}
+	return true
+}
+
+// PluginNoun is what a registry's plugins are called in messages: "driver"
+// for database/sql, "plugin" otherwise (from the preset table).
+func (s *Snapshot) PluginNoun(reg *Registry) string {
+	for _, p := range presets {
+		if p.Name == reg.Preset && p.Noun != "" {
+			return p.Noun
+		}
+	}
+	return "plugin"
+}
