@@ -109,3 +109,31 @@ func (ws *workspace) buildVersions(m *Module, goworkOff bool) map[string]string 
 	}
 	return out
 }
+
+// goWorkOffInFunc gives GOWORK=off to the build commands of a Go file whose
+// enclosing top-level function mentions the string "GOWORK=off" (a test that
+// sets cmd.Env = append(os.Environ(), "GOWORK=off") after building the
+// command). The function is the text from the "func" at the start of a line
+// before the command to the next one.
+func goWorkOffInFunc(f *FileFacts, src []byte) {
+	if len(f.Commands) == 0 || !bytes.Contains(src, []byte(`"GOWORK=off"`)) {
+		return
+	}
+	for i := range f.Commands {
+		bc := &f.Commands[i]
+		at := min(bc.Span.Start, len(src))
+		start := bytes.LastIndex(src[:at], []byte("\nfunc "))
+		end := bytes.Index(src[at:], []byte("\nfunc "))
+		if start < 0 {
+			start = 0
+		}
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += at
+		}
+		if bytes.Contains(src[start:end], []byte(`"GOWORK=off"`)) && !bc.GoWorkOff() {
+			bc.Env = append(bc.Env, "GOWORK=off")
+		}
+	}
+}

@@ -100,3 +100,32 @@ func TestEnvAssigns(t *testing.T) {
 		}
 	}
 }
+
+func TestGoWorkOffInGoCode(t *testing.T) {
+	src := []byte(`package app_test
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+func TestOff(t *testing.T) {
+	cmd := exec.Command("go", "build", "-buildmode=plugin", "-o", "off.so", "./p")
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	cmd.Run()
+}
+
+func TestOn(t *testing.T) {
+	exec.Command("go", "build", "-buildmode=plugin", "-o", "on.so", "./p").Run()
+}
+`)
+	f := extractGo(src)
+	got := map[string]bool{}
+	for _, bc := range f.Commands {
+		got[bc.Output] = bc.GoWorkOff()
+	}
+	if want := map[string]bool{"off.so": true, "on.so": false}; !maps.Equal(got, want) {
+		t.Errorf("GOWORK=off per output = %v, want %v", got, want)
+	}
+}
