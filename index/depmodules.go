@@ -521,14 +521,13 @@ func longestVendored(vendor map[string]vendorDir, ip string) (string, vendorDir)
 // longestModule returns the module of a build list that provides an import
 // path (the longest module path that is a prefix of it).
 func longestModule(build map[string]string, ip string) (string, string) {
-	best, v := "", ""
 	for p := ip; ; {
 		if ver, ok := build[p]; ok {
 			return p, ver
 		}
 		i := strings.LastIndexByte(p, '/')
 		if i < 0 {
-			return best, v
+			return "", ""
 		}
 		p = p[:i]
 	}
@@ -818,21 +817,13 @@ func (ix *Index) saveDeps() {
 		dm := st.mods[k]
 		st.mu.Unlock()
 		dm.mu.Lock()
-		c := depCacheFile{Version: depCacheVersion, Requires: dm.Requires, Pkgs: maps2(dm.Pkgs)}
+		c := depCacheFile{Version: depCacheVersion, Requires: dm.Requires, Pkgs: maps.Clone(dm.Pkgs)}
 		dm.dirty = false
 		dm.mu.Unlock()
 		if err := writeGob(depCachePath(st.cacheDir, k, ix.opts.Configs), c); err != nil {
 			ix.logf("%v", err)
 		}
 	}
-}
-
-func maps2(m map[string]*depPkg) map[string]*depPkg {
-	out := make(map[string]*depPkg, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // writeGob writes v to path atomically.
