@@ -360,3 +360,24 @@ func TestKnowsAllNames(t *testing.T) {
 		t.Errorf("PluginNoun(database/sql) = %q", n)
 	}
 }
+
+// TestDependencyFileOpenedInEditor: an editor that opens (or edits) a file
+// of the module cache, after a jump to a dependency's definition, changes
+// nothing: the module version is immutable.
+func TestDependencyFileOpenedInEditor(t *testing.T) {
+	ws, modCache := depFixture(t)
+	ix := New(Options{Roots: []string{ws}, ModCache: modCache})
+	before, err := ix.Build(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := filepath.Join(modCache, "github.com", "lib", "pq@v1.10.9", "conn.go")
+	after := ix.SetOverlay(conn, []byte("package pq\n"))
+	if a, b := dump(before), dump(after); a != b {
+		t.Errorf("opening a dependency file changed the index:\n%s", diffLines(a, b))
+	}
+	if id, ok := after.FileID(conn); !ok || !after.IsDependency(id) {
+		t.Error("the dependency file left the snapshot")
+	}
+	ix.ClearOverlay(conn)
+}

@@ -527,6 +527,9 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 	}
 	for _, p := range expanded {
 		id := ix.paths.intern(p)
+		if ws.deps != nil && ws.deps.files[id] {
+			continue // a dependency file opened in the editor: module versions do not change
+		}
 		var e *fileEntry
 		if kind, ok := ws.classify(p); ok {
 			content, has := ix.overlays[id]
