@@ -165,8 +165,8 @@ func (p *pass) certainMissing(l *index.Lookup, reg *index.Registry, regs []*inde
 		providers = append(providers, r.Package)
 		related = append(related, Related{Location: p.loc(r.NameRef), Message: strconv.Quote(l.Name) + " is registered here, in " + r.Package})
 	}
-	if len(providers) == 0 && reg.Preset == "database/sql" {
-		for _, mr := range p.snap.RequiredRegistrations(h.Module, map[string]int{"database/sql.Register": 0}) {
+	if len(providers) == 0 {
+		for _, mr := range p.snap.RequiredRegistrations(h.Module, p.snap.RegisterFuncs(reg)) {
 			if mr.Name == l.Name && !slices.Contains(providers, mr.Package) {
 				providers = append(providers, mr.Package)
 			}
@@ -174,7 +174,7 @@ func (p *pass) certainMissing(l *index.Lookup, reg *index.Registry, regs []*inde
 		if len(providers) > 0 {
 			msg += "; " + providers[0] + " (" + moduleOfPkg(providers[0], h.Module) + ", already in go.mod) registers it: add a blank import of it"
 		}
-	} else if len(providers) > 0 {
+	} else {
 		msg += "; " + providers[0] + " registers it but is not linked into this host: add a blank import of it"
 	}
 	if len(providers) > 0 {

@@ -138,7 +138,10 @@ func main() { _, _ = sql.Open("` + driver + `", "") }
 // TestREG003DependencyRegistry: a registry defined in a dependency module
 // is inferred from its source like a workspace one; the codecs the linked
 // dependency packages register are known, so a lookup of another name is
-// certainly missing (and a near miss keeps its "did you mean" wording).
+// certainly missing (and a near miss keeps its "did you mean" wording). The
+// quick fix finds the plugin packages of required modules no workspace
+// package imports: the registry's own module and the modules that require
+// it (example.org/other does not, so its "toml" is not looked for).
 func TestREG003DependencyRegistry(t *testing.T) {
 	tmp := t.TempDir()
 	if d, err := filepath.EvalSymlinks(tmp); err == nil {
@@ -170,9 +173,17 @@ func (c) Encode(any) ([]byte, error) { return nil, nil }
 
 func init() { codec.Register("json", c{}) }
 `,
+		// Not imported by the workspace: found by scanning the required
+		// modules for the quick fix.
+		"example.org/codec@v1.2.0/xml/xml.go": "package xml\n\nimport \"example.org/codec\"\n\ntype c struct{}\n\nfunc (c) Encode(any) ([]byte, error) { return nil, nil }\n\nfunc init() { codec.Register(\"xml\", c{}) }\n",
+		"example.org/yaml@v0.3.0/go.mod":      "module example.org/yaml\n\nrequire example.org/codec v1.2.0\n",
+		"example.org/yaml@v0.3.0/yaml.go":     "package yaml\n\nimport \"example.org/codec\"\n\nconst name = \"yaml\"\n\ntype c struct{}\n\nfunc (c) Encode(any) ([]byte, error) { return nil, nil }\n\nfunc init() { codec.Register(name, c{}) }\n",
+		// Requires nothing of the codec module: never scanned.
+		"example.org/other@v1.0.0/go.mod":   "module example.org/other\n",
+		"example.org/other@v1.0.0/other.go": "package other\n\nimport \"example.org/codec\"\n\nfunc init() { codec.Register(\"toml\", nil) }\n",
 	})
 	writeFiles(t, ws, map[string]string{
-		"go.mod": "module example.com/app\n\ngo 1.26\n\nrequire example.org/codec v1.2.0\n",
+		"go.mod": "module example.com/app\n\ngo 1.26\n\nrequire (\n\texample.org/codec v1.2.0\n\texample.org/other v1.0.0\n\texample.org/yaml v0.3.0\n)\n",
 		"main.go": `package main
 
 import (
@@ -184,6 +195,8 @@ func main() {
 	_ = codec.Get("json")
 	_ = codec.Get("xml")
 	_ = codec.Get("jsn")
+	_ = codec.Get("yaml")
+	_ = codec.Get("toml")
 }
 `,
 	})
@@ -196,8 +209,10 @@ func main() {
 		got = append(got, f.Rule+" "+f.Message)
 	}
 	want := []string{
-		`REG003 no package linked into example.com/app registers plugin "xml" in registry example.org/codec.Register; register it or fix the name`,
+		`REG003 no package linked into example.com/app registers plugin "xml" in registry example.org/codec.Register; example.org/codec/xml (example.org/codec v1.2.0, already in go.mod) registers it: add a blank import of it`,
 		`REG003 no plugin "jsn" in registry example.org/codec.Register: did you mean "json"?`,
+		`REG003 no package linked into example.com/app registers plugin "yaml" in registry example.org/codec.Register; example.org/yaml (example.org/yaml v0.3.0, already in go.mod) registers it: add a blank import of it`,
+		`REG003 no package linked into example.com/app registers plugin "toml" in registry example.org/codec.Register; register it or fix the name`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

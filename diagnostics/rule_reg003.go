@@ -15,8 +15,9 @@ and the standard library — a lookup, in code that host links, of a name that n
 links registers is reported whatever its distance to the registered names:
 ` + "`no package linked into example.com/app registers driver \"postgres\"`" + `. The message names a package
 that registers the name and is not linked (a quick fix adds its blank import to the host's main
-file): a workspace package, a dependency already read, or for ` + "`database/sql`" + ` a package of a module
-the host's go.mod already requires (found by reading that module in the module cache); else, for
+file): a workspace package, a dependency already read, or a package of a module the host's go.mod
+already requires (found by reading that module in the module cache: any module for a standard
+library registry, else the registry's own module and those that require it); else, for
 ` + "`database/sql`" + `, it names the well-known drivers (lib/pq, jackc/pgx/v5/stdlib, go-sql-driver/mysql,
 mattn/go-sqlite3, modernc.org/sqlite …). Silent when some package the host links has no known
 source (a dependency missing from the module cache: ` + "`plugin-lsp list`" + ` and the coverage line say

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,9 +51,27 @@ func (s *Snapshot) RequiredRegistrations(m *Module, funcs map[string]int) []Modu
 	sort.Strings(names)
 	key := strings.Join(names, ",")
 	vers := s.ws.buildVersions(m, false)
+	// Registrations can only come from modules that import the register
+	// functions' packages: a standard-library registry's from any module, a
+	// registry module's from itself and the modules that require it.
+	var regMods []string
+	for fn := range funcs {
+		if pkg := pkgOfID(fn); !isStdPath(pkg) {
+			mp, _ := longestModule(vers, pkg)
+			if mp == "" {
+				return nil
+			}
+			regMods = append(regMods, mp)
+		} else {
+			regMods = nil
+			break
+		}
+	}
 	paths := make([]string, 0, len(vers))
 	for p := range vers {
-		paths = append(paths, p)
+		if len(regMods) == 0 || slices.Contains(regMods, p) || ds.ix.requiresAny(modCache, p, vers[p], regMods) {
+			paths = append(paths, p)
+		}
 	}
 	sort.Strings(paths)
 	var out []ModuleRegistration
@@ -74,6 +93,31 @@ func (s *Snapshot) RequiredRegistrations(m *Module, funcs map[string]int) []Modu
 
 func itoaIdx(i int) string { return strconv.Itoa(i) }
 
+// requiresAny reports whether the go.mod of module mp@v in the module cache
+// requires one of mods.
+func (ix *Index) requiresAny(modCache, mp, v string, mods []string) bool {
+	if !strings.HasPrefix(v, "v") {
+		return false
+	}
+	ep, err1 := module.EscapePath(mp)
+	ev, err2 := module.EscapeVersion(v)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	t := &depTarget{path: mp, version: v, dir: filepath.Join(modCache, filepath.FromSlash(ep)+"@"+ev)}
+	t.cacheKey = t.dir
+	if _, err := os.Stat(t.dir); err != nil && ix.cachedDepMod(t.cacheKey) == nil {
+		return false
+	}
+	dm := ix.depModFor(t)
+	for _, r := range mods {
+		if _, ok := dm.Requires[r]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // scanModule finds the registrations of one module version, memoised.
 func (ix *Index) scanModule(dir, mp, v, key string, funcs map[string]int) []ModuleRegistration {
 	st := ix.deps
@@ -87,9 +131,10 @@ func (ix *Index) scanModule(dir, mp, v, key string, funcs map[string]int) []Modu
 		return r
 	}
 	st.mu.Unlock()
-	var words [][]byte
+	var words, imports [][]byte
 	for fn := range funcs {
 		words = append(words, []byte(fn[strings.LastIndexByte(fn, '.')+1:]+"("))
+		imports = append(imports, []byte(strconv.Quote(pkgOfID(fn))))
 	}
 	var out []ModuleRegistration
 	n := 0
@@ -119,7 +164,7 @@ func (ix *Index) scanModule(dir, mp, v, key string, funcs map[string]int) []Modu
 		}
 		n++
 		b, err := os.ReadFile(p)
-		if err != nil || !containsAny(b, words) {
+		if err != nil || !containsAny(b, words) || !containsAny(b, imports) {
 			return nil
 		}
 		f := extractGo(b)

@@ -106,3 +106,17 @@ func (s *Snapshot) PluginNoun(reg *Registry) string {
 	}
 	return "plugin"
 }
+
+// RegisterFuncs returns the register functions of reg (wrappers included)
+// whose name is a plain string argument, with that argument's index: what
+// RequiredRegistrations looks for.
+func (s *Snapshot) RegisterFuncs(reg *Registry) map[string]int {
+	l := s.link()
+	out := map[string]int{}
+	for _, fn := range reg.Register {
+		if ro := l.roles[fn]; ro != nil && !ro.lookup && ro.mode == nameString && ro.key == nil {
+			out[fn] = ro.nameArg
+		}
+	}
+	return out
+}
