@@ -76,6 +76,7 @@ type depSet struct {
 	files   map[FileID]bool   // their Go files
 	pkgs    map[string]bool   // dependency packages read (import paths)
 	unknown map[string]string // imported non-std package → why its source is unknown
+	partial map[string]string // dependency package read in part → why
 	ix      *Index            // for on-demand scans of required modules (depscan.go)
 	seen    map[string]bool   // every import path considered, workspace ones included
 	cov     DepCoverage
@@ -110,6 +111,7 @@ type depMod struct {
 type depPkg struct {
 	Missing bool // no such directory (or no Go files)
 	Files   []depFile
+	Skipped []string // files not read, with the reason
 }
 
 type depFile struct {
@@ -205,7 +207,7 @@ type depTarget struct {
 // (transitively), adds their files to files (returned, maybe grown) and
 // records the dependency modules in ws. Callers own ws (not yet published).
 func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry) []*fileEntry {
-	ds := &depSet{files: map[FileID]bool{}, pkgs: map[string]bool{}, unknown: map[string]string{}, ix: ix}
+	ds := &depSet{files: map[FileID]bool{}, pkgs: map[string]bool{}, unknown: map[string]string{}, partial: map[string]string{}, ix: ix}
 	ws.deps = ds
 	if !ix.depsEnabled() {
 		return files
@@ -264,7 +266,7 @@ func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry
 		}
 	}
 	targets := map[string]*depTarget{} // module path → target
-	vendor := vendoredModules(ws)
+	vendor := ix.vendoredModules(ws)
 	mods := map[string]*Module{}
 	total := 0
 	var readPkgs []*depPkgRead
@@ -335,6 +337,9 @@ func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry
 			total += len(p.Files)
 			readPkgs = append(readPkgs, pr)
 			ds.pkgs[pr.ip] = true
+			if len(p.Skipped) > 0 {
+				ds.partial[pr.ip] = "files skipped: " + strings.Join(p.Skipped, "; ")
+			}
 			for _, f := range p.Files {
 				if f.Facts.IsTest || !ix.buildsAnywhere(f.Facts) {
 					continue
@@ -468,7 +473,7 @@ type vendorDir struct {
 // (vendor/modules.txt), which the go command builds from instead of the
 // module cache: for modules outside any go.work (a go.work ignores module
 // vendor directories), unless GOFLAGS says -mod=mod or -mod=readonly.
-func vendoredModules(ws *workspace) map[string]vendorDir {
+func (ix *Index) vendoredModules(ws *workspace) map[string]vendorDir {
 	if f := os.Getenv("GOFLAGS"); strings.Contains(f, "-mod=mod") || strings.Contains(f, "-mod=readonly") {
 		return nil
 	}
@@ -478,7 +483,7 @@ func vendoredModules(ws *workspace) map[string]vendorDir {
 			continue
 		}
 		root := filepath.Join(m.Dir, "vendor")
-		b, err := os.ReadFile(filepath.Join(root, "modules.txt"))
+		b, err := ix.readDep(filepath.Join(root, "modules.txt"))
 		if err != nil {
 			continue
 		}
@@ -601,7 +606,7 @@ func (ix *Index) depModFor(t *depTarget) *depMod {
 	}
 	if dm == nil {
 		dm = &depMod{Pkgs: map[string]*depPkg{}, Requires: map[string]string{}, loaded: true, dirty: true}
-		if b, err := os.ReadFile(filepath.Join(t.dir, "go.mod")); err == nil {
+		if b, err := ix.readDep(filepath.Join(t.dir, "go.mod")); err == nil {
 			if f, err := modfile.ParseLax("go.mod", b, nil); err == nil {
 				for _, r := range f.Require {
 					dm.Requires[r.Mod.Path] = r.Mod.Version
@@ -670,8 +675,14 @@ func (ix *Index) readPkg(t *depTarget, dm *depMod, rel string) *depPkg {
 		if !ix.buildsAnywhere(probe) {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, n))
+		b, err := ix.readDep(filepath.Join(dir, n))
+		if err == nil {
+			err = checkFactCap(filepath.Join(dir, n), b)
+		}
 		if err != nil {
+			// Not regular, over the size cap, unreadable: the package is
+			// not fully known.
+			p.Skipped = append(p.Skipped, err.Error())
 			continue
 		}
 		ix.deps.read.Add(1)
@@ -749,6 +760,13 @@ func extractImports(src []byte) *FileFacts {
 		f.Imports = append(f.Imports, im)
 	}
 	return f
+}
+
+// readDep reads a file of a dependency module as workspace files are read:
+// regular files within the size cap only, symlinks only into the roots or
+// the module cache.
+func (ix *Index) readDep(path string) ([]byte, error) {
+	return ix.guard.Load().read(path)
 }
 
 // stripDepFacts drops what only workspace code needs: native plugin sites

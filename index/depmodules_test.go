@@ -381,3 +381,19 @@ func TestDependencyFileOpenedInEditor(t *testing.T) {
 	}
 	ix.ClearOverlay(conn)
 }
+
+// TestDependencyFileSkipped: a dependency file the index refuses to read
+// (over the size cap) makes its package an unknown source.
+func TestDependencyFileSkipped(t *testing.T) {
+	ws, modCache := depFixture(t)
+	big := "package pq\n\n// Padding makes the file larger than the cap.\nvar Padding = `" + strings.Repeat("x", 4096) + "`\n"
+	writeTree(t, modCache, map[string]string{"github.com/lib/pq@v1.10.9/big.go": big})
+	s := build(t, Options{Roots: []string{ws}, ModCache: modCache, MaxFileSize: 2048})
+	h := s.Hosts()[0]
+	if got := s.UnknownLinked(h, linuxAMD64); !slices.Contains(got, "github.com/lib/pq") {
+		t.Errorf("UnknownLinked = %v, want github.com/lib/pq (a file was skipped)", got)
+	}
+	if why := s.UnknownSource("github.com/lib/pq"); !strings.Contains(why, "files skipped") {
+		t.Errorf("UnknownSource = %q", why)
+	}
+}

@@ -163,7 +163,7 @@ func (ix *Index) scanModule(dir, mp, v, key string, funcs map[string]int) []Modu
 			return nil
 		}
 		n++
-		b, err := os.ReadFile(p)
+		b, err := ix.readDep(p)
 		if err != nil || !containsAny(b, words) || !containsAny(b, imports) {
 			return nil
 		}

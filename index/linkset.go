@@ -35,6 +35,9 @@ func (s *Snapshot) DepCoverage() DepCoverage {
 // ("" when it is a workspace or dependency package read, or the standard
 // library).
 func (s *Snapshot) UnknownSource(importPath string) string {
+	if s.ws.deps != nil && s.ws.deps.partial[importPath] != "" {
+		return s.ws.deps.partial[importPath]
+	}
 	if isStdPath(importPath) || s.link().byPath[importPath] != nil {
 		return ""
 	}
@@ -48,7 +51,8 @@ func (s *Snapshot) UnknownSource(importPath string) string {
 
 // UnknownLinked returns the import paths a host links under cfg whose
 // source the index does not know (a dependency not in the module cache, a
-// package no required module provides), sorted. Empty means every package
+// package no required module provides, a dependency package with a file
+// skipped by the size or file-type checks), sorted. Empty means every package
 // the host links is known: workspace, dependency sources read, or the
 // standard library.
 func (s *Snapshot) UnknownLinked(h *Host, cfg BuildConfig) []string {
@@ -59,6 +63,9 @@ func (s *Snapshot) UnknownLinked(h *Host, cfg BuildConfig) []string {
 		pk := l.byPath[p]
 		if pk == nil {
 			continue
+		}
+		if s.ws.deps != nil && s.ws.deps.partial[p] != "" {
+			unknown[p] = true // read in part: some file was skipped
 		}
 		for _, fid := range pk.Files {
 			f := s.Facts(fid)
