@@ -249,3 +249,30 @@ func TestREG001WithDependency(t *testing.T) {
 		t.Errorf("findings = %+v", fs)
 	}
 }
+
+// TestCoverageDependencies: the coverage line counts only workspace
+// registrations, names the dependency modules read, and says which imported
+// modules are missing and for how many hosts REG003 could not be certain.
+func TestCoverageDependencies(t *testing.T) {
+	tmp := t.TempDir()
+	modCache, ws := filepath.Join(tmp, "modcache"), filepath.Join(tmp, "ws")
+	writeFiles(t, modCache, map[string]string{
+		"github.com/lib/pq@v1.10.9/go.mod":  "module github.com/lib/pq\n",
+		"github.com/lib/pq@v1.10.9/conn.go": "package pq\n\nimport \"database/sql\"\n\ntype Driver struct{}\n\nfunc init() { sql.Register(\"postgres\", &Driver{}) }\n",
+	})
+	writeFiles(t, ws, map[string]string{
+		"go.mod":  "module example.com/app\n\ngo 1.26\n\nrequire (\n\texample.com/gone v0.1.0\n\tgithub.com/lib/pq v1.10.9\n)\n",
+		"main.go": "package main\n\nimport (\n\t\"database/sql\"\n\n\t_ \"example.com/gone/x\"\n\t_ \"github.com/lib/pq\"\n)\n\nfunc main() { sql.Open(\"postgres\", \"\") }\n",
+	})
+	snap, err := index.New(index.Options{Roots: []string{ws}, ModCache: modCache}).Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Summarize(snap, Options{}).String()
+	want := `checked 1 registry, 0 registrations, 1 host, 1 lookup in 1 module (and what they import of 1 dependency module); ` +
+		`skipped: 1 dependency module not in the module cache (e.g. example.com/gone@v0.1.0: not in the module cache); ` +
+		`certain unknown-name lookups (REG003) for 1 of 1 host, which link packages of unknown source (e.g. example.com/app links example.com/gone/x)`
+	if got != want {
+		t.Errorf("coverage:\n%s\nwant:\n%s", got, want)
+	}
+}
