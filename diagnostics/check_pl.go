@@ -340,39 +340,11 @@ func checkPL004(p *pass) {
 			if plug == nil || plug == host || plug.Dir == host.Dir {
 				continue
 			}
-			if host.Work != "" && host.Work == plug.Work {
+			hostOff, plugOff := p.hostGoWorkOff(op), pluginGoWorkOff(np)
+			if host.Work != "" && host.Work == plug.Work && !hostOff && !plugOff {
 				continue // one go.work: one version of everything
 			}
-			var diffs []string
-			var related []Related
-			var paths []string
-			for path := range host.Requires {
-				paths = append(paths, path)
-			}
-			sort.Strings(paths)
-			for _, path := range paths {
-				hv, pv := host.Requires[path], plug.Requires[path]
-				if pv == "" || hv == pv {
-					continue
-				}
-				if _, ok := host.Replaces[path]; ok {
-					continue
-				}
-				if _, ok := plug.Replaces[path]; ok {
-					continue
-				}
-				// Only a module both sides certainly link counts.
-				if !usesModule(importsOf(host), path) || !usesModule(importsOf(plug), path) {
-					continue
-				}
-				diffs = append(diffs, path+" "+hv+" (host) vs "+pv+" (plugin)")
-				if l, ok := p.requireLoc(host, path); ok {
-					related = append(related, Related{Location: l, Message: "host requires " + path + " " + hv})
-				}
-				if l, ok := p.requireLoc(plug, path); ok {
-					related = append(related, Related{Location: l, Message: "plugin requires " + path + " " + pv})
-				}
-			}
+			diffs, related := p.versionSkew(host, plug, hostOff, plugOff, importsOf)
 			ht, pt := p.toolchain(host), p.toolchain(plug)
 			if ht != "" && pt != "" && ht != pt {
 				diffs = append(diffs, "toolchain "+ht+" (host) vs "+pt+" (plugin)")
@@ -388,7 +360,7 @@ func checkPL004(p *pass) {
 			}
 			p.report(Finding{
 				Message: "plugin " + pluginName(np) + " is built in module " + plug.Path + " against other versions than this host (" +
-					strings.Join(diffs, "; ") + "): plugin.Open fails with \"plugin was built with a different version of package\"; align the go.mod files or build both in one go.work",
+					strings.Join(diffs, "; ") + "): plugin.Open fails with \"plugin was built with a different version of package\"; " + skewAdvice(host, plug, hostOff, plugOff),
 				Location: p.loc(op.Call),
 				Related:  related,
 			})

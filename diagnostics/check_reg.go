@@ -403,7 +403,9 @@ func commonPrefix(a, b string) int {
 func checkREG003(p *pass) {
 	names := map[string][]string{}
 	unresolved := map[string]bool{}
+	byReg := map[string][]*index.Registration{}
 	for _, r := range p.snap.Registrations() {
+		byReg[r.Registry] = append(byReg[r.Registry], r)
 		if !r.NameResolved {
 			// A test's unresolved registration (a stub registering
 			// whatever name a test passes) is not linked into hosts: it
@@ -416,6 +418,9 @@ func checkREG003(p *pass) {
 		names[r.Registry] = append(names[r.Registry], r.Name)
 	}
 	for _, l := range p.snap.Lookups() {
+		if reg := p.snap.Registry(l.Registry); reg != nil && p.certainMissing(l, reg, byReg[l.Registry]) {
+			continue // reg003certain.go
+		}
 		if !l.NameResolved || unresolved[l.Registry] || len(names[l.Registry]) == 0 {
 			continue
 		}

@@ -26,6 +26,10 @@ type Coverage struct {
 	UnresolvedNames int `json:"unresolvedNames"`
 	// UnresolvedLookups counts lookups of a non-constant name.
 	UnresolvedLookups int `json:"unresolvedLookups"`
+	// DependencyModules counts the dependency modules whose imported
+	// packages were read (their registrations link, but are neither counted
+	// above nor reported on).
+	DependencyModules int `json:"dependencyModules,omitempty"`
 	// Skipped lists, in words, what was not checked.
 	Skipped []string `json:"skipped,omitempty"`
 }
@@ -36,7 +40,7 @@ func Summarize(snap *index.Snapshot, opts Options) Coverage {
 	active := map[string]bool{}
 	unresolvedIn := map[string]bool{}
 	for _, r := range snap.Registrations() {
-		if r.IsTest {
+		if r.IsTest || snap.IsDependency(r.File) {
 			continue
 		}
 		active[r.Registry] = true
@@ -48,7 +52,7 @@ func Summarize(snap *index.Snapshot, opts Options) Coverage {
 	}
 	lookedUp := map[string]bool{}
 	for _, l := range snap.Lookups() {
-		if l.IsTest {
+		if l.IsTest || snap.IsDependency(l.File) {
 			continue
 		}
 		active[l.Registry] = true
@@ -74,6 +78,7 @@ func Summarize(snap *index.Snapshot, opts Options) Coverage {
 	if c.UnresolvedLookups > 0 {
 		c.Skipped = append(c.Skipped, fmt.Sprintf("%d lookups of non-constant names", c.UnresolvedLookups))
 	}
+	addDepCoverage(snap, &c) // coverage_deps.go
 	var on, off []string
 	for _, r := range Rules() {
 		if opts.Enabled(r.ID) {
@@ -102,6 +107,9 @@ func (c Coverage) String() string {
 		plural(c.Lookups, "lookup", "lookups"), plural(c.Modules, "module", "modules"))
 	if c.NativePlugins > 0 {
 		s += ", " + plural(c.NativePlugins, "native plugin", "native plugins")
+	}
+	if c.DependencyModules > 0 {
+		s += " (and what they import of " + plural(c.DependencyModules, "dependency module", "dependency modules") + ")"
 	}
 	if len(c.Skipped) > 0 {
 		s += "; skipped: " + strings.Join(c.Skipped, "; ")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"iter"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -176,6 +177,9 @@ type pass struct {
 	// problems are type loads that failed (CheckTypesReport), once each.
 	problems    []index.Problem
 	problemSeen map[string]bool
+	// linkedViews are the packages each host links per configuration, for
+	// REG003 (see linkedView).
+	linkedViews map[string]*linkedView
 }
 
 // problem records that something could not be checked, once per key.
@@ -193,7 +197,9 @@ func (p *pass) problem(key string, pr index.Problem) {
 // allFiles is snap.Files(), sorted once per pass.
 func (p *pass) allFiles() []index.FileID {
 	if p.fileList == nil {
-		p.fileList = p.snap.Files()
+		// Dependency modules' files are read for linking only: no rule
+		// looks at them on their own.
+		p.fileList = slices.DeleteFunc(p.snap.Files(), p.snap.IsDependency)
 	}
 	return p.fileList
 }
@@ -278,6 +284,9 @@ func (p *pass) where(ref index.SymbolRef) string {
 }
 
 func (p *pass) report(f Finding) {
+	if id, ok := p.snap.FileID(f.Location.File); ok && p.snap.IsDependency(id) {
+		return // dependency files never get diagnostics
+	}
 	if f.Rule == "" {
 		f.Rule = p.rule
 	}

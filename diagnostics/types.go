@@ -99,6 +99,11 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 	// Never fetch toolchains or modules while checking: a load is a
 	// read-only look at the workspace.
 	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off")
+	if mod.Work == "" {
+		// A module outside the go.work above it builds with its own go.mod
+		// (the go command refuses it otherwise).
+		env = append(env, "GOWORK=off")
+	}
 	pkgs, err := loadFromSource(ctx, mod.Dir, env, overlay, pkgPaths)
 	e := &typeEntry{hash: sum, pkgs: map[string]*packages.Package{}, err: err}
 	if err != nil {
@@ -163,8 +168,8 @@ func (p *pass) loadFor(paths []string) map[string]*packages.Package {
 		}
 		seen[path] = true
 		pk := p.snap.Package(path)
-		if pk == nil || pk.Module == nil {
-			continue
+		if pk == nil || pk.Module == nil || pk.Module.Dep {
+			continue // dependency packages get no diagnostics: never load them
 		}
 		if _, err := os.Stat(filepath.Join(pk.Module.Dir, "go.mod")); err != nil {
 			continue // go/packages needs a module

@@ -97,12 +97,19 @@ type Options struct {
 	// CacheDir, when set (and Source is nil: the disk), keeps the facts of
 	// every Go file in a file under this directory between runs; Build then
 	// re-extracts only files whose size or modification time changed.
+	// Dependency modules' facts are kept under CacheDir/deps, one file per
+	// module version; without CacheDir under the user's cache directory
+	// (plugin-lsp/deps) when the module cache is the go command's.
 	CacheDir string
 	// MaxFileSize is the largest file read from disk, in bytes; 0 means
 	// $PLUGIN_LSP_MAX_FILE_SIZE, else DefaultMaxFileSize (16 MiB). Larger
 	// files, and anything but regular files, are skipped and reported
 	// (Snapshot.Problems).
 	MaxFileSize int64
+	// ModCache is the module cache dependency packages are read from; ""
+	// means `go env GOMODCACHE` when Source is nil (the disk), and no
+	// dependency reading with another Source; NoDependencies turns it off.
+	ModCache string
 	// Logf, when set, receives diagnostic messages about the index itself
 	// (unreadable files, watcher errors). Syntax errors are facts, not logs.
 	Logf func(format string, args ...any)
@@ -117,8 +124,12 @@ type Module struct {
 	Toolchain string // toolchain directive
 	Requires  map[string]string
 	Replaces  map[string]string // old path → new path or dir (version dropped)
-	Work      string            // go.work file that lists it, "" if none
+	Work      string            // go.work file that lists it, "" if none (built with its own go.mod)
 	Config    *Config           // .plugin-lsp.yaml at the module root, nil if none
+	// Dep marks a dependency module read from the module cache
+	// (Snapshot.DependencyModules); Version is its version then.
+	Dep     bool
+	Version string
 }
 
 // Package is one directory's Go package (test files included in Files,
@@ -404,6 +415,10 @@ type BuildCommand struct {
 	// Group names the script or Go function the command appears in, so a
 	// host built in the same test function pairs with its plugins.
 	Group string
+	// Env are the environment assignments the command runs with as
+	// written before it ("GOWORK=off go build …", `export GOWORK=off` in a
+	// Makefile, exec.Command("env", "GOWORK=off", "go", …)).
+	Env []string
 
 	base string // directory the relative paths resolved against
 }

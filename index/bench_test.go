@@ -113,12 +113,15 @@ func reportCPU(b *testing.B, start time.Duration, n int) {
 
 func benchCold(b *testing.B, root string) {
 	files := goFiles(root)
+	modCache := goEnvModCache(b)
 	b.Run("index", func(b *testing.B) {
 		start, n := cpuTime(), 0
 		defer func() { reportCPU(b, start, n) }()
 		for b.Loop() {
 			n++
-			ix := New(Options{Roots: []string{root}})
+			// The files the baselines parse: no dependency module (GOROOT's
+			// are cmd/vendor and vendor, which they skip).
+			ix := New(Options{Roots: []string{root}, ModCache: NoDependencies})
 			s, err := ix.Build(context.Background())
 			if err != nil {
 				b.Fatal(err)
@@ -127,6 +130,25 @@ func benchCold(b *testing.B, root string) {
 			s.Trie()
 		}
 		b.ReportMetric(float64(len(files)), "files")
+	})
+	b.Run("index-deps", func(b *testing.B) {
+		// With dependency reading, nothing cached (an explicit module cache
+		// and no CacheDir keep dependency facts in memory only).
+		start, n := cpuTime(), 0
+		defer func() { reportCPU(b, start, n) }()
+		depFiles := 0
+		for b.Loop() {
+			n++
+			ix := New(Options{Roots: []string{root}, ModCache: modCache})
+			s, err := ix.Build(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.Registrations() // linking is part of a usable cold start
+			s.Trie()
+			depFiles = s.DepCoverage().FilesRead
+		}
+		b.ReportMetric(float64(depFiles), "depfiles")
 	})
 	b.Run("baseline-parse-full", func(b *testing.B) {
 		start, n := cpuTime(), 0

@@ -13,7 +13,7 @@ import (
 
 // diskCacheVersion changes whenever FileFacts or extraction changes meaning;
 // a cache of another version is ignored.
-const diskCacheVersion = 4
+const diskCacheVersion = 5
 
 // diskEntry is the persisted facts of one Go file, valid while the file
 // keeps its size and modification time.

@@ -523,6 +523,7 @@ func extractGo(src []byte) (f *FileFacts) {
 	x := &extractor{f: f, src: src, tf: tf, cuts: cuts, imports: map[string]string{}}
 	x.file(af)
 	x.cutCalls()
+	goWorkOffInFunc(f, src) // modules.go
 	// Facts live as long as the file is indexed: drop append's spare capacity.
 	f.Symbols = slices.Clip(slices.Clone(f.Symbols))
 	f.Imports = slices.Clone(f.Imports)
@@ -1766,6 +1767,7 @@ func parseGoBuild(words []string) (BuildCommand, bool) {
 		return BuildCommand{}, false
 	}
 	var bc BuildCommand
+	bc.Env = envAssigns(words[:i])
 	for j := i + 1; j < len(words); j++ {
 		w := words[j]
 		switch {

@@ -41,6 +41,8 @@ type Index struct {
 	cacheMu sync.Mutex            // guards cache (extraction runs outside mu during Build)
 	cache   map[uint64]*FileFacts // content hash → facts (path-independent part)
 
+	deps *depStore // dependency modules read, by module@version (depmodules.go)
+
 	cur  atomic.Pointer[Snapshot]
 	kick chan struct{}
 
@@ -83,6 +85,7 @@ func New(opts Options) *Index {
 		kick:     make(chan struct{}, 1),
 	}
 	ix.guard.Store(newFileGuard(roots, opts.MaxFileSize))
+	ix.deps = newDepStore(depCacheDir(opts))
 	ix.cur.Store(&Snapshot{paths: ix.paths, configs: opts.Configs, roots: roots, ws: &workspace{}, read: ix.readDisk})
 	return ix
 }
@@ -174,6 +177,7 @@ func (ix *Index) build(ctx context.Context, roots []string, ov map[FileID][]byte
 	if err != nil {
 		return nil, err
 	}
+	files = ix.readDeps(ctx, ws, files)
 	if useDisk {
 		if err := saveDiskCache(ix.opts.CacheDir, roots, files); err != nil {
 			ix.logf("%v", err)
@@ -533,6 +537,9 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 	}
 	for _, p := range expanded {
 		id := ix.paths.intern(p)
+		if ws.deps != nil && ws.deps.files[id] {
+			continue // a dependency file opened in the editor: module versions do not change
+		}
 		var e *fileEntry
 		if kind, ok := ws.classify(p); ok {
 			content, has := ix.overlays[id]
@@ -564,6 +571,9 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 		}
 		files[id] = e
 	}
+	if nws, nf := ix.depsAfterEdit(ws, files, changed); nws != nil {
+		ws, files = nws, nf
+	}
 	if base == nil || base.ws != ws {
 		base, changed = nil, nil
 	}
@@ -582,6 +592,7 @@ func (ix *Index) rescanLocked() *Snapshot {
 	if err := ix.extractAll(context.Background(), nws, found, ids, files, ix.overlays, nil); err != nil {
 		ix.logf("index: %v", err)
 	}
+	files = ix.readDeps(context.Background(), nws, files)
 	ix.targets = ix.readTargets(nws, files, ix.opts.Roots, ix.readFile)
 	return ix.publish(files, nws)
 }

@@ -129,6 +129,7 @@ func parseRequires(v *yaml.Node, ref func(*yaml.Node, Kind) SymbolRef) []Require
 func scriptCommands(id FileID, path string, b []byte) []BuildCommand {
 	var out []BuildCommand
 	dir := filepath.Dir(path)
+	fileEnv := scriptEnv(b)
 	lines := strings.Split(strings.ReplaceAll(string(b), "\\\n", "  "), "\n")
 	off := 0
 	for n, line := range lines {
@@ -181,6 +182,7 @@ func scriptCommands(id FileID, path string, b []byte) []BuildCommand {
 			}
 			bc.File = id
 			bc.Dir = cwd
+			bc.Env = joinEnv(fileEnv, envAssigns(words[:bi-1]))
 			bc.Group = fmt.Sprintf("%s:%d", filepath.Base(path), n+1)
 			bc.Span = Span{start, start + len(line)}
 			out = append(out, bc)

@@ -35,7 +35,14 @@ type preset struct {
 	// TOML section ("inputs").
 	Mentions       []string
 	MentionSection string
-	Note           string
+	// StdNames: the standard library registers names in it (image formats,
+	// hashes, gob types, expvar variables); the index does not read the
+	// standard library, so it never knows every name (REG003's certainty).
+	StdNames bool
+	// Noun is what its plugins are called in messages ("driver"); ""
+	// means "plugin".
+	Noun string
+	Note string
 }
 
 // presets are registries the index knows without seeing their source (the
@@ -43,18 +50,18 @@ type preset struct {
 // it says why the entry looks the way it does.
 var presets = []preset{
 	{Name: "database/sql", Register: []string{"database/sql.Register"}, Lookup: []string{"database/sql.Open"},
-		Contract: "database/sql/driver.Driver", Panics: true,
+		Contract: "database/sql/driver.Driver", Panics: true, Noun: "driver",
 		Note: "sql.Register panics on a duplicate driver name; sql.Open(driverName, …) looks the name up"},
-	{Name: "image", Register: []string{"image.RegisterFormat"}, Dups: DupAppends,
+	{Name: "image", Register: []string{"image.RegisterFormat"}, Dups: DupAppends, StdNames: true,
 		Note: "image.RegisterFormat appends (name, magic, decode, decodeConfig); duplicates do not panic, the first match by magic wins"},
-	{Name: "crypto", Register: []string{"crypto.RegisterHash"}, Mode: nameConst,
+	{Name: "crypto", Register: []string{"crypto.RegisterHash"}, Mode: nameConst, StdNames: true,
 		Note: "crypto.RegisterHash(h Hash, f) keys by the Hash constant; a later call overwrites"},
-	{Name: "encoding/gob", Register: []string{"encoding/gob.RegisterName"}, Panics: true, RunTime: true,
+	{Name: "encoding/gob", Register: []string{"encoding/gob.RegisterName"}, Panics: true, RunTime: true, StdNames: true,
 		Note: "gob.RegisterName panics when one name is registered with two different types"},
-	{Name: "encoding/gob(type)", Register: []string{"encoding/gob.Register"}, Mode: nameType, Panics: true, RunTime: true,
+	{Name: "encoding/gob(type)", Register: []string{"encoding/gob.Register"}, Mode: nameType, Panics: true, RunTime: true, StdNames: true,
 		Note: "gob.Register(value) derives the name from the value's type"},
 	{Name: "expvar", Register: []string{"expvar.Publish", "expvar.NewInt", "expvar.NewFloat", "expvar.NewMap", "expvar.NewString"},
-		Lookup: []string{"expvar.Get"}, Panics: true, RunTime: true,
+		Lookup: []string{"expvar.Get"}, Panics: true, RunTime: true, StdNames: true,
 		Note: "expvar.Publish (and the New* helpers that call it) panics on reuse of a name"},
 	{Name: "caddy", Register: []string{"github.com/caddyserver/caddy/v2.RegisterModule"},
 		Lookup: []string{"github.com/caddyserver/caddy/v2.GetModule"}, Mode: nameCaddy,

@@ -58,6 +58,9 @@ type workspace struct {
 	cmdDirs map[string]bool
 	// problems are directories and files discovery could not read.
 	problems []Problem
+	// deps are the dependency modules read for this workspace (depmodules.go);
+	// their directories are in byDir and modDirs, not in modules.
+	deps *depSet
 }
 
 func numCPU() int { return runtime.GOMAXPROCS(0) }
@@ -148,20 +151,22 @@ func discover(roots []string, read func(string) ([]byte, error)) (*workspace, []
 			}
 		}
 	}
-	if len(workUse) > 0 {
-		for _, m := range workUse {
-			ws.add(m)
-		}
-	} else {
-		dirs := make([]string, 0, len(ws.modDirs))
-		for d := range ws.modDirs {
+	// go.work decides the versions of the modules it uses; every other
+	// go.mod under the roots is a module of its own (built with GOWORK=off
+	// or from outside the go.work tree), indexed all the same.
+	for _, m := range workUse {
+		ws.add(m)
+	}
+	dirs := make([]string, 0, len(ws.modDirs))
+	for d := range ws.modDirs {
+		if ws.byDir[d] == nil {
 			dirs = append(dirs, d)
 		}
-		sort.Strings(dirs)
-		for _, d := range dirs {
-			if m := readModule(d, read); m != nil {
-				ws.add(m)
-			}
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		if m := readModule(d, read); m != nil {
+			ws.add(m)
 		}
 	}
 	sort.Slice(ws.modules, func(i, j int) bool { return ws.modules[i].Dir < ws.modules[j].Dir })
@@ -292,7 +297,13 @@ func readModule(dir string, read func(string) ([]byte, error)) *Module {
 		return nil
 	}
 	m := &Module{Dir: dir, Requires: map[string]string{}, Replaces: map[string]string{}}
-	f, err := modfile.ParseLax(gomod, b, nil)
+	// Parse keeps replace directives (ParseLax, meant for dependencies'
+	// go.mod files, drops them); ParseLax still reads a go.mod with newer
+	// or unknown statements.
+	f, err := modfile.Parse(gomod, b, nil)
+	if err != nil {
+		f, err = modfile.ParseLax(gomod, b, nil)
+	}
 	if err != nil || f.Module == nil {
 		m.Path = filepath.Base(dir)
 		return m

@@ -1,0 +1,5 @@
+module example.com/host
+
+go 1.26
+
+require example.com/contract v1.3.0

@@ -1,0 +1,4 @@
+package main
+
+// Greeting is looked up by the host.
+var Greeting = "hello"
