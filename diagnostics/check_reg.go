@@ -477,9 +477,8 @@ func quoteListOr(names []string) []string {
 }
 
 func checkREG005(p *pass) {
-	helpers := p.testHelpers()
 	for _, r := range p.snap.Registrations() {
-		if r.IsTest || r.NameResolved || p.testOnly(r.Package, helpers) {
+		if r.IsTest || r.NameResolved || p.testOnly(r.Package) {
 			continue
 		}
 		reg := p.snap.Registry(r.Registry)
@@ -657,12 +656,11 @@ func checkREG006(p *pass) {
 
 // testOnly reports whether a package is linked only into tests: a test
 // helper (grpc's internal/balancer/stub) registers at run time by design.
-func (p *pass) testOnly(pkg string, helpers map[string]bool) bool {
-	return helpers[pkg] && !p.reachableFromMain(pkg)
+func (p *pass) testOnly(pkg string) bool {
+	return p.testHelpers()[pkg] && !p.reachableFromMain(pkg)
 }
 
 func checkREG007(p *pass) {
-	helpers := p.testHelpers()
 	// A package that registers into a registry at init time follows the
 	// registry's convention; one of its registrations outside init is the
 	// odd one out. A package that only ever registers at run time does so
@@ -677,7 +675,7 @@ func checkREG007(p *pass) {
 		}
 	}
 	for _, r := range p.snap.Registrations() {
-		if r.IsTest || r.InInit || p.testOnly(r.Package, helpers) || !atInit[key{r.Registry, r.Package}] {
+		if r.IsTest || r.InInit || !atInit[key{r.Registry, r.Package}] || p.testOnly(r.Package) {
 			continue
 		}
 		if reg := p.snap.Registry(r.Registry); reg == nil || reg.Package == r.Package || reg.FilledAtRunTime || !p.pluginRegistry(r.Registry) {
@@ -723,7 +721,11 @@ func shortExpr(s string) string {
 // import, directly or through other packages: they register plugins for
 // tests (Caddy's internal/testmocks, Telegraf's testutil/plugin_input).
 func (p *pass) testHelpers() map[string]bool {
+	if p.helpers != nil {
+		return p.helpers
+	}
 	out := map[string]bool{}
+	defer func() { p.helpers = out }()
 	var queue []string
 	p.snap.TestImports(func(path string, files []index.FileID) {
 		pk := p.snap.Package(path)

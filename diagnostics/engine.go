@@ -180,6 +180,7 @@ type pass struct {
 	// linkedViews are the packages each host links per configuration, for
 	// REG003 (see linkedView).
 	linkedViews map[string]*linkedView
+	helpers     map[string]bool // see testHelpers, computed once per pass
 }
 
 // problem records that something could not be checked, once per key.

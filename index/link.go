@@ -35,6 +35,8 @@ type linked struct {
 
 	mu   sync.Mutex
 	memo map[string]pkgSet // host|config → linked packages
+	// unknownMemo: host|config → UnknownLinked's answer (guarded by mu).
+	unknownMemo map[string][]string
 
 	graphOnce sync.Once
 
@@ -147,6 +149,16 @@ func linkSnapshot(s *Snapshot) *linked {
 		l.registries, l.regByID, l.candidates = base.registries, base.regByID, base.candidates
 		k.relinkCalls(base, changed)
 		l.relinked = true
+		if sameConstraints(base, s, changed) {
+			// Imports, packages and build constraints are base's: so are
+			// the linked sets and the unknown sources of every host.
+			base.mu.Lock()
+			l.memo, l.unknownMemo = maps.Clone(base.memo), maps.Clone(base.unknownMemo)
+			base.mu.Unlock()
+			if l.memo == nil {
+				l.memo = map[string]pkgSet{}
+			}
+		}
 	} else {
 		k.registries()
 		k.calls()
@@ -1062,6 +1074,24 @@ func sameLinkFacts(o, n *FileFacts) bool {
 		return out
 	}
 	return slices.Equal(types(o.Symbols), types(n.Symbols))
+}
+
+// sameConstraints reports whether every changed Go file kept its build
+// constraint (the //go:build line; file names cannot change in place).
+func sameConstraints(b *linked, s *Snapshot, changed map[FileID]bool) bool {
+	for id := range changed {
+		var o, n *FileFacts
+		if int(id) < len(b.files) && b.files[id] != nil {
+			o = b.files[id].facts
+		}
+		if int(id) < len(s.files) && s.files[id] != nil {
+			n = s.files[id].facts
+		}
+		if (o == nil) != (n == nil) || o != nil && o.Constraint != n.Constraint {
+			return false
+		}
+	}
+	return true
 }
 
 // sameDef compares two registry definitions field by field.

@@ -57,6 +57,26 @@ func (s *Snapshot) UnknownSource(importPath string) string {
 // standard library.
 func (s *Snapshot) UnknownLinked(h *Host, cfg BuildConfig) []string {
 	l := s.link()
+	// Memoised per snapshot: REG003 asks for every lookup on every
+	// keystroke, and the walk reads every linked file's imports.
+	key := h.ImportPath + "|" + cfg.String()
+	l.mu.Lock()
+	if out, ok := l.unknownMemo[key]; ok {
+		l.mu.Unlock()
+		return out
+	}
+	l.mu.Unlock()
+	out := s.unknownLinked(l, h, cfg)
+	l.mu.Lock()
+	if l.unknownMemo == nil {
+		l.unknownMemo = map[string][]string{}
+	}
+	l.unknownMemo[key] = out
+	l.mu.Unlock()
+	return out
+}
+
+func (s *Snapshot) unknownLinked(l *linked, h *Host, cfg BuildConfig) []string {
 	set := l.closure(s, h.ImportPath, cfg)
 	unknown := map[string]bool{}
 	for p := range set {
