@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"bytes"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -262,7 +263,7 @@ func checkREG002(p *pass) {
 	}
 	testHelpers := p.testHelpers()
 	for _, pkg := range order {
-		if linked[pkg] || testHelpers[pkg] || demoPath(pkg) {
+		if linked[pkg] || testHelpers[pkg] || demoPath(pkg) || p.optIn(pkg) {
 			continue
 		}
 		first := regs[pkg][0]
@@ -652,6 +653,31 @@ func checkREG006(p *pass) {
 			})
 		}
 	}
+}
+
+// optIn reports whether a plugin package documents that users link it
+// themselves: its Go files (the package doc) or a README.md beside them
+// show the blank import of its own path (grpc's
+// balancer/randomsubsetting: import _ "…/randomsubsetting"). A library
+// module ships such plugins for other modules' hosts on purpose.
+func (p *pass) optIn(pkg string) bool {
+	pk := p.snap.Package(pkg)
+	if pk == nil {
+		return false
+	}
+	needle := []byte("_ \"" + pkg + "\"")
+	for _, fid := range pk.Files {
+		if f := p.snap.Facts(fid); f == nil || f.IsTest {
+			continue // a test importing its own package documents nothing
+		}
+		if ft := p.text(fid); ft.err == nil && bytes.Contains(ft.content, needle) {
+			return true
+		}
+	}
+	if b, err := index.ReadRegular(filepath.Join(pk.Dir, "README.md"), 1<<20); err == nil && bytes.Contains(b, needle) {
+		return true
+	}
+	return false
 }
 
 // testOnly reports whether a package is linked only into tests: a test
