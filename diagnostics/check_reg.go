@@ -178,22 +178,29 @@ func (p *pass) pluginRegistry(id string) bool {
 			if r.IsTest {
 				continue
 			}
+			key := r.Registry
 			if reg := p.snap.Registry(r.Registry); reg != nil && reg.Package == r.Package {
-				continue
+				// The registry's own package: counted apart, used only
+				// when no other package registers (chroma's formatters
+				// register themselves in var initialisers).
+				key = "\x00own:" + r.Registry
 			}
 			if pk := p.snap.Package(r.Package); pk == nil || pk.IsMain {
 				continue // hosts register when they like
 			}
-			c := p.initShare[r.Registry]
+			c := p.initShare[key]
 			if r.InInit {
 				c[0]++
 			} else {
 				c[1]++
 			}
-			p.initShare[r.Registry] = c
+			p.initShare[key] = c
 		}
 	}
 	c := p.initShare[id]
+	if c[0]+c[1] == 0 {
+		c = p.initShare["\x00own:"+id]
+	}
 	return c[0] > 0 && c[0] > c[1]
 }
 

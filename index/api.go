@@ -342,6 +342,10 @@ type RegistryDef struct {
 	// Alias is a second key the same value is stored under, a list
 	// (variadic aliases): each element is one more name of the value.
 	Alias []NamePart
+	// ReturnsValue: every return hands back the registered value
+	// parameter (Register(name, f) F { m[name] = f; return f }): a
+	// registry used in var initialisers, not a get-or-create cache.
+	ReturnsValue bool
 	// PlainParams: every parameter is plain data (string, int,
 	// time.Duration…): a setter of a settings table, never a registry.
 	PlainParams bool

@@ -1977,6 +1977,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 	}
 	var defs []RegistryDef
 	panics, dupPanics, dupErr := false, false, false
+	returnsParam, returnsOther := false, false
 	seen := map[string]bool{}
 	add := func(rd RegistryDef, key []NamePart) {
 		if len(key) == 1 && key[0].Param < 0 && key[0].Lit == "" {
@@ -2154,6 +2155,16 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 				}
 				return true
 			})
+		case *ast.ReturnStmt:
+			// return v, with v the registered value: Register(name, f) F
+			// hands back what it stored (chroma's formatters.Register).
+			if len(n.Results) > 0 {
+				if p, ok := param(n.Results[0]); !ok || ptypes[p] == "string" {
+					returnsOther = true
+				} else {
+					returnsParam = true
+				}
+			}
 		case *ast.IfStmt:
 			// if _, dup := m[name]; dup { panic(…) / return err }: what
 			// the registry does with a duplicate.
@@ -2257,6 +2268,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 			continue
 		}
 		rd.Panics = panics
+		rd.ReturnsValue = returnsParam && !returnsOther
 		switch {
 		case rd.Op == OpMapStore && dupPanics:
 			rd.Dups = DupPanics

@@ -505,7 +505,7 @@ func (k *linker) registries() {
 			}
 			for _, d := range f.Defs {
 				if (d.Op == OpMapStore || d.Op == OpSliceAppend) && d.Recv == "" && stores[d.Store] && !d.PlainParams &&
-					(d.Result == "" || d.Result == "error") && token.IsExported(d.Func) {
+					(d.Result == "" || d.Result == "error" || d.ReturnsValue) && token.IsExported(d.Func) {
 					inferred[p.ImportPath+"."+d.Func] = true
 				}
 			}
@@ -596,7 +596,7 @@ func (k *linker) registries() {
 				if (d.Op == OpMapStore || d.Op == OpSliceAppend) && k.roles[p.ImportPath+"."+d.Func] == nil {
 					// A registry returns nothing or an error, or panics; a
 					// function returning a value is a cache (get-or-create).
-					if d.Result != "" && d.Result != "error" {
+					if d.Result != "" && d.Result != "error" && !d.ReturnsValue {
 						reject("returns " + d.Result + ": a cache (get-or-create), not a registry")
 						continue
 					}
@@ -888,7 +888,7 @@ func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
 					if da.d.Op != OpMapStore && da.d.Op != OpSliceAppend {
 						continue
 					}
-					if da.d.Result != "" && da.d.Result != "error" {
+					if da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue {
 						continue // returns a value: a cache (singleflight's Do), not a registry
 					}
 					fnID := id + "." + da.d.Func
@@ -1098,7 +1098,7 @@ func sameConstraints(b *linked, s *Snapshot, changed map[FileID]bool) bool {
 func sameDef(a, b RegistryDef) bool {
 	type plain struct {
 		Func, Store, ValueType, Result, ForwardPkg, ForwardFunc, Recv, ScanField string
-		PlainParams                                                              bool
+		PlainParams, ReturnsValue                                                bool
 		Dups                                                                     Duplicates
 		Span                                                                     Span
 		Op                                                                       RegistryOp
@@ -1106,7 +1106,7 @@ func sameDef(a, b RegistryDef) bool {
 		Panics                                                                   bool
 	}
 	flat := func(d RegistryDef) plain {
-		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.PlainParams, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
+		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.PlainParams, d.ReturnsValue, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
 	}
 	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key) && slices.Equal(a.Alias, b.Alias) && slices.Equal(a.ArgParams, b.ArgParams)
 }
