@@ -676,7 +676,10 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 				// elements are not declarations; drop them unless they
 				// mention a registration word.
 				end := matchBrace(src, i)
-				if end < n && !hitIn(hits, i, end) && end > i+1 {
+				// A short literal that initialises a map field stays: the
+				// struct value may be a registry's store (storeVar).
+				keep := end < n && end-i < 1024 && bytes.Contains(src[i:end], []byte("map[string]"))
+				if end < n && !hitIn(hits, i, end) && end > i+1 && !keep {
 					out = append(out, src[from:i+1]...)
 					removed += end - (i + 1)
 					cuts = append(cuts, cut{At: len(out), Removed: removed})
@@ -1184,6 +1187,26 @@ func (x *extractor) initCalls(b *ast.BlockStmt) {
 	})
 }
 
+// mapOfString reports whether an initialiser makes a map keyed by string:
+// map[string]T{…} or make(map[string]T).
+func mapOfString(e ast.Expr) bool {
+	var t ast.Expr
+	switch v := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		t = v.Type
+	case *ast.CallExpr:
+		if id, ok := v.Fun.(*ast.Ident); ok && id.Name == "make" && len(v.Args) > 0 {
+			t = v.Args[0]
+		}
+	}
+	mt, ok := t.(*ast.MapType)
+	if !ok {
+		return false
+	}
+	k, ok := mt.Key.(*ast.Ident)
+	return ok && k.Name == "string"
+}
+
 // instanceVar records a package-level variable whose type is a named type
 // (or pointer to one) that may have registry methods: declared, shown by a
 // composite literal or new(T), or given by a constructor call.
@@ -1279,8 +1302,34 @@ func isCtorName(n string) bool {
 	return strings.HasPrefix(n, "New") || strings.HasPrefix(n, "new")
 }
 
-// storeVar records package-level map[string]… and slice variables.
+// storeVar records package-level map[string]… and slice variables, and
+// the map fields a package-level struct value is initialised with
+// (var registry = builderRegistry{builders: make(map[string]B)} records
+// "registry.builders").
 func (x *extractor) storeVar(name string, typ, val ast.Expr) {
+	if val != nil {
+		v := ast.Unparen(val)
+		if u, ok := v.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			v = ast.Unparen(u.X)
+		}
+		if cl, ok := v.(*ast.CompositeLit); ok {
+			if _, isMap := cl.Type.(*ast.MapType); !isMap {
+				for _, e := range cl.Elts {
+					kv, ok := e.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					k, ok := kv.Key.(*ast.Ident)
+					if !ok {
+						continue
+					}
+					if mapOfString(kv.Value) {
+						x.f.MapVars = append(x.f.MapVars, name+"."+k.Name)
+					}
+				}
+			}
+		}
+	}
 	t := typ
 	if t == nil && val != nil {
 		switch v := ast.Unparen(val).(type) {
