@@ -270,6 +270,10 @@ type CallFact struct {
 	Pkg      string    // package qualifier as written ("sql", "caddy"); "" for a local call
 	Func     string    // function or method name
 	Recv     string    // for method calls on a package-level var/type: its name; "" otherwise
+	// RecvType is, for a method call on a parameter of the enclosing
+	// function, the parameter's type as written ("*admission.Plugins"):
+	// registries whose instances are passed around (a type registry).
+	RecvType string
 	Args     []ArgFact // the first arguments (at most 4)
 	Call     Span
 	InInit   bool   // inside func init()

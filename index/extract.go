@@ -134,14 +134,86 @@ func (x *extractor) cutCalls() {
 			case lc.Q[0] >= 'A' && lc.Q[0] <= 'Z':
 				cf.Recv = lc.Q
 			default:
-				if _, ok := x.imports[lc.Q]; !ok || noiseQualifiers[lc.Q] {
+				if _, ok := x.imports[lc.Q]; ok && !noiseQualifiers[lc.Q] {
+					cf.Pkg = lc.Q
+					break
+				}
+				// ps.Get("x") on a parameter of a named type: a type
+				// registry's lookup, if linking finds one.
+				h := region
+				if !decl {
+					if hs := bytes.LastIndex(x.src[:start], []byte("func")); hs >= 0 {
+						h = x.src[hs:start]
+					}
+				}
+				t := headerParamType(h, lc.Q)
+				if t == "" {
 					continue
 				}
-				cf.Pkg = lc.Q
+				cf.RecvType = t
 			}
 			x.f.Calls = append(x.f.Calls, cf)
 		}
 	}
+}
+
+// headerParamType returns the type of parameter name in a function
+// header ("func start(ps *admission.Plugins) {" → "*admission.Plugins")
+// when it is a named type or a pointer to one; "" otherwise.
+func headerParamType(h []byte, name string) string {
+	if !slices.Contains(paramNames(h), name) {
+		return ""
+	}
+	rest := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(h), []byte("func")))
+	if len(rest) > 0 && rest[0] == '(' {
+		i := matchParen(rest)
+		if i < 0 {
+			return ""
+		}
+		rest = bytes.TrimSpace(rest[i+1:])
+	}
+	i := bytes.IndexByte(rest, '(')
+	if i < 0 {
+		return ""
+	}
+	j := bytes.IndexByte(rest, '{')
+	if j < 0 {
+		j = len(rest)
+	}
+	if j < i {
+		return ""
+	}
+	e, err := parser.ParseExpr("func" + string(rest[i:j]))
+	if err != nil {
+		return ""
+	}
+	ft, ok := e.(*ast.FuncType)
+	if !ok {
+		return ""
+	}
+	src := "func" + string(rest[i:j])
+	for _, f := range ft.Params.List {
+		for _, n := range f.Names {
+			if n.Name != name {
+				continue
+			}
+			t := f.Type
+			if st, ok := t.(*ast.StarExpr); ok {
+				t = st.X
+			}
+			switch v := t.(type) {
+			case *ast.Ident:
+				if isPredeclared(v.Name) {
+					return ""
+				}
+			case *ast.SelectorExpr:
+			default:
+				return ""
+			}
+			return src[f.Type.Pos()-1 : f.Type.End()-1]
+		}
+	}
+	return ""
 }
 
 // headerName returns the function or method name of a declaration that
@@ -805,6 +877,43 @@ func (x *extractor) packageValue(name string) bool {
 		x.declared = declaredNames(x.fbody, x.ftype, x.frecv)
 	}
 	return !x.declared[name]
+}
+
+// paramType returns the type of a parameter of the function being walked
+// when it is a named type or a pointer to one ("*admission.Plugins", "T");
+// "" otherwise, or when a local of the same name may shadow it.
+func (x *extractor) paramType(name string) string {
+	if x.ftype == nil || x.ftype.Params == nil {
+		return ""
+	}
+	for _, f := range x.ftype.Params.List {
+		for _, n := range f.Names {
+			if n.Name != name {
+				continue
+			}
+			t := f.Type
+			if st, ok := t.(*ast.StarExpr); ok {
+				t = st.X
+			}
+			switch v := t.(type) {
+			case *ast.Ident:
+				if isPredeclared(v.Name) {
+					return ""
+				}
+			case *ast.SelectorExpr:
+				if _, ok := v.X.(*ast.Ident); !ok {
+					return ""
+				}
+			default:
+				return ""
+			}
+			if x.localExpr(name) != nil {
+				return "" // reassigned in the body
+			}
+			return x.text(f.Type, 80)
+		}
+	}
+	return ""
 }
 
 // declaredNames returns every name a function declares: receiver,
@@ -1540,6 +1649,10 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 					// Instances.Register(…): a method of a package-level
 					// value (an instance registry), if linking finds one.
 					cf.Recv, cf.Func = q.Name, f.Sel.Name
+				} else if t := x.paramType(q.Name); t != "" {
+					// plugins.Register(…) on a parameter of a named type:
+					// a registry of that type, if linking finds one.
+					cf.RecvType, cf.Func = t, f.Sel.Name
 				} else {
 					return true
 				}
@@ -2110,7 +2223,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for i, l := range n.Lhs {
-				if ix, ok := l.(*ast.IndexExpr); ok {
+				if ix, ok := l.(*ast.IndexExpr); ok && (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) {
 					if k, ok := ks.key(ix.Index); ok {
 						if st, pre, ok := store(ix.X, 0); ok {
 							rd := RegistryDef{Store: st, Op: OpMapStore}

@@ -97,6 +97,7 @@ type linker struct {
 	consts map[string]map[string]constAt
 	caddy  map[string]map[string]string // package → type → ID
 	inits  map[string]map[string]bool   // package → functions init() calls
+	typed  map[string]bool              // types with a package-level instance registry
 }
 
 // initReach returns the functions a package's init functions call directly.
@@ -127,7 +128,7 @@ func linkSnapshot(s *Snapshot) *linked {
 		regByID: map[string]*Registry{}, registering: map[string]bool{}, memo: map[string]pkgSet{},
 		ws: s.ws, clause: make([]string, len(s.files)), tests: make([]bool, len(s.files)),
 		consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}}
-	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: l.consts, caddy: l.caddy, inits: map[string]map[string]bool{}}
+	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: l.consts, caddy: l.caddy, inits: map[string]map[string]bool{}, typed: map[string]bool{}}
 	s.baseMu.Lock()
 	base, changed := s.base, s.changed
 	if base != nil {
@@ -869,6 +870,7 @@ func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
 	if len(methodDefs) == 0 {
 		return
 	}
+	defer k.typeRegistries(methodDefs)
 	s, l := k.s, k.l
 	for _, p := range l.packages {
 		for _, fid := range p.Files {
@@ -883,13 +885,14 @@ func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
 					continue
 				}
 				id := p.ImportPath + "." + iv.Name
+				k.typed[tpkg+"."+tname] = true
 				var r *Registry
 				for _, da := range defs {
 					if da.d.Op != OpMapStore && da.d.Op != OpSliceAppend {
 						continue
 					}
-					if da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue {
-						continue // returns a value: a cache (singleflight's Do), not a registry
+					if da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue || da.d.PlainParams {
+						continue // returns a value: a cache (singleflight's Do), not a registry; or a settings table
 					}
 					fnID := id + "." + da.d.Func
 					if r == nil {
@@ -919,6 +922,67 @@ func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
 					if k.roles[fnID] != nil {
 						continue
 					}
+					r.Lookup = append(r.Lookup, fnID)
+					k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key}
+				}
+			}
+		}
+	}
+}
+
+// typeRegistries makes a registry of every type with registry methods that
+// no package-level value holds: its instances are created at run time and
+// passed as parameters (Kubernetes' *admission.Plugins: a plugin package's
+// Register(plugins *admission.Plugins) calls plugins.Register(name, f)).
+// The registry is the type, "pkgpath.T"; calls reach it through a
+// parameter of that type (CallFact.RecvType).
+func (k *linker) typeRegistries(methodDefs map[string]map[string][]defAt) {
+	pkgs := make([]string, 0, len(methodDefs))
+	for p := range methodDefs {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	for _, tpkg := range pkgs {
+		types := make([]string, 0, len(methodDefs[tpkg]))
+		for t := range methodDefs[tpkg] {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		for _, tname := range types {
+			id := tpkg + "." + tname
+			if k.typed[id] || k.l.regByID[id] != nil {
+				continue
+			}
+			var r *Registry
+			for _, da := range methodDefs[tpkg][tname] {
+				// Only a map keyed by name: a type that appends named
+				// values to a slice (an error accumulator, a code
+				// generator's constant list) is not a registry.
+				if da.d.Op != OpMapStore || da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue || da.d.PlainParams {
+					continue
+				}
+				if r == nil {
+					r = &Registry{ID: id, Package: tpkg, Store: id + da.d.Store, Instance: true,
+						Decl: SymbolRef{File: da.file, Span: da.d.Span, Kind: KindRegistry},
+						Note: "inferred: values of type " + id + " passed around; " + da.d.Func + " stores its name parameter"}
+					k.addRegistry(r)
+				}
+				fnID := id + "." + da.d.Func
+				r.Register = append(r.Register, fnID)
+				if da.d.Dups > r.Duplicates {
+					r.Duplicates = da.d.Dups
+				}
+				r.PanicsOnDuplicate = r.Duplicates == DupPanics
+				if r.Contract == "" && da.d.ValueType != "" {
+					r.Contract = k.instanceContract(nil, da.f, da, nil)
+				}
+				k.roles[fnID] = &role{reg: r, nameArg: da.d.NameParam, key: da.d.Key, alias: da.d.Alias}
+			}
+			if r == nil {
+				continue
+			}
+			for _, da := range methodDefs[tpkg][tname] {
+				if fnID := id + "." + da.d.Func; da.d.Op == OpLookup && k.roles[fnID] == nil {
 					r.Lookup = append(r.Lookup, fnID)
 					k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key}
 				}
@@ -1168,6 +1232,14 @@ func (k *linker) fileCalls(p *Package, fid FileID, f *FileFacts) {
 		fn := c.Func
 		if c.Recv != "" {
 			fn = c.Recv + "." + c.Func // a method of a package-level value
+		}
+		if c.RecvType != "" {
+			// A method on a parameter: the registry of that type.
+			t := strings.TrimLeft(k.qualify(f, p.ImportPath, c.RecvType), "*")
+			if k.roles[t+"."+c.Func] != nil {
+				k.call(p, fid, f, c, t+"."+c.Func, k.roles[t+"."+c.Func])
+			}
+			continue
 		}
 		fnID := p.ImportPath + "." + fn
 		if c.Pkg != "" {
