@@ -267,9 +267,9 @@ type ConstFact struct {
 
 // CallFact is a call that may be a registration or a lookup; linking decides.
 type CallFact struct {
-	Pkg      string    // package qualifier as written ("sql", "caddy"); "" for a local call
-	Func     string    // function or method name
-	Recv     string    // for method calls on a package-level var/type: its name; "" otherwise
+	Pkg  string // package qualifier as written ("sql", "caddy"); "" for a local call
+	Func string // function or method name
+	Recv string // for method calls on a package-level var/type: its name; "" otherwise
 	// RecvType is, for a method call on a parameter of the enclosing
 	// function, the parameter's type as written ("*admission.Plugins"):
 	// registries whose instances are passed around (a type registry).
