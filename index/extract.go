@@ -80,6 +80,11 @@ func wordHits(src []byte) []int {
 	return hits
 }
 
+// scanNoise are receivers whose literal-argument calls never look up a
+// plugin: tests' and benchmarks' t, b, tb, f and assertion helpers.
+var scanNoise = map[string]bool{"t": true, "b": true, "tb": true, "f": true, "tt": true,
+	"assert": true, "require": true, "suite": true, "s": true, "w": true, "r": true, "buf": true, "sb": true}
+
 // literalCall is a call that passes a string literal first, found by a
 // byte scan: Q.F("Lit", …) or F("Lit", …).
 type literalCall struct {
@@ -122,6 +127,7 @@ func (x *extractor) cutCalls() {
 		} else if h := bytes.LastIndex(x.src[:start], []byte("func")); h >= 0 {
 			fn = headerName(x.src[h:start])
 		}
+		var ptypes map[string]string // the enclosing function's parameter types (lazy)
 		for _, lc := range literalCalls(region) {
 			if ls := bytes.LastIndexByte(region[:lc.Start], '\n'); bytes.Contains(region[ls+1:lc.Start], []byte("//")) {
 				continue // in a comment
@@ -139,14 +145,22 @@ func (x *extractor) cutCalls() {
 					break
 				}
 				// ps.Get("x") on a parameter of a named type: a type
-				// registry's lookup, if linking finds one.
-				h := region
-				if !decl {
-					if hs := bytes.LastIndex(x.src[:start], []byte("func")); hs >= 0 {
-						h = x.src[hs:start]
-					}
+				// registry's lookup, if linking finds one. The header is
+				// parsed once per body, and only when a call needs it
+				// (never for t.Run("…") and the like).
+				if scanNoise[lc.Q] {
+					continue
 				}
-				t := headerParamType(h, lc.Q)
+				if ptypes == nil {
+					h := region
+					if !decl {
+						if hs := bytes.LastIndex(x.src[:start], []byte("func")); hs >= 0 {
+							h = x.src[hs:start]
+						}
+					}
+					ptypes = headerParamTypes(h)
+				}
+				t := ptypes[lc.Q]
 				if t == "" {
 					continue
 				}
@@ -157,63 +171,58 @@ func (x *extractor) cutCalls() {
 	}
 }
 
-// headerParamType returns the type of parameter name in a function
-// header ("func start(ps *admission.Plugins) {" → "*admission.Plugins")
-// when it is a named type or a pointer to one; "" otherwise.
-func headerParamType(h []byte, name string) string {
-	if !slices.Contains(paramNames(h), name) {
-		return ""
-	}
+// headerParamTypes returns the types of a function header's parameters
+// that are named types or pointers to one ("func start(ps
+// *admission.Plugins) {" → ps: "*admission.Plugins"); never nil.
+func headerParamTypes(h []byte) map[string]string {
+	out := map[string]string{}
 	rest := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(h), []byte("func")))
 	if len(rest) > 0 && rest[0] == '(' {
 		i := matchParen(rest)
 		if i < 0 {
-			return ""
+			return out
 		}
 		rest = bytes.TrimSpace(rest[i+1:])
 	}
 	i := bytes.IndexByte(rest, '(')
 	if i < 0 {
-		return ""
+		return out
 	}
 	j := bytes.IndexByte(rest, '{')
 	if j < 0 {
 		j = len(rest)
 	}
 	if j < i {
-		return ""
+		return out
 	}
-	e, err := parser.ParseExpr("func" + string(rest[i:j]))
+	src := "func" + string(rest[i:j])
+	e, err := parser.ParseExpr(src)
 	if err != nil {
-		return ""
+		return out
 	}
 	ft, ok := e.(*ast.FuncType)
 	if !ok {
-		return ""
+		return out
 	}
-	src := "func" + string(rest[i:j])
 	for _, f := range ft.Params.List {
-		for _, n := range f.Names {
-			if n.Name != name {
+		t := f.Type
+		if st, ok := t.(*ast.StarExpr); ok {
+			t = st.X
+		}
+		switch v := t.(type) {
+		case *ast.Ident:
+			if isPredeclared(v.Name) {
 				continue
 			}
-			t := f.Type
-			if st, ok := t.(*ast.StarExpr); ok {
-				t = st.X
-			}
-			switch v := t.(type) {
-			case *ast.Ident:
-				if isPredeclared(v.Name) {
-					return ""
-				}
-			case *ast.SelectorExpr:
-			default:
-				return ""
-			}
-			return src[f.Type.Pos()-1 : f.Type.End()-1]
+		case *ast.SelectorExpr:
+		default:
+			continue
+		}
+		for _, n := range f.Names {
+			out[n.Name] = src[f.Type.Pos()-1 : f.Type.End()-1]
 		}
 	}
-	return ""
+	return out
 }
 
 // headerName returns the function or method name of a declaration that
