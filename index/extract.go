@@ -1337,16 +1337,7 @@ func (x *extractor) instanceVar(n *ast.Ident, typ, val ast.Expr) {
 		if st, ok := t.(*ast.StarExpr); ok {
 			t = st.X
 		}
-		switch v := t.(type) {
-		case *ast.IndexExpr:
-			iv.TypeArgs = []string{x.text(v.Index, 60)}
-			t = v.X
-		case *ast.IndexListExpr:
-			for _, a := range v.Indices {
-				iv.TypeArgs = append(iv.TypeArgs, x.text(a, 60))
-			}
-			t = v.X
-		}
+		t, iv.TypeArgs = x.typeArgs(t)
 		switch v := t.(type) {
 		case *ast.Ident:
 			return !isPredeclared(v.Name)
@@ -1374,17 +1365,8 @@ func (x *extractor) instanceVar(n *ast.Ident, typ, val ast.Expr) {
 			}
 			iv.Type = t
 		case *ast.CallExpr:
-			fun := v.Fun
-			switch ix := fun.(type) {
-			case *ast.IndexExpr:
-				iv.TypeArgs = []string{x.text(ix.Index, 60)}
-				fun = ix.X
-			case *ast.IndexListExpr:
-				for _, a := range ix.Indices {
-					iv.TypeArgs = append(iv.TypeArgs, x.text(a, 60))
-				}
-				fun = ix.X
-			}
+			fun, targs := x.typeArgs(v.Fun)
+			iv.TypeArgs = targs
 			switch f := fun.(type) {
 			case *ast.Ident:
 				if f.Name == "new" && len(v.Args) == 1 {
@@ -1413,6 +1395,23 @@ func (x *extractor) instanceVar(n *ast.Ident, typ, val ast.Expr) {
 		return
 	}
 	x.f.Instances = append(x.f.Instances, iv)
+}
+
+// typeArgs splits an instantiation (T[A], New[A, B]) into the generic
+// expression and its type arguments as written; e unchanged and nil when
+// it is none.
+func (x *extractor) typeArgs(e ast.Expr) (ast.Expr, []string) {
+	switch v := e.(type) {
+	case *ast.IndexExpr:
+		return v.X, []string{x.text(v.Index, 60)}
+	case *ast.IndexListExpr:
+		var args []string
+		for _, a := range v.Indices {
+			args = append(args, x.text(a, 60))
+		}
+		return v.X, args
+	}
+	return e, nil
 }
 
 // isCtorName reports whether a function name reads as a constructor.

@@ -1092,15 +1092,8 @@ func isIdentExpr(s string) bool {
 // entered, left or moved between packages, nor changed its clause or
 // test-ness).
 func (k *linker) linkNeutral(b *linked, changed map[FileID]bool) bool {
-	s := k.s
 	for id := range changed {
-		var o, n *FileFacts
-		if int(id) < len(b.files) && b.files[id] != nil {
-			o = b.files[id].facts
-		}
-		if int(id) < len(s.files) && s.files[id] != nil {
-			n = s.files[id].facts
-		}
+		o, n := factsBefore(b, k.s, id)
 		if o == nil && n == nil {
 			continue // not a Go file: natives and manifests are recomputed anyway
 		}
@@ -1140,17 +1133,23 @@ func sameLinkFacts(o, n *FileFacts) bool {
 	return slices.Equal(types(o.Symbols), types(n.Symbols))
 }
 
+// factsBefore returns a file's facts in the base linking and in the new
+// snapshot (nil where it is not a Go file).
+func factsBefore(b *linked, s *Snapshot, id FileID) (o, n *FileFacts) {
+	if int(id) < len(b.files) && b.files[id] != nil {
+		o = b.files[id].facts
+	}
+	if int(id) < len(s.files) && s.files[id] != nil {
+		n = s.files[id].facts
+	}
+	return o, n
+}
+
 // sameConstraints reports whether every changed Go file kept its build
 // constraint (the //go:build line; file names cannot change in place).
 func sameConstraints(b *linked, s *Snapshot, changed map[FileID]bool) bool {
 	for id := range changed {
-		var o, n *FileFacts
-		if int(id) < len(b.files) && b.files[id] != nil {
-			o = b.files[id].facts
-		}
-		if int(id) < len(s.files) && s.files[id] != nil {
-			n = s.files[id].facts
-		}
+		o, n := factsBefore(b, s, id)
 		if (o == nil) != (n == nil) || o != nil && o.Constraint != n.Constraint {
 			return false
 		}
