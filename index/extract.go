@@ -140,7 +140,14 @@ func (x *extractor) cutCalls() {
 			case lc.Q[0] >= 'A' && lc.Q[0] <= 'Z':
 				cf.Recv = lc.Q
 			default:
-				if _, ok := x.imports[lc.Q]; ok && !noiseQualifiers[lc.Q] {
+				if ip, ok := x.imports[lc.Q]; ok {
+					// A standard-library call in a cut body is no lookup
+					// the index could link: its registries' lookups
+					// (sql.Open, expvar.Get, pprof.Lookup) are relevant
+					// words, so their bodies are parsed anyway.
+					if noiseQualifiers[lc.Q] || isStdPath(ip) {
+						continue
+					}
 					cf.Pkg = lc.Q
 					break
 				}
@@ -886,6 +893,27 @@ func (x *extractor) packageValue(name string) bool {
 		x.declared = declaredNames(x.fbody, x.ftype, x.frecv)
 	}
 	return !x.declared[name]
+}
+
+// namedArg reports whether a method call passes a name a registry could
+// be keyed by first: a string literal or an exported constant (Name,
+// pkg.Name). w.Write(b) and the like are most method calls on values and
+// are never looked at further (a local name, Codecs.Register(n, v), is
+// missed: plugins register with constants).
+func namedArg(call *ast.CallExpr) bool {
+	if len(call.Args) == 0 {
+		return false
+	}
+	switch a := ast.Unparen(call.Args[0]).(type) {
+	case *ast.BasicLit:
+		return a.Kind == token.STRING
+	case *ast.Ident:
+		return ast.IsExported(a.Name)
+	case *ast.SelectorExpr:
+		_, ok := a.X.(*ast.Ident)
+		return ok && ast.IsExported(a.Sel.Name)
+	}
+	return false
 }
 
 // paramType returns the type of a parameter of the function being walked
@@ -1653,11 +1681,11 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 						return true
 					}
 					cf.Pkg, cf.Func = q.Name, f.Sel.Name
-				} else if x.packageValue(q.Name) {
+				} else if namedArg(call) && x.packageValue(q.Name) {
 					// Instances.Register(…): a method of a package-level
 					// value (an instance registry), if linking finds one.
 					cf.Recv, cf.Func = q.Name, f.Sel.Name
-				} else if t := x.paramType(q.Name); t != "" {
+				} else if t := x.paramType(q.Name); t != "" && namedArg(call) {
 					// plugins.Register(…) on a parameter of a named type:
 					// a registry of that type, if linking finds one.
 					cf.RecvType, cf.Func = t, f.Sel.Name
