@@ -79,7 +79,7 @@ func checkPL001(p *pass) {
 		}
 		if len(near) > 0 {
 			msg += "; did you mean " + strings.Join(quoteListOr(near), " or ") + "?"
-			if isStringLit(p.src(pl.Ref.File, pl.Ref.Span)) {
+			if srcIsStringLit(p.src(pl.Ref.File, pl.Ref.Span)) {
 				for _, n := range near {
 					fixes = append(fixes, Fix{Title: "Replace with " + strconv.Quote(n),
 						Edits: []Edit{{Location: p.loc(pl.Ref), NewText: strconv.Quote(n)}}})

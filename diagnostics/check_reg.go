@@ -459,7 +459,7 @@ func checkREG003(p *pass) {
 			}
 		}
 		var fixes []Fix
-		if isStringLit(p.src(l.NameRef.File, l.NameRef.Span)) {
+		if srcIsStringLit(p.src(l.NameRef.File, l.NameRef.Span)) {
 			for _, n := range near {
 				fixes = append(fixes, Fix{
 					Title: "Replace with " + strconv.Quote(n),

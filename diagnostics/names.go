@@ -85,7 +85,7 @@ func quoteList(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// isStringLit reports whether src is a Go string literal.
-func isStringLit(src string) bool {
+// srcIsStringLit reports whether the source text src is a Go string literal.
+func srcIsStringLit(src string) bool {
 	return len(src) >= 2 && (src[0] == '"' && src[len(src)-1] == '"' || src[0] == '`' && src[len(src)-1] == '`')
 }

@@ -27,19 +27,19 @@ func definitionFeature(s *Session) Feature {
 }
 
 func (n *navState) definition(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
-	np, err := n.resolve(ctx, params)
+	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
 	}
-	if np == nil {
+	if pos == nil {
 		return forward(ctx)
 	}
-	ts, ok := np.nx.definition(np.file, np.off)
+	ts, ok := pos.nx.definition(pos.file, pos.off)
 	if !ok {
 		return forward(ctx)
 	}
-	locs := n.locations(np.snap, ts)
-	if np.site.literal || (np.site.kind != siteRegistration && np.site.kind != siteLookup) {
+	locs := n.locations(pos.snap, ts)
+	if pos.site.literal || (pos.site.kind != siteRegistration && pos.site.kind != siteLookup) {
 		return marshalLocations(locs)
 	}
 	g, err := forward(ctx)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,7 +91,9 @@ func TestDiagMergePrunes(t *testing.T) {
 	src := staticDiagnostics{}
 	s.SetDiagnosticsSource(src)
 	const n = 20000
-	uri := func(i int) protocol.DocumentURI { return protocol.DocumentURI("file:///w/pkg" + itoa(i) + "/file.go") }
+	uri := func(i int) protocol.DocumentURI {
+		return protocol.DocumentURI("file:///w/pkg" + strconv.Itoa(i) + "/file.go")
+	}
 	push := func(u protocol.DocumentURI, diags string) {
 		m, err := parseMessage([]byte(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"` + string(u) + `","version":3,"diagnostics":` + diags + `}}`))
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -367,7 +368,7 @@ func (c *converter) convert(findings []diagnostics.Finding) map[protocol.Documen
 			continue
 		}
 		uri := c.w.URIFor(f.File)
-		key := f.Rule + ":" + f.Fingerprint() + ":" + itoa(f.Start.Offset)
+		key := f.Rule + ":" + f.Fingerprint() + ":" + strconv.Itoa(f.Start.Offset)
 		diag := protocol.Diagnostic{
 			Range:    r,
 			Severity: protocol.DiagnosticSeverity(f.Severity),
@@ -416,9 +417,4 @@ func (c *converter) fix(fx diagnostics.Fix) (quickFix, bool) {
 		return quickFix{}, false
 	}
 	return quickFix{title: fx.Title, edit: protocol.WorkspaceEdit{Changes: changes}}, true
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }

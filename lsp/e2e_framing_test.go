@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -17,7 +18,7 @@ func TestFramingFaults(t *testing.T) {
 		return string(encodeRequest(json.RawMessage(id), "workspace/executeCommand", json.RawMessage(`{"command":"plugin-lsp.status","arguments":[]}`)))
 	}
 	frame := func(body string) string {
-		return "Content-Length: " + itoa(len(body)) + "\r\n\r\n" + body
+		return "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
 	}
 	tests := []struct {
 		name string
@@ -51,7 +52,7 @@ func TestFramingFaults(t *testing.T) {
 				}
 				chans[id] = p.expect(raw)
 			}
-			next := `"next-` + itoa(i) + `"`
+			next := `"next-` + strconv.Itoa(i) + `"`
 			nextCh := p.expect(json.RawMessage(next))
 			if _, err := p.in.Write([]byte(tt.raw + frame(statusReq(next)))); err != nil {
 				t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -56,7 +57,7 @@ func (p *progressReader) Read(b []byte) (int, error) {
 func FuzzFraming(f *testing.F) {
 	for _, text := range seedTexts(f) {
 		b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": map[string]any{"textDocument": map[string]any{"uri": "file:///a.go", "text": text}}})
-		f.Add([]byte("Content-Length: " + itoa(len(b)) + "\r\n\r\n" + string(b)))
+		f.Add([]byte("Content-Length: " + strconv.Itoa(len(b)) + "\r\n\r\n" + string(b)))
 	}
 	f.Add([]byte("Content-Length: 5\r\n\r\n{\"a\":1,\"b\":2}Content-Length: 2\r\n\r\n{}"))
 	f.Add([]byte(`{"jsonrpc":"2.0","id":7,"method":"x"}Content-Length: 2` + "\r\n\r\n{}"))

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -22,7 +21,6 @@ type goplsProc struct {
 	done  chan struct{} // closed when the process has exited and its read loop ended
 	spoke atomic.Bool   // gopls has sent at least one message
 	err   error         // exit status, set before done closes
-	once  sync.Once
 
 	// lastHeard is when gopls last sent a well-formed message (unix nanos);
 	// pingAt when the watchdog's ping went out (0: none in flight).

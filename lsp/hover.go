@@ -33,19 +33,19 @@ func hoverFeature(s *Session) Feature {
 }
 
 func (n *navState) hover(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
-	np, err := n.resolve(ctx, params)
+	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
 	}
-	if np == nil {
+	if pos == nil {
 		return forward(ctx)
 	}
-	h, ok := np.nx.hover(np.file, np.off)
+	h, ok := pos.nx.hover(pos.file, pos.off)
 	if !ok {
 		return forward(ctx)
 	}
-	md := n.hoverMarkdown(np.snap, h)
-	loc, lerr := n.s.Workspace().LocationIn(np.snap, np.site.ref)
+	md := n.hoverMarkdown(pos.snap, h)
+	loc, lerr := n.s.Workspace().LocationIn(pos.snap, pos.site.ref)
 	// Ours stands alone: gopls's part is waited for a bounded time, so a
 	// hung or busy gopls cannot hold the answer back.
 	gctx, cancel := context.WithTimeout(ctx, n.s.opts.GoplsHalfWait)
@@ -172,12 +172,12 @@ func renderHover(snap *index.Snapshot, h *navHover, rel func(string) string) str
 		if len(h.Plugins) == 0 {
 			b.WriteString("\n\nno known build command produces this path")
 		}
-		for _, np := range h.Plugins {
+		for _, plugin := range h.Plugins {
 			ref := index.SymbolRef{}
-			if len(np.Files) > 0 {
-				ref = index.SymbolRef{File: np.Files[0], Span: snap.Facts(np.Files[0]).PackageSpan}
+			if len(plugin.Files) > 0 {
+				ref = index.SymbolRef{File: plugin.Files[0], Span: snap.Facts(plugin.Files[0]).PackageSpan}
 			}
-			fmt.Fprintf(&b, "\n\nbuilt from `%s` %s", rel(np.Dir), link(ref))
+			fmt.Fprintf(&b, "\n\nbuilt from `%s` %s", rel(plugin.Dir), link(ref))
 		}
 	case siteManifestName, siteRequire:
 		fmt.Fprintf(&b, "**plugin manifest `%s`**", st.name)

@@ -24,15 +24,15 @@ func implementationFeature(s *Session) Feature {
 }
 
 func (n *navState) implementation(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
-	np, err := n.resolve(ctx, params)
+	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
 	}
-	if np == nil || np.site.kind != siteContract {
+	if pos == nil || pos.site.kind != siteContract {
 		return forward(ctx)
 	}
-	ts, _ := np.nx.implementations(np.file, np.off)
-	locs := n.locations(np.snap, ts)
+	ts, _ := pos.nx.implementations(pos.file, pos.off)
+	locs := n.locations(pos.snap, ts)
 	g, err := forward(ctx)
 	if err != nil {
 		return marshalLocations(locs)

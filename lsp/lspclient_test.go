@@ -387,3 +387,13 @@ func (p *lspProc) shutdown(ctx context.Context) error {
 func fileURI(path string) string {
 	return "file://" + filepath.ToSlash(path)
 }
+
+// encodeResponse encodes a successful reply to id; the fake gopls of the
+// tests answers with it (the proxy itself forwards gopls's bytes or replies
+// through encodeReply).
+func encodeResponse(id json.RawMessage, result json.RawMessage) []byte {
+	if result == nil {
+		result = json.RawMessage("null")
+	}
+	return encodeReply(id, `,"result":`, result)
+}

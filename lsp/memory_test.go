@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +70,7 @@ func inProcess(t *testing.T, ctx context.Context, root string) (*Session, func(m
 		t.Helper()
 		next++
 		p, _ := marshalParams(params)
-		w.write(encodeRequest(json.RawMessage(itoa(int(next))), method, p))
+		w.write(encodeRequest(json.RawMessage(strconv.Itoa(int(next))), method, p))
 		select {
 		case m := <-replies:
 			return m.result
@@ -116,7 +117,7 @@ func TestBigDocumentMemory(t *testing.T) {
 		var b strings.Builder
 		b.WriteString("package gamma\n\nimport \"example.com/contract/registry\"\n\nfunc init() {\n")
 		for i := range n {
-			b.WriteString("\tregistry.Register(\"big" + itoa(i) + "\", Gamma{})\n")
+			b.WriteString("\tregistry.Register(\"big" + strconv.Itoa(i) + "\", Gamma{})\n")
 		}
 		b.WriteString("}\n")
 		return b.String()

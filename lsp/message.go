@@ -199,13 +199,6 @@ func NewError(code int64, format string, args ...any) error {
 	return &rpcError{Code: jsonrpc2.Code(code), Message: fmt.Sprintf(format, args...)}
 }
 
-func encodeResponse(id json.RawMessage, result json.RawMessage) []byte {
-	if result == nil {
-		result = json.RawMessage("null")
-	}
-	return encodeReply(id, `,"result":`, result)
-}
-
 func encodeError(id json.RawMessage, e *rpcError) []byte {
 	eb, _ := json.Marshal(e)
 	return encodeReply(id, `,"error":`, eb)

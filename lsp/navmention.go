@@ -305,11 +305,11 @@ func (nx *navIndex) configEntryTargets(e *index.ConfigEntry) []navTarget {
 			out = append(out, navTarget{Ref: t, What: "type"})
 		}
 	case "so":
-		for _, np := range nx.snap.NativePlugins() {
-			for _, so := range np.SOPaths {
-				if so == e.Path && len(np.Files) > 0 {
-					if f := nx.snap.Facts(np.Files[0]); f != nil {
-						out = append(out, navTarget{Ref: index.SymbolRef{File: np.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
+		for _, plugin := range nx.snap.NativePlugins() {
+			for _, so := range plugin.SOPaths {
+				if so == e.Path && len(plugin.Files) > 0 {
+					if f := nx.snap.Facts(plugin.Files[0]); f != nil {
+						out = append(out, navTarget{Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
 					}
 				}
 			}

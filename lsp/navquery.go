@@ -42,14 +42,13 @@ type navSite struct {
 	registry string          // registry ID for registrations and lookups
 	literal  bool            // the name is written as a string literal at ref
 
-	reg    *index.Registration
-	lookup *index.Lookup
-	plook  *index.PluginLookup
-	open   *index.OpenSite
-	man    *index.Manifest
-	req    *index.Require
-	regy   *index.Registry
-	native *index.NativePlugin
+	reg          *index.Registration
+	lookup       *index.Lookup
+	pluginLookup *index.PluginLookup
+	open         *index.OpenSite
+	man          *index.Manifest
+	req          *index.Require
+	native       *index.NativePlugin
 }
 
 // nameKey identifies a plugin name within a registry.
@@ -155,11 +154,6 @@ func (c *navCache) get(s *index.Snapshot) *navIndex {
 	}).(*navIndex)
 }
 
-func buildNavIndex(s *index.Snapshot) *navIndex {
-	nx, _ := buildNavIndexFrom(s, nil)
-	return nx
-}
-
 // buildNavIndexFrom builds the navigation index of s, reusing prev's name
 // lists where the names are unchanged and prev's sites of the same linked
 // registrations and lookups (prev may be nil, or of any snapshot: reuse is
@@ -185,7 +179,7 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 		st := prev.regSites[r]
 		if st == nil {
 			st = &navSite{kind: siteRegistration, ref: r.NameRef, name: r.Name, registry: r.Registry, reg: r,
-				literal: isStringLit(s, r.NameRef)}
+				literal: refIsStringLit(s, r.NameRef)}
 		}
 		next.regSites[r] = st
 		add(st)
@@ -203,7 +197,7 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 		st := prev.lookupSites[lk]
 		if st == nil {
 			st = &navSite{kind: siteLookup, ref: lk.NameRef, name: lk.Name, registry: lk.Registry, lookup: lk,
-				literal: isStringLit(s, lk.NameRef)}
+				literal: refIsStringLit(s, lk.NameRef)}
 		}
 		next.lookupSites[lk] = st
 		add(st)
@@ -213,7 +207,7 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 		}
 	}
 	for _, pl := range s.PluginLookups() {
-		add(&navSite{kind: sitePluginLookup, ref: pl.Ref, name: pl.Symbol, plook: pl, literal: true})
+		add(&navSite{kind: sitePluginLookup, ref: pl.Ref, name: pl.Symbol, pluginLookup: pl, literal: true})
 	}
 	for _, o := range s.Opens() {
 		add(&navSite{kind: siteOpen, ref: o.PathRef, name: o.Path, open: o, literal: o.PathResolved})
@@ -235,14 +229,14 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 		}
 		if !r.ContractDecl.IsZero() && !contracts[r.ContractDecl] {
 			contracts[r.ContractDecl] = true
-			add(&navSite{kind: siteContract, ref: r.ContractDecl, name: r.Contract, regy: r})
+			add(&navSite{kind: siteContract, ref: r.ContractDecl, name: r.Contract})
 		}
 	}
-	for _, np := range s.NativePlugins() {
-		for _, sym := range np.Symbols {
+	for _, plugin := range s.NativePlugins() {
+		for _, sym := range plugin.Symbols {
 			if sym.Exported && (sym.Kind == index.SymFunc || sym.Kind == index.SymVar) {
 				add(&navSite{kind: siteNativeSymbol, ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol},
-					name: sym.Name, native: np})
+					name: sym.Name, native: plugin})
 			}
 		}
 	}
@@ -257,9 +251,10 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 	return nx, next
 }
 
-// isStringLit reports whether ref's text starts with a quote (a string
-// literal, not a constant or expression). It reads the facts, not the file.
-func isStringLit(s *index.Snapshot, ref index.SymbolRef) bool {
+// refIsStringLit reports whether the call argument at ref is a string
+// literal (not a constant or expression). It reads the facts, not the file
+// (diagnostics.srcIsStringLit asks the same of source text).
+func refIsStringLit(s *index.Snapshot, ref index.SymbolRef) bool {
 	f := s.Facts(ref.File)
 	if f == nil {
 		return false
@@ -340,18 +335,18 @@ func (nx *navIndex) definition(file index.FileID, off int) ([]navTarget, bool) {
 			}
 		}
 	case sitePluginLookup:
-		for _, np := range nx.lookupPlugins(st.plook) {
-			for _, sym := range np.Symbols {
+		for _, plugin := range nx.lookupPlugins(st.pluginLookup) {
+			for _, sym := range plugin.Symbols {
 				if sym.Name == st.name {
 					out = append(out, navTarget{Ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol}, What: "symbol"})
 				}
 			}
 		}
 	case siteOpen:
-		for _, np := range st.open.Plugins {
-			if len(np.Files) > 0 {
-				if f := s.Facts(np.Files[0]); f != nil {
-					out = append(out, navTarget{Ref: index.SymbolRef{File: np.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
+		for _, plugin := range st.open.Plugins {
+			if len(plugin.Files) > 0 {
+				if f := s.Facts(plugin.Files[0]); f != nil {
+					out = append(out, navTarget{Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
 				}
 			}
 		}
@@ -498,13 +493,13 @@ func (nx *navIndex) references(file index.FileID, off int, includeDecl bool) ([]
 		if st.kind == siteNativeSymbol {
 			plugins[st.native] = true
 		} else {
-			for _, np := range nx.lookupPlugins(st.plook) {
-				plugins[np] = true
+			for _, plugin := range nx.lookupPlugins(st.pluginLookup) {
+				plugins[plugin] = true
 			}
 		}
 		if includeDecl {
-			for np := range plugins {
-				for _, sym := range np.Symbols {
+			for plugin := range plugins {
+				for _, sym := range plugin.Symbols {
 					if sym.Name == st.name {
 						out = append(out, navTarget{Ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol}, What: "symbol"})
 					}
@@ -515,8 +510,8 @@ func (nx *navIndex) references(file index.FileID, off int, includeDecl bool) ([]
 			if pl.Symbol != st.name {
 				continue
 			}
-			for _, np := range nx.lookupPlugins(pl) {
-				if plugins[np] {
+			for _, plugin := range nx.lookupPlugins(pl) {
+				if plugins[plugin] {
 					out = append(out, navTarget{Ref: pl.Ref, What: "plugin-lookup"})
 					break
 				}
@@ -1014,10 +1009,10 @@ func (nx *navIndex) openPlugins(file index.FileID, recv string) ([]*index.Native
 			}
 		}
 		found = true
-		for _, np := range o.Plugins {
-			if !seen[np] {
-				seen[np] = true
-				out = append(out, np)
+		for _, plugin := range o.Plugins {
+			if !seen[plugin] {
+				seen[plugin] = true
+				out = append(out, plugin)
 			}
 		}
 	}
@@ -1111,13 +1106,13 @@ func completeSymbols(plugins []*index.NativePlugin, prefix string) ([]completion
 	seen := map[string]bool{}
 	var prefixed, fuzzy []completionItem
 	lp := strings.ToLower(prefix)
-	for _, np := range plugins {
-		for _, sym := range np.Symbols {
+	for _, plugin := range plugins {
+		for _, sym := range plugin.Symbols {
 			if !sym.Exported || seen[sym.Name] || sym.Kind != index.SymFunc && sym.Kind != index.SymVar {
 				continue
 			}
 			seen[sym.Name] = true
-			it := completionItem{Label: sym.Name, Kind: sym.Kind.String(), Detail: symbolDetail(sym.Symbol, np)}
+			it := completionItem{Label: sym.Name, Kind: sym.Kind.String(), Detail: symbolDetail(sym.Symbol, plugin)}
 			ln := strings.ToLower(sym.Name)
 			if strings.HasPrefix(ln, lp) {
 				prefixed = append(prefixed, it)
@@ -1140,7 +1135,7 @@ func completeSymbols(plugins []*index.NativePlugin, prefix string) ([]completion
 	return out, more
 }
 
-func symbolDetail(sym index.Symbol, np *index.NativePlugin) string {
+func symbolDetail(sym index.Symbol, plugin *index.NativePlugin) string {
 	d := sym.Kind.String() + " " + sym.Name
 	if sym.Type != "" {
 		if sym.Kind == index.SymFunc {
@@ -1149,7 +1144,7 @@ func symbolDetail(sym index.Symbol, np *index.NativePlugin) string {
 			d += " " + sym.Type
 		}
 	}
-	return d + " (plugin " + path.Base(np.Dir) + ")"
+	return d + " (plugin " + path.Base(plugin.Dir) + ")"
 }
 
 // symbolMatch is one workspace-symbol answer of ours.
@@ -1177,11 +1172,11 @@ func (nx *navIndex) symbols(query string, limit int) []symbolMatch {
 		}
 	}
 	lq := strings.ToLower(query)
-	for _, np := range nx.snap.NativePlugins() {
-		base := path.Base(np.Dir)
-		if _, ok := fuzzyScore(strings.ToLower(base), lq); ok && len(np.Files) > 0 {
-			if f := nx.snap.Facts(np.Files[0]); f != nil {
-				out = append(out, symbolMatch{Name: base, Ref: index.SymbolRef{File: np.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, Kind: "native-plugin"})
+	for _, plugin := range nx.snap.NativePlugins() {
+		base := path.Base(plugin.Dir)
+		if _, ok := fuzzyScore(strings.ToLower(base), lq); ok && len(plugin.Files) > 0 {
+			if f := nx.snap.Facts(plugin.Files[0]); f != nil {
+				out = append(out, symbolMatch{Name: base, Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, Kind: "native-plugin"})
 			}
 		}
 	}
@@ -1318,10 +1313,10 @@ func (nx *navIndex) hover(file index.FileID, off int) (*navHover, bool) {
 			}
 		}
 	case sitePluginLookup:
-		for _, np := range nx.lookupPlugins(st.plook) {
-			for _, sym := range np.Symbols {
+		for _, plugin := range nx.lookupPlugins(st.pluginLookup) {
+			for _, sym := range plugin.Symbols {
 				if sym.Name == st.name {
-					h.Syms = append(h.Syms, hoverSym{Sym: sym, Plugin: np,
+					h.Syms = append(h.Syms, hoverSym{Sym: sym, Plugin: plugin,
 						Doc: nx.docComment(index.SymbolRef{File: sym.File, Span: sym.Span})})
 				}
 			}

@@ -231,3 +231,9 @@ func TestNameRank(t *testing.T) {
 		}
 	}
 }
+
+// buildNavIndex builds the navigation index of s from nothing (no reuse).
+func buildNavIndex(s *index.Snapshot) *navIndex {
+	nx, _ := buildNavIndexFrom(s, nil)
+	return nx
+}

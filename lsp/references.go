@@ -27,11 +27,11 @@ func referencesFeature(s *Session) Feature {
 }
 
 func (n *navState) references(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
-	np, err := n.resolve(ctx, params)
+	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
 	}
-	if np == nil {
+	if pos == nil {
 		return forward(ctx)
 	}
 	var p struct {
@@ -40,12 +40,12 @@ func (n *navState) references(ctx context.Context, params json.RawMessage, forwa
 		} `json:"context"`
 	}
 	_ = json.Unmarshal(params, &p)
-	ts, ok := np.nx.references(np.file, np.off, p.Context.IncludeDeclaration)
+	ts, ok := pos.nx.references(pos.file, pos.off, p.Context.IncludeDeclaration)
 	if !ok {
 		return forward(ctx)
 	}
-	locs := n.locations(np.snap, ts)
-	if np.site.literal || np.site.kind == siteManifestName || np.site.kind == siteRequire {
+	locs := n.locations(pos.snap, ts)
+	if pos.site.literal || pos.site.kind == siteManifestName || pos.site.kind == siteRequire {
 		return marshalLocations(locs)
 	}
 	g, err := forward(ctx)

@@ -33,21 +33,21 @@ func renameFeature(s *Session) Feature {
 }
 
 func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
-	np, err := n.resolve(ctx, params)
+	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
 	}
-	if np == nil {
+	if pos == nil {
 		return forward(ctx)
 	}
-	span, name, ok, rerr := np.nx.prepareRename(np.file, np.off)
+	span, name, ok, rerr := pos.nx.prepareRename(pos.file, pos.off)
 	if !ok {
 		return forward(ctx)
 	}
 	if rerr != nil {
 		return nil, NewError(int64(codeRequestFailed), "%s", rerr.Error())
 	}
-	loc, err := n.s.Workspace().LocationIn(np.snap, index.SymbolRef{File: np.file, Span: span})
+	loc, err := n.s.Workspace().LocationIn(pos.snap, index.SymbolRef{File: pos.file, Span: span})
 	if err != nil {
 		return nil, NewError(int64(codeRequestFailed), "%v", err)
 	}
@@ -55,18 +55,18 @@ func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, fo
 }
 
 func (n *navState) rename(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
-	np, err := n.resolve(ctx, params)
+	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
 	}
-	if np == nil {
+	if pos == nil {
 		return forward(ctx)
 	}
 	var p struct {
 		NewName string `json:"newName"`
 	}
 	_ = json.Unmarshal(params, &p)
-	edits, ok, rerr := np.nx.rename(np.file, np.off, p.NewName)
+	edits, ok, rerr := pos.nx.rename(pos.file, pos.off, p.NewName)
 	if !ok {
 		return forward(ctx)
 	}
@@ -79,7 +79,7 @@ func (n *navState) rename(ctx context.Context, params json.RawMessage, forward F
 	w := n.s.Workspace()
 	changes := map[protocol.DocumentURI][]protocol.TextEdit{}
 	for _, e := range edits {
-		loc, err := w.LocationIn(np.snap, index.SymbolRef{File: e.File, Span: e.Span})
+		loc, err := w.LocationIn(pos.snap, index.SymbolRef{File: e.File, Span: e.Span})
 		if err != nil {
 			return nil, NewError(int64(codeRequestFailed), "%v", err)
 		}
