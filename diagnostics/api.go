@@ -64,6 +64,10 @@ type Rule struct {
 	// NeedsTypes is true for rules that run in CheckTypes (type information
 	// from go/packages), false for the syntax rules that Check runs.
 	NeedsTypes bool
+
+	// check is the rule's implementation; syntaxChecks and typeChecks are
+	// derived from it and NeedsTypes, so a rule is one value.
+	check func(*pass)
 }
 
 // Pos is a position in a file. Line and Col are 1-based; Col counts bytes.

@@ -49,7 +49,7 @@ func (o Options) Enabled(id string) bool {
 	return false
 }
 
-// Check runs every enabled syntax rule (all rules but REG004 and PL002) on
+// Check runs every enabled syntax rule (the rules without NeedsTypes) on
 // one snapshot. It reads only the snapshot and the files it names, never
 // runs workspace code, and returns findings in a deterministic order (file,
 // offset, rule, message) with suppressed ones removed.
@@ -85,7 +85,7 @@ func (p *pass) runAll(checks []check) {
 	}
 }
 
-// CheckTypes runs the rules that need type information (REG004, PL002).
+// CheckTypes runs the rules that need type information (NeedsTypes).
 // It loads packages with go/packages through cache, which callers keep
 // across snapshots so that unchanged modules are not loaded again. It may
 // take seconds on a cold cache: run it in the background, apart from Check.
@@ -133,41 +133,35 @@ type check struct {
 	run func(*pass)
 }
 
-// syntaxChecks and typeChecks are the rule implementations in run order.
-var syntaxChecks = []check{
-	{"REG001", checkREG001},
-	{"REG002", checkREG002},
-	{"REG003", checkREG003},
-	{"REG005", checkREG005},
-	{"REG006", checkREG006},
-	{"REG007", checkREG007},
-	{"PL001", checkPL001},
-	{"PL003", checkPL003},
-	{"PL004", checkPL004},
-	{"PL005", checkPL005},
-	{"PL006", checkPL006},
-	{"MF001", checkMF001},
-	{"MF002", checkMF002},
-	{"MF003", checkMF003},
-	{"MF004", checkMF004},
-	{"SEC001", checkSEC001},
-}
+// syntaxChecks and typeChecks are the rule implementations in run order
+// (the order of Rules()), split by each rule's NeedsTypes.
+var syntaxChecks, typeChecks = checksOf(false), checksOf(true)
 
-var typeChecks = []check{
-	{"REG004", checkREG004},
-	{"PL002", checkPL002},
+// checksOf returns the checks of the rules whose NeedsTypes is needsTypes.
+func checksOf(needsTypes bool) []check {
+	var cs []check
+	for _, r := range Rules() {
+		if r.NeedsTypes == needsTypes {
+			cs = append(cs, check{r.ID, r.check})
+		}
+	}
+	return cs
 }
 
 // pass is the state of one Check or CheckTypes run.
 type pass struct {
-	ctx      context.Context
-	snap     *index.Snapshot
-	opts     Options
-	configs  []index.BuildConfig
-	rule     string
-	types    *TypeCache
-	findings []Finding
-	files    map[index.FileID]*fileText
+	ctx     context.Context
+	snap    *index.Snapshot
+	opts    Options
+	configs []index.BuildConfig
+	rule    string
+	// defaultSeverity is each rule's Severity by ID. It is taken from
+	// Rules() when the pass starts because the checks, which report, are
+	// part of the Rule values: a check may not refer to Rules().
+	defaultSeverity map[string]Severity
+	types           *TypeCache
+	findings        []Finding
+	files           map[index.FileID]*fileText
 	// initShare counts init-time and run-time registrations per registry
 	// (see pluginRegistry).
 	initShare map[string][2]int
@@ -219,7 +213,11 @@ func newPass(ctx context.Context, snap *index.Snapshot, opts Options) *pass {
 	if len(cfgs) == 0 {
 		cfgs = index.DefaultConfigs()
 	}
-	return &pass{ctx: ctx, snap: snap, opts: opts, configs: cfgs, files: map[index.FileID]*fileText{}}
+	sev := map[string]Severity{}
+	for _, r := range Rules() {
+		sev[r.ID] = r.Severity
+	}
+	return &pass{ctx: ctx, snap: snap, opts: opts, configs: cfgs, files: map[index.FileID]*fileText{}, defaultSeverity: sev}
 }
 
 func (p *pass) text(id index.FileID) *fileText {
@@ -294,8 +292,8 @@ func (p *pass) report(f Finding) {
 	if f.Severity == 0 {
 		if s, ok := p.opts.Severity[f.Rule]; ok {
 			f.Severity = s
-		} else if r, ok := RuleByID(f.Rule); ok {
-			f.Severity = r.Severity
+		} else if s, ok := p.defaultSeverity[f.Rule]; ok {
+			f.Severity = s
 		}
 	}
 	p.findings = append(p.findings, f)

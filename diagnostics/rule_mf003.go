@@ -6,6 +6,7 @@ var ruleMF003 = Rule{
 	Title:    "The plugin dependency graph has a cycle",
 	Severity: Error,
 	HelpURI:  helpURI("MF003"),
+	check:    checkMF003,
 	Doc: `Fires when manifest ` + "`requires`" + ` entries, or imports between plugin packages, form a cycle.
 The whole cycle is reported (` + "`a → b → c → a`" + `), once, at the member that sorts first, with
 the other members as related locations. A cycle made only of imports is not reported: Go

@@ -6,6 +6,7 @@ var rulePL001 = Rule{
 	Title:    "plugin.Lookup names a symbol the plugin does not export",
 	Severity: Error,
 	HelpURI:  helpURI("PL001"),
+	check:    checkPL001,
 	Doc: `Fires when ` + "`p.Lookup(\"Name\")`" + ` names a symbol that the source of the plugin opened by ` + "`p`" + `
 does not declare at package level, or declares unexported (` + "`Lookup`" + ` only finds exported
 functions and variables). The plugin is known from the build commands in the workspace

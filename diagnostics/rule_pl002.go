@@ -6,6 +6,7 @@ var rulePL002 = Rule{
 	Title:      "The type assertion after plugin.Lookup cannot succeed",
 	Severity:   Error,
 	HelpURI:    helpURI("PL002"),
+	check:      checkPL002,
 	NeedsTypes: true,
 	Doc: `` + "`Lookup`" + ` returns a pointer for a variable (` + "`*int`" + ` for ` + "`var V int`" + `) and the function value for
 a function. Fires when the assertion on the looked-up symbol cannot succeed: a variable

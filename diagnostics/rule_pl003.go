@@ -6,6 +6,7 @@ var rulePL003 = Rule{
 	Title:    "A directory built as a plugin is not package main",
 	Severity: Error,
 	HelpURI:  helpURI("PL003"),
+	check:    checkPL003,
 	Doc: `` + "`go build -buildmode=plugin`" + ` requires ` + "`package main`" + `. Fires on a build command in the
 workspace (Makefile, script, Go string literal) that builds a directory or file whose package
 is not ` + "`main`" + `. Reported at the build command, or at the ` + "`plugin.Open`" + ` of a plugin that

@@ -6,6 +6,7 @@ var rulePL004 = Rule{
 	Title:    "Host and plugin are built against different versions of a package",
 	Severity: Error,
 	HelpURI:  helpURI("PL004"),
+	check:    checkPL004,
 	Doc: `` + "`plugin.Open`" + ` fails with "plugin was built with a different version of package" unless every
 package shared by host and plugin is byte-identical. Fires when host and plugin are separate
 modules whose ` + "`go.mod`" + ` files require different versions of a module both use, when their

@@ -6,6 +6,7 @@ var rulePL006 = Rule{
 	Title:    "plugin.Open of a path no known build command produces",
 	Severity: Info,
 	HelpURI:  helpURI("PL006"),
+	check:    checkPL006,
 	Doc: `Reports a ` + "`plugin.Open`" + ` with a constant path that no build command in the workspace
 produces, so the plugin's symbols cannot be checked; the message lists the known outputs. Add
 the build command to a Makefile or script, or map the path in ` + "`.plugin-lsp.yaml`" + `.

@@ -6,6 +6,7 @@ var ruleREG001 = Rule{
 	Title:    "Two registrations of one name in one registry are linked into one host",
 	Severity: Error,
 	HelpURI:  helpURI("REG001"),
+	check:    checkREG001,
 	Doc: `Fires when two registrations of the same name in the same registry are linked into one
 host (a ` + "`main`" + ` package) under one build configuration (GOOS/GOARCH/tags). Depending on the
 registry, the second registration panics at start-up (` + "`database/sql`" + `, ` + "`expvar`" + `) or silently

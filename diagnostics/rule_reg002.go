@@ -6,6 +6,7 @@ var ruleREG002 = Rule{
 	Title:    "A plugin package is imported by no host",
 	Severity: Warning,
 	HelpURI:  helpURI("REG002"),
+	check:    checkREG002,
 	Doc: `Fires on a package that registers plugins when no ` + "`main`" + ` package of the workspace imports
 it, directly or through aggregator packages, under any build configuration: its ` + "`init`" + `
 functions never run and its plugins are silently missing.

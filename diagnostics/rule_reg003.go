@@ -6,6 +6,7 @@ var ruleREG003 = Rule{
 	Title:    "A lookup names a plugin that no linked registration provides",
 	Severity: Error,
 	HelpURI:  helpURI("REG003"),
+	check:    checkREG003,
 	Doc: `Fires when a lookup call (` + "`registry.Get(\"loger\")`" + `, ` + "`sql.Open(\"postgres\", dsn)`" + `) names a
 plugin that no linked registration provides.
 

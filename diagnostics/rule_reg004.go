@@ -6,6 +6,7 @@ var ruleREG004 = Rule{
 	Title:      "The registered value does not implement the registry's contract",
 	Severity:   Error,
 	HelpURI:    helpURI("REG004"),
+	check:      checkREG004,
 	NeedsTypes: true,
 	Doc: `Fires when the value passed to a registration does not implement the interface the registry
 stores (its contract): a missing method, a method with another signature, or a method with a

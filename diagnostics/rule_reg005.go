@@ -6,6 +6,7 @@ var ruleREG005 = Rule{
 	Title:    "The registered name is not a constant",
 	Severity: Info,
 	HelpURI:  helpURI("REG005"),
+	check:    checkREG005,
 	Doc: `Reports a registration whose name cannot be resolved to a constant (a variable, a function
 result, a formatted string). The code is not wrong, but plugin-lsp cannot check duplicates or
 lookups of that name. Use a string literal or a constant to get the checks.

@@ -6,6 +6,7 @@ var ruleREG006 = Rule{
 	Title:    "An aggregator's build constraint never matches the plugin it imports",
 	Severity: Warning,
 	HelpURI:  helpURI("REG006"),
+	check:    checkREG006,
 	Doc: `Fires when an aggregator file (a file of blank imports of plugin packages, as in Telegraf's
 ` + "`plugins/inputs/all/*.go`" + `) carries a build constraint under which none of the imported plugin's
 files build, in every configured build configuration: the import never links anything. Also

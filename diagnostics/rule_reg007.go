@@ -6,6 +6,7 @@ var ruleREG007 = Rule{
 	Title:    "A registration happens outside init or package-level initialisation",
 	Severity: Warning,
 	HelpURI:  helpURI("REG007"),
+	check:    checkREG007,
 	Doc: `Fires on a registration call in an ordinary function or method. Hosts read registries after
 package initialisation; a registration made later, from a function that someone has to call,
 may come after the host has looked the name up, or never happen. Register in ` + "`init()`" + ` or in

@@ -6,6 +6,7 @@ var ruleSEC001 = Rule{
 	Title:    "A plugin imports a package outside its registry's capability allowlist",
 	Severity: Error,
 	HelpURI:  helpURI("SEC001"),
+	check:    checkSEC001,
 	Doc: `A registry can be declared sandboxed in ` + "`.plugin-lsp.yaml`" + ` with an allowlist of importable
 packages (` + "`capabilities:`" + `, exact import paths or ` + "`prefix/...`" + ` patterns; the registry's own
 package is always allowed). Fires at each import of a package that registers into such a

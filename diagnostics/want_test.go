@@ -23,8 +23,17 @@ import (
 // regexp; several quoted regexps expect several findings. Every finding must
 // be expected, so unannotated lines are negative tests.
 
-// typeRules are the rule directories whose tests also run CheckTypes.
-var typeRules = map[string]bool{"REG004": true, "PL002": true}
+// typeRules are the rule directories whose tests also run CheckTypes: the
+// rules that need types.
+var typeRules = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range Rules() {
+		if r.NeedsTypes {
+			m[r.ID] = true
+		}
+	}
+	return m
+}()
 
 func TestRules(t *testing.T) {
 	archives, err := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*.txtar"))

@@ -273,7 +273,7 @@ func offerLatest(ch chan *index.Snapshot, snap *index.Snapshot) {
 	}
 }
 
-// typeLoop runs the type rules (REG004, PL002) on the latest snapshot, one
+// typeLoop runs the type rules (NeedsTypes) on the latest snapshot, one
 // at a time, and publishes what changed. go/packages results are cached per
 // module and content in d.cache, so unchanged modules are not reloaded.
 // It never delays the syntax rules: they run on a goroutine of their own.
@@ -299,7 +299,7 @@ func (d *diagStore) typeLoop(ctx context.Context) {
 		}
 		st := d.w.Settings()
 		opts := st.options()
-		if opts.Disabled["REG004"] && opts.Disabled["PL002"] {
+		if allTypeRulesDisabled(opts) {
 			d.setTypes(map[protocol.DocumentURI][]ourDiag{})
 			continue
 		}
@@ -417,4 +417,15 @@ func (c *converter) fix(fx diagnostics.Fix) (quickFix, bool) {
 		return quickFix{}, false
 	}
 	return quickFix{title: fx.Title, edit: protocol.WorkspaceEdit{Changes: changes}}, true
+}
+
+// allTypeRulesDisabled reports whether the settings disable every rule that
+// needs types, so that the type loop need not load packages at all.
+func allTypeRulesDisabled(opts diagnostics.Options) bool {
+	for _, r := range diagnostics.Rules() {
+		if r.NeedsTypes && !opts.Disabled[r.ID] {
+			return false
+		}
+	}
+	return true
 }

@@ -170,3 +170,37 @@ func TestGoplsInitializeParams(t *testing.T) {
 		}
 	}
 }
+
+// TestAllTypeRulesDisabled: the type loop skips loading packages only when
+// every rule that needs types is disabled, whichever rules those are.
+func TestAllTypeRulesDisabled(t *testing.T) {
+	var typeIDs []string
+	for _, r := range diagnostics.Rules() {
+		if r.NeedsTypes {
+			typeIDs = append(typeIDs, r.ID)
+		}
+	}
+	if len(typeIDs) == 0 {
+		t.Fatal("no rule needs types")
+	}
+	all := map[string]bool{"REG001": true}
+	for _, id := range typeIDs {
+		all[id] = true
+	}
+	if !allTypeRulesDisabled(diagnostics.Options{Disabled: all}) {
+		t.Errorf("all of %v disabled: want true", typeIDs)
+	}
+	for _, id := range typeIDs {
+		some := map[string]bool{}
+		for k, v := range all {
+			some[k] = v
+		}
+		delete(some, id)
+		if allTypeRulesDisabled(diagnostics.Options{Disabled: some}) {
+			t.Errorf("%s enabled: want false", id)
+		}
+	}
+	if allTypeRulesDisabled(diagnostics.Options{}) {
+		t.Error("nothing disabled: want false")
+	}
+}
