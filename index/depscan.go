@@ -46,7 +46,7 @@ func (s *Snapshot) RequiredRegistrations(m *Module, funcs map[string]int) []Modu
 	}
 	var names []string
 	for fn := range funcs {
-		names = append(names, fn+"#"+itoaIdx(funcs[fn]))
+		names = append(names, fn+"#"+strconv.Itoa(funcs[fn]))
 	}
 	sort.Strings(names)
 	key := strings.Join(names, ",")
@@ -90,8 +90,6 @@ func (s *Snapshot) RequiredRegistrations(m *Module, funcs map[string]int) []Modu
 	}
 	return out
 }
-
-func itoaIdx(i int) string { return strconv.Itoa(i) }
 
 // requiresAny reports whether the go.mod of module mp@v in the module cache
 // requires one of mods.

@@ -54,8 +54,10 @@ type navSite struct {
 // nameKey identifies a plugin name within a registry.
 type nameKey struct{ registry, name string }
 
-// fnRole is what calling a function ID does to a registry.
-type fnRole struct {
+// registryCall is what calling a function ID does to a registry: registers
+// into it, or (lookup) looks a name up in it. (index has its own, richer
+// role type for linking; this is the part navigation needs.)
+type registryCall struct {
 	registry string
 	lookup   bool
 }
@@ -64,12 +66,12 @@ type fnRole struct {
 // by file (sorted by offset), sites by plugin name, and per-registry name
 // lists for completion. It is immutable once built.
 type navIndex struct {
-	snap     *index.Snapshot
-	byFile   map[index.FileID][]*navSite
-	byName   map[nameKey][]*navSite // registrations and lookups
-	regNames map[string]*nameList   // registry ID → distinct registered names
-	fnRoles  map[string]fnRole      // function ID → registry role
-	all      *nameList              // every registered name (workspace symbols)
+	snap          *index.Snapshot
+	byFile        map[index.FileID][]*navSite
+	byName        map[nameKey][]*navSite  // registrations and lookups
+	regNames      map[string]*nameList    // registry ID → distinct registered names
+	registryCalls map[string]registryCall // function ID → registry role
+	all           *nameList               // every registered name (workspace symbols)
 }
 
 // nameList is a sorted list of distinct names with their lower-cased keys,
@@ -166,7 +168,7 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 	next := &navNames{regSites: make(map[*index.Registration]*navSite, len(s.Registrations())),
 		lookupSites: make(map[*index.Lookup]*navSite, len(s.Lookups()))}
 	nx := &navIndex{snap: s, byFile: map[index.FileID][]*navSite{}, byName: map[nameKey][]*navSite{},
-		regNames: map[string]*nameList{}, fnRoles: map[string]fnRole{}}
+		regNames: map[string]*nameList{}, registryCalls: map[string]registryCall{}}
 	add := func(st *navSite) {
 		if st.ref.IsZero() {
 			return
@@ -222,10 +224,10 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 	contracts := map[index.SymbolRef]bool{}
 	for _, r := range s.Registries() {
 		for _, fn := range r.Register {
-			nx.fnRoles[fn] = fnRole{registry: r.ID}
+			nx.registryCalls[fn] = registryCall{registry: r.ID}
 		}
 		for _, fn := range r.Lookup {
-			nx.fnRoles[fn] = fnRole{registry: r.ID, lookup: true}
+			nx.registryCalls[fn] = registryCall{registry: r.ID, lookup: true}
 		}
 		if !r.ContractDecl.IsZero() && !contracts[r.ContractDecl] {
 			contracts[r.ContractDecl] = true
@@ -946,7 +948,7 @@ func (nx *navIndex) complete(file index.FileID, text []byte, off int) (cc comple
 			fnID = ip + "." + name
 		}
 	}
-	if role, found := nx.fnRoles[fnID]; found && fnID != "" {
+	if role, found := nx.registryCalls[fnID]; found && fnID != "" {
 		if cc.ArgIndex != nameArgOf(nx.snap, fnID) {
 			return cc, nil, false, false
 		}
