@@ -1393,6 +1393,15 @@ func (x *extractor) instanceVar(n *ast.Ident, typ, val ast.Expr) {
 			}
 			iv.Type = t
 		case *ast.CallExpr:
+			if fl, ok := ast.Unparen(v.Fun).(*ast.FuncLit); ok && fl.Type.Results != nil && len(fl.Type.Results.List) == 1 {
+				// var Global = func() *LexerRegistry { … }()
+				rt := fl.Type.Results.List[0].Type
+				if !named(rt) {
+					return
+				}
+				iv.Type = x.text(rt, 80)
+				break
+			}
 			fun, targs := x.typeArgs(v.Fun)
 			iv.TypeArgs = targs
 			switch f := fun.(type) {
@@ -1483,6 +1492,11 @@ func (x *extractor) storeVar(name string, typ, val ast.Expr) {
 		case *ast.CallExpr:
 			if id, ok := v.Fun.(*ast.Ident); ok && id.Name == "make" && len(v.Args) > 0 {
 				t = v.Args[0]
+			}
+			// var registry = func() map[string]*Style { … }(): the
+			// result type of an immediately called function literal.
+			if fl, ok := ast.Unparen(v.Fun).(*ast.FuncLit); ok && fl.Type.Results != nil && len(fl.Type.Results.List) == 1 {
+				t = fl.Type.Results.List[0].Type
 			}
 		}
 	}
