@@ -7,6 +7,7 @@ import (
 	"go/build/constraint"
 	"go/parser"
 	"go/token"
+	"iter"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -1461,25 +1462,11 @@ func isCtorName(n string) bool {
 // (var registry = builderRegistry{builders: make(map[string]B)} records
 // "registry.builders").
 func (x *extractor) storeVar(name string, typ, val ast.Expr) {
-	if val != nil {
-		v := ast.Unparen(val)
-		if u, ok := v.(*ast.UnaryExpr); ok && u.Op == token.AND {
-			v = ast.Unparen(u.X)
-		}
-		if cl, ok := v.(*ast.CompositeLit); ok {
-			if _, isMap := cl.Type.(*ast.MapType); !isMap {
-				for _, e := range cl.Elts {
-					kv, ok := e.(*ast.KeyValueExpr)
-					if !ok {
-						continue
-					}
-					k, ok := kv.Key.(*ast.Ident)
-					if !ok {
-						continue
-					}
-					if mapOfString(kv.Value) {
-						x.f.MapVars = append(x.f.MapVars, name+"."+k.Name)
-					}
+	if cl := compositeLit(val); cl != nil {
+		if _, isMap := cl.Type.(*ast.MapType); !isMap {
+			for field, v := range keyedFields(cl) {
+				if mapOfString(v) {
+					x.f.MapVars = append(x.f.MapVars, name+"."+field)
 				}
 			}
 		}
@@ -1774,29 +1761,51 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 	})
 }
 
+// compositeLit returns the composite literal e is, directly or behind &
+// and parentheses (T{…}, &T{…}); nil otherwise.
+func compositeLit(e ast.Expr) *ast.CompositeLit {
+	if e == nil {
+		return nil
+	}
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	cl, _ := e.(*ast.CompositeLit)
+	return cl
+}
+
+// keyedFields yields the field name and value of every Field: value
+// element of a composite literal.
+func keyedFields(cl *ast.CompositeLit) iter.Seq2[string, ast.Expr] {
+	return func(yield func(string, ast.Expr) bool) {
+		for _, e := range cl.Elts {
+			kv, ok := e.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			k, ok := kv.Key.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			if !yield(k.Name, kv.Value) {
+				return
+			}
+		}
+	}
+}
+
 // fieldArgs returns the keyed string fields of a composite literal
 // argument (T{Name: "x"}, &T{ID: ConstID}); nil for anything else.
 func (x *extractor) fieldArgs(a ast.Expr) []FieldArg {
-	a = ast.Unparen(a)
-	if u, ok := a.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		a = ast.Unparen(u.X)
-	}
-	cl, ok := a.(*ast.CompositeLit)
-	if !ok || cl.Type == nil {
+	cl := compositeLit(a)
+	if cl == nil || cl.Type == nil {
 		return nil
 	}
 	var out []FieldArg
-	for _, e := range cl.Elts {
-		kv, ok := e.(*ast.KeyValueExpr)
-		if !ok {
-			continue
-		}
-		k, ok := kv.Key.(*ast.Ident)
-		if !ok {
-			continue
-		}
-		fa := FieldArg{Name: k.Name, Span: x.span(kv.Value)}
-		switch v := ast.Unparen(kv.Value).(type) {
+	for field, val := range keyedFields(cl) {
+		fa := FieldArg{Name: field, Span: x.span(val)}
+		switch v := ast.Unparen(val).(type) {
 		case *ast.BasicLit:
 			if v.Kind != token.STRING {
 				continue

@@ -318,13 +318,9 @@ func (x *extractor) methodNames(d *ast.FuncDecl, recv string) {
 			set(k, strings.Join(vals, "\x1e"))
 			return
 		}
-		for _, e := range v.Elts {
-			if kv, ok := e.(*ast.KeyValueExpr); ok {
-				if f, ok := kv.Key.(*ast.Ident); ok {
-					if s := constValue(kv.Value); s != "" {
-						set(k+"."+f.Name, s)
-					}
-				}
+		for field, val := range keyedFields(v) {
+			if s := constValue(val); s != "" {
+				set(k+"."+field, s)
 			}
 		}
 	default:

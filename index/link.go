@@ -478,6 +478,55 @@ func (k *linker) addRegistry(r *Registry) {
 	k.l.regByID[r.ID] = r
 }
 
+// infers reports whether inference reads the register function fnID
+// from source: its package is indexed and the function stores into one of
+// the package's stores the way an inferred registry does.
+func (k *linker) infers(fnID string) bool {
+	p := k.l.byPath[pkgOfID(fnID)]
+	if p == nil {
+		return false
+	}
+	fn := fnID[len(p.ImportPath)+1:]
+	var stores map[string]bool
+	for _, fid := range p.Files {
+		f := k.s.Facts(fid)
+		if f.IsTest {
+			continue
+		}
+		for _, d := range f.Defs {
+			if d.Func != fn || d.Op != OpMapStore && d.Op != OpSliceAppend || d.Recv != "" || d.PlainParams ||
+				d.Result != "" && d.Result != "error" && !d.ReturnsValue || !token.IsExported(d.Func) {
+				continue
+			}
+			if stores == nil {
+				stores = k.packageStores(p)
+			}
+			if stores[d.Store] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// packageStores returns the package-level map[string]… and slice variables
+// (and map fields of struct values) of a package's non-test files: the
+// stores an inferred registry may write.
+func (k *linker) packageStores(p *Package) map[string]bool {
+	stores := map[string]bool{}
+	for _, fid := range p.Files {
+		if f := k.s.Facts(fid); !f.IsTest {
+			for _, v := range f.MapVars {
+				stores[v] = true
+			}
+			for _, v := range f.SliceVars {
+				stores[v] = true
+			}
+		}
+	}
+	return stores
+}
+
 // registries builds presets, inferred registries, wrappers and configured ones.
 func (k *linker) registries() {
 	s, l := k.s, k.l
@@ -486,34 +535,8 @@ func (k *linker) registries() {
 	// the register function and inference reads its store, inference
 	// decides: checking Caddy itself finds caddy.RegisterModule by its
 	// shape, not by name.
-	inferred := map[string]bool{}
-	for _, p := range l.packages {
-		stores := map[string]bool{}
-		for _, fid := range p.Files {
-			if f := s.Facts(fid); !f.IsTest {
-				for _, v := range f.MapVars {
-					stores[v] = true
-				}
-				for _, v := range f.SliceVars {
-					stores[v] = true
-				}
-			}
-		}
-		for _, fid := range p.Files {
-			f := s.Facts(fid)
-			if f.IsTest {
-				continue
-			}
-			for _, d := range f.Defs {
-				if (d.Op == OpMapStore || d.Op == OpSliceAppend) && d.Recv == "" && stores[d.Store] && !d.PlainParams &&
-					(d.Result == "" || d.Result == "error" || d.ReturnsValue) && token.IsExported(d.Func) {
-					inferred[p.ImportPath+"."+d.Func] = true
-				}
-			}
-		}
-	}
 	for _, p := range presets {
-		if inferred[p.Register[0]] {
+		if k.infers(p.Register[0]) {
 			continue
 		}
 		r := &Registry{ID: p.Register[0], Package: pkgOfID(p.Register[0]), Register: p.Register, Lookup: p.Lookup,
@@ -536,18 +559,7 @@ func (k *linker) registries() {
 	byStore := map[string]*Registry{}
 	methodDefs := map[string]map[string][]defAt{} // package → receiver type → method defs
 	for _, p := range l.packages {
-		stores := map[string]bool{}
-		for _, fid := range p.Files {
-			f := s.Facts(fid)
-			if !f.IsTest {
-				for _, v := range f.MapVars {
-					stores[v] = true
-				}
-				for _, v := range f.SliceVars {
-					stores[v] = true
-				}
-			}
-		}
+		stores := k.packageStores(p)
 		// An unexported function is a registry only when the package's
 		// own init() calls it or an exported function of the package
 		// forwards to it: unexported map writers called at run time are
@@ -884,48 +896,57 @@ func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
 				if len(defs) == 0 {
 					continue
 				}
-				id := p.ImportPath + "." + iv.Name
 				k.typed[tpkg+"."+tname] = true
-				var r *Registry
-				for _, da := range defs {
-					if da.d.Op != OpMapStore && da.d.Op != OpSliceAppend {
-						continue
-					}
-					if da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue || da.d.PlainParams {
-						continue // returns a value: a cache (singleflight's Do), not a registry; or a settings table
-					}
-					fnID := id + "." + da.d.Func
-					if r == nil {
-						r = &Registry{ID: id, Package: p.ImportPath, Store: id + da.d.Store, Instance: true,
-							Decl: SymbolRef{File: fid, Span: iv.Span, Kind: KindRegistry},
-							Note: "inferred: instance of " + tpkg + "." + tname + " whose " + da.d.Func + " stores its name parameter"}
-						k.addRegistry(r)
-					}
-					r.Register = append(r.Register, fnID)
-					if da.d.Dups > r.Duplicates {
-						r.Duplicates = da.d.Dups
-					}
-					r.PanicsOnDuplicate = r.Duplicates == DupPanics
-					if r.Contract == "" && da.d.ValueType != "" {
-						r.Contract = k.instanceContract(p, f, da, targs)
-					}
-					k.roles[fnID] = &role{reg: r, nameArg: da.d.NameParam, key: da.d.Key, alias: da.d.Alias}
-				}
-				if r == nil {
-					continue
-				}
-				for _, da := range defs {
-					if da.d.Op != OpLookup {
-						continue
-					}
-					fnID := id + "." + da.d.Func
-					if k.roles[fnID] != nil {
-						continue
-					}
-					r.Lookup = append(r.Lookup, fnID)
-					k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key}
-				}
+				k.methodRegistry(&Registry{ID: p.ImportPath + "." + iv.Name, Package: p.ImportPath,
+					Decl: SymbolRef{File: fid, Span: iv.Span, Kind: KindRegistry},
+					Note: "inferred: instance of " + tpkg + "." + tname + " whose "},
+					defs, true, func(da defAt) string { return k.instanceContract(p, f, da, targs) })
 			}
+		}
+	}
+}
+
+// methodRegistry makes r the registry of the register and lookup methods
+// defs, keyed "r.ID.Method" (r.Note is the note's start, completed with the
+// first register method; a zero r.Decl becomes that method), unless none
+// of them stores a registration: not a value-returning store (a cache,
+// singleflight's Do), not a settings table of plain values, and a slice
+// append only when slices count (a type appending named values to a slice
+// is an error accumulator or a code generator's list, not a registry).
+func (k *linker) methodRegistry(r *Registry, defs []defAt, slices bool, contract func(defAt) string) {
+	added := false
+	for _, da := range defs {
+		if da.d.Op != OpMapStore && !(slices && da.d.Op == OpSliceAppend) ||
+			da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue || da.d.PlainParams {
+			continue
+		}
+		if !added {
+			added = true
+			r.Store, r.Instance = r.ID+da.d.Store, true
+			r.Note += da.d.Func + " stores its name parameter"
+			if r.Decl.IsZero() {
+				r.Decl = SymbolRef{File: da.file, Span: da.d.Span, Kind: KindRegistry}
+			}
+			k.addRegistry(r)
+		}
+		fnID := r.ID + "." + da.d.Func
+		r.Register = append(r.Register, fnID)
+		if da.d.Dups > r.Duplicates {
+			r.Duplicates = da.d.Dups
+		}
+		r.PanicsOnDuplicate = r.Duplicates == DupPanics
+		if r.Contract == "" && da.d.ValueType != "" {
+			r.Contract = contract(da)
+		}
+		k.roles[fnID] = &role{reg: r, nameArg: da.d.NameParam, key: da.d.Key, alias: da.d.Alias}
+	}
+	if !added {
+		return
+	}
+	for _, da := range defs {
+		if fnID := r.ID + "." + da.d.Func; da.d.Op == OpLookup && k.roles[fnID] == nil {
+			r.Lookup = append(r.Lookup, fnID)
+			k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key}
 		}
 	}
 }
@@ -953,42 +974,27 @@ func (k *linker) typeRegistries(methodDefs map[string]map[string][]defAt) {
 			if k.typed[id] || k.l.regByID[id] != nil {
 				continue
 			}
-			var r *Registry
-			for _, da := range methodDefs[tpkg][tname] {
-				// Only a map keyed by name: a type that appends named
-				// values to a slice (an error accumulator, a code
-				// generator's constant list) is not a registry.
-				if da.d.Op != OpMapStore || da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue || da.d.PlainParams {
-					continue
-				}
-				if r == nil {
-					r = &Registry{ID: id, Package: tpkg, Store: id + da.d.Store, Instance: true,
-						Decl: SymbolRef{File: da.file, Span: da.d.Span, Kind: KindRegistry},
-						Note: "inferred: values of type " + id + " passed around; " + da.d.Func + " stores its name parameter"}
-					k.addRegistry(r)
-				}
-				fnID := id + "." + da.d.Func
-				r.Register = append(r.Register, fnID)
-				if da.d.Dups > r.Duplicates {
-					r.Duplicates = da.d.Dups
-				}
-				r.PanicsOnDuplicate = r.Duplicates == DupPanics
-				if r.Contract == "" && da.d.ValueType != "" {
-					r.Contract = k.instanceContract(nil, da.f, da, nil)
-				}
-				k.roles[fnID] = &role{reg: r, nameArg: da.d.NameParam, key: da.d.Key, alias: da.d.Alias}
-			}
-			if r == nil {
-				continue
-			}
-			for _, da := range methodDefs[tpkg][tname] {
-				if fnID := id + "." + da.d.Func; da.d.Op == OpLookup && k.roles[fnID] == nil {
-					r.Lookup = append(r.Lookup, fnID)
-					k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key}
-				}
+			k.methodRegistry(&Registry{ID: id, Package: tpkg, Note: "inferred: values of type " + id + " passed around; "},
+				methodDefs[tpkg][tname], false, func(da defAt) string { return k.instanceContract(nil, da.f, da, nil) })
+		}
+	}
+}
+
+// ctorResult returns the first result type of constructor fn of package
+// pkg as written, and the file that declares it (nil when not found).
+func (k *linker) ctorResult(pkg, fn string) (string, *FileFacts) {
+	p := k.l.byPath[pkg]
+	if p == nil {
+		return "", nil
+	}
+	for _, fid := range p.Files {
+		if f := k.s.Facts(fid); !f.IsTest {
+			if r, ok := f.Ctors[fn]; ok {
+				return r, f
 			}
 		}
 	}
+	return "", nil
 }
 
 // instanceType resolves a package-level value's type to the package and
@@ -1000,17 +1006,11 @@ func (k *linker) instanceType(p *Package, f *FileFacts, iv InstanceVar) (pkg, na
 		if i := strings.IndexByte(fn, '.'); i >= 0 {
 			cpkg, fn = k.importOf(f, fn[:i]), fn[i+1:]
 		}
-		cp := k.l.byPath[cpkg]
-		if cp == nil {
+		r, cf := k.ctorResult(cpkg, fn)
+		if cf == nil {
 			return "", "", nil
 		}
-		for _, cfid := range cp.Files {
-			cf := k.s.Facts(cfid)
-			if r, ok := cf.Ctors[fn]; ok && !cf.IsTest {
-				t, from, ff = r, cpkg, cf
-				break
-			}
-		}
+		t, from, ff = r, cpkg, cf
 	}
 	t = strings.TrimLeft(t, "*")
 	if i := strings.IndexByte(t, '['); i >= 0 {
@@ -1046,6 +1046,22 @@ func (k *linker) instanceContract(p *Package, f *FileFacts, da defAt, targs []st
 		}
 	}
 	return k.qualify(da.f, da.pkg, vt)
+}
+
+// constName reads a name as written at a call: a string literal (or a
+// single-assignment local extraction resolved to one), or a constant
+// resolved through files and packages; else the expression itself,
+// unresolved.
+func (k *linker) constName(f *FileFacts, pkg, lit string, isLit bool, expr string) (string, bool, SymbolRef) {
+	if isLit {
+		return lit, true, SymbolRef{}
+	}
+	if isIdentExpr(expr) {
+		if v, ref, ok := k.resolveConst(f, pkg, expr); ok {
+			return v, true, ref
+		}
+	}
+	return expr, false, SymbolRef{}
 }
 
 // resolveConst follows a constant through files and packages.
@@ -1307,17 +1323,7 @@ func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID str
 	nameRef = SymbolRef{File: fid, Span: a.Span, Kind: KindPluginName}
 	switch ro.mode {
 	case nameString:
-		switch {
-		case a.IsLit:
-			name, resolved = a.Lit, true
-		case isIdentExpr(a.Expr):
-			name = a.Expr
-			if v, ref, ok := k.resolveConst(f, p.ImportPath, a.Expr); ok {
-				name, resolved, nameDecl = v, true, ref
-			}
-		default:
-			name = a.Expr
-		}
+		name, resolved, nameDecl = k.constName(f, p.ImportPath, a.Lit, a.IsLit, a.Expr)
 	case nameConst:
 		name = a.Expr
 		resolved = isIdentExpr(a.Expr)
@@ -1439,13 +1445,9 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 					continue
 				}
 				span = fa.Span
-				if fa.IsLit {
-					vals, ok = []string{fa.Lit}, true
-				} else if v, ref, found := k.resolveConst(f, p.ImportPath, fa.Expr); found {
-					vals, ok, decl = []string{v}, true, ref
-				} else {
-					vals = []string{fa.Expr}
-				}
+				var v string
+				v, ok, decl = k.constName(f, p.ImportPath, fa.Lit, fa.IsLit, fa.Expr)
+				vals = []string{v}
 			}
 			if vals == nil {
 				vals = []string{a.Expr + "." + part.Field}
@@ -1466,18 +1468,9 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 				vals = []string{a.Expr}
 			}
 		default:
-			switch {
-			case a.IsLit:
-				vals, ok = []string{a.Lit}, true
-			case isIdentExpr(a.Expr):
-				if v, ref, found := k.resolveConst(f, p.ImportPath, a.Expr); found {
-					vals, ok, decl = []string{v}, true, ref
-				} else {
-					vals = []string{a.Expr}
-				}
-			default:
-				vals = []string{a.Expr}
-			}
+			var v string
+			v, ok, decl = k.constName(f, p.ImportPath, a.Lit, a.IsLit, a.Expr)
+			vals = []string{v}
 		}
 		if part.Lower && ok {
 			for i := range vals {
@@ -1518,27 +1511,21 @@ func (k *linker) ctorType(p *Package, f *FileFacts, ctor string) string {
 		q, fn = ctor[:i], ctor[i+1:]
 		cpkg = k.importOf(f, q)
 	}
-	cp := k.l.byPath[cpkg]
-	if cp == nil {
+	r, cf := k.ctorResult(cpkg, fn)
+	if cf == nil {
 		return ""
 	}
-	for _, fid := range cp.Files {
-		cf := k.s.Facts(fid)
-		if r, ok := cf.Ctors[fn]; ok && !cf.IsTest {
-			if i := strings.IndexByte(r, '['); i >= 0 {
-				r = r[:i]
-			}
-			if q == "" || strings.Contains(r, ".") {
-				return r
-			}
-			star := ""
-			for strings.HasPrefix(r, "*") {
-				star, r = star+"*", r[1:]
-			}
-			return star + q + "." + r
-		}
+	if i := strings.IndexByte(r, '['); i >= 0 {
+		r = r[:i]
 	}
-	return ""
+	if q == "" || strings.Contains(r, ".") {
+		return r
+	}
+	star := ""
+	for strings.HasPrefix(r, "*") {
+		star, r = star+"*", r[1:]
+	}
+	return star + q + "." + r
 }
 
 // methodName returns what a method without parameters of a value's type
