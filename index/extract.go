@@ -213,17 +213,7 @@ func headerParamTypes(h []byte) map[string]string {
 		return out
 	}
 	for _, f := range ft.Params.List {
-		t := f.Type
-		if st, ok := t.(*ast.StarExpr); ok {
-			t = st.X
-		}
-		switch v := t.(type) {
-		case *ast.Ident:
-			if isPredeclared(v.Name) {
-				continue
-			}
-		case *ast.SelectorExpr:
-		default:
+		if !namedType(f.Type) {
 			continue
 		}
 		for _, n := range f.Names {
@@ -917,6 +907,23 @@ func namedArg(call *ast.CallExpr) bool {
 	return false
 }
 
+// namedType reports whether a type expression is a named type or a
+// pointer to one (T, *T, pkg.T, *pkg.T), not a predeclared type: what a
+// registry's receiver can be.
+func namedType(t ast.Expr) bool {
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	switch v := t.(type) {
+	case *ast.Ident:
+		return !isPredeclared(v.Name)
+	case *ast.SelectorExpr:
+		_, ok := v.X.(*ast.Ident)
+		return ok
+	}
+	return false
+}
+
 // paramType returns the type of a parameter of the function being walked
 // when it is a named type or a pointer to one ("*admission.Plugins", "T");
 // "" otherwise, or when a local of the same name may shadow it.
@@ -929,20 +936,7 @@ func (x *extractor) paramType(name string) string {
 			if n.Name != name {
 				continue
 			}
-			t := f.Type
-			if st, ok := t.(*ast.StarExpr); ok {
-				t = st.X
-			}
-			switch v := t.(type) {
-			case *ast.Ident:
-				if isPredeclared(v.Name) {
-					return ""
-				}
-			case *ast.SelectorExpr:
-				if _, ok := v.X.(*ast.Ident); !ok {
-					return ""
-				}
-			default:
+			if !namedType(f.Type) {
 				return ""
 			}
 			if x.localExpr(name) != nil {
