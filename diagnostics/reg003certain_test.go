@@ -10,6 +10,18 @@ import (
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
+// modCacheAndWorkspace returns a fake module cache and a workspace
+// directory side by side under a new temporary directory (symlinks
+// resolved, as the index reports paths).
+func modCacheAndWorkspace(t *testing.T) (modCache, ws string) {
+	t.Helper()
+	tmp := t.TempDir()
+	if d, err := filepath.EvalSymlinks(tmp); err == nil {
+		tmp = d
+	}
+	return filepath.Join(tmp, "modcache"), filepath.Join(tmp, "ws")
+}
+
 func writeFiles(t *testing.T, root string, files map[string]string) {
 	t.Helper()
 	for name, text := range files {
@@ -143,11 +155,7 @@ func main() { _, _ = sql.Open("` + driver + `", "") }
 // package imports: the registry's own module and the modules that require
 // it (example.org/other does not, so its "toml" is not looked for).
 func TestREG003DependencyRegistry(t *testing.T) {
-	tmp := t.TempDir()
-	if d, err := filepath.EvalSymlinks(tmp); err == nil {
-		tmp = d
-	}
-	modCache, ws := filepath.Join(tmp, "modcache"), filepath.Join(tmp, "ws")
+	modCache, ws := modCacheAndWorkspace(t)
 	writeFiles(t, modCache, map[string]string{
 		"example.org/codec@v1.2.0/go.mod": "module example.org/codec\n",
 		"example.org/codec@v1.2.0/codec.go": `package codec
@@ -224,11 +232,7 @@ func main() {
 // cache) panics at start-up: REG001 fires on the workspace registration
 // only, pointing at the dependency's; the dependency's own site gets none.
 func TestREG001WithDependency(t *testing.T) {
-	tmp := t.TempDir()
-	if d, err := filepath.EvalSymlinks(tmp); err == nil {
-		tmp = d
-	}
-	modCache, ws := filepath.Join(tmp, "modcache"), filepath.Join(tmp, "ws")
+	modCache, ws := modCacheAndWorkspace(t)
 	writeFiles(t, modCache, map[string]string{
 		"github.com/lib/pq@v1.10.9/go.mod":  "module github.com/lib/pq\n",
 		"github.com/lib/pq@v1.10.9/conn.go": "package pq\n\nimport \"database/sql\"\n\ntype Driver struct{}\n\nfunc init() { sql.Register(\"postgres\", &Driver{}) }\n",
