@@ -766,7 +766,7 @@ func extractImports(src []byte) *FileFacts {
 // regular files within the size cap only, symlinks only into the roots or
 // the module cache.
 func (ix *Index) readDep(path string) ([]byte, error) {
-	return ix.guard.Load().read(path)
+	return ix.guard.Load().read(path, nil)
 }
 
 // stripDepFacts drops what only workspace code needs: native plugin sites

@@ -169,7 +169,7 @@ func (x *extractor) cutCalls() {
 					ptypes = headerParamTypes(h)
 				}
 				t := ptypes[lc.Q]
-				if t == "" {
+				if t == "" || x.stdType(t) {
 					continue
 				}
 				cf.RecvType = t
@@ -296,7 +296,9 @@ func significantHit(src []byte, at int, w []byte) bool {
 	switch string(w) {
 	case "Add":
 		// inputs.Add(, processors.AddStreaming(, Add("name"
-		return at >= 2 && src[at-2] == 's' && src[at-1] == '.' ||
+		// (not bits.Add64: a digit or lower-case letter continues another
+		// name).
+		return at >= 2 && src[at-2] == 's' && src[at-1] == '.' && (next == '(' || next >= 'A' && next <= 'Z') ||
 			next == '(' && at+len(w)+1 < len(src) && src[at+len(w)+1] == '"'
 	case "Open(":
 		return next == '"' || bytes.HasSuffix(src[:at], []byte("plugin.")) || bytes.HasSuffix(src[:at], []byte("sql."))
@@ -363,6 +365,12 @@ func keepBody(header, body []byte, hit bool) bool {
 				le += at
 			}
 			line := body[ls:le]
+			if lhs := bytes.TrimSpace(body[ls:at]); bytes.HasSuffix(lhs, []byte(":")) || slices.Contains(params, string(leadingIdent(lhs))) {
+				// x := append(…), p = append(p, …), p[k] = v: a local or
+				// a parameter, never a package-level store (registryDef's
+				// store rejects them too).
+				continue
+			}
 			for _, p := range params {
 				if marker[0] == ']' {
 					if bytes.Contains(line, []byte("["+p+"]")) || bytes.Contains(line, []byte("["+p+".")) ||
@@ -386,6 +394,16 @@ func keepBody(header, body []byte, hit bool) bool {
 func isMethodHeader(h []byte) bool {
 	h = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(h), []byte("func")))
 	return len(h) > 0 && h[0] == '('
+}
+
+// leadingIdent returns the identifier b starts with, after any '*' or '('.
+func leadingIdent(b []byte) []byte {
+	b = bytes.TrimLeft(b, "*(")
+	i := 0
+	for i < len(b) && isIdentByte(b[i]) {
+		i++
+	}
+	return b[:i]
 }
 
 // paramNames returns the parameter names of a function header
@@ -573,7 +591,11 @@ func exportedHeader(h []byte) bool {
 
 // extractGo turns one Go file into path-independent facts. It never fails:
 // syntax errors are recorded in ParseErr and facts are best effort.
-func extractGo(src []byte) (f *FileFacts) {
+func extractGo(src []byte) *FileFacts { return extractGoBuffers(src, nil) }
+
+// extractGoBuffers is extractGo parsing from bufs.text's storage (nil:
+// allocated).
+func extractGoBuffers(src []byte, bufs *buffers) (f *FileFacts) {
 	f = &FileFacts{}
 	defer func() {
 		// Extraction must never take the server down: a bug here becomes a
@@ -588,7 +610,14 @@ func extractGo(src []byte) (f *FileFacts) {
 			f.expr = e
 		}
 	}
-	text, kept, cuts := blankBodies(src)
+	var into []byte
+	if bufs != nil {
+		into = bufs.text
+	}
+	text, kept, cuts := blankBodies(src, into)
+	if bufs != nil {
+		bufs.text = text[:0] // the parser copies what the AST keeps
+	}
 	f.Full = kept > 0 || relevantText(text)
 	fset := token.NewFileSet()
 	af, err := parser.ParseFile(fset, "", text, parser.SkipObjectResolution)
@@ -651,11 +680,13 @@ type cut struct{ At, Removed int }
 // several times cheaper than a full parse. Strings, runes and comments are
 // skipped properly; a func whose result type is interface{…} or struct{…}
 // keeps its type braces.
-func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
+func blankBodies(src, into []byte) (out []byte, kept int, cuts []cut) {
 	n := len(src)
 	hits := wordHits(src)
 	isMain := packageClause(src) == "main"
-	out = make([]byte, 0, n/2)
+	if out = into[:0]; cap(out) < n/2 {
+		out = make([]byte, 0, n/2)
+	}
 	from := 0 // src[from:i] not yet copied to out
 	removed := 0
 	funcStart := 0
@@ -726,8 +757,12 @@ func blankBodies(src []byte) (out []byte, kept int, cuts []cut) {
 		case c == '{':
 			if inHeader && depth == 0 && string(prevWord) != "interface" && string(prevWord) != "struct" {
 				end := matchBrace(src, i)
-				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, funcStart, end)) || constMethod(src[funcStart:i], src[i:min(end, n)]) {
+				if keepBody(src[funcStart:i], src[i:min(end, n)], hitIn(hits, funcStart, end)) {
 					kept++
+				} else if constMethod(src[funcStart:i], src[i:min(end, n)]) {
+					// Kept for methodNames, which reads every file: a
+					// constant-returning method alone does not make the
+					// file worth the full extraction (Full).
 				} else if end < n && !isMain && funcStart > 0 && src[funcStart-1] == '\n' && from <= funcStart && droppableDecl(src[funcStart:i]) {
 					// A method or unexported function outside package main
 					// yields no fact: drop the whole declaration (unless a
@@ -946,6 +981,18 @@ func (x *extractor) paramType(name string) string {
 		}
 	}
 	return ""
+}
+
+// stdType reports whether a parameter type is a standard-library type
+// (*testing.T, *bytes.Buffer): no type registry of the workspace, so calls
+// on it are no lookups.
+func (x *extractor) stdType(t string) bool {
+	q, _, ok := strings.Cut(strings.TrimLeft(t, "*"), ".")
+	if !ok {
+		return false
+	}
+	ip, ok := x.imports[q]
+	return ok && isStdPath(ip)
 }
 
 // declaredNames returns every name a function declares: receiver,
@@ -1627,7 +1674,14 @@ var noiseQualifiers = map[string]bool{"fmt": true, "errors": true, "strings": tr
 
 var builtins = map[string]bool{"panic": true, "print": true, "println": true, "len": true,
 	"cap": true, "append": true, "make": true, "new": true, "copy": true, "delete": true,
-	"string": true, "error": true, "recover": true}
+	"string": true, "error": true, "recover": true, "min": true, "max": true, "clear": true,
+	"close": true, "complex": true, "real": true, "imag": true,
+	// Conversions to predeclared types (a third of GOROOT's recorded
+	// calls were uint64(x) and the like in kept bodies).
+	"bool": true, "byte": true, "rune": true, "int": true, "int8": true, "int16": true,
+	"int32": true, "int64": true, "uint": true, "uint8": true, "uint16": true, "uint32": true,
+	"uint64": true, "uintptr": true, "float32": true, "float64": true, "complex64": true,
+	"complex128": true, "any": true}
 
 // body records calls, plugin.Open/Lookup sites and build commands inside a
 // function body.
@@ -1680,7 +1734,7 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 					// Instances.Register(…): a method of a package-level
 					// value (an instance registry), if linking finds one.
 					cf.Recv, cf.Func = q.Name, f.Sel.Name
-				} else if t := x.paramType(q.Name); t != "" && namedArg(call) {
+				} else if t := x.paramType(q.Name); t != "" && namedArg(call) && !x.stdType(t) {
 					// plugins.Register(…) on a parameter of a named type:
 					// a registry of that type, if linking finds one.
 					cf.RecvType, cf.Func = t, f.Sel.Name
@@ -2146,7 +2200,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 			idx++
 		}
 	}
-	if len(params) == 0 {
+	if len(params) == 0 || len(d.Body.List) == 0 {
 		return
 	}
 	// Cheap byte checks first: most bodies here were kept for a call in

@@ -324,7 +324,7 @@ func C[T any](t T) map[string]T {
 func main() {}
 `)
 	full := extractGo(src)
-	out, kept, cuts := blankBodies(src)
+	out, kept, cuts := blankBodies(src, nil)
 	if kept != 0 || len(cuts) < 4 {
 		t.Fatalf("kept %d bodies, %d cuts:\n%s", kept, len(cuts), out)
 	}

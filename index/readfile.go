@@ -78,6 +78,12 @@ func (e *SkipError) Error() string { return e.Path + ": skipped: " + e.Reason }
 // file gives an error for which errors.Is(err, fs.ErrNotExist) holds; any
 // other failure is a *SkipError.
 func ReadRegular(path string, limit int64) ([]byte, error) {
+	return readRegularInto(path, limit, nil)
+}
+
+// readRegularInto is ReadRegular reading into buf's storage when it is
+// large enough (an extraction worker's reused buffer).
+func readRegularInto(path string, limit int64, buf []byte) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxFileSize
 	}
@@ -99,7 +105,10 @@ func ReadRegular(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, &SkipError{Path: path, Reason: fmt.Sprintf("%d bytes, larger than the %d-byte cap (%s or -max-file-size)", st.Size(), limit, MaxFileSizeEnv)}
 	}
-	b := make([]byte, 0, st.Size()+1)
+	b := buf[:0]
+	if int64(cap(b)) < st.Size()+1 {
+		b = make([]byte, 0, st.Size()+1)
+	}
 	for {
 		if int64(len(b)) > limit {
 			return nil, &SkipError{Path: path, Reason: fmt.Sprintf("grew past the %d-byte cap while being read", limit)}
@@ -182,7 +191,7 @@ func moduleCache() string {
 }
 
 // read reads a workspace file from disk through the guard.
-func (g *fileGuard) read(path string) ([]byte, error) {
+func (g *fileGuard) read(path string, buf []byte) ([]byte, error) {
 	if st, err := os.Lstat(path); err == nil && st.Mode()&fs.ModeSymlink != 0 {
 		target, err := filepath.EvalSymlinks(path)
 		if err != nil {
@@ -195,7 +204,7 @@ func (g *fileGuard) read(path string) ([]byte, error) {
 			return nil, &SkipError{Path: path, Reason: "symlink to " + target + ", outside the workspace roots"}
 		}
 	}
-	return ReadRegular(path, g.limit)
+	return readRegularInto(path, g.limit, buf)
 }
 
 func (g *fileGuard) inside(p string) bool {
