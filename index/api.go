@@ -350,6 +350,10 @@ type RegistryDef struct {
 	// parameter (Register(name, f) F { m[name] = f; return f }): a
 	// registry used in var initialisers, not a get-or-create cache.
 	ReturnsValue bool
+	// ReadsStore: the function also reads the store by a key (v, ok :=
+	// m[k]) other than to panic on a duplicate: with a returned value, a
+	// get-or-create cache (connection pools), not a registry.
+	ReadsStore bool
 	// PlainParams: every parameter is plain data (string, int,
 	// time.Duration…): a setter of a settings table, never a registry.
 	PlainParams bool

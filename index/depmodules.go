@@ -784,7 +784,7 @@ func depCachePath(dir, key string, configs []BuildConfig) string {
 	for _, c := range configs {
 		cs = append(cs, c.String())
 	}
-	h := sha256.Sum256([]byte(key + "\x00" + strings.Join(cs, ",")))
+	h := sha256.Sum256([]byte(buildStamp() + "\x00" + key + "\x00" + strings.Join(cs, ",")))
 	return filepath.Join(dir, "deps", fmt.Sprintf("v%d-%x.gob", depCacheVersion, h[:12]))
 }
 

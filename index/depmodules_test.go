@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -395,5 +396,22 @@ func TestDependencyFileSkipped(t *testing.T) {
 	}
 	if why := s.UnknownSource("github.com/lib/pq"); !strings.Contains(why, "files skipped") {
 		t.Errorf("UnknownSource = %q", why)
+	}
+}
+
+// TestBuildStamp: every cache key includes the running binary's identity,
+// so a rebuilt plugin-lsp never reads facts an older build extracted.
+func TestBuildStamp(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		t.Skip(err)
+	}
+	want := fmt.Sprintf("%d-%d", st.Size(), st.ModTime().UnixNano())
+	if got := buildStamp(); got != want {
+		t.Fatalf("buildStamp() = %q, want %q (size-mtime of %s)", got, want, exe)
 	}
 }

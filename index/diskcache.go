@@ -9,11 +9,29 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // diskCacheVersion changes whenever FileFacts or extraction changes meaning;
 // a cache of another version is ignored.
-const diskCacheVersion = 5
+const diskCacheVersion = 6
+
+// buildStamp identifies the running binary (size and modification time of
+// the executable), part of every cache key: a version constant alone let a
+// rebuilt plugin-lsp whose extraction had changed read facts an older build
+// wrote (seen: dependency registries missing from a warm cache). Computed
+// once per process; it never changes while the process runs.
+var buildStamp = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d-%d", st.Size(), st.ModTime().UnixNano())
+})
 
 // diskEntry is the persisted facts of one Go file, valid while the file
 // keeps its size and modification time.
@@ -29,7 +47,7 @@ type diskEntry struct {
 type diskCache map[string]diskEntry
 
 func cachePath(dir string, roots []string) string {
-	h := sha256.Sum256([]byte(strings.Join(roots, "\x00")))
+	h := sha256.Sum256([]byte(buildStamp() + "\x00" + strings.Join(roots, "\x00")))
 	return filepath.Join(dir, fmt.Sprintf("facts-v%d-%x.gob", diskCacheVersion, h[:8]))
 }
 

@@ -792,7 +792,13 @@ func blankBodies(src, into []byte) (out []byte, kept int, cuts []cut) {
 				end := matchBrace(src, i)
 				// A short literal that initialises a map field stays: the
 				// struct value may be a registry's store (storeVar).
-				keep := end < n && end-i < 1024 && bytes.Contains(src[i:end], []byte("map[string]"))
+				keep := end < n && end-i < 1024 && bytes.Contains(src[i:end], []byte("map[string]")) ||
+					// An argument of a call in a var initialiser
+					// (ErrX = register("g", Descriptor{Value: "x"})): the
+					// name may be a field of it.
+					depth > braces && end-i < 4096
+				// (A table at depth 0 is dropped; nested literals go
+				// with their outer one.)
 				if end < n && !hitIn(hits, i, end) && end > i+1 && !keep {
 					out = append(out, src[from:i+1]...)
 					removed += end - (i + 1)
@@ -2187,6 +2193,7 @@ func (x *extractor) pluginCall(call *ast.CallExpr, fn string) int {
 func (x *extractor) registryDef(d *ast.FuncDecl) {
 	params := map[string]int{}
 	ptypes := map[string]string{}
+	var pnames []string // in declaration order
 	idx := 0
 	for _, fld := range d.Type.Params.List {
 		t := x.text(fld.Type, 80)
@@ -2197,6 +2204,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		for _, n := range fld.Names {
 			params[n.Name] = idx
 			ptypes[n.Name] = t
+			pnames = append(pnames, n.Name)
 			idx++
 		}
 	}
@@ -2312,11 +2320,23 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		return name, nil, true
 	}
 	valueOf := func(rhs ast.Expr) string {
-		if id, ok := ast.Unparen(rhs).(*ast.Ident); ok {
-			return ptypes[id.Name]
+		switch v := ast.Unparen(rhs).(type) {
+		case *ast.Ident:
+			if v.Name == "true" || v.Name == "false" {
+				return "bool" // skipped[action] = true: a settings table
+			}
+			return ptypes[v.Name]
+		case *ast.BasicLit:
+			if v.Kind == token.STRING {
+				return "string"
+			}
+			return "int"
 		}
 		return ""
 	}
+	// Index expressions written to (m[k] = v) versus read (v := m[k]).
+	written := map[*ast.IndexExpr]bool{}
+	readsStore := false
 	// param returns the parameter an expression is, directly.
 	param := func(e ast.Expr) (string, bool) {
 		id, ok := ast.Unparen(e).(*ast.Ident)
@@ -2329,6 +2349,11 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 	ast.Inspect(d.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if ix, ok := l.(*ast.IndexExpr); ok {
+					written[ix] = true
+				}
+			}
 			for i, l := range n.Lhs {
 				if ix, ok := l.(*ast.IndexExpr); ok && (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) {
 					if k, ok := ks.key(ix.Index); ok {
@@ -2374,10 +2399,24 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 							switch {
 							case len(named) == 1:
 								rd := RegistryDef{Store: st, Op: OpSliceAppend}
-								for q, t := range ptypes {
-									if q != named[0] && mentions(call.Args[1:], q) && rd.ValueType == "" && t != "string" {
-										rd.ValueType = t
+								// The value is the first other parameter stored,
+								// in declaration order (a map's order made this
+								// vary between runs), preferring one that is not
+								// plain data (convertFn over toVersions []string).
+								plain := ""
+								for _, q := range pnames {
+									if t := ptypes[q]; q != named[0] && t != "string" && mentions(call.Args[1:], q) {
+										if !basicValueType(t) {
+											rd.ValueType = t
+											break
+										}
+										if plain == "" {
+											plain = t
+										}
 									}
+								}
+								if rd.ValueType == "" {
+									rd.ValueType = plain
 								}
 								add(rd, []NamePart{{Param: params[named[0]]}})
 							case len(named) == 0 && len(call.Args) == 2:
@@ -2391,6 +2430,11 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 				}
 			}
 		case *ast.IndexExpr:
+			if !written[n] && !readsStore {
+				if _, _, ok := store(n.X, 0); ok {
+					readsStore = true
+				}
+			}
 			if k, ok := ks.key(n.Index); ok {
 				if st, pre, ok := store(n.X, 0); ok {
 					add(RegistryDef{Store: st, Op: OpLookup}, append(pre, k...))
@@ -2538,6 +2582,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 		}
 		rd.Panics = panics
 		rd.ReturnsValue = returnsParam && !returnsOther
+		rd.ReadsStore = readsStore && !dupPanics
 		switch {
 		case rd.Op == OpMapStore && dupPanics:
 			rd.Dups = DupPanics

@@ -495,7 +495,7 @@ func (k *linker) infers(fnID string) bool {
 		}
 		for _, d := range f.Defs {
 			if d.Func != fn || d.Op != OpMapStore && d.Op != OpSliceAppend || d.Recv != "" || d.PlainParams ||
-				d.Result != "" && d.Result != "error" && !d.ReturnsValue || !token.IsExported(d.Func) {
+				d.getOrCreate() || !token.IsExported(d.Func) {
 				continue
 			}
 			if stores == nil {
@@ -525,6 +525,17 @@ func (k *linker) packageStores(p *Package) map[string]bool {
 		}
 	}
 	return stores
+}
+
+// getOrCreate reports whether a store returns a value the way a cache does.
+// A registry returns nothing or an error, or a handle of what it stored
+// (hash.RegisterHash returns a Type, errcode.Register an ErrorCode); a
+// function that reads the store other than to panic on a duplicate, or
+// returns early when the name is present, hands the existing value back:
+// a get-or-create cache (a connection pool, singleflight's Do).
+func (d *RegistryDef) getOrCreate() bool {
+	return d.Result != "" && d.Result != "error" && !d.ReturnsValue &&
+		(d.Op != OpMapStore || d.Dups == DupError || d.ReadsStore)
 }
 
 // registries builds presets, inferred registries, wrappers and configured ones.
@@ -557,6 +568,7 @@ func (k *linker) registries() {
 	}
 	var lookups, forwards []defAt
 	byStore := map[string]*Registry{}
+	handles := map[*Registry]bool{}               // registries whose register function returns a handle
 	methodDefs := map[string]map[string][]defAt{} // package → receiver type → method defs
 	for _, p := range l.packages {
 		stores := k.packageStores(p)
@@ -607,9 +619,7 @@ func (k *linker) registries() {
 					continue // not a package-level map[string] or slice: a local or a field
 				}
 				if (d.Op == OpMapStore || d.Op == OpSliceAppend) && k.roles[p.ImportPath+"."+d.Func] == nil {
-					// A registry returns nothing or an error, or panics; a
-					// function returning a value is a cache (get-or-create).
-					if d.Result != "" && d.Result != "error" && !d.ReturnsValue {
+					if d.getOrCreate() {
 						reject("returns " + d.Result + ": a cache (get-or-create), not a registry")
 						continue
 					}
@@ -668,6 +678,9 @@ func (k *linker) registries() {
 				if r.Contract == "" && d.ValueType != "" {
 					r.Contract = k.qualify(f, p.ImportPath, d.ValueType)
 				}
+				if d.Result != "" && d.Result != "error" && !d.ReturnsValue {
+					handles[r] = true
+				}
 				if d.Dups > r.Duplicates && r.Duplicates != DupPanics {
 					r.Duplicates = d.Dups
 				}
@@ -695,7 +708,9 @@ func (k *linker) registries() {
 			continue
 		}
 		r.Lookup = append(r.Lookup, fnID)
-		if r.Contract == "" && da.d.Result != "" && da.d.Result != "bool" && da.d.Result != "error" {
+		// A lookup's result is the contract, unless registering hands
+		// out a handle (hash.Find returns the Type RegisterHash did).
+		if r.Contract == "" && !handles[r] && da.d.Result != "" && da.d.Result != "bool" && da.d.Result != "error" {
 			r.Contract = k.qualify(da.f, da.pkg, da.d.Result)
 		}
 		k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
@@ -916,8 +931,11 @@ func (k *linker) instances(methodDefs map[string]map[string][]defAt) {
 func (k *linker) methodRegistry(r *Registry, defs []defAt, slices bool, contract func(defAt) string) {
 	added := false
 	for _, da := range defs {
+		// Methods stay stricter than functions: one returning a value is
+		// an object's operation (rclone's syncCopyMove), not a registry.
 		if da.d.Op != OpMapStore && !(slices && da.d.Op == OpSliceAppend) ||
-			da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue || da.d.PlainParams {
+			da.d.Result != "" && da.d.Result != "error" && !da.d.ReturnsValue ||
+			da.d.PlainParams || basicValueType(da.d.ValueType) {
 			continue
 		}
 		if !added {
@@ -1177,7 +1195,7 @@ func sameConstraints(b *linked, s *Snapshot, changed map[FileID]bool) bool {
 func sameDef(a, b RegistryDef) bool {
 	type plain struct {
 		Func, Store, ValueType, Result, ForwardPkg, ForwardFunc, Recv, ScanField string
-		PlainParams, ReturnsValue                                                bool
+		PlainParams, ReturnsValue, ReadsStore                                    bool
 		Dups                                                                     Duplicates
 		Span                                                                     Span
 		Op                                                                       RegistryOp
@@ -1185,7 +1203,7 @@ func sameDef(a, b RegistryDef) bool {
 		Panics                                                                   bool
 	}
 	flat := func(d RegistryDef) plain {
-		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.PlainParams, d.ReturnsValue, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
+		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.PlainParams, d.ReturnsValue, d.ReadsStore, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
 	}
 	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key) && slices.Equal(a.Alias, b.Alias) && slices.Equal(a.ArgParams, b.ArgParams)
 }
