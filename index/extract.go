@@ -63,8 +63,11 @@ func containsAny(b []byte, words [][]byte) bool {
 func relevantText(b []byte) bool { return containsAny(b, relevantWords) }
 
 // wordHits returns the sorted offsets of every relevant word in src.
-func wordHits(src []byte) []int {
-	var hits []int
+func wordHits(src []byte) []int { return wordHitsInto(src, nil) }
+
+// wordHitsInto is wordHits appending to hits[:0].
+func wordHitsInto(src []byte, hits []int) []int {
+	hits = hits[:0]
 	for _, w := range relevantWords {
 		for off := 0; ; {
 			i := bytes.Index(src[off:], w)
@@ -610,14 +613,7 @@ func extractGoBuffers(src []byte, bufs *buffers) (f *FileFacts) {
 			f.expr = e
 		}
 	}
-	var into []byte
-	if bufs != nil {
-		into = bufs.text
-	}
-	text, kept, cuts := blankBodies(src, into)
-	if bufs != nil {
-		bufs.text = text[:0] // the parser copies what the AST keeps
-	}
+	text, kept, cuts := blankBodies(src, bufs)
 	f.Full = kept > 0 || relevantText(text)
 	fset := token.NewFileSet()
 	af, err := parser.ParseFile(fset, "", text, parser.SkipObjectResolution)
@@ -629,15 +625,34 @@ func extractGoBuffers(src []byte, bufs *buffers) (f *FileFacts) {
 	}
 	tf := fset.File(af.Pos())
 	x := &extractor{f: f, src: src, tf: tf, cuts: cuts, imports: map[string]string{}}
+	if bufs != nil {
+		// Symbols and calls grow in the worker's buffers; the facts get
+		// exact-size copies below.
+		f.Symbols, f.Calls = bufs.symbols[:0], bufs.calls[:0]
+	}
 	x.file(af)
 	x.cutCalls()
 	goWorkOffInFunc(f, src) // modules.go
 	// Facts live as long as the file is indexed: drop append's spare capacity.
-	f.Symbols = slices.Clip(slices.Clone(f.Symbols))
+	syms, calls := f.Symbols, f.Calls
+	f.Symbols = cloneOrNil(syms)
 	f.Imports = slices.Clone(f.Imports)
-	f.Calls = slices.Clone(f.Calls)
+	f.Calls = cloneOrNil(calls)
 	f.Consts = slices.Clone(f.Consts)
+	if bufs != nil {
+		clear(syms) // drop the strings they point to
+		clear(calls)
+		bufs.symbols, bufs.calls = syms[:0], calls[:0]
+	}
 	return f
+}
+
+// cloneOrNil returns an exact-size copy of s, nil when s is empty.
+func cloneOrNil[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }
 
 func firstLine(s string) string {
@@ -680,11 +695,24 @@ type cut struct{ At, Removed int }
 // several times cheaper than a full parse. Strings, runes and comments are
 // skipped properly; a func whose result type is interface{…} or struct{…}
 // keeps its type braces.
-func blankBodies(src, into []byte) (out []byte, kept int, cuts []cut) {
+//
+// With bufs, the result and the cuts are built in the worker's buffers:
+// they are only read while the file is extracted.
+func blankBodies(src []byte, bufs *buffers) (out []byte, kept int, cuts []cut) {
 	n := len(src)
-	hits := wordHits(src)
+	var hits []int
+	if bufs != nil {
+		hits = wordHitsInto(src, bufs.hits)
+		out, cuts = bufs.text[:0], bufs.cuts[:0]
+		defer func() {
+			// The parser copies what the AST keeps.
+			bufs.hits, bufs.text, bufs.cuts = hits[:0], out[:0], cuts[:0]
+		}()
+	} else {
+		hits = wordHits(src)
+	}
 	isMain := packageClause(src) == "main"
-	if out = into[:0]; cap(out) < n/2 {
+	if cap(out) < n/2 {
 		out = make([]byte, 0, n/2)
 	}
 	from := 0 // src[from:i] not yet copied to out
@@ -1762,6 +1790,9 @@ func (x *extractor) expr(n ast.Node, fn string, inInit, inVar bool) {
 			}
 		default:
 			return true
+		}
+		if len(call.Args) > 0 {
+			cf.Args = make([]ArgFact, 0, min(len(call.Args), 4))
 		}
 		for i, a := range call.Args {
 			if i == 4 {

@@ -374,7 +374,13 @@ func (ix *Index) entryForCached(ws *workspace, id FileID, path string, kind file
 // outlives extraction (facts hold copies), so a worker reuses them for its
 // next file instead of leaving twice the source size per file to the
 // garbage collector (a third of the bytes a cold build allocated).
-type buffers struct{ read, text []byte }
+type buffers struct {
+	read, text []byte
+	hits       []int
+	cuts       []cut
+	symbols    []Symbol
+	calls      []CallFact
+}
 
 // entryForBuffers is entryForCached with a worker's buffers (nil: none).
 func (ix *Index) entryForBuffers(ws *workspace, id FileID, path string, kind fileKind, content []byte, keep bool, bufs *buffers) *fileEntry {
