@@ -6,8 +6,12 @@ import (
 	"strings"
 )
 
-// editDistance is the Levenshtein distance of a and b in bytes.
+// editDistance is the optimal string alignment distance: insertions,
+// deletions, substitutions and transpositions of adjacent bytes cost one.
+// A swapped pair ("htlm" for "html") is the commonest typo; plain
+// Levenshtein counted it as two and missed it on four-letter names.
 func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -21,8 +25,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

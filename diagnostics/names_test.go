@@ -6,7 +6,7 @@ import (
 )
 
 func TestNearest(t *testing.T) {
-	names := []string{"logger", "console", "beta", "postgres", "p0000-5", "Greet"}
+	names := []string{"logger", "console", "beta", "postgres", "p0000-5", "Greet", "html"}
 	tests := []struct {
 		name string
 		want []string
@@ -18,6 +18,10 @@ func TestNearest(t *testing.T) {
 		{"p0000", nil}, // two edits on a five-byte name
 		{"greet", []string{"Greet"}},
 		{"x", nil},
+		{"htlm", []string{"html"}},     // a swapped pair is one edit
+		{"lgoger", []string{"logger"}}, // swap
+		{"hmtl", []string{"html"}},
+		{"lmth", nil}, // reversed: not a typo
 	}
 	for _, tt := range tests {
 		got := nearest(tt.name, names, typoDistance(tt.name), 3)
@@ -25,7 +29,12 @@ func TestNearest(t *testing.T) {
 			t.Errorf("nearest(%q) = %q, want %q", tt.name, got, tt.want)
 		}
 	}
-	if d := editDistance("kitten", "sitting"); d != 3 {
-		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
+	for _, tt := range []struct {
+		a, b string
+		d    int
+	}{{"kitten", "sitting", 3}, {"ab", "ba", 1}, {"abc", "ca", 3}, {"", "abc", 3}, {"pick_firts", "pick_first", 1}} {
+		if d := editDistance(tt.a, tt.b); d != tt.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, d, tt.d)
+		}
 	}
 }
