@@ -1,0 +1,78 @@
+package lsp
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/index"
+)
+
+// TestFileSettingsReachDiagnostics: the rules, severity and buildConfigs of
+// a .plugin-lsp.yaml reach the server's diagnostics, the editor's settings
+// win over them per rule, and a broken file is shown on its line while the
+// last good settings stay in effect.
+func TestFileSettingsReachDiagnostics(t *testing.T) {
+	ctx := ctxT(t)
+	root := wsCopy(t, "multi")
+	cfg := filepath.Join(root, "plugins", ".plugin-lsp.yaml")
+	alpha := URIFromPath(filepath.Join(root, "plugins", "alpha", "alpha.go"))
+	writeCfg := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeCfg("severity:\n  REG001: warning\nbuildConfigs: [linux/arm64]\n")
+	_, w, _ := wsSession(t, root, `{}`) // {}: the index watches the disk itself
+	reg001 := func() []protocol.Diagnostic {
+		var out []protocol.Diagnostic
+		for _, d := range w.diags.Diagnostics(alpha) {
+			if d.Code == "REG001" {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	if err := w.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wsEventually(t, ctx, "REG001 at the file's severity", func() bool {
+		d := reg001()
+		return len(d) == 1 && d[0].Severity == protocol.DiagnosticSeverityWarning
+	})
+	if c := w.Snapshot().Configs(); len(c) != 1 || c[0].String() != "linux/arm64+cgo" {
+		t.Errorf("matrix %v, want the file's linux/arm64+cgo", c)
+	}
+
+	// The file disables REG001 and drops its matrix: the default comes back.
+	writeCfg("rules:\n  disabled: [REG001]\n")
+	wsEventually(t, ctx, "REG001 disabled by the file, default matrix", func() bool {
+		return len(reg001()) == 0 && sameConfigs(w.Snapshot().Configs(), index.DefaultConfigs())
+	})
+
+	// A broken file: an error on its line, REG001 stays disabled.
+	writeCfg("rules:\n  disabled: [REG001]\nseverity:\n  REG999: error\n")
+	wsEventually(t, ctx, "the unknown rule shown on line 4", func() bool {
+		for _, d := range w.diags.Diagnostics(URIFromPath(cfg)) {
+			if d.Code == ProblemCode && d.Range.Start.Line == 3 && strings.Contains(d.Message, `unknown rule "REG999" (known: MF001,`) {
+				return true
+			}
+		}
+		return false
+	})
+	if d := reg001(); len(d) != 0 {
+		t.Errorf("a broken file lost the last good settings: %v", d)
+	}
+
+	// The editor's settings win over the file, per rule.
+	w.applySettings(json.RawMessage(`{"rules": {"enabled": ["REG001"]}, "severity": {"REG001": "info"}}`))
+	wsEventually(t, ctx, "REG001 enabled by the editor at its severity", func() bool {
+		d := reg001()
+		return len(d) == 1 && d[0].Severity == protocol.DiagnosticSeverityInformation
+	})
+}
