@@ -101,20 +101,26 @@ func (w *Workspace) engineOptions(snap *index.Snapshot, current bool) (diagnosti
 // matrixLocked is the matrix the index should be linked under: the
 // editor's, else the files' (the last good), else the default.
 func (w *Workspace) matrixLocked() []index.BuildConfig {
-	if m := w.indexMatrixLocked(); m != nil {
-		return m
+	switch {
+	case w.settings.Configs != nil:
+		return w.settings.Configs
+	case w.files.Configs != nil:
+		return w.files.Configs
 	}
 	return index.DefaultConfigs()
 }
 
-// indexMatrixLocked is index.Options.Configs of a new index: the editor's
-// matrix, else the files' last good one, else nil: then the index reads
-// the files' matrix itself at its first Build (no second build at start).
+// indexMatrixLocked is index.Options.Configs of a new index. For the
+// first index, without an editor matrix, nil: the index reads the files'
+// matrix itself at its first Build (no second build at start). After that
+// always matrixLocked, explicit: a rebuild must link under the matrix
+// engineOptions compared with, or a file the index reads but
+// engineOptions rejects would rebuild for ever.
 func (w *Workspace) indexMatrixLocked() []index.BuildConfig {
-	if w.settings.Configs != nil {
-		return w.settings.Configs
+	if w.settings.Configs == nil && w.ix.Load() == nil {
+		return nil
 	}
-	return w.files.Configs
+	return w.matrixLocked()
 }
 
 type rawSettings struct {

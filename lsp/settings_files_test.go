@@ -76,3 +76,40 @@ func TestFileSettingsReachDiagnostics(t *testing.T) {
 		return len(d) == 1 && d[0].Severity == protocol.DiagnosticSeverityInformation
 	})
 }
+
+// TestBrokenFileMatrixSettles: a file whose buildConfigs the index takes
+// but whose rules are broken is shown, and the index settles on the
+// default matrix (the last good files' one): a rebuild links under the
+// matrix it was compared with, so it does not rebuild again.
+func TestBrokenFileMatrixSettles(t *testing.T) {
+	ctx := ctxT(t)
+	root := wsCopy(t, "multi")
+	cfg := filepath.Join(root, "plugins", ".plugin-lsp.yaml")
+	if err := os.WriteFile(cfg, []byte("rules:\n  disabled: [REG999]\nbuildConfigs: [linux/arm64]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, w, _ := wsSession(t, root, `{}`)
+	if err := w.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wsEventually(t, ctx, "the default matrix and the error on line 2", func() bool {
+		shown := false
+		for _, d := range w.diags.Diagnostics(URIFromPath(cfg)) {
+			shown = shown || d.Code == ProblemCode && d.Range.Start.Line == 1
+		}
+		return shown && sameConfigs(w.Snapshot().Configs(), index.DefaultConfigs())
+	})
+	if _, err := w.Synced(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.mu.Lock()
+	w.rebuild = false
+	w.mu.Unlock()
+	w.engineOptions(w.Snapshot(), true)
+	w.mu.Lock()
+	again := w.rebuild
+	w.mu.Unlock()
+	if again {
+		t.Error("the settled index asks for another rebuild")
+	}
+}
