@@ -82,8 +82,8 @@ func sameConfigs(a, b []index.BuildConfig) bool {
 func (w *Workspace) engineOptions(snap *index.Snapshot, current bool) (diagnostics.Options, []index.Problem) {
 	files, problems := diagnostics.WorkspaceConfig(snap)
 	broken := len(problems) > 0
-	for _, p := range snap.Problems() {
-		broken = broken || p.Kind == index.ProblemConfig
+	for _, m := range snap.Modules() {
+		broken = broken || m.Config != nil && m.Config.Err != "" // the index's errors of the file
 	}
 	w.mu.Lock()
 	if !broken {
