@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -111,5 +112,36 @@ func TestBrokenFileMatrixSettles(t *testing.T) {
 	w.mu.Unlock()
 	if again {
 		t.Error("the settled index asks for another rebuild")
+	}
+}
+
+// TestDocumentedSettingsParse: every plugin-lsp settings object shown in
+// the docs and the README (a JSON block with rules, severity or
+// buildConfigs) is accepted by ParseSettings, as every documented
+// .plugin-lsp.yaml is by the file's parser (diagnostics
+// TestDocumentedConfigsParse).
+func TestDocumentedSettingsParse(t *testing.T) {
+	docs, _ := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	docs = append(docs, filepath.Join("..", "README.md"))
+	block := regexp.MustCompile("(?s)```json\n(.*?)```")
+	n := 0
+	for _, d := range docs {
+		b, err := os.ReadFile(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range block.FindAllSubmatch(b, -1) {
+			var top map[string]json.RawMessage
+			if json.Unmarshal(m[1], &top) != nil || top["rules"] == nil && top["severity"] == nil && top["buildConfigs"] == nil {
+				continue // another JSON (a report, a reply)
+			}
+			n++
+			if _, err := ParseSettings(m[1]); err != nil {
+				t.Errorf("%s: documented settings: %v\n%s", d, err, m[1])
+			}
+		}
+	}
+	if n < 2 {
+		t.Errorf("found %d documented settings objects; the test lost track of them", n)
 	}
 }
