@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// The list of rules (rules_gen.go) is generated first, from the syntax of
+// the rule_*.go files, then the docs from the rules.
+//go:generate go run ./internal/genrules
 //go:generate go test -run TestDocsUpToDate -update
 
 // DocsMarkdown renders the rule catalogue (docs/rules.md) from the Rule

@@ -42,6 +42,8 @@ func TestDocumentedConfigsParse(t *testing.T) {
 				n++
 				if c := index.ParseConfig([]byte(y)); c.Err != "" {
 					t.Errorf("%s example .plugin-lsp.yaml: %v", r.ID, c.Errors)
+				} else if _, ps := FileConfig(r.ID, c); len(ps) > 0 {
+					t.Errorf("%s example .plugin-lsp.yaml: %v", r.ID, ps)
 				}
 			}
 		}
@@ -49,7 +51,7 @@ func TestDocumentedConfigsParse(t *testing.T) {
 	docs, _ := filepath.Glob(filepath.Join("..", "docs", "*.md"))
 	docs = append(docs, filepath.Join("..", "README.md"), filepath.Join("..", "ARCHITECTURE.md"))
 	block := regexp.MustCompile("(?s)```ya?ml\n(.*?)```")
-	top := regexp.MustCompile(`(?m)^(registries|plugins):`)
+	top := regexp.MustCompile(`(?m)^(registries|plugins|rules|severity|buildConfigs):`)
 	for _, d := range docs {
 		b, err := os.ReadFile(d)
 		if err != nil {
@@ -62,6 +64,8 @@ func TestDocumentedConfigsParse(t *testing.T) {
 			n++
 			if c := index.ParseConfig(m[1]); c.Err != "" {
 				t.Errorf("%s: documented .plugin-lsp.yaml: %v", d, c.Errors)
+			} else if _, ps := FileConfig(d, c); len(ps) > 0 {
+				t.Errorf("%s: documented .plugin-lsp.yaml: %v", d, ps)
 			}
 		}
 	}

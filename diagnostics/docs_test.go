@@ -65,7 +65,7 @@ func TestRuleCatalogue(t *testing.T) {
 	for _, f := range files {
 		id := strings.ToUpper(strings.TrimSuffix(strings.TrimPrefix(f, "rule_"), ".go"))
 		if !seen[id] {
-			t.Errorf("%s: rule %s is not in Rules() (diagnostics/rules.go)", f, id)
+			t.Errorf("%s: rule %s is not in Rules() (run go generate ./diagnostics)", f, id)
 		}
 	}
 	if len(files) != len(seen) {

@@ -54,7 +54,7 @@ func TestRules(t *testing.T) {
 			findings := runRules(t, dir, typeRules[rule])
 			n := matchWants(t, dir, findings)
 			perRule[rule] += n
-			checkFixes(t, dir, findings, typeRules[rule])
+			checkFixes(t, a, dir, findings, typeRules[rule])
 		})
 	}
 	// Every rule has a test directory, and each directory that ran expects
@@ -82,6 +82,9 @@ func extractTxtar(t *testing.T, path string) string {
 		dir = d
 	}
 	for _, f := range ar.Files {
+		if strings.HasPrefix(f.Name, fixGoldenPrefix) {
+			continue // expected output, not a workspace file
+		}
 		p := filepath.Join(dir, filepath.FromSlash(f.Name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -196,10 +199,30 @@ func rel(dir, path string) string {
 	return path
 }
 
+// fixGoldenPrefix starts the names of the txtar sections that hold, for
+// each quick fix of a finding in the archive, each file it edits as the
+// fix leaves it: "golden/RULE file:line title => edited file". checkFixes
+// compares them; go test -run TestRules -update rewrites them (and drops
+// the ones no fix produces any more).
+const fixGoldenPrefix = "golden/"
+
 // checkFixes applies each finding's fixes in a copy of the workspace: the
-// edited Go files must be gofmt-clean and the finding must be gone.
-func checkFixes(t *testing.T, dir string, findings []Finding, types bool) {
+// edited files must equal their golden sections in archive, Go files must
+// stay gofmt-clean, and the finding must be gone.
+func checkFixes(t *testing.T, archive, dir string, findings []Finding, types bool) {
 	t.Helper()
+	ar, err := txtar.ParseFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := map[string]int{} // section name → index in ar.Files
+	for i, f := range ar.Files {
+		if strings.HasPrefix(f.Name, fixGoldenPrefix) {
+			golden[f.Name] = i
+		}
+	}
+	used := map[string]bool{}
+	changed := false
 	for _, f := range findings {
 		for _, fix := range f.Fixes {
 			t.Run("fix/"+f.Rule+"/"+fix.Title, func(t *testing.T) {
@@ -228,6 +251,25 @@ func checkFixes(t *testing.T, dir string, findings []Finding, types bool) {
 							t.Errorf("fix leaves %s not gofmt-clean (%v):\n%s", rel(cp, target), err, b)
 						}
 					}
+					name := fmt.Sprintf("%s%s %s:%d %s => %s", fixGoldenPrefix, f.Rule, rel(dir, f.File), f.Start.Line, fix.Title, rel(cp, target))
+					if !strings.HasSuffix(string(b), "\n") {
+						b = append(b, '\n') // as txtar keeps a section
+					}
+					used[name] = true
+					i, ok := golden[name]
+					switch {
+					case *update && !ok:
+						golden[name] = len(ar.Files)
+						ar.Files = append(ar.Files, txtar.File{Name: name, Data: b})
+						changed = true
+					case *update && string(ar.Files[i].Data) != string(b):
+						ar.Files[i].Data = b
+						changed = true
+					case !ok:
+						t.Errorf("%s: no section %q (run go test -run TestRules -update)", archive, name)
+					case string(ar.Files[i].Data) != string(b):
+						t.Errorf("%s: the fix leaves %s as\n%s\nwant (section %q; -update rewrites it):\n%s", archive, rel(cp, target), b, name, ar.Files[i].Data)
+					}
 				}
 				after := runRules(t, cp, types)
 				for _, g := range after {
@@ -236,6 +278,28 @@ func checkFixes(t *testing.T, dir string, findings []Finding, types bool) {
 					}
 				}
 			})
+		}
+	}
+	for name := range golden {
+		if used[name] {
+			continue
+		}
+		if !*update {
+			t.Errorf("%s: section %q: no fix produces it (run go test -run TestRules -update)", archive, name)
+			continue
+		}
+		changed = true
+	}
+	if *update && changed {
+		kept := ar.Files[:0]
+		for _, f := range ar.Files {
+			if !strings.HasPrefix(f.Name, fixGoldenPrefix) || used[f.Name] {
+				kept = append(kept, f)
+			}
+		}
+		ar.Files = kept
+		if err := os.WriteFile(archive, txtar.Format(ar), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

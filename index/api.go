@@ -86,7 +86,10 @@ type Options struct {
 	// recompute; 0 means 150 ms.
 	Debounce time.Duration
 	// Configs are the build configurations linking is computed for; nil
-	// means DefaultConfigs().
+	// means the matrix the workspace's .plugin-lsp.yaml files set
+	// (ConfiguredMatrix, read at the first Build), else DefaultConfigs().
+	// The matrix is fixed for the Index's life: a change of the files'
+	// matrix is seen in Snapshot.Modules, and a new Index applies it.
 	Configs []BuildConfig
 	// Watch makes Run watch the roots with fsnotify (for clients that cannot
 	// send workspace/didChangeWatchedFiles).
@@ -443,8 +446,23 @@ type Config struct {
 	File       FileID
 	Registries []ConfigRegistry
 	Plugins    []ConfigPlugin // so path → plugin source dir
-	Err        string         // first error ("line N: msg"), config ignored when set
-	Errors     []ConfigError  // every error, with its line (config.go)
+	// Rules are the rules.disabled, rules.enabled and severity entries as
+	// written, in file order: index knows no rule IDs, the diagnostics
+	// package validates them (diagnostics.WorkspaceConfig).
+	Rules []ConfigRule
+	// BuildConfigs is the buildConfigs matrix, each entry checked by
+	// NewBuildConfig; nil when the file sets none.
+	BuildConfigs []BuildConfig
+	Err          string        // first error ("line N: msg"), config ignored when set
+	Errors       []ConfigError // every error, with its line (config.go)
+}
+
+// ConfigRule is one rule setting of a .plugin-lsp.yaml.
+type ConfigRule struct {
+	Key   string // "rules.disabled", "rules.enabled" or "severity"
+	ID    string // the rule ID as written
+	Value string // for "severity": the severity as written
+	Line  int    // 1-based
 }
 
 // ConfigRegistry declares a registry the inference does not find, or adds

@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -18,9 +19,17 @@ import (
 // (docs once showed `id:`/`allow:`) is reported instead of silently
 // dropping the policy it was meant to set. New fields of ConfigRegistry or
 // ConfigPlugin are accepted as soon as they have a yaml tag.
+//
+// The rules, severity and buildConfigs sections have the shape of the
+// editor's plugin-lsp settings (lsp.Settings), so one document serves
+// both; they are kept as nodes and read by decodeSettings, which knows
+// their lines.
 type configFile struct {
-	Registries []ConfigRegistry `yaml:"registries"`
-	Plugins    []ConfigPlugin   `yaml:"plugins"`
+	Registries   []ConfigRegistry `yaml:"registries"`
+	Plugins      []ConfigPlugin   `yaml:"plugins"`
+	Rules        yaml.Node        `yaml:"rules"`
+	Severity     yaml.Node        `yaml:"severity"`
+	BuildConfigs yaml.Node        `yaml:"buildConfigs"`
 }
 
 // ConfigError is one error of a .plugin-lsp.yaml, at a 1-based line (0
@@ -61,12 +70,148 @@ func parseConfig(b []byte) *Config {
 		c.Err = c.Errors[0].String()
 		return c
 	}
-	if errs := validateConfig(b, raw); len(errs) > 0 {
+	errs := validateConfig(b, raw)
+	rules, cfgs, serrs := decodeSettings(raw)
+	if errs = append(errs, serrs...); len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 		c.Errors, c.Err = errs, errs[0].String()
 		return c
 	}
 	c.Registries, c.Plugins = raw.Registries, raw.Plugins
+	c.Rules, c.BuildConfigs = rules, cfgs
 	return c
+}
+
+// decodeSettings reads the rules, severity and buildConfigs sections.
+// Rule IDs and severities are kept as written (index knows no rules; the
+// diagnostics package validates them); build configurations are checked
+// here, by NewBuildConfig, the one validator every surface uses.
+func decodeSettings(raw configFile) ([]ConfigRule, []BuildConfig, []ConfigError) {
+	var rules []ConfigRule
+	var cfgs []BuildConfig
+	var errs []ConfigError
+	bad := func(n *yaml.Node, format string, args ...any) {
+		errs = append(errs, ConfigError{Line: n.Line, Msg: fmt.Sprintf(format, args...)})
+	}
+	scalars := func(key string, n *yaml.Node) []*yaml.Node {
+		if n.Kind != yaml.SequenceNode {
+			bad(n, "%s: want a list", key)
+			return nil
+		}
+		for _, x := range n.Content {
+			if x.Kind != yaml.ScalarNode {
+				bad(x, "%s: want a list of words", key)
+				return nil
+			}
+		}
+		return n.Content
+	}
+	if n := &raw.Rules; present(n) {
+		if n.Kind != yaml.MappingNode {
+			bad(n, "rules: want a mapping with disabled and enabled lists")
+		} else {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if k.Value != "disabled" && k.Value != "enabled" {
+					bad(k, "rules: unknown key %q (known keys: disabled, enabled)", k.Value)
+					continue
+				}
+				key := "rules." + k.Value
+				for _, x := range scalars(key, v) {
+					rules = append(rules, ConfigRule{Key: key, ID: x.Value, Line: x.Line})
+				}
+			}
+		}
+	}
+	if n := &raw.Severity; present(n) {
+		if n.Kind != yaml.MappingNode {
+			bad(n, "severity: want a mapping of rule IDs to error, warning, info or hint")
+		} else {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if v.Kind != yaml.ScalarNode {
+					bad(v, "severity.%s: want error, warning, info or hint", k.Value)
+					continue
+				}
+				rules = append(rules, ConfigRule{Key: "severity", ID: k.Value, Value: v.Value, Line: k.Line})
+			}
+		}
+	}
+	if n := &raw.BuildConfigs; present(n) {
+		items := n.Content
+		if n.Kind != yaml.SequenceNode {
+			bad(n, "buildConfigs: want a list")
+			items = nil
+		}
+		for i, x := range items {
+			c, err := buildConfigNode(x)
+			if err != nil {
+				bad(x, "buildConfigs[%d]: %v", i, err)
+				continue
+			}
+			cfgs = AppendConfig(cfgs, c)
+		}
+	}
+	return rules, cfgs, errs
+}
+
+// present reports whether a section node was written with a value.
+func present(n *yaml.Node) bool {
+	return n.Kind != 0 && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// buildConfigNode reads one buildConfigs item: "goos/goarch[+tags]" or a
+// mapping with goos, goarch and tags.
+func buildConfigNode(n *yaml.Node) (BuildConfig, error) {
+	if n.Kind == yaml.ScalarNode {
+		return ParseBuildConfig(n.Value)
+	}
+	if n.Kind != yaml.MappingNode {
+		return BuildConfig{}, fmt.Errorf("want \"goos/goarch\" or {goos: …, goarch: …, tags: […]}")
+	}
+	var goos, goarch string
+	var tags []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "goos", "goarch":
+			if v.Kind != yaml.ScalarNode {
+				return BuildConfig{}, fmt.Errorf("%s: want a word", k.Value)
+			}
+			if k.Value == "goos" {
+				goos = v.Value
+			} else {
+				goarch = v.Value
+			}
+		case "tags":
+			if v.Kind != yaml.SequenceNode {
+				return BuildConfig{}, fmt.Errorf("tags: want a list")
+			}
+			for _, t := range v.Content {
+				tags = append(tags, t.Value)
+			}
+		default:
+			return BuildConfig{}, fmt.Errorf("unknown key %q (known keys: goos, goarch, tags)", k.Value)
+		}
+	}
+	return NewBuildConfig(goos, goarch, tags)
+}
+
+// ConfiguredMatrix is the build matrix the .plugin-lsp.yaml files of mods
+// set: the union, in module order, of their buildConfigs. A file with
+// errors counts for nothing (Snapshot.Problems reports it); nil when no
+// file sets buildConfigs.
+func ConfiguredMatrix(mods []*Module) []BuildConfig {
+	var out []BuildConfig
+	for _, m := range mods {
+		if m.Dep || m.Config == nil || m.Config.Err != "" || m.Config.BuildConfigs == nil {
+			continue
+		}
+		for _, c := range m.Config.BuildConfigs {
+			out = AppendConfig(out, c)
+		}
+	}
+	return out
 }
 
 // validateConfig checks the values the YAML types do not: the duplicates

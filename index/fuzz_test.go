@@ -121,6 +121,7 @@ func FuzzManifest(f *testing.F) {
 func FuzzConfig(f *testing.F) {
 	seedFiles(f, func(n string) bool { return n == configName })
 	f.Add([]byte("registries:\n  - id: a.B\n    allow: [x]\n"))
+	f.Add([]byte("rules:\n  disabled: [REG005]\nseverity: {REG007: error}\nbuildConfigs: [linux/arm64, {goos: windows, tags: ['!cgo']}]\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c := parseConfig(b)
 		// YAML breaks lines at \n, \r\n and a lone \r.
@@ -136,7 +137,7 @@ func FuzzConfig(f *testing.F) {
 				t.Fatal("empty error message")
 			}
 		}
-		if len(c.Errors) > 0 && (len(c.Registries) > 0 || len(c.Plugins) > 0) {
+		if len(c.Errors) > 0 && (len(c.Registries) > 0 || len(c.Plugins) > 0 || len(c.Rules) > 0 || len(c.BuildConfigs) > 0) {
 			t.Fatal("a config with errors must be ignored whole")
 		}
 		for _, e := range configEntriesOf(1, "/w/.plugin-lsp.yaml", b) {

@@ -24,6 +24,9 @@ type Index struct {
 	src   Source
 	paths *interner
 	seed  maphash.Seed
+	// matrixFromFiles: Options.Configs was nil, so the first Build takes
+	// the matrix of the workspace's .plugin-lsp.yaml files (set under mu).
+	matrixFromFiles bool
 
 	// buildMu serialises Builds. A Build holds mu only to start and to
 	// publish, so overlays and disk changes keep coming while it reads and
@@ -62,6 +65,7 @@ func New(opts Options) *Index {
 	if opts.Debounce <= 0 {
 		opts.Debounce = DefaultDebounce
 	}
+	fromFiles := opts.Configs == nil
 	if opts.Configs == nil {
 		opts.Configs = DefaultConfigs()
 	}
@@ -83,6 +87,8 @@ func New(opts Options) *Index {
 		pending:  map[string]struct{}{},
 		cache:    map[uint64]*FileFacts{},
 		kick:     make(chan struct{}, 1),
+
+		matrixFromFiles: fromFiles,
 	}
 	ix.guard.Store(newFileGuard(roots, opts.MaxFileSize))
 	ix.deps = newDepStore(depCacheDir(opts))
@@ -161,6 +167,16 @@ func (ix *Index) build(ctx context.Context, roots []string, ov map[FileID][]byte
 		return ix.readDisk(p)
 	}
 	ws, found := discover(roots, read)
+	if ix.matrixFromFiles {
+		// Before anything reads the matrix: dependency files are filtered
+		// by it, and the snapshot links under it.
+		ix.mu.Lock()
+		ix.matrixFromFiles = false
+		if m := ConfiguredMatrix(ws.modules); len(m) > 0 {
+			ix.opts.Configs = m
+		}
+		ix.mu.Unlock()
+	}
 	ids := make([]FileID, len(found))
 	maxID := FileID(0)
 	for i, f := range found {

@@ -14,8 +14,10 @@ import (
 	"golang.org/x/mod/modfile"
 )
 
-// configName is the per-module configuration file.
-const configName = ".plugin-lsp.yaml"
+// ConfigFile is the name of the per-module configuration file.
+const ConfigFile = ".plugin-lsp.yaml"
+
+const configName = ConfigFile
 
 // fileKind says how a file is extracted.
 type fileKind uint8

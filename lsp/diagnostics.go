@@ -132,13 +132,13 @@ func (d *diagStore) counts() (n int, types string) {
 // diagnostics changed, and asks for a type check of snap in the background.
 func (d *diagStore) recompute(ctx context.Context, snap *index.Snapshot, changedAt time.Time) {
 	t0 := time.Now()
-	st := d.w.Settings()
-	findings := diagnostics.Check(ctx, snap, st.options())
+	opts, cfgProblems := d.w.engineOptions(snap, true)
+	findings := diagnostics.Check(ctx, snap, opts)
 	if ctx.Err() != nil {
 		return
 	}
 	// What the index could not read is shown, never silent (problems.go).
-	pf, msgs := problemFindings(snap, snap.Problems())
+	pf, msgs := problemFindings(snap, append(snap.Problems(), cfgProblems...))
 	findings = append(findings, pf...)
 	d.shown.show(d.w.s, msgs)
 	checked := time.Since(t0)
@@ -151,7 +151,7 @@ func (d *diagStore) recompute(ctx context.Context, snap *index.Snapshot, changed
 	for u, l := range d.types {
 		kept := l[:0:0]
 		for _, od := range l {
-			if !st.Disabled[od.rule] {
+			if !opts.Disabled[od.rule] {
 				kept = append(kept, od)
 			}
 		}
@@ -297,8 +297,7 @@ func (d *diagStore) typeLoop(ctx context.Context) {
 				quiet = true
 			}
 		}
-		st := d.w.Settings()
-		opts := st.options()
+		opts, _ := d.w.engineOptions(snap, false)
 		if allTypeRulesDisabled(opts) {
 			d.setTypes(map[protocol.DocumentURI][]ourDiag{})
 			continue

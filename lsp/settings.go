@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
-	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
@@ -27,7 +24,7 @@ const SettingsSection = "plugin-lsp"
 // one editors/vscode and editors/neovim send):
 //
 //	{
-//	  "rules":        {"disabled": ["REG005"]},
+//	  "rules":        {"disabled": ["REG005"], "enabled": ["REG003"]},
 //	  "severity":     {"REG007": "error"},
 //	  "debounceMs":   150,
 //	  "goplsTimeoutSeconds": 30,
@@ -41,17 +38,17 @@ const SettingsSection = "plugin-lsp"
 // earlier answer). Unknown keys are
 // ignored (editors send client-only settings in the same section); a known
 // key with a bad value is an error, and the previous settings stay.
+//
+// rules, severity and buildConfigs are also keys of .plugin-lsp.yaml, in
+// the same shape and through the same parsers (diagnostics.ParseRuleID,
+// diagnostics.ParseSeverity, index.NewBuildConfig); the editor's settings
+// are a layer above the files (engineOptions).
 type Settings struct {
-	// Disabled rule IDs are not reported.
-	Disabled map[string]bool
-	// Severity overrides a rule's default severity.
-	Severity map[string]diagnostics.Severity
-	// Configs is the build-configuration matrix; nil means
-	// index.DefaultConfigs() (the host's GOOS/GOARCH plus linux, darwin and
-	// windows on amd64 and arm64, all with cgo). A buildConfigs entry
-	// without goos or goarch takes the host's; every entry gets the "cgo"
-	// tag (native plugins need cgo) unless it lists "!cgo".
-	Configs []index.BuildConfig
+	// Config is the editor's layer of rule states, severities and the
+	// build matrix. A buildConfigs entry without goos or goarch takes the
+	// host's; every entry gets the "cgo" tag (native plugins need cgo)
+	// unless it lists "!cgo" (index.NewBuildConfig).
+	diagnostics.Config
 	// Debounce is the quiet period after the last change before diagnostics
 	// are recomputed (default 150 ms; 0 recomputes at once).
 	Debounce time.Duration
@@ -70,27 +67,66 @@ func DefaultSettings() Settings {
 	return Settings{Debounce: index.DefaultDebounce}
 }
 
-// options returns the rule engine's options for s.
-func (s Settings) options() diagnostics.Options {
-	return diagnostics.Options{Disabled: s.Disabled, Severity: s.Severity}
-}
-
-// configs returns the matrix the index is built with.
-func (s Settings) configs() []index.BuildConfig {
-	if len(s.Configs) == 0 {
-		return index.DefaultConfigs()
-	}
-	return s.Configs
-}
-
 // sameConfigs reports whether a and b index the same matrix.
 func sameConfigs(a, b []index.BuildConfig) bool {
 	return slices.EqualFunc(a, b, func(x, y index.BuildConfig) bool { return x.String() == y.String() })
 }
 
+// engineOptions returns the rule engine's options for snap: the editor's
+// settings over the .plugin-lsp.yaml files over the defaults, per rule ID
+// (diagnostics.Config.Over), and the files' problems. While a file is
+// broken the last good files' layer stays in effect (its problems are
+// shown). With current (snap is the index's latest), a matrix that is not
+// the one snap was linked under (a file's buildConfigs changed) rebuilds
+// the index.
+func (w *Workspace) engineOptions(snap *index.Snapshot, current bool) (diagnostics.Options, []index.Problem) {
+	files, problems := diagnostics.WorkspaceConfig(snap)
+	broken := len(problems) > 0
+	for _, m := range snap.Modules() {
+		broken = broken || m.Config != nil && m.Config.Err != "" // the index's errors of the file
+	}
+	w.mu.Lock()
+	if !broken {
+		w.files = files
+	}
+	cfg := w.settings.Config.Over(w.files)
+	if m := w.matrixLocked(); current && w.state == "ready" && !sameConfigs(m, snap.Configs()) {
+		w.rebuild = true
+		w.signal(w.now)
+	}
+	w.mu.Unlock()
+	return cfg.Options(), problems
+}
+
+// matrixLocked is the matrix the index should be linked under: the
+// editor's, else the files' (the last good), else the default.
+func (w *Workspace) matrixLocked() []index.BuildConfig {
+	switch {
+	case w.settings.Configs != nil:
+		return w.settings.Configs
+	case w.files.Configs != nil:
+		return w.files.Configs
+	}
+	return index.DefaultConfigs()
+}
+
+// indexMatrixLocked is index.Options.Configs of a new index. For the
+// first index, without an editor matrix, nil: the index reads the files'
+// matrix itself at its first Build (no second build at start). After that
+// always matrixLocked, explicit: a rebuild must link under the matrix
+// engineOptions compared with, or a file the index reads but
+// engineOptions rejects would rebuild for ever.
+func (w *Workspace) indexMatrixLocked() []index.BuildConfig {
+	if w.settings.Configs == nil && w.ix.Load() == nil {
+		return nil
+	}
+	return w.matrixLocked()
+}
+
 type rawSettings struct {
 	Rules *struct {
 		Disabled []string `json:"disabled"`
+		Enabled  []string `json:"enabled"`
 	} `json:"rules"`
 	Severity     map[string]string `json:"severity"`
 	DebounceMs   *float64          `json:"debounceMs"`
@@ -108,11 +144,6 @@ type rawConfig struct {
 // maxDebounce bounds debounceMs: a longer quiet period is surely a mistake
 // (diagnostics would seem never to update).
 const maxDebounce = 10 * time.Second
-
-var (
-	osArchRe = regexp.MustCompile(`^[a-z0-9]+$`)
-	tagRe    = regexp.MustCompile(`^!?[A-Za-z0-9_.]+$`)
-)
 
 // layerSettings returns the settings object base with the top-level keys of
 // over replacing base's: a workspace/configuration answer is read on top of
@@ -154,15 +185,20 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 		return st, fmt.Errorf("plugin-lsp settings: %w", err)
 	}
 	if r.Rules != nil {
-		for _, id := range r.Rules.Disabled {
-			rule, err := ruleID(id)
-			if err != nil {
-				return st, fmt.Errorf("plugin-lsp settings: rules.disabled: %w", err)
+		for _, l := range []struct {
+			key string
+			ids []string
+		}{{"disabled", r.Rules.Disabled}, {"enabled", r.Rules.Enabled}} {
+			for _, id := range l.ids {
+				rule, err := diagnostics.ParseRuleID(id)
+				if err != nil {
+					return st, fmt.Errorf("plugin-lsp settings: rules.%s: %w", l.key, err)
+				}
+				if on, set := st.Rules[rule]; set && on != (l.key == "enabled") {
+					return st, fmt.Errorf("plugin-lsp settings: rules: %s is both disabled and enabled", rule)
+				}
+				st.SetRule(rule, l.key == "enabled")
 			}
-			if st.Disabled == nil {
-				st.Disabled = map[string]bool{}
-			}
-			st.Disabled[rule] = true
 		}
 	}
 	ids := make([]string, 0, len(r.Severity))
@@ -171,7 +207,7 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		rule, err := ruleID(id)
+		rule, err := diagnostics.ParseRuleID(id)
 		if err != nil {
 			return st, fmt.Errorf("plugin-lsp settings: severity: %w", err)
 		}
@@ -179,10 +215,7 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 		if err != nil {
 			return st, fmt.Errorf("plugin-lsp settings: severity.%s: %w", id, err)
 		}
-		if st.Severity == nil {
-			st.Severity = map[string]diagnostics.Severity{}
-		}
-		st.Severity[rule] = sev
+		st.SetSeverity(rule, sev)
 	}
 	if r.DebounceMs != nil {
 		ms := *r.DebounceMs
@@ -210,77 +243,31 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 		}
 		st.GoplsTimeout = time.Duration(sec * float64(time.Second))
 	}
-	seen := map[string]bool{}
 	for i, b := range r.BuildConfigs {
 		cfg, err := parseBuildConfig(b)
 		if err != nil {
 			return st, fmt.Errorf("plugin-lsp settings: buildConfigs[%d]: %w", i, err)
 		}
-		if k := cfg.String(); !seen[k] {
-			seen[k] = true
-			st.Configs = append(st.Configs, cfg)
-		}
+		st.Configs = index.AppendConfig(st.Configs, cfg)
 	}
 	return st, nil
 }
 
-// ruleID checks a rule ID against the catalogue (case-insensitive).
-func ruleID(id string) (string, error) {
-	up := strings.ToUpper(strings.TrimSpace(id))
-	if _, ok := diagnostics.RuleByID(up); !ok {
-		return "", fmt.Errorf("unknown rule %q (rules are REG001…, PL001…, MF001…, SEC001; see docs/rules.md)", id)
-	}
-	return up, nil
-}
-
-// parseBuildConfig reads {"goos","goarch","tags"} or "goos/goarch[+tag,…]".
+// parseBuildConfig reads {"goos","goarch","tags"} or "goos/goarch[+tag,…]"
+// (index.ParseBuildConfig, index.NewBuildConfig: the validators of every
+// surface).
 func parseBuildConfig(b json.RawMessage) (index.BuildConfig, error) {
-	var rc rawConfig
 	var s string
 	if json.Unmarshal(b, &s) == nil {
-		spec, tags, _ := strings.Cut(s, "+")
-		goos, goarch, ok := strings.Cut(spec, "/")
-		if !ok {
-			return index.BuildConfig{}, fmt.Errorf("%q: want \"goos/goarch\" or {\"goos\": …, \"goarch\": …}", s)
-		}
-		rc.GOOS, rc.GOARCH = goos, goarch
-		if tags != "" {
-			rc.Tags = strings.Split(tags, ",")
-		}
-	} else if err := json.Unmarshal(b, &rc); err != nil {
+		return index.ParseBuildConfig(s)
+	}
+	var rc rawConfig
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rc); err != nil {
 		return index.BuildConfig{}, fmt.Errorf("want {\"goos\": …, \"goarch\": …, \"tags\": […]}: %w", err)
 	}
-	if rc.GOOS == "" {
-		rc.GOOS = runtime.GOOS
-	}
-	if rc.GOARCH == "" {
-		rc.GOARCH = runtime.GOARCH
-	}
-	if !osArchRe.MatchString(rc.GOOS) {
-		return index.BuildConfig{}, fmt.Errorf("bad goos %q", rc.GOOS)
-	}
-	if !osArchRe.MatchString(rc.GOARCH) {
-		return index.BuildConfig{}, fmt.Errorf("bad goarch %q", rc.GOARCH)
-	}
-	cfg := index.BuildConfig{GOOS: rc.GOOS, GOARCH: rc.GOARCH}
-	noCgo := false
-	for _, t := range rc.Tags {
-		t = strings.TrimSpace(t)
-		if !tagRe.MatchString(t) {
-			return index.BuildConfig{}, fmt.Errorf("bad build tag %q", t)
-		}
-		if t == "!cgo" {
-			noCgo = true
-			continue
-		}
-		if !slices.Contains(cfg.Tags, t) {
-			cfg.Tags = append(cfg.Tags, t)
-		}
-	}
-	if !noCgo && !slices.Contains(cfg.Tags, "cgo") {
-		cfg.Tags = append([]string{"cgo"}, cfg.Tags...)
-	}
-	return cfg, nil
+	return index.NewBuildConfig(rc.GOOS, rc.GOARCH, rc.Tags)
 }
 
 // goplsInitializeParams returns the initialize params gopls gets: the

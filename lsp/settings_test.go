@@ -10,7 +10,6 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
-	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
 func TestParseSettings(t *testing.T) {
@@ -22,18 +21,15 @@ func TestParseSettings(t *testing.T) {
 		check   func(t *testing.T, s Settings)
 	}{
 		{name: "null means defaults", in: `null`, check: func(t *testing.T, s Settings) {
-			if s.Debounce != 150*time.Millisecond || s.Disabled != nil || s.Configs != nil {
+			if s.Debounce != 150*time.Millisecond || s.Rules != nil || s.Configs != nil {
 				t.Errorf("%+v, want defaults", s)
-			}
-			if got := s.configs(); !sameConfigs(got, index.DefaultConfigs()) {
-				t.Errorf("matrix %v, want the default", got)
 			}
 		}},
 		{name: "editor shape", in: `{"rules": {"disabled": ["reg005", "PL001"]}, "severity": {"REG007": "error"}, "debounceMs": 0,
 			"buildConfigs": [{"goos": "linux", "goarch": "arm64", "tags": ["integration"]}], "path": "ignored"}`,
 			check: func(t *testing.T, s Settings) {
-				if !s.Disabled["REG005"] || !s.Disabled["PL001"] || len(s.Disabled) != 2 {
-					t.Errorf("disabled %v", s.Disabled)
+				if on, set := s.Rules["REG005"]; on || !set || s.Rules["PL001"] || len(s.Rules) != 2 {
+					t.Errorf("rules %v", s.Rules)
 				}
 				if s.Severity["REG007"] != diagnostics.Error {
 					t.Errorf("severity %v", s.Severity)
@@ -44,7 +40,7 @@ func TestParseSettings(t *testing.T) {
 				if len(s.Configs) != 1 || s.Configs[0].String() != "linux/arm64+cgo,integration" {
 					t.Errorf("configs %v", s.Configs)
 				}
-				o := s.options()
+				o := s.Options()
 				if o.Enabled("REG005") || !o.Enabled("REG001") {
 					t.Errorf("options %+v", o)
 				}
@@ -71,7 +67,7 @@ func TestParseSettings(t *testing.T) {
 			}
 		}},
 		{name: "bad maxFileSize", in: `{"maxFileSize": "lots"}`, wantErr: `maxFileSize: invalid size "lots"`},
-		{name: "unknown rule", in: `{"rules": {"disabled": ["REG999"]}}`, wantErr: `rules.disabled: unknown rule "REG999"`},
+		{name: "unknown rule", in: `{"rules": {"disabled": ["REG999"]}}`, wantErr: `rules.disabled: unknown rule "REG999" (known: MF001,`},
 		{name: "bad severity", in: `{"severity": {"REG001": "fatal"}}`, wantErr: `severity.REG001: unknown severity "fatal"`},
 		{name: "negative debounce", in: `{"debounceMs": -1}`, wantErr: "debounceMs: -1 is outside 0..10000"},
 		{name: "gopls timeout", in: `{"goplsTimeoutSeconds": 90}`, check: func(t *testing.T, s Settings) {
@@ -82,8 +78,16 @@ func TestParseSettings(t *testing.T) {
 		{name: "gopls timeout too short", in: `{"goplsTimeoutSeconds": 0.5}`, wantErr: "goplsTimeoutSeconds: 0.5 is outside 1..3600"},
 		{name: "huge debounce", in: `{"debounceMs": 60000}`, wantErr: "debounceMs"},
 		{name: "wrong type", in: `{"rules": {"disabled": "REG001"}}`, wantErr: "plugin-lsp settings"},
-		{name: "bad config string", in: `{"buildConfigs": ["linux"]}`, wantErr: `buildConfigs[0]: "linux": want "goos/goarch"`},
-		{name: "bad goos", in: `{"buildConfigs": [{"goos": "Linux!"}]}`, wantErr: `bad goos "Linux!"`},
+		{name: "bad config string", in: `{"buildConfigs": ["linux"]}`, wantErr: `buildConfigs[0]: "linux": want "goos/goarch[+tag,…]"`},
+		{name: "bad goos", in: `{"buildConfigs": [{"goos": "Linux!"}]}`, wantErr: `unknown GOOS "Linux!" (known: aix,`},
+		{name: "unknown goos", in: `{"buildConfigs": ["haiku/amd64"]}`, wantErr: `buildConfigs[0]: unknown GOOS "haiku"`},
+		{name: "unknown build config key", in: `{"buildConfigs": [{"os": "linux"}]}`, wantErr: `buildConfigs[0]: want {"goos"`},
+		{name: "enabled", in: `{"rules": {"enabled": ["reg005"]}}`, check: func(t *testing.T, s Settings) {
+			if on, set := s.Rules["REG005"]; !on || !set {
+				t.Errorf("rules %v", s.Rules)
+			}
+		}},
+		{name: "disabled and enabled", in: `{"rules": {"disabled": ["REG005"], "enabled": ["REG005"]}}`, wantErr: "REG005 is both disabled and enabled"},
 		{name: "bad tag", in: `{"buildConfigs": [{"tags": ["a b"]}]}`, wantErr: `bad build tag "a b"`},
 	}
 	for _, tt := range tests {
@@ -148,8 +152,8 @@ func TestLayerSettings(t *testing.T) {
 			t.Errorf("%s over %s: err %v", tt.over, tt.base, err)
 			continue
 		}
-		if err == nil && (s.Debounce != tt.want || s.Disabled["REG005"] != tt.disabled) {
-			t.Errorf("%s over %s: debounce %v disabled %v, want %v %v", tt.over, tt.base, s.Debounce, s.Disabled, tt.want, tt.disabled)
+		if err == nil && (s.Debounce != tt.want || s.Options().Disabled["REG005"] != tt.disabled) {
+			t.Errorf("%s over %s: debounce %v rules %v, want %v REG005 disabled %v", tt.over, tt.base, s.Debounce, s.Rules, tt.want, tt.disabled)
 		}
 	}
 }

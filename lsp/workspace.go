@@ -48,6 +48,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
@@ -79,6 +80,9 @@ type Workspace struct {
 	mu       sync.Mutex
 	roots    []string
 	settings Settings
+	// files is the last good layer of the .plugin-lsp.yaml files
+	// (engineOptions).
+	files diagnostics.Config
 	// initialSettings is initializationOptions["plugin-lsp"], the base
 	// that workspace/configuration answers are read on top of.
 	initialSettings json.RawMessage

@@ -158,7 +158,7 @@ func (w *Workspace) applySettings(raw json.RawMessage) {
 		return
 	}
 	w.mu.Lock()
-	if !sameConfigs(st.configs(), w.settings.configs()) || st.MaxFileSize != w.settings.MaxFileSize {
+	if !sameConfigs(st.Configs, w.settings.Configs) || st.MaxFileSize != w.settings.MaxFileSize {
 		w.rebuild = true
 	}
 	w.settings = st
@@ -338,14 +338,18 @@ func (w *Workspace) build(ctx context.Context) (ix *index.Index, stop func(), er
 	w.mu.Lock()
 	roots := append([]string(nil), w.roots...)
 	st := w.settings
+	matrix := w.indexMatrixLocked()
 	w.state = "indexing"
 	w.mu.Unlock()
 	var done, total atomic.Int64
 	ix = index.New(index.Options{
 		Roots:    roots,
 		Debounce: max(st.Debounce, time.Millisecond),
-		Configs:  st.configs(),
-		Watch:    w.needFSNotify(),
+		// nil (neither the editor nor a file set one yet): the index
+		// takes the files' matrix itself (engineOptions rebuilds when it
+		// changes).
+		Configs: matrix,
+		Watch:   w.needFSNotify(),
 		// Files over the cap are skipped and shown (problems.go).
 		MaxFileSize: st.MaxFileSize,
 		Progress:    func(d, t int) { done.Store(int64(d)); total.Store(int64(t)) },
@@ -566,10 +570,10 @@ func (w *Workspace) IndexStatus() any {
 		LastBuildMs: float64(w.lastBuild.Microseconds()) / 1000,
 		Errors:      append([]string(nil), w.errs...),
 	}
-	for _, c := range w.settings.configs() {
+	w.mu.Unlock()
+	for _, c := range snap.Configs() {
 		st.Configs = append(st.Configs, c.String())
 	}
-	w.mu.Unlock()
 	st.Files = len(snap.Files())
 	st.Modules = len(snap.Modules())
 	st.Registries = len(snap.Registries())

@@ -133,7 +133,7 @@ func TestWorkspaceHandle(t *testing.T) {
 	// Settings: a good change applies, a bad one is shown and the old kept.
 	w.applySettings(json.RawMessage(`{"rules": {"disabled": ["REG003"]}, "debounceMs": 10}`))
 	w.applySettings(json.RawMessage(`{"debounceMs": -1}`))
-	if st := w.Settings(); !st.Disabled["REG003"] || st.Debounce != 10*time.Millisecond {
+	if st := w.Settings(); !st.Options().Disabled["REG003"] || st.Debounce != 10*time.Millisecond {
 		t.Errorf("settings after a bad change: %+v, want the previous ones", st)
 	}
 	wsEventually(t, ctx, "the settings error shown", func() bool {

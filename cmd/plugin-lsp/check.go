@@ -42,11 +42,18 @@ Flags:
                 product; a dimension not given takes the default matrix's
                 values; default matrix: the host plus linux, darwin and
                 windows on amd64 and arm64)
-  -tags t,u     build tags added to every configuration (cgo is always set)
+  -tags t,u     build tags added to every configuration (cgo is set
+                unless !cgo is given)
   -rules R,S    run only these rules (IDs such as REG001)
   -disable R,S  do not run these rules
+  -enable R,S   run these rules even if .plugin-lsp.yaml disables them
+  -severity R=S,…  report rule R at severity S (error, warning, info, hint)
   -max-file-size N  skip (and report) files larger than N bytes; K, M, G
                 suffixes (default $PLUGIN_LSP_MAX_FILE_SIZE, else 16M)
+
+Configuration: the .plugin-lsp.yaml of each module (rules, severity,
+buildConfigs, registries) applies; a flag wins over the file for the rules
+it names, and -goos, -goarch or -tags replace the file's buildConfigs.
 `
 
 // checkMain implements `plugin-lsp check`.
@@ -75,7 +82,7 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := requireGoFiles(pats); err != nil {
 		return fail("%v", err)
 	}
-	findings, problems, cov, err := runEngine(ctx, pats, cfg.opts, cfg.maxFileSize)
+	findings, problems, cov, opts, err := runEngine(ctx, pats, cfg.flags, cfg.only, cfg.maxFileSize)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -87,7 +94,7 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 	var rules []diagnostics.Rule
 	for _, r := range diagnostics.Rules() {
-		if cfg.opts.Enabled(r.ID) {
+		if opts.Enabled(r.ID) {
 			rules = append(rules, r)
 		}
 	}
@@ -141,7 +148,9 @@ func notifications(problems []index.Problem, pats []pattern, cwd string) (notes 
 		switch {
 		case p.Kind == index.ProblemConfig:
 			n.Level, broken = "error", true
-			n.Message += " (the whole file is ignored)"
+			if !strings.HasSuffix(n.Message, diagnostics.RuleSettingsIgnored) {
+				n.Message += " (the whole file is ignored)"
+			}
 		case p.Kind == index.ProblemSkipped && givenDir(p.Path, pats):
 			n.Level, broken = "error", true
 		}
@@ -177,28 +186,33 @@ func givenDir(path string, pats []pattern) bool {
 
 // checkConfig is the parsed command line of check.
 type checkConfig struct {
-	format      report.Format
-	opts        diagnostics.Options
+	format report.Format
+	// flags is the flags' layer of the configuration, above the
+	// .plugin-lsp.yaml files (diagnostics.Config.Over).
+	flags       diagnostics.Config
+	only        []string // -rules
 	patterns    []string
 	maxFileSize int64 // 0: index default ($PLUGIN_LSP_MAX_FILE_SIZE, 16 MiB)
 }
 
 // checkFlags are the values of check's flags.
 type checkFlags struct {
-	format, goos, goarch, tags, only, disable, maxSize *string
+	format, goos, goarch, tags, only, disable, enable, severity, maxSize *string
 }
 
 // newCheckFlags returns check's flag set and where its values land.
 func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	return fs, &checkFlags{
-		format:  fs.String("format", "text", ""),
-		goos:    fs.String("goos", "", ""),
-		goarch:  fs.String("goarch", "", ""),
-		tags:    fs.String("tags", "", ""),
-		only:    fs.String("rules", "", ""),
-		disable: fs.String("disable", "", ""),
-		maxSize: fs.String("max-file-size", "", ""),
+		format:   fs.String("format", "text", ""),
+		goos:     fs.String("goos", "", ""),
+		goarch:   fs.String("goarch", "", ""),
+		tags:     fs.String("tags", "", ""),
+		only:     fs.String("rules", "", ""),
+		disable:  fs.String("disable", "", ""),
+		enable:   fs.String("enable", "", ""),
+		severity: fs.String("severity", "", ""),
+		maxSize:  fs.String("max-file-size", "", ""),
 	}
 }
 
@@ -225,21 +239,41 @@ func (fv *checkFlags) config(patterns []string) (checkConfig, error) {
 	if cfg.format, err = report.ParseFormat(*fv.format); err != nil {
 		return cfg, err
 	}
-	if cfg.opts.Configs, err = buildMatrix(splitList(*fv.goos), splitList(*fv.goarch), splitList(*fv.tags)); err != nil {
+	if cfg.flags.Configs, err = buildMatrix(splitList(*fv.goos), splitList(*fv.goarch), splitList(*fv.tags)); err != nil {
 		return cfg, err
 	}
-	if cfg.opts.Only, err = ruleIDs("-rules", *fv.only); err != nil {
+	if cfg.only, err = ruleIDs("-rules", *fv.only); err != nil {
 		return cfg, err
 	}
-	ids, err := ruleIDs("-disable", *fv.disable)
-	if err != nil {
-		return cfg, err
+	for _, id := range cfg.only {
+		cfg.flags.SetRule(id, true) // named on the command line: runs whatever the file says
 	}
-	if len(ids) > 0 {
-		cfg.opts.Disabled = map[string]bool{}
-		for _, id := range ids {
-			cfg.opts.Disabled[id] = true
+	for _, f := range []struct {
+		name, val string
+		on        bool
+	}{{"-disable", *fv.disable, false}, {"-enable", *fv.enable, true}} {
+		ids, err := ruleIDs(f.name, f.val)
+		if err != nil {
+			return cfg, err
 		}
+		for _, id := range ids {
+			cfg.flags.SetRule(id, f.on)
+		}
+	}
+	for _, x := range splitList(*fv.severity) {
+		r, level, ok := strings.Cut(x, "=")
+		if !ok {
+			return cfg, fmt.Errorf("-severity: %q: want RULE=severity", x)
+		}
+		id, err := diagnostics.ParseRuleID(r)
+		if err != nil {
+			return cfg, fmt.Errorf("-severity: %w", err)
+		}
+		sev, err := diagnostics.ParseSeverity(level)
+		if err != nil {
+			return cfg, fmt.Errorf("-severity: %s: %w", id, err)
+		}
+		cfg.flags.SetSeverity(id, sev)
 	}
 	cfg.patterns = patterns
 	if len(cfg.patterns) == 0 {
@@ -258,57 +292,49 @@ func splitList(s string) []string {
 	return out
 }
 
-// ruleIDs parses a comma-separated list of rule IDs (any case).
+// ruleIDs parses a comma-separated list of rule IDs (diagnostics.ParseRuleID).
 func ruleIDs(flagName, s string) ([]string, error) {
 	var out []string
 	for _, x := range splitList(s) {
-		r, ok := diagnostics.RuleByID(strings.ToUpper(x))
-		if !ok {
-			return nil, fmt.Errorf("%s: unknown rule %q", flagName, x)
+		id, err := diagnostics.ParseRuleID(x)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", flagName, err)
 		}
-		out = append(out, r.ID)
+		out = append(out, id)
 	}
 	return out, nil
 }
 
-// knownGOOS and knownGOARCH are the first-class and secondary ports of the
-// go toolchain (`go tool dist list`; TestKnownPortsMatchDistList keeps the
-// tables honest).
-var (
-	knownGOOS = []string{"aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js",
-		"linux", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows"}
-	knownGOARCH = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le",
-		"mipsle", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"}
-)
-
 // buildMatrix is the build-configuration matrix of -goos, -goarch and -tags:
-// the cartesian product of GOOS and GOARCH values, each with the cgo tag and
-// the given tags. A dimension not given takes the values of the default
-// matrix (index.DefaultConfigs); nothing given at all returns nil, which
-// means the engine's default.
+// the cartesian product of GOOS and GOARCH values, each with the given tags
+// (and cgo: index.NewBuildConfig, the one validator). A dimension not given
+// takes the values of the default matrix (index.DefaultConfigs), and only
+// -tags gives the default matrix with the tags added; nothing given at all
+// returns nil, which leaves the matrix to .plugin-lsp.yaml or the default.
 func buildMatrix(goos, goarch, tags []string) ([]index.BuildConfig, error) {
 	if len(goos) == 0 && len(goarch) == 0 && len(tags) == 0 {
 		return nil, nil
 	}
 	for _, o := range goos {
-		if !slices.Contains(knownGOOS, o) {
-			return nil, fmt.Errorf("-goos: unknown GOOS %q", o)
+		if err := index.CheckGOOS(o); err != nil {
+			return nil, fmt.Errorf("-goos: %w", err)
 		}
 	}
 	for _, a := range goarch {
-		if !slices.Contains(knownGOARCH, a) {
-			return nil, fmt.Errorf("-goarch: unknown GOARCH %q", a)
+		if err := index.CheckGOARCH(a); err != nil {
+			return nil, fmt.Errorf("-goarch: %w", err)
 		}
 	}
 	defaults := index.DefaultConfigs()
-	if len(tags) == 0 && len(goos) == 0 && len(goarch) == 0 {
-		return defaults, nil
-	}
 	if len(goos) == 0 && len(goarch) == 0 {
 		// Only tags: the default matrix with the tags added.
 		var out []index.BuildConfig
 		for _, c := range defaults {
-			out = append(out, index.BuildConfig{GOOS: c.GOOS, GOARCH: c.GOARCH, Tags: withTags(c.Tags, tags)})
+			nc, err := index.NewBuildConfig(c.GOOS, c.GOARCH, append(slices.Clone(c.Tags), tags...))
+			if err != nil {
+				return nil, fmt.Errorf("-tags: %w", err)
+			}
+			out = index.AppendConfig(out, nc)
 		}
 		return out, nil
 	}
@@ -323,26 +349,16 @@ func buildMatrix(goos, goarch, tags []string) ([]index.BuildConfig, error) {
 		}
 	}
 	var out []index.BuildConfig
-	seen := map[string]bool{}
 	for _, o := range goos {
 		for _, a := range goarch {
-			c := index.BuildConfig{GOOS: o, GOARCH: a, Tags: withTags([]string{"cgo"}, tags)}
-			if !seen[c.String()] {
-				seen[c.String()] = true
-				out = append(out, c)
+			c, err := index.NewBuildConfig(o, a, tags)
+			if err != nil {
+				return nil, fmt.Errorf("-tags: %w", err)
 			}
+			out = index.AppendConfig(out, c)
 		}
 	}
 	return out, nil
-}
-
-func withTags(base, extra []string) []string {
-	out := append([]string(nil), base...)
-	for _, t := range extra {
-		out = appendNew(out, t)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func appendNew(list []string, s string) []string {
@@ -524,9 +540,11 @@ func repositoryRoot(dir string) string {
 }
 
 // runEngine indexes the workspaces of the patterns and runs every enabled
-// rule: the syntax rules and, concurrently, the rules that need types. A
-// panic in the engine becomes an error (exit 2 with one line), not a crash.
-func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options, maxFileSize int64) (findings []diagnostics.Finding, problems []index.Problem, cov diagnostics.Coverage, err error) {
+// rule: the syntax rules and, concurrently, the rules that need types. The
+// rules run as flags (over) the .plugin-lsp.yaml files (over) the defaults
+// say; opts are the options that came of it. A panic in the engine becomes
+// an error (exit 2 with one line), not a crash.
+func runEngine(ctx context.Context, pats []pattern, flags diagnostics.Config, only []string, maxFileSize int64) (findings []diagnostics.Finding, problems []index.Problem, cov diagnostics.Coverage, opts diagnostics.Options, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			findings, problems, err = nil, nil, fmt.Errorf("internal error: %v", p)
@@ -540,10 +558,14 @@ func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options, ma
 	defer cancel()
 
 	roots := workspaceRoots(pats)
-	snap, err := index.New(index.Options{Roots: roots, Configs: opts.Configs, MaxFileSize: maxFileSize}).Build(ctx)
+	// Without -goos/-goarch/-tags the index takes the files' buildConfigs.
+	snap, err := index.New(index.Options{Roots: roots, Configs: flags.Configs, MaxFileSize: maxFileSize}).Build(ctx)
 	if err != nil {
-		return nil, nil, cov, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
+		return nil, nil, cov, opts, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
 	}
+	files, cfgProblems := diagnostics.WorkspaceConfig(snap)
+	opts = flags.Over(files).Options()
+	opts.Only = only
 	var typed []diagnostics.Finding
 	var typeProblems []index.Problem
 	var typedPanic any
@@ -556,14 +578,15 @@ func runEngine(ctx context.Context, pats []pattern, opts diagnostics.Options, ma
 	findings = diagnostics.Check(ctx, snap, opts)
 	wg.Wait()
 	if typedPanic != nil {
-		return nil, nil, cov, fmt.Errorf("internal error in the type rules: %v", typedPanic)
+		return nil, nil, cov, opts, fmt.Errorf("internal error in the type rules: %v", typedPanic)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, cov, fmt.Errorf("interrupted: %w", err)
+		return nil, nil, cov, opts, fmt.Errorf("interrupted: %w", err)
 	}
 	findings = append(findings, typed...)
 	diagnostics.SortFindings(findings)
-	return findings, append(snap.Problems(), typeProblems...), diagnostics.Summarize(snap, opts), nil
+	problems = append(append(snap.Problems(), cfgProblems...), typeProblems...)
+	return findings, problems, diagnostics.Summarize(snap, opts), opts, nil
 }
 
 // filterFindings keeps the findings whose primary location is in a

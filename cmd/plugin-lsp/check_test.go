@@ -655,21 +655,6 @@ func TestBuildMatrix(t *testing.T) {
 	}
 }
 
-// TestKnownPortsMatchDistList keeps knownGOOS/knownGOARCH in step with the
-// installed toolchain.
-func TestKnownPortsMatchDistList(t *testing.T) {
-	out, err := exec.Command("go", "tool", "dist", "list").Output()
-	if err != nil {
-		t.Fatalf("go tool dist list: %v", err)
-	}
-	for _, l := range strings.Fields(string(out)) {
-		goos, arch, _ := strings.Cut(l, "/")
-		if !slices.Contains(knownGOOS, goos) || !slices.Contains(knownGOARCH, arch) {
-			t.Errorf("port %s is missing from knownGOOS/knownGOARCH", l)
-		}
-	}
-}
-
 func TestParsePatterns(t *testing.T) {
 	dir := t.TempDir()
 	dir, _ = filepath.EvalSymlinks(dir)

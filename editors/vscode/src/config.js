@@ -17,16 +17,20 @@ const SECTION = 'plugin-lsp';
  *
  * @param {(key: string) => any} get reads one key of section "plugin-lsp"
  *   (vscode's WorkspaceConfiguration.get).
- * @returns {{rules: {disabled: string[]}, severity: Record<string, string>,
+ * @returns {{rules: {disabled: string[], enabled: string[]}, severity: Record<string, string>,
  *   debounceMs: number, buildConfigs: Array<{goos?: string, goarch?: string, tags?: string[]}>}}
  */
 function serverSettings(get) {
   const disabled = get('rules.disabled');
+  const enabled = get('rules.enabled');
   const severity = get('severity');
   const debounce = get('debounceMs');
   const buildConfigs = get('buildConfigs');
   return {
-    rules: { disabled: Array.isArray(disabled) ? disabled.map(String) : [] },
+    rules: {
+      disabled: Array.isArray(disabled) ? disabled.map(String) : [],
+      enabled: Array.isArray(enabled) ? enabled.map(String) : [],
+    },
     severity: severity && typeof severity === 'object' ? { ...severity } : {},
     debounceMs: typeof debounce === 'number' && debounce >= 0 ? debounce : 150,
     buildConfigs: Array.isArray(buildConfigs) ? buildConfigs.map((c) => ({ ...c })) : [],

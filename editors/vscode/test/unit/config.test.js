@@ -43,23 +43,24 @@ test('serverSettings', async (t) => {
     {
       name: 'defaults when nothing is set',
       values: {},
-      want: { rules: { disabled: [] }, severity: {}, debounceMs: 150, buildConfigs: [] },
+      want: { rules: { disabled: [], enabled: [] }, severity: {}, debounceMs: 150, buildConfigs: [] },
     },
     {
       name: 'all set',
       values: {
         'rules.disabled': ['REG005'],
+        'rules.enabled': ['REG007'],
         severity: { REG007: 'error' },
         debounceMs: 0,
         buildConfigs: [{ goos: 'linux', goarch: 'arm64', tags: ['integration'] }],
         path: '/not/sent',
       },
-      want: { rules: { disabled: ['REG005'] }, severity: { REG007: 'error' }, debounceMs: 0, buildConfigs: [{ goos: 'linux', goarch: 'arm64', tags: ['integration'] }] },
+      want: { rules: { disabled: ['REG005'], enabled: ['REG007'] }, severity: { REG007: 'error' }, debounceMs: 0, buildConfigs: [{ goos: 'linux', goarch: 'arm64', tags: ['integration'] }] },
     },
     {
       name: 'wrong types fall back to defaults',
-      values: { 'rules.disabled': 'REG001', severity: 'error', debounceMs: -5, buildConfigs: {} },
-      want: { rules: { disabled: [] }, severity: {}, debounceMs: 150, buildConfigs: [] },
+      values: { 'rules.disabled': 'REG001', 'rules.enabled': 'REG001', severity: 'error', debounceMs: -5, buildConfigs: {} },
+      want: { rules: { disabled: [], enabled: [] }, severity: {}, debounceMs: 150, buildConfigs: [] },
     },
   ];
   for (const c of cases) {
