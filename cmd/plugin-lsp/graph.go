@@ -192,20 +192,20 @@ func buildGraph(snap *index.Snapshot, base string) *pluginGraph {
 	// hold several plugins built file by file (Go's testplugin does): the
 	// key names the files then.
 	perDir := map[string]int{}
-	for _, np := range snap.NativePlugins() {
-		perDir[np.Dir]++
+	for _, plug := range snap.NativePlugins() {
+		perDir[plug.Dir]++
 	}
-	native := func(np *index.NativePlugin) string {
-		key, label := rel(np.Dir), nativeLabel(np, rel)
-		if perDir[np.Dir] > 1 {
+	native := func(plug *index.NativePlugin) string {
+		key, label := rel(plug.Dir), nativeLabel(plug, rel)
+		if perDir[plug.Dir] > 1 {
 			// One node per plugin: keyed by its outputs, labelled with its
 			// files (the index fills them, in order, even for plugins
 			// outside the walk such as a test's testdata).
 			var sos, files []string
-			for _, so := range np.SOPaths {
+			for _, so := range plug.SOPaths {
 				sos = append(sos, rel(so))
 			}
-			for _, id := range np.Files {
+			for _, id := range plug.Files {
 				files = append(files, filepath.Base(snap.Path(id)))
 			}
 			key += "[" + strings.Join(uniqueSorted(sos), ",") + "]"
@@ -214,17 +214,17 @@ func buildGraph(snap *index.Snapshot, base string) *pluginGraph {
 		add(nativeKey(key), nodeNative, label)
 		return nativeKey(key)
 	}
-	for _, np := range snap.NativePlugins() {
-		native(np)
+	for _, plug := range snap.NativePlugins() {
+		native(plug)
 	}
 	for _, o := range snap.Opens() {
-		for _, np := range o.Plugins {
+		for _, plug := range o.Plugins {
 			add(hostKey(o.Package), nodeHost, o.Package)
 			label := "opens"
 			if o.Path != "" {
 				label += " " + o.Path
 			}
-			edges[graphEdge{from: hostKey(o.Package), to: native(np), label: label}] = true
+			edges[graphEdge{from: hostKey(o.Package), to: native(plug), label: label}] = true
 		}
 	}
 
@@ -299,14 +299,14 @@ func buildGraph(snap *index.Snapshot, base string) *pluginGraph {
 	return g
 }
 
-func nativeLabel(np *index.NativePlugin, rel func(string) string) string {
-	l := np.Package
+func nativeLabel(plug *index.NativePlugin, rel func(string) string) string {
+	l := plug.Package
 	if l == "" {
-		l = rel(np.Dir)
+		l = rel(plug.Dir)
 	}
 	l += " (native plugin)"
 	var sos []string
-	for _, so := range np.SOPaths {
+	for _, so := range plug.SOPaths {
 		sos = append(sos, rel(so))
 	}
 	if len(sos) > 0 {

@@ -223,15 +223,15 @@ func listReport(s *index.Snapshot) listOut {
 		}
 		out.Hosts = append(out.Hosts, listHost{Package: h.ImportPath, Links: links})
 	}
-	for _, np := range s.NativePlugins() {
-		n := listNative{Dir: relDir(s, np.Dir), Package: np.Package, SO: []string{}, Symbols: []string{}, Files: []string{}}
-		for _, f := range np.Files {
+	for _, plug := range s.NativePlugins() {
+		n := listNative{Dir: relDir(s, plug.Dir), Package: plug.Package, SO: []string{}, Symbols: []string{}, Files: []string{}}
+		for _, f := range plug.Files {
 			n.Files = append(n.Files, relPath(s, f))
 		}
-		for _, so := range np.SOPaths {
+		for _, so := range plug.SOPaths {
 			n.SO = append(n.SO, relDir(s, so))
 		}
-		for _, sym := range np.Symbols {
+		for _, sym := range plug.Symbols {
 			if sym.Exported {
 				n.Symbols = append(n.Symbols, sym.Kind.String()+" "+sym.Name)
 			}
@@ -240,10 +240,10 @@ func listReport(s *index.Snapshot) listOut {
 	}
 	for _, o := range s.Opens() {
 		lo := listOpen{Pos: pos(o.Call), Path: o.Path, Plugins: []string{}, Lookups: []listLookup{}}
-		for _, np := range o.Plugins {
-			d := relDir(s, np.Dir)
-			if len(np.Files) == 1 {
-				d = relPath(s, np.Files[0])
+		for _, plug := range o.Plugins {
+			d := relDir(s, plug.Dir)
+			if len(plug.Files) == 1 {
+				d = relPath(s, plug.Files[0])
 			}
 			lo.Plugins = append(lo.Plugins, d)
 		}
