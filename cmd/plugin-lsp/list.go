@@ -138,6 +138,9 @@ type listRegistry struct {
 	PanicsOnDuplicate bool     `json:"panicsOnDuplicate,omitempty"`
 	Note              string   `json:"note,omitempty"`
 	Registrations     int      `json:"registrations"`
+	// Dependency: declared in a dependency module read from the module
+	// cache or vendor/, not in the workspace.
+	Dependency bool `json:"dependency,omitempty"`
 }
 
 type listReg struct {
@@ -214,7 +217,8 @@ func listReport(s *index.Snapshot) listOut {
 			}
 		}
 		out.Registries = append(out.Registries, listRegistry{ID: r.ID, Preset: r.Preset, Contract: r.Contract,
-			Register: r.Register, Lookup: r.Lookup, PanicsOnDuplicate: r.PanicsOnDuplicate, Note: r.Note, Registrations: n})
+			Register: r.Register, Lookup: r.Lookup, PanicsOnDuplicate: r.PanicsOnDuplicate, Note: r.Note, Registrations: n,
+			Dependency: !r.Decl.IsZero() && s.IsDependency(r.Decl.File)})
 	}
 	for _, h := range s.Hosts() {
 		links := s.Links(h, cfg)
@@ -284,7 +288,15 @@ func relDir(s *index.Snapshot, p string) string {
 
 func printList(w io.Writer, rep listOut) {
 	fmt.Fprintf(w, "Registries (%d):\n", len(rep.Registries))
+	unused := 0 // dependency registries the workspace registers nothing in
 	for _, r := range rep.Registries {
+		if r.Dependency && r.Registrations == 0 {
+			// Dozens of them in a vendored tree (cobra's hook lists,
+			// logrus's exit handlers): noise in a list of what the
+			// workspace plugs in.
+			unused++
+			continue
+		}
 		extra := ""
 		if r.Preset != "" {
 			extra = " [preset " + r.Preset + "]"
@@ -297,6 +309,13 @@ func printList(w io.Writer, rep listOut) {
 			noun = "registration"
 		}
 		fmt.Fprintf(w, "  %s%s: %d %s\n", r.ID, extra, r.Registrations, noun)
+	}
+	if unused > 0 {
+		noun := "registries"
+		if unused == 1 {
+			noun = "registry"
+		}
+		fmt.Fprintf(w, "  (and %d %s of dependency modules with no registrations here; -format json lists them)\n", unused, noun)
 	}
 	fmt.Fprintf(w, "Registered plugins (%d):\n", len(rep.Registrations))
 	for _, r := range rep.Registrations {
