@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -86,9 +87,12 @@ func checkSpans(t *testing.T, v any, n int) {
 
 // FuzzExtractGo: per-file fact extraction never fails (a recovered panic
 // shows as an "internal error" ParseErr, which is a bug) and every span is
-// inside the text.
+// inside the text; extracting with a build worker's reused buffers (left
+// over from the previous inputs) gives the same facts as without.
 func FuzzExtractGo(f *testing.F) {
 	seedFiles(f, func(n string) bool { return strings.HasSuffix(n, ".go") })
+	var mu sync.Mutex
+	var bufs buffers // shared by every input, as one worker's are
 	f.Fuzz(func(t *testing.T, src []byte) {
 		facts := extractGo(src)
 		if facts == nil {
@@ -98,6 +102,12 @@ func FuzzExtractGo(f *testing.F) {
 			t.Fatalf("extraction panicked: %s", facts.ParseErr)
 		}
 		checkSpans(t, facts, len(src))
+		mu.Lock()
+		reused := extractGoBuffers(src, &bufs)
+		mu.Unlock()
+		if !reflect.DeepEqual(reused, facts) {
+			t.Fatalf("facts differ with reused buffers:\n%+v\nwant\n%+v", reused, facts)
+		}
 	})
 }
 
