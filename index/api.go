@@ -264,7 +264,7 @@ type InstanceVar struct {
 type ConstFact struct {
 	Name  string
 	Value string // resolved when it is a literal or a same-file constant reference
-	Ref   string // when not resolved locally: the referenced name ("x.Y" or "Y")
+	Ref   string // when not resolved locally: the referenced name ("x.Y" or "Y"), or the operands of a concatenation joined by ConstConcatSep
 	Span  Span
 }
 

@@ -1593,10 +1593,78 @@ func (x *extractor) constFact(n *ast.Ident, val ast.Expr) {
 		if id, ok := v.X.(*ast.Ident); ok {
 			c.Ref = id.Name + "." + v.Sel.Name
 		}
+	case *ast.BinaryExpr:
+		// googleapiPrefix + "envoy.config.core.v3.Address": resolved here
+		// when every operand is a literal or an earlier constant of the
+		// file, else kept for linking as the operands (quoted literals and
+		// names) joined by NUL (no quoted literal contains a raw NUL).
+		parts, ok := concatOperands(v, nil)
+		if !ok {
+			return
+		}
+		var val strings.Builder
+		resolved := true
+		for i, p := range parts {
+			if s, err := strconv.Unquote(p); err == nil {
+				val.WriteString(s)
+				continue
+			}
+			known := false
+			for _, prev := range x.f.Consts {
+				if prev.Name == p && prev.Ref == "" {
+					val.WriteString(prev.Value)
+					parts[i] = strconv.Quote(prev.Value)
+					known = true
+					break
+				}
+			}
+			resolved = resolved && known
+		}
+		if resolved {
+			c.Value = val.String()
+		} else {
+			c.Ref = strings.Join(parts, ConstConcatSep)
+		}
 	default:
 		return
 	}
 	x.f.Consts = append(x.f.Consts, c)
+}
+
+// ConstConcatSep separates the operands of a constant's string
+// concatenation in ConstFact.Ref.
+const ConstConcatSep = "\x00"
+
+// concatOperands flattens a + b + "c" into its operands: quoted string
+// literals and (qualified) names; false for anything else.
+func concatOperands(e ast.Expr, out []string) ([]string, bool) {
+	switch v := ast.Unparen(e).(type) {
+	case *ast.BinaryExpr:
+		if v.Op != token.ADD {
+			return nil, false
+		}
+		out, ok := concatOperands(v.X, out)
+		if !ok {
+			return nil, false
+		}
+		return concatOperands(v.Y, out)
+	case *ast.BasicLit:
+		if v.Kind != token.STRING {
+			return nil, false
+		}
+		s, err := strconv.Unquote(v.Value)
+		if err != nil {
+			return nil, false
+		}
+		return append(out, strconv.Quote(s)), true
+	case *ast.Ident:
+		return append(out, v.Name), true
+	case *ast.SelectorExpr:
+		if id, ok := v.X.(*ast.Ident); ok {
+			return append(out, id.Name+"."+v.Sel.Name), true
+		}
+	}
+	return nil, false
 }
 
 // exprType guesses the type of a value expression from its shape.

@@ -323,12 +323,28 @@ func (x *extractor) methodNames(d *ast.FuncDecl, recv string) {
 				set(k+"."+field, s)
 			}
 		}
+	case *ast.SelectorExpr:
+		// func (b *builder) Scheme() string { return b.scheme }: the name
+		// is the field the registration's composite literal sets
+		// (&builder{scheme: unixScheme}); linking reads it there.
+		if id, ok := v.X.(*ast.Ident); ok && len(d.Recv.List) == 1 && len(d.Recv.List[0].Names) == 1 &&
+			d.Recv.List[0].Names[0].Name == id.Name {
+			set(k, recvFieldMark+v.Sel.Name)
+			return
+		}
+		if s := constValue(v); s != "" {
+			set(k, s)
+		}
 	default:
 		if s := constValue(v); s != "" {
 			set(k, s)
 		}
 	}
 }
+
+// recvFieldMark starts a MethodNames value that names a field of the
+// receiver rather than a constant.
+const recvFieldMark = "\x1f"
 
 // constValue renders a string literal as its value and a constant
 // reference as "\x00Name" or "\x00pkg.Name" (linking resolves it); "" for

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -1084,8 +1085,12 @@ func (k *linker) constName(f *FileFacts, pkg, lit string, isLit bool, expr strin
 
 // resolveConst follows a constant through files and packages.
 func (k *linker) resolveConst(f *FileFacts, pkg, expr string) (string, SymbolRef, bool) {
+	return k.resolveConstDepth(f, pkg, expr, 0)
+}
+
+func (k *linker) resolveConstDepth(f *FileFacts, pkg, expr string, depth int) (string, SymbolRef, bool) {
 	fromTest := f.IsTest
-	for depth := 0; depth < 6; depth++ {
+	for ; depth < 6; depth++ {
 		p, name := pkg, expr
 		if i := strings.IndexByte(expr, '.'); i >= 0 {
 			ip := k.importOf(f, expr[:i])
@@ -1098,8 +1103,25 @@ func (k *linker) resolveConst(f *FileFacts, pkg, expr string) (string, SymbolRef
 		if !ok || c.test && !fromTest {
 			return "", SymbolRef{}, false
 		}
+		ref := SymbolRef{File: c.file, Span: c.c.Span, Kind: KindConst}
 		if c.c.Ref == "" {
-			return c.c.Value, SymbolRef{File: c.file, Span: c.c.Span, Kind: KindConst}, true
+			return c.c.Value, ref, true
+		}
+		if strings.Contains(c.c.Ref, ConstConcatSep) {
+			// Operands resolved in the constant's own file and package.
+			var b strings.Builder
+			for _, op := range strings.Split(c.c.Ref, ConstConcatSep) {
+				if s, err := strconv.Unquote(op); err == nil {
+					b.WriteString(s)
+					continue
+				}
+				v, _, ok := k.resolveConstDepth(k.s.Facts(c.file), p, op, depth+1)
+				if !ok {
+					return "", SymbolRef{}, false
+				}
+				b.WriteString(v)
+			}
+			return b.String(), ref, true
 		}
 		f, pkg, expr = k.s.Facts(c.file), p, c.c.Ref
 	}
@@ -1454,6 +1476,20 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 				m += "." + part.Field // a field of the composite literal the method returns
 			}
 			vals, ok, decl = k.methodName(p, f, typ, m)
+			if ok && len(vals) == 1 && strings.HasPrefix(vals[0], recvFieldMark) {
+				// The method returns a field: the argument's composite
+				// literal sets it (or the name is not known here).
+				field := vals[0][len(recvFieldMark):]
+				vals, ok = nil, false
+				for _, fa := range a.Fields {
+					if fa.Name == field {
+						span = fa.Span
+						var v string
+						v, ok, decl = k.constName(f, p.ImportPath, fa.Lit, fa.IsLit, fa.Expr)
+						vals = []string{v}
+					}
+				}
+			}
 			if !ok {
 				vals = []string{a.Expr + "." + part.Method + "()"}
 			}
