@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // These tests stop the real gopls with SIGSTOP: it stays alive, reads
@@ -23,6 +25,21 @@ func stopGoplsProc(t *testing.T, pid int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGCONT) })
+	// kill(2) returns before every thread of gopls has stopped: a request
+	// sent at once was sometimes still answered (TestGoplsHung failed about
+	// one run in eight). Wait until the kernel reports the process stopped.
+	stat := fmt.Sprintf("/proc/%d/stat", pid)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			return // no /proc: nothing to wait on
+		}
+		// "pid (comm) S …": the state follows the last ')'.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'T' {
+			return
+		}
+	}
+	t.Fatalf("gopls %d did not stop within 10 s of SIGSTOP", pid)
 }
 
 // bigEdits sends n full-text didChanges of about size bytes each for uri,
