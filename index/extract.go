@@ -1303,6 +1303,11 @@ func (x *extractor) file(af *ast.File) {
 					f.Ctors = map[string]string{}
 				}
 				f.Ctors[d.Name.Name] = x.text(d.Type.Results.List[0].Type, 80)
+				if d.Body != nil {
+					if r := x.ctorReturn(d.Body); r != "" {
+						f.Ctors[d.Name.Name+CtorReturnKey] = r
+					}
+				}
 			}
 			if all || ast.IsExported(d.Name.Name) {
 				sym := Symbol{Name: d.Name.Name, Kind: SymFunc, Exported: ast.IsExported(d.Name.Name), Span: x.span(d.Name)}
@@ -1629,6 +1634,48 @@ func (x *extractor) constFact(n *ast.Ident, val ast.Expr) {
 		return
 	}
 	x.f.Consts = append(x.f.Consts, c)
+}
+
+// CtorReturnKey suffixes a Ctors key whose value is what the constructor's
+// only return statement builds: "*T" / "T" for a composite literal of a
+// package type, "\x00fn" for a call of another function of the package
+// (followed by linking). A constructor declared to return an interface
+// (func NewBuilder() resolver.Builder { return &dnsBuilder{} }) is typed by
+// it, so the name methods of the concrete type are found.
+const CtorReturnKey = "\x00return"
+
+// ctorReturn reads a constructor's body bytes (usually cut from the parse):
+// exactly one return, of &T{…}, T{…} or fn(…) with unqualified names.
+func (x *extractor) ctorReturn(b *ast.BlockStmt) string {
+	bs, be := x.off(b.Lbrace), x.off(b.Rbrace)
+	if bs < 0 || be > len(x.src) || bs >= be || be-bs > 4096 {
+		return ""
+	}
+	body := x.src[bs:be]
+	i := bytes.Index(body, []byte("return "))
+	if i < 0 || bytes.Contains(body[i+7:], []byte("return ")) {
+		return ""
+	}
+	r := body[i+7:]
+	ptr := ""
+	if len(r) > 0 && r[0] == '&' {
+		ptr, r = "*", r[1:]
+	}
+	n := 0
+	for n < len(r) && isIdentByte(r[n]) {
+		n++
+	}
+	if n == 0 || n == len(r) {
+		return ""
+	}
+	name := string(r[:n])
+	switch {
+	case r[n] == '{' && !builtins[name]:
+		return ptr + name
+	case r[n] == '(' && ptr == "" && !builtins[name]:
+		return "\x00" + name
+	}
+	return ""
 }
 
 // ConstConcatSep separates the operands of a constant's string

@@ -1476,6 +1476,13 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 				m += "." + part.Field // a field of the composite literal the method returns
 			}
 			vals, ok, decl = k.methodName(p, f, typ, m)
+			if !ok && a.Type == "" && a.Ctor != "" {
+				// The constructor is declared to return an interface:
+				// the type its body builds has the name method.
+				if ct := k.ctorConcrete(p, f, a.Ctor); ct != "" {
+					vals, ok, decl = k.methodName(p, f, ct, m)
+				}
+			}
 			if ok && len(vals) == 1 && strings.HasPrefix(vals[0], recvFieldMark) {
 				// The method returns a field: the argument's composite
 				// literal sets it (or the name is not known here).
@@ -1555,6 +1562,37 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 		out = next
 	}
 	return out
+}
+
+// ctorConcrete returns the type a constructor's body builds (CtorReturnKey),
+// following calls of other constructors of its package, as the caller
+// would write it; "" when unknown.
+func (k *linker) ctorConcrete(p *Package, f *FileFacts, ctor string) string {
+	cpkg, fn, q := p.ImportPath, ctor, ""
+	if i := strings.IndexByte(ctor, '.'); i >= 0 {
+		q, fn = ctor[:i], ctor[i+1:]
+		cpkg = k.importOf(f, q)
+	}
+	for hop := 0; hop < 4; hop++ {
+		r, cf := k.ctorResult(cpkg, fn+CtorReturnKey)
+		if cf == nil {
+			// A helper that is not constructor-named has no entry.
+			return ""
+		}
+		if next, ok := strings.CutPrefix(r, "\x00"); ok {
+			fn = next
+			continue
+		}
+		if q == "" {
+			return r
+		}
+		star := ""
+		for strings.HasPrefix(r, "*") {
+			star, r = star+"*", r[1:]
+		}
+		return star + q + "." + r
+	}
+	return ""
 }
 
 // ctorType returns the result type of a constructor as the caller would
