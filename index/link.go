@@ -52,7 +52,7 @@ type linked struct {
 	// Kept for the next snapshot's incremental call resolution (relink):
 	// the facts this linking read and the function roles it found.
 	files []*fileEntry
-	roles map[string]*role
+	roles map[string]*funcRole
 	// relinked: this snapshot reused its base's registries and re-resolved
 	// only the changed files' calls (tests check the path taken).
 	relinked bool
@@ -74,8 +74,9 @@ func (p pkgSet) sorted() []string {
 	return out
 }
 
-// role is what a function ID does for a registry.
-type role struct {
+// funcRole is what a function (by ID) does for a registry: registers into it
+// or looks names up in it, and where the call carries the name.
+type funcRole struct {
 	reg     *Registry
 	lookup  bool
 	nameArg int
@@ -93,7 +94,7 @@ type role struct {
 type linker struct {
 	s     *Snapshot
 	l     *linked
-	roles map[string]*role
+	roles map[string]*funcRole
 	// consts per package import path: name → const and its file.
 	consts map[string]map[string]constAt
 	caddy  map[string]map[string]string // package → type → ID
@@ -129,7 +130,7 @@ func linkSnapshot(s *Snapshot) *linked {
 		regByID: map[string]*Registry{}, registering: map[string]bool{}, memo: map[string]pkgSet{},
 		ws: s.ws, clause: make([]string, len(s.files)), tests: make([]bool, len(s.files)),
 		consts: map[string]map[string]constAt{}, caddy: map[string]map[string]string{}}
-	k := &linker{s: s, l: l, roles: map[string]*role{}, consts: l.consts, caddy: l.caddy, inits: map[string]map[string]bool{}, typed: map[string]bool{}}
+	k := &linker{s: s, l: l, roles: map[string]*funcRole{}, consts: l.consts, caddy: l.caddy, inits: map[string]map[string]bool{}, typed: map[string]bool{}}
 	s.baseMu.Lock()
 	base, changed := s.base, s.changed
 	if base != nil {
@@ -561,10 +562,10 @@ func (k *linker) registries() {
 			if i > 0 && p.Mode == nameCaddy {
 				mode = nameString
 			}
-			k.roles[fn] = &role{reg: r, nameArg: p.NameArg, mode: mode, key: p.Key}
+			k.roles[fn] = &funcRole{reg: r, nameArg: p.NameArg, mode: mode, key: p.Key}
 		}
 		for _, fn := range p.Lookup {
-			k.roles[fn] = &role{reg: r, lookup: true}
+			k.roles[fn] = &funcRole{reg: r, lookup: true}
 		}
 	}
 	var lookups, forwards []defAt
@@ -694,7 +695,7 @@ func (k *linker) registries() {
 					}
 				}
 				r.PanicsOnDuplicate = r.Duplicates == DupPanics
-				k.roles[fnID] = &role{reg: r, nameArg: d.NameParam, key: d.Key, alias: d.Alias, decl: true}
+				k.roles[fnID] = &funcRole{reg: r, nameArg: d.NameParam, key: d.Key, alias: d.Alias, decl: true}
 			}
 		}
 	}
@@ -714,7 +715,7 @@ func (k *linker) registries() {
 		if r.Contract == "" && !handles[r] && da.d.Result != "" && da.d.Result != "bool" && da.d.Result != "error" {
 			r.Contract = k.qualify(da.f, da.pkg, da.d.Result)
 		}
-		k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
+		k.roles[fnID] = &funcRole{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
 		if da.d.ScanField != "" {
 			// Register appends whole values to the slice this lookup
 			// scans: the field compared is the name.
@@ -749,7 +750,7 @@ func (k *linker) registries() {
 			if tr == nil || tr.mode != nameString {
 				continue
 			}
-			nr := &role{reg: tr.reg, lookup: tr.lookup, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
+			nr := &funcRole{reg: tr.reg, lookup: tr.lookup, nameArg: da.d.NameParam, key: da.d.Key, decl: true}
 			if len(tr.key) > 0 {
 				// The target names values by a field or method of a
 				// parameter: take its key over the wrapper's parameters.
@@ -796,7 +797,7 @@ func (k *linker) registries() {
 				r = &Registry{ID: cr.Register, Package: pkgOfID(cr.Register), Register: []string{cr.Register},
 					Note: "configured in " + filepath.Join(m.Dir, configName)}
 				k.addRegistry(r)
-				ro = &role{reg: r, nameArg: cr.NameArg}
+				ro = &funcRole{reg: r, nameArg: cr.NameArg}
 				k.roles[cr.Register] = ro
 			}
 			switch {
@@ -810,7 +811,7 @@ func (k *linker) registries() {
 			for _, lf := range cr.Lookup {
 				if k.roles[lf] == nil {
 					r.Lookup = append(r.Lookup, lf)
-					k.roles[lf] = &role{reg: r, lookup: true}
+					k.roles[lf] = &funcRole{reg: r, lookup: true}
 				}
 			}
 			if cr.Contract != "" {
@@ -957,7 +958,7 @@ func (k *linker) methodRegistry(r *Registry, defs []defAt, slices bool, contract
 		if r.Contract == "" && da.d.ValueType != "" {
 			r.Contract = contract(da)
 		}
-		k.roles[fnID] = &role{reg: r, nameArg: da.d.NameParam, key: da.d.Key, alias: da.d.Alias}
+		k.roles[fnID] = &funcRole{reg: r, nameArg: da.d.NameParam, key: da.d.Key, alias: da.d.Alias}
 	}
 	if !added {
 		return
@@ -965,7 +966,7 @@ func (k *linker) methodRegistry(r *Registry, defs []defAt, slices bool, contract
 	for _, da := range defs {
 		if fnID := r.ID + "." + da.d.Func; da.d.Op == OpLookup && k.roles[fnID] == nil {
 			r.Lookup = append(r.Lookup, fnID)
-			k.roles[fnID] = &role{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key}
+			k.roles[fnID] = &funcRole{reg: r, lookup: true, nameArg: da.d.NameParam, key: da.d.Key}
 		}
 	}
 }
@@ -1315,10 +1316,10 @@ func (k *linker) fileCalls(p *Package, fid FileID, f *FileFacts) {
 	}
 }
 
-func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID string, ro *role) {
+func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID string, ro *funcRole) {
 	if len(ro.alias) > 0 && !ro.lookup {
 		// The value's name, then each alias, as registrations of their own.
-		k.call(p, fid, f, c, fnID, &role{reg: ro.reg, nameArg: ro.nameArg, key: ro.key, mode: ro.mode, decl: ro.decl})
+		k.call(p, fid, f, c, fnID, &funcRole{reg: ro.reg, nameArg: ro.nameArg, key: ro.key, mode: ro.mode, decl: ro.decl})
 		for _, kn := range k.keyNames(p, f, c, ro.alias) {
 			if !kn.resolved {
 				continue // no aliases, or not constant ones
@@ -1401,8 +1402,7 @@ func (k *linker) call(p *Package, fid FileID, f *FileFacts, c CallFact, fnID str
 }
 
 // emit records one linked registration or lookup of a call.
-func (k *linker) emit(p *Package, fid FileID, f *FileFacts, c CallFact, fnID string, ro *role,
-	name string, resolved bool, nameRef, nameDecl SymbolRef, valueArg int) {
+func (k *linker) emit(p *Package, fid FileID, f *FileFacts, c CallFact, fnID string, ro *funcRole, name string, resolved bool, nameRef, nameDecl SymbolRef, valueArg int) {
 	l := k.l
 	if ro.lookup {
 		nameRef.Kind = KindLookup
