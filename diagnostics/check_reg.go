@@ -436,9 +436,10 @@ func checkREG003(p *pass) {
 			continue
 		}
 		known := false
+		folds := p.snap.Registry(l.Registry).FoldsCase
 		for _, n := range names[l.Registry] {
-			if n == l.Name {
-				known = true
+			if n == l.Name || folds && n == strings.ToLower(l.Name) {
+				known = true // a registry that folds case may fold lookups too
 				break
 			}
 		}

@@ -110,7 +110,7 @@ func (p *pass) certainMissing(l *index.Lookup, reg *index.Registry, regs []*inde
 					v.unsure = true
 					break
 				}
-				if r.Name == l.Name {
+				if r.Name == l.Name || reg.FoldsCase && r.Name == strings.ToLower(l.Name) {
 					v.found = true
 					break
 				}

@@ -346,6 +346,13 @@ type RegistryDef struct {
 	// a wrapper passing its value on to a registry that names values by a
 	// field or method takes that registry's key over its own parameters.
 	ArgParams []int
+	// ArgLits, for a forward, describes the arguments that are composite
+	// literals built from this function's parameters (Register(bb{name:
+	// name, bf: bf}) in a wrapper taking name): "T field=param …" per
+	// argument ("*T" for &T{…}), "" for other arguments. A registry that
+	// names values by a field, or by a method returning a field, then
+	// takes its key from the wrapper's parameter.
+	ArgLits []string
 	// Alias is a second key the same value is stored under, a list
 	// (variadic aliases): each element is one more name of the value.
 	Alias []NamePart
@@ -507,6 +514,10 @@ type Registry struct {
 	// PanicsOnDuplicate: a second registration of one name panics
 	// (Duplicates == DupPanics; kept for the JSON of list).
 	PanicsOnDuplicate bool
+	// FoldsCase: registering lower-cases the name (m[strings.ToLower(n)]),
+	// so a lookup may differ from a registered name in case only (grpc's
+	// balancer.Get folds case too, behind an environment switch).
+	FoldsCase bool
 	// Duplicates says what a second registration of a name does; REG001
 	// reads it.
 	Duplicates Duplicates

@@ -14,7 +14,7 @@ import (
 
 // diskCacheVersion changes whenever FileFacts or extraction changes meaning;
 // a cache of another version is ignored.
-const diskCacheVersion = 9
+const diskCacheVersion = 10
 
 // buildStamp identifies the running binary (size and modification time of
 // the executable), part of every cache key: a version constant alone let a

@@ -339,7 +339,8 @@ func keepBody(header, body []byte, hit bool) bool {
 		// Lookups read or scan by a string name.
 		scans := bytes.Contains(body, []byte("range "))
 		for _, p := range stringParams(header) {
-			if bytes.Contains(body, []byte("["+p+"]")) ||
+			// m[name], m[strings.ToLower(name)]
+			if bytes.Contains(body, []byte("["+p+"]")) || bytes.Contains(body, []byte("("+p+")]")) ||
 				scans && (bytes.Contains(body, []byte("== "+p+" ")) || bytes.Contains(body, []byte("== "+p+"\n"))) {
 				return true
 			}
@@ -2668,6 +2669,7 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 			// parameters, passed on as they are: a wrapper forwarding
 			// the value a registry names by its field or method.
 			var argParams []int
+			var argLits []string
 			passes := false
 			for ai, a := range n.Args {
 				if ai == 4 {
@@ -2679,9 +2681,31 @@ func (x *extractor) registryDef(d *ast.FuncDecl) {
 					passes = passes || ptypes[p] != "string"
 				}
 				argParams = append(argParams, pi)
+				lit := ""
+				if cl := compositeLit(a); cl != nil && cl.Type != nil {
+					var fs []string
+					for field, v := range keyedFields(cl) {
+						if p, ok := param(v); ok {
+							fs = append(fs, field+"="+strconv.Itoa(params[p]))
+						}
+					}
+					if len(fs) > 0 {
+						star := ""
+						if u, ok := ast.Unparen(a).(*ast.UnaryExpr); ok && u.Op == token.AND {
+							star = "*"
+						}
+						slices.Sort(fs)
+						lit = star + x.text(cl.Type, 80) + " " + strings.Join(fs, " ")
+						passes = true
+					}
+				}
+				argLits = append(argLits, lit)
+			}
+			if !slices.ContainsFunc(argLits, func(s string) bool { return s != "" }) {
+				argLits = nil
 			}
 			forward := func(rd RegistryDef, k []NamePart) {
-				rd.ArgParams = argParams
+				rd.ArgParams, rd.ArgLits = argParams, argLits
 				if k == nil {
 					k = []NamePart{{Param: -1}}
 				}

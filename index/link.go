@@ -756,6 +756,9 @@ func (k *linker) registries() {
 				// parameter: take its key over the wrapper's parameters.
 				key, ok := remapKey(tr.key, da.d.ArgParams)
 				if !ok {
+					key, ok = k.litKey(da, tr.key)
+				}
+				if !ok {
 					continue
 				}
 				nr.key, nr.nameArg = key, -1
@@ -778,6 +781,11 @@ func (k *linker) registries() {
 		}
 		if !changed {
 			break
+		}
+	}
+	for _, ro := range k.roles {
+		if !ro.lookup && slices.ContainsFunc(ro.key, func(p NamePart) bool { return p.Lower }) {
+			ro.reg.FoldsCase = true
 		}
 	}
 	// Configured registries and policies.
@@ -879,6 +887,44 @@ func remapKey(key []NamePart, argParams []int) ([]NamePart, bool) {
 		out[i].Param = argParams[part.Param]
 	}
 	return out, true
+}
+
+// litKey maps a registry key that reads a field of the value, or a method
+// returning a field, onto a wrapper that builds the value from its
+// parameters (func Register(name string, bf F) { balancer.Register(bb{name:
+// name, bf: bf}) } with func (b bb) Name() string { return b.name }): the
+// key becomes the wrapper's parameter.
+func (k *linker) litKey(da defAt, key []NamePart) ([]NamePart, bool) {
+	if len(key) != 1 || key[0].Param < 0 || key[0].Param >= len(da.d.ArgLits) || da.d.ArgLits[key[0].Param] == "" {
+		return nil, false
+	}
+	part := key[0]
+	typ, fields, _ := strings.Cut(da.d.ArgLits[part.Param], " ")
+	field := part.Field
+	if part.Method != "" {
+		p := k.l.byPath[da.pkg]
+		if p == nil {
+			return nil, false
+		}
+		vals, ok, _ := k.methodName(p, da.f, typ, part.Method)
+		if !ok || len(vals) != 1 || !strings.HasPrefix(vals[0], recvFieldMark) {
+			return nil, false
+		}
+		field = vals[0][len(recvFieldMark):]
+	}
+	if field == "" || field == "?" {
+		return nil, false
+	}
+	for _, fp := range strings.Fields(fields) {
+		if f, idx, ok := strings.Cut(fp, "="); ok && f == field {
+			i, err := strconv.Atoi(idx)
+			if err != nil {
+				return nil, false
+			}
+			return []NamePart{{Param: i, Lower: part.Lower}}, true
+		}
+	}
+	return nil, false
 }
 
 // defAt is a registry definition with where it was found.
@@ -1228,7 +1274,8 @@ func sameDef(a, b RegistryDef) bool {
 	flat := func(d RegistryDef) plain {
 		return plain{d.Func, d.Store, d.ValueType, d.Result, d.ForwardPkg, d.ForwardFunc, d.Recv, d.ScanField, d.PlainParams, d.ReturnsValue, d.ReadsStore, d.Dups, d.Span, d.Op, d.NameParam, d.ForwardArg, d.Panics}
 	}
-	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key) && slices.Equal(a.Alias, b.Alias) && slices.Equal(a.ArgParams, b.ArgParams)
+	return flat(a) == flat(b) && slices.Equal(a.Key, b.Key) && slices.Equal(a.Alias, b.Alias) && slices.Equal(a.ArgParams, b.ArgParams) &&
+		slices.Equal(a.ArgLits, b.ArgLits)
 }
 
 // relinkCalls builds the registrations and lookups from base's, resolving
