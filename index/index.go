@@ -324,9 +324,9 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 						// Stat before reading: a change after the stat makes
 						// the recorded mtime stale, never the facts.
 						st, _ = os.Stat(f.path)
-						if facts := disk.lookup(f.path, st); facts != nil {
-							out[ids[i]] = &fileEntry{kind: kindGo, facts: facts.forPath(ids[i], f.path),
-								size: st.Size(), modTime: st.ModTime().UnixNano()}
+						if de, ok := disk.lookup(f.path, st); ok {
+							out[ids[i]] = &fileEntry{kind: kindGo, facts: de.Facts.forPath(ids[i], f.path),
+								sum: de.Sum, size: de.Size, modTime: de.ModTime}
 							if ix.opts.Progress != nil {
 								ix.opts.Progress(int(done.Add(1)), total)
 							}
@@ -354,8 +354,11 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 					}
 				}
 				e := ix.entryForBuffers(ws, ids[i], f.path, f.kind, content, true, &bufs)
-				if st != nil && e.facts != nil {
-					e.size, e.modTime = st.Size(), st.ModTime().UnixNano()
+				if st != nil && e.facts != nil && st.Size() == e.size {
+					// The size read is the size stat saw: the mtime is the
+					// text's (a change after the stat makes it stale, and
+					// the next run re-reads the file).
+					e.modTime = st.ModTime().UnixNano()
 				}
 				out[ids[i]] = e
 				if ix.opts.Progress != nil {
@@ -400,7 +403,7 @@ type buffers struct {
 
 // entryForBuffers is entryForCached with a worker's buffers (nil: none).
 func (ix *Index) entryForBuffers(ws *workspace, id FileID, path string, kind fileKind, content []byte, keep bool, bufs *buffers) *fileEntry {
-	e := &fileEntry{kind: kind}
+	e := (&fileEntry{kind: kind}).fingerprint(content)
 	switch kind {
 	case kindGo:
 		if err := checkFactCap(path, content); err != nil {
