@@ -449,7 +449,8 @@ func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, ch
 		ov[k] = v
 	}
 	s := &Snapshot{gen: ix.gen, paths: ix.paths, configs: ix.opts.Configs, roots: ix.opts.Roots,
-		files: files, overlays: ov, ws: ws, base: base, changed: changed, targets: ix.targets, read: ix.readDisk}
+		files: files, overlays: ov, ws: ws, base: base, changed: changed, targets: ix.targets, read: ix.readDisk,
+		cmdPaths: commandPaths(ws, ix.opts.Roots, ix.paths, files)}
 	ix.cur.Store(s)
 	return s
 }

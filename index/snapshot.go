@@ -24,6 +24,9 @@ type Snapshot struct {
 	// them outside the workspace walk: Path and Facts work for their IDs
 	// (NativePlugin.Files); no package, query or rule sees them otherwise.
 	targets map[FileID]*fileEntry
+	// cmdPaths are the paths build commands name that existed on disk at
+	// the update (commandPaths): linking reads them instead of the disk.
+	cmdPaths map[string]bool
 	// read reads a file from disk as the Index does (size cap, regular
 	// files only); nil in a snapshot not made by an Index.
 	read func(string) ([]byte, error)

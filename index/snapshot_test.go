@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +139,41 @@ func TestSnapshotOverlayIsAValue(t *testing.T) {
 	s3 := ix.ClearOverlay(p)
 	if b, err := s3.Content(id); err != nil || string(b) != "package w\n" {
 		t.Errorf("after the overlay is closed: Content = %q, %v; want the disk's text", b, err)
+	}
+}
+
+// TestBuildCommandPathsAtUpdate: whether a path a build command names
+// exists is decided when the snapshot is made, not when it is first linked,
+// so a directory that appears on disk later does not change the old
+// snapshot's answer (the next snapshot sees it).
+func TestBuildCommandPathsAtUpdate(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"go.mod":   snapGoMod,
+		"main.go":  "package main\n\nimport \"plugin\"\n\nfunc main() { plugin.Open(\"p.so\") }\n",
+		"Makefile": "all:\n\tgo build -buildmode=plugin -o p.so ./plug\n",
+	})
+	targets := func(s *Snapshot) []string {
+		var out []string
+		for _, bc := range s.BuildCommands() {
+			out = append(out, bc.Targets...)
+		}
+		return out
+	}
+	ix := New(Options{Roots: []string{dir}})
+	old, err := ix.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not linked yet: linking is lazy and happens after the directory
+	// appears.
+	writeTree(t, dir, map[string]string{"plug/plug.go": "package main\n\nfunc F() {}\n"})
+	if got := targets(old); len(got) != 0 {
+		t.Errorf("old snapshot: targets %q, want none (./plug did not exist when it was made)", got)
+	}
+	ix.DiskChanged(filepath.Join(dir, "plug"))
+	want := []string{filepath.Join(dir, "plug")}
+	if got := targets(ix.Flush()); !slices.Equal(got, want) {
+		t.Errorf("new snapshot: targets %q, want %q", got, want)
 	}
 }
