@@ -87,3 +87,15 @@ func commandPaths(ws *workspace, roots []string, paths *interner, files []*fileE
 	}
 	return out
 }
+
+// hasCommands reports whether an entry holds build commands.
+func hasCommands(e *fileEntry) bool {
+	if e == nil {
+		return false
+	}
+	if e.facts != nil {
+		return len(e.facts.Commands) > 0
+	}
+	sc, ok := e.other.([]BuildCommand)
+	return ok && len(sc) > 0
+}

@@ -437,12 +437,13 @@ func (ix *Index) entryForBuffers(ws *workspace, id FileID, path string, kind fil
 
 // publish makes files the current snapshot. Callers hold ix.mu.
 func (ix *Index) publish(files []*fileEntry, ws *workspace) *Snapshot {
-	return ix.publishWith(files, ws, nil, nil)
+	return ix.publishWith(files, ws, nil, nil, commandPaths(ws, ix.opts.Roots, ix.paths, files))
 }
 
 // publishWith publishes a snapshot that may reuse base's package grouping
-// (changed: the files changed since base).
-func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, changed map[FileID]bool) *Snapshot {
+// (changed: the files changed since base); cmdPaths are the build-command
+// paths that exist (commandPaths).
+func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, changed map[FileID]bool, cmdPaths map[string]bool) *Snapshot {
 	ix.gen++
 	ov := make(map[FileID][]byte, len(ix.overlays))
 	for k, v := range ix.overlays {
@@ -450,7 +451,7 @@ func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, ch
 	}
 	s := &Snapshot{gen: ix.gen, paths: ix.paths, configs: ix.opts.Configs, roots: ix.opts.Roots,
 		files: files, overlays: ov, ws: ws, base: base, changed: changed, targets: ix.targets, read: ix.readDisk,
-		cmdPaths: commandPaths(ws, ix.opts.Roots, ix.paths, files)}
+		cmdPaths: cmdPaths}
 	ix.cur.Store(s)
 	return s
 }
@@ -584,6 +585,10 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 		}
 		old.baseMu.Unlock()
 	}
+	// An edit of open documents that adds or drops no build command leaves
+	// the disk as the last update saw it: its build-command paths stand
+	// (looking them up again costs a millisecond per keystroke on GOROOT).
+	keepCmdPaths := old.cmdPaths != nil
 	for _, p := range expanded {
 		id := ix.paths.intern(p)
 		if ws.deps != nil && ws.deps.files[id] {
@@ -605,6 +610,9 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 				e = ix.entryForCached(ws, id, p, kind, content, !overlay)
 			}
 		}
+		if _, ov := ix.overlays[id]; !ov || hasCommands(old.entry(id)) || hasCommands(e) {
+			keepCmdPaths = false
+		}
 		changed[id] = true
 		if int(id) >= len(files) && e == nil {
 			continue
@@ -622,11 +630,16 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 	}
 	if nws, nf := ix.depsAfterEdit(ws, files, changed); nws != nil {
 		ws, files = nws, nf
+		keepCmdPaths = false
 	}
 	if base == nil || base.ws != ws {
 		base, changed = nil, nil
 	}
-	return ix.publishWith(files, ws, base, changed)
+	cmdPaths := old.cmdPaths
+	if !keepCmdPaths {
+		cmdPaths = commandPaths(ws, ix.opts.Roots, ix.paths, files)
+	}
+	return ix.publishWith(files, ws, base, changed, cmdPaths)
 }
 
 func (ix *Index) rescanLocked() *Snapshot {

@@ -14,6 +14,8 @@ import (
 
 const snapGoMod = "module example.com/w\n\ngo 1.22\n"
 
+const snapMain = "package main\n\nimport \"plugin\"\n\nfunc main() { plugin.Open(\"p.so\") }\n"
+
 const snapSrc = `package w
 
 import "database/sql"
@@ -145,35 +147,62 @@ func TestSnapshotOverlayIsAValue(t *testing.T) {
 // TestBuildCommandPathsAtUpdate: whether a path a build command names
 // exists is decided when the snapshot is made, not when it is first linked,
 // so a directory that appears on disk later does not change the old
-// snapshot's answer (the next snapshot sees it).
+// snapshot's answer. The next snapshot sees it when the update reads the
+// disk; an edit of an open document that adds or drops no build command
+// keeps the paths of the last update.
 func TestBuildCommandPathsAtUpdate(t *testing.T) {
-	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{
-		"go.mod":   snapGoMod,
-		"main.go":  "package main\n\nimport \"plugin\"\n\nfunc main() { plugin.Open(\"p.so\") }\n",
-		"Makefile": "all:\n\tgo build -buildmode=plugin -o p.so ./plug\n",
-	})
-	targets := func(s *Snapshot) []string {
-		var out []string
-		for _, bc := range s.BuildCommands() {
-			out = append(out, bc.Targets...)
-		}
-		return out
-	}
-	ix := New(Options{Roots: []string{dir}})
-	old, err := ix.Build(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Not linked yet: linking is lazy and happens after the directory
-	// appears.
-	writeTree(t, dir, map[string]string{"plug/plug.go": "package main\n\nfunc F() {}\n"})
-	if got := targets(old); len(got) != 0 {
-		t.Errorf("old snapshot: targets %q, want none (./plug did not exist when it was made)", got)
-	}
-	ix.DiskChanged(filepath.Join(dir, "plug"))
-	want := []string{filepath.Join(dir, "plug")}
-	if got := targets(ix.Flush()); !slices.Equal(got, want) {
-		t.Errorf("new snapshot: targets %q, want %q", got, want)
+	const cmdTest = "package main\n\nimport \"os/exec\"\n\nfunc TestPlug() { exec.Command(\"go\", \"build\", \"-buildmode=plugin\", \"-o\", \"q.so\", \"./plug\").Run() }\n"
+	for _, tc := range []struct {
+		name   string
+		update func(ix *Index, dir string) *Snapshot
+		found  bool // the next snapshot resolves ./plug
+	}{
+		{"disk change", func(ix *Index, dir string) *Snapshot {
+			ix.DiskChanged(filepath.Join(dir, "plug"))
+			return ix.Flush()
+		}, true},
+		{"overlay without commands", func(ix *Index, dir string) *Snapshot {
+			return ix.SetOverlay(filepath.Join(dir, "main.go"), []byte(snapMain+"// edited\n"))
+		}, false},
+		{"overlay adding a command", func(ix *Index, dir string) *Snapshot {
+			return ix.SetOverlay(filepath.Join(dir, "plug_test.go"), []byte(cmdTest))
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTree(t, dir, map[string]string{
+				"go.mod":   snapGoMod,
+				"main.go":  snapMain,
+				"Makefile": "all:\n\tgo build -buildmode=plugin -o p.so ./plug\n",
+			})
+			plug := filepath.Join(dir, "plug")
+			resolved := func(s *Snapshot) bool {
+				n := 0
+				for _, bc := range s.BuildCommands() {
+					if slices.Contains(bc.Targets, plug) {
+						n++
+					}
+				}
+				return n > 0 && n == len(s.BuildCommands())
+			}
+			ix := New(Options{Roots: []string{dir}})
+			old, err := ix.Build(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Not linked yet: linking is lazy and happens after the
+			// directory appears.
+			writeTree(t, dir, map[string]string{"plug/plug.go": "package main\n\nfunc F() {}\n"})
+			if len(old.BuildCommands()) != 1 || resolved(old) {
+				t.Errorf("old snapshot: commands %+v, want one that resolves nothing (./plug did not exist when it was made)", old.BuildCommands())
+			}
+			next := tc.update(ix, dir)
+			if got := resolved(next); got != tc.found {
+				t.Errorf("next snapshot: ./plug resolved = %v, want %v (commands %+v)", got, tc.found, next.BuildCommands())
+			}
+			if resolved(old) {
+				t.Error("old snapshot changed its answer")
+			}
+		})
 	}
 }
