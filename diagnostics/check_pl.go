@@ -483,15 +483,16 @@ func sameBase(path string, cmds []index.BuildCommand) bool {
 }
 
 // toolchain returns a module's toolchain line (from the index, else from
-// its go.mod).
+// the text of its go.mod the snapshot indexed).
 func (p *pass) toolchain(m *index.Module) string {
 	if m.Toolchain != "" {
 		return m.Toolchain
 	}
-	b, err := index.ReadRegular(filepath.Join(m.Dir, "go.mod"), 0) // never blocks on a FIFO
-	if id, ok := p.snap.FileID(filepath.Join(m.Dir, "go.mod")); ok {
-		b, err = p.text(id).content, p.text(id).err
+	id, ok := p.snap.FileID(filepath.Join(m.Dir, "go.mod"))
+	if !ok {
+		return ""
 	}
+	b, err := p.text(id).content, p.text(id).err
 	if err != nil {
 		return ""
 	}

@@ -201,7 +201,7 @@ func (p *pass) allFiles() []index.FileID {
 
 type fileText struct {
 	content []byte
-	lines   []int // offsets of line starts
+	lines   *index.Lines // of content (empty when err is set)
 	err     error
 }
 
@@ -226,26 +226,22 @@ func (p *pass) text(id index.FileID) *fileText {
 	}
 	ft := &fileText{}
 	ft.content, ft.err = p.snap.Content(id)
-	ft.lines = []int{0}
-	for i, c := range ft.content {
-		if c == '\n' {
-			ft.lines = append(ft.lines, i+1)
-		}
-	}
+	ft.lines = index.NewLines(ft.content)
 	p.files[id] = ft
 	return ft
 }
 
 func (p *pass) pos(id index.FileID, off int) Pos {
 	ft := p.text(id)
-	if off < 0 {
-		off = 0
+	off = max(off, 0)
+	if ft.err != nil {
+		// The text the snapshot indexed is gone (unreadable, or changed
+		// since: index.ErrChanged): the line is not known, and a finding
+		// still needs one, so it goes to line 1 with the offset as column.
+		return Pos{Offset: off, Line: 1, Col: off + 1}
 	}
-	if ft.err == nil && off > len(ft.content) {
-		off = len(ft.content)
-	}
-	line := sort.Search(len(ft.lines), func(i int) bool { return ft.lines[i] > off }) // first start after off
-	return Pos{Offset: off, Line: line, Col: off - ft.lines[line-1] + 1}
+	lc := ft.lines.Position(off)
+	return Pos{Offset: min(off, len(ft.content)), Line: lc.Line, Col: lc.Col}
 }
 
 func (p *pass) loc(ref index.SymbolRef) Location {
@@ -330,14 +326,10 @@ func (p *pass) suppressed(f Finding) bool {
 		return false
 	}
 	for _, ln := range []int{f.Start.Line, f.Start.Line - 1} {
-		if ln < 1 || ln > len(ft.lines) {
+		if ln < 1 || ln > ft.lines.Count() {
 			continue
 		}
-		start := ft.lines[ln-1]
-		end := len(ft.content)
-		if ln < len(ft.lines) {
-			end = ft.lines[ln]
-		}
+		start, end := ft.lines.Line(ln)
 		if ignores(ft.content[start:end], f.Rule) {
 			return true
 		}

@@ -136,3 +136,45 @@ func TestTypeLoadMissingModuleIsReported(t *testing.T) {
 		t.Errorf("problems %v, want one saying plugins/c's types are incomplete", probs)
 	}
 }
+
+// TestTypeLoadOfChangedFile: a file that changed on disk since the
+// snapshot is not type-checked from its new bytes (the findings would be
+// placed in the old text): the load fails with index.ErrChanged, reported
+// as a problem, and nothing is cached for it.
+func TestTypeLoadOfChangedFile(t *testing.T) {
+	dir := t.TempDir()
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = d
+	}
+	ws := strings.Replace(cgoWorkspace, "-- plugins/c/c_cgo.go --", "-- unused/c_cgo.go --", 1)
+	for _, f := range txtar.Parse([]byte(ws)).Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap := buildSnapshot(t, dir)
+	// The new text has the missing method: read from disk, it would hide
+	// the old snapshot's REG004.
+	c := filepath.Join(dir, "plugins", "c", "c.go")
+	src, _ := os.ReadFile(c)
+	fixed := strings.Replace(string(src), "func (P) Start() error { return nil }", "func (P) Start() error { return nil }\n\nfunc (P) Handler() http.Handler { return nil }", 1)
+	fixed = strings.Replace(fixed, `import "example.com/app/registry"`, "import (\n\t\"net/http\"\n\n\t\"example.com/app/registry\"\n)", 1)
+	if err := os.WriteFile(c, []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cache := NewTypeCache()
+	fs, probs := CheckTypesReport(context.Background(), snap, Options{}, cache)
+	if len(fs) != 0 {
+		t.Errorf("findings %v, want none (no load from the changed file)", fs)
+	}
+	if len(probs) != 1 || probs[0].Kind != index.ProblemTypes || !strings.Contains(probs[0].Msg, index.ErrChanged.Error()) {
+		t.Errorf("problems %v, want one saying the file changed since the snapshot", probs)
+	}
+	if cache.Loads() != 0 {
+		t.Errorf("%d loads ran, want none", cache.Loads())
+	}
+}

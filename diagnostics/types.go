@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -75,6 +76,12 @@ func (c *TypeCache) load(ctx context.Context, snap *index.Snapshot, mod *index.M
 		}
 		for _, id := range pk.Files {
 			b, err := snap.Content(id)
+			if errors.Is(err, index.ErrChanged) {
+				// go/packages would read the newer bytes from disk while
+				// findings are placed in the snapshot's text: no load for
+				// this snapshot (the next one has the new text).
+				return nil, fmt.Errorf("loading types of %s: %w", mod.Path, err)
+			}
 			if err != nil {
 				continue
 			}

@@ -117,6 +117,9 @@ type depPkg struct {
 type depFile struct {
 	Name  string
 	Facts *FileFacts // path-independent
+	// Sum and Size fingerprint the text read (fileEntry.sum).
+	Sum  uint32
+	Size int64
 }
 
 // depCacheFile is the on-disk form of a depMod.
@@ -380,7 +383,7 @@ func (ix *Index) readDeps(ctx context.Context, ws *workspace, files []*fileEntry
 			if int(id) >= len(files) {
 				files = append(files, make([]*fileEntry, int(id)+1-len(files))...)
 			}
-			files[id] = &fileEntry{kind: kindGo, facts: f.Facts.forPath(id, path)}
+			files[id] = &fileEntry{kind: kindGo, facts: f.Facts.forPath(id, path), sum: f.Sum, size: f.Size}
 			ds.files[id] = true
 			ds.cov.Files++
 		}
@@ -701,7 +704,7 @@ func (ix *Index) readPkg(t *depTarget, dm *depMod, rel string) *depPkg {
 			f = extractGo(b)
 		}
 		stripDepFacts(f)
-		p.Files = append(p.Files, depFile{Name: n, Facts: f})
+		p.Files = append(p.Files, depFile{Name: n, Facts: f, Sum: contentSum(b), Size: int64(len(b))})
 	}
 	if len(p.Files) == 0 {
 		p.Missing = true

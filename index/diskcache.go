@@ -14,7 +14,7 @@ import (
 
 // diskCacheVersion changes whenever FileFacts or extraction changes meaning;
 // a cache of another version is ignored.
-const diskCacheVersion = 10
+const diskCacheVersion = 11
 
 // buildStamp identifies the running binary (size and modification time of
 // the executable), part of every cache key: a version constant alone let a
@@ -38,6 +38,7 @@ var buildStamp = sync.OnceValue(func() string {
 type diskEntry struct {
 	Size    int64
 	ModTime int64
+	Sum     uint32 // contentSum of the text the facts were extracted from
 	Facts   *FileFacts
 }
 
@@ -71,16 +72,16 @@ func loadDiskCache(dir string, roots []string) diskCache {
 	return c
 }
 
-// lookup returns cached facts for a file whose size and mtime match.
-func (c diskCache) lookup(path string, st os.FileInfo) *FileFacts {
+// lookup returns the cached entry of a file whose size and mtime match.
+func (c diskCache) lookup(path string, st os.FileInfo) (diskEntry, bool) {
 	if c == nil || st == nil {
-		return nil
+		return diskEntry{}, false
 	}
 	e, ok := c[path]
 	if !ok || e.Facts == nil || e.Size != st.Size() || e.ModTime != st.ModTime().UnixNano() {
-		return nil
+		return diskEntry{}, false
 	}
-	return e.Facts
+	return e, true
 }
 
 // saveDiskCache writes the facts of every Go file read from disk (not from an
@@ -91,7 +92,7 @@ func saveDiskCache(dir string, roots []string, files []*fileEntry) error {
 		if e == nil || e.facts == nil || e.modTime == 0 {
 			continue
 		}
-		c[e.facts.Path] = diskEntry{Size: e.size, ModTime: e.modTime, Facts: e.facts}
+		c[e.facts.Path] = diskEntry{Size: e.size, ModTime: e.modTime, Sum: e.sum, Facts: e.facts}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("index cache: %w", err)

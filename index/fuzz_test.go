@@ -162,7 +162,7 @@ func configEntriesOf(id FileID, path string, b []byte) []ConfigEntry {
 	for in.intern(path) != id {
 	}
 	s := &Snapshot{paths: in, files: make([]*fileEntry, id+1), overlays: map[FileID][]byte{id: b}, ws: &workspace{}}
-	s.files[id] = &fileEntry{kind: kindConfig}
+	s.files[id] = (&fileEntry{kind: kindConfig}).fingerprint(b)
 	return s.ConfigEntries(id)
 }
 

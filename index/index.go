@@ -324,9 +324,9 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 						// Stat before reading: a change after the stat makes
 						// the recorded mtime stale, never the facts.
 						st, _ = os.Stat(f.path)
-						if facts := disk.lookup(f.path, st); facts != nil {
-							out[ids[i]] = &fileEntry{kind: kindGo, facts: facts.forPath(ids[i], f.path),
-								size: st.Size(), modTime: st.ModTime().UnixNano()}
+						if de, ok := disk.lookup(f.path, st); ok {
+							out[ids[i]] = &fileEntry{kind: kindGo, facts: de.Facts.forPath(ids[i], f.path),
+								sum: de.Sum, size: de.Size, modTime: de.ModTime}
 							if ix.opts.Progress != nil {
 								ix.opts.Progress(int(done.Add(1)), total)
 							}
@@ -354,8 +354,11 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 					}
 				}
 				e := ix.entryForBuffers(ws, ids[i], f.path, f.kind, content, true, &bufs)
-				if st != nil && e.facts != nil {
-					e.size, e.modTime = st.Size(), st.ModTime().UnixNano()
+				if st != nil && e.facts != nil && st.Size() == e.size {
+					// The size read is the size stat saw: the mtime is the
+					// text's (a change after the stat makes it stale, and
+					// the next run re-reads the file).
+					e.modTime = st.ModTime().UnixNano()
 				}
 				out[ids[i]] = e
 				if ix.opts.Progress != nil {
@@ -400,7 +403,7 @@ type buffers struct {
 
 // entryForBuffers is entryForCached with a worker's buffers (nil: none).
 func (ix *Index) entryForBuffers(ws *workspace, id FileID, path string, kind fileKind, content []byte, keep bool, bufs *buffers) *fileEntry {
-	e := &fileEntry{kind: kind}
+	e := (&fileEntry{kind: kind}).fingerprint(content)
 	switch kind {
 	case kindGo:
 		if err := checkFactCap(path, content); err != nil {
@@ -434,19 +437,21 @@ func (ix *Index) entryForBuffers(ws *workspace, id FileID, path string, kind fil
 
 // publish makes files the current snapshot. Callers hold ix.mu.
 func (ix *Index) publish(files []*fileEntry, ws *workspace) *Snapshot {
-	return ix.publishWith(files, ws, nil, nil)
+	return ix.publishWith(files, ws, nil, nil, commandPaths(ws, ix.opts.Roots, ix.paths, files))
 }
 
 // publishWith publishes a snapshot that may reuse base's package grouping
-// (changed: the files changed since base).
-func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, changed map[FileID]bool) *Snapshot {
+// (changed: the files changed since base); cmdPaths are the build-command
+// paths that exist (commandPaths).
+func (ix *Index) publishWith(files []*fileEntry, ws *workspace, base *linked, changed map[FileID]bool, cmdPaths map[string]bool) *Snapshot {
 	ix.gen++
 	ov := make(map[FileID][]byte, len(ix.overlays))
 	for k, v := range ix.overlays {
 		ov[k] = v
 	}
 	s := &Snapshot{gen: ix.gen, paths: ix.paths, configs: ix.opts.Configs, roots: ix.opts.Roots,
-		files: files, overlays: ov, ws: ws, base: base, changed: changed, targets: ix.targets, read: ix.readDisk}
+		files: files, overlays: ov, ws: ws, base: base, changed: changed, targets: ix.targets, read: ix.readDisk,
+		cmdPaths: cmdPaths}
 	ix.cur.Store(s)
 	return s
 }
@@ -580,6 +585,10 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 		}
 		old.baseMu.Unlock()
 	}
+	// An edit of open documents that adds or drops no build command leaves
+	// the disk as the last update saw it: its build-command paths stand
+	// (looking them up again costs a millisecond per keystroke on GOROOT).
+	keepCmdPaths := old.cmdPaths != nil
 	for _, p := range expanded {
 		id := ix.paths.intern(p)
 		if ws.deps != nil && ws.deps.files[id] {
@@ -601,6 +610,9 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 				e = ix.entryForCached(ws, id, p, kind, content, !overlay)
 			}
 		}
+		if _, ov := ix.overlays[id]; !ov || hasCommands(old.entry(id)) || hasCommands(e) {
+			keepCmdPaths = false
+		}
 		changed[id] = true
 		if int(id) >= len(files) && e == nil {
 			continue
@@ -618,11 +630,16 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 	}
 	if nws, nf := ix.depsAfterEdit(ws, files, changed); nws != nil {
 		ws, files = nws, nf
+		keepCmdPaths = false
 	}
 	if base == nil || base.ws != ws {
 		base, changed = nil, nil
 	}
-	return ix.publishWith(files, ws, base, changed)
+	cmdPaths := old.cmdPaths
+	if !keepCmdPaths {
+		cmdPaths = commandPaths(ws, ix.opts.Roots, ix.paths, files)
+	}
+	return ix.publishWith(files, ws, base, changed, cmdPaths)
 }
 
 func (ix *Index) rescanLocked() *Snapshot {

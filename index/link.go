@@ -3,7 +3,6 @@ package index
 import (
 	"go/token"
 	"maps"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -1932,11 +1931,7 @@ func firstFile(fs []FileID) FileID {
 // module and the roots (Go tests run their commands in a copied module).
 func (k *linker) resolveCommand(bc *BuildCommand) {
 	s := k.s
-	bases := []string{bc.Dir, filepath.Join(bc.Dir, "testdata")}
-	if m := s.ws.moduleFor(s.Path(bc.File)); m != nil {
-		bases = append(bases, m.Dir)
-	}
-	bases = append(bases, s.roots...)
+	bases := commandBases(s.ws, s.roots, bc.Dir, s.Path(bc.File))
 	base := ""
 	args := bc.Args
 	if len(args) == 0 {
@@ -1957,7 +1952,7 @@ func (k *linker) resolveCommand(bc *BuildCommand) {
 			if !filepath.IsAbs(t) {
 				t = filepath.Join(b, a)
 			}
-			if _, err := os.Stat(t); err == nil {
+			if s.cmdPaths[t] { // stat in the update step (commandPaths)
 				bc.Targets = append(bc.Targets, t)
 				if base == "" {
 					base = b

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -23,6 +24,9 @@ type Snapshot struct {
 	// them outside the workspace walk: Path and Facts work for their IDs
 	// (NativePlugin.Files); no package, query or rule sees them otherwise.
 	targets map[FileID]*fileEntry
+	// cmdPaths are the paths build commands name that existed on disk at
+	// the update (commandPaths): linking reads them instead of the disk.
+	cmdPaths map[string]bool
 	// read reads a file from disk as the Index does (size cap, regular
 	// files only); nil in a snapshot not made by an Index.
 	read func(string) ([]byte, error)
@@ -71,17 +75,60 @@ func (s *Snapshot) Files() []FileID {
 	return out
 }
 
-// Content returns the text the snapshot indexed for a file when it came
-// from an overlay, and the current disk content otherwise (which may be
-// newer than the snapshot if a change is still being debounced).
+// ErrChanged reports that a file no longer holds the text a snapshot
+// indexed: its facts and byte offsets describe the old text, so the new
+// one is not returned (a later snapshot has it).
+var ErrChanged = errors.New("file changed since the snapshot was taken")
+
+// entry returns the entry of a file, a build-command target's included;
+// nil for a file the snapshot does not hold.
+func (s *Snapshot) entry(id FileID) *fileEntry {
+	if int(id) < len(s.files) && s.files[id] != nil {
+		return s.files[id]
+	}
+	return s.targets[id]
+}
+
+// Content returns the text this snapshot indexed for a file. The snapshot
+// keeps the text of overlays but not of disk files (that would cost more
+// memory than the facts): it reads the file again and returns it only if
+// it is still the indexed text (same length and checksum), else an error
+// wrapping ErrChanged. A query therefore never sees bytes newer than the
+// facts and offsets it works with.
 func (s *Snapshot) Content(id FileID) ([]byte, error) {
-	if b, ok := s.overlays[id]; ok {
-		return b, nil
+	e := s.entry(id)
+	b, ok := s.overlays[id]
+	if ok && e == nil {
+		return b, nil // an open document the index does not extract
 	}
-	if s.read != nil {
-		return s.read(s.Path(id))
+	path := s.Path(id)
+	if e == nil || e.kind == kindSkipped {
+		return nil, fmt.Errorf("%s: not indexed in this snapshot", path)
 	}
-	return ReadRegular(s.Path(id), 0)
+	if !ok {
+		read := s.read
+		if read == nil {
+			read = func(p string) ([]byte, error) { return ReadRegular(p, 0) }
+		}
+		var err error
+		if b, err = read(path); err != nil {
+			return nil, err
+		}
+	}
+	if !e.matches(b) {
+		return nil, fmt.Errorf("%s: %w", path, ErrChanged)
+	}
+	return b, nil
+}
+
+// Lines returns the line index of the text this snapshot indexed for a
+// file (see Content).
+func (s *Snapshot) Lines(id FileID) (*Lines, error) {
+	b, err := s.Content(id)
+	if err != nil {
+		return nil, err
+	}
+	return NewLines(b), nil
 }
 
 // Position converts a ref's start to a 1-based line and byte column.
@@ -90,29 +137,15 @@ func (s *Snapshot) Position(ref SymbolRef) Position {
 }
 
 // OffsetPosition converts a byte offset in a file to a 1-based line and
-// byte column. An unreadable file gives line 1, column offset+1.
+// byte column. A file whose indexed text cannot be had (unreadable, or
+// changed since the snapshot: see Content) gives the zero Position: line 0
+// means not known, never a line of other text.
 func (s *Snapshot) OffsetPosition(id FileID, offset int) Position {
-	b, err := s.Content(id)
+	l, err := s.Lines(id)
 	if err != nil {
-		return Position{Line: 1, Col: offset + 1}
+		return Position{}
 	}
-	return offsetPosition(b, offset)
-}
-
-func offsetPosition(b []byte, offset int) Position {
-	if offset > len(b) {
-		offset = len(b)
-	}
-	line, col := 1, 1
-	for _, c := range b[:offset] {
-		if c == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return Position{Line: line, Col: col}
+	return l.Position(offset)
 }
 
 // Facts returns the facts of a Go file, nil for other files.

@@ -35,12 +35,18 @@ const (
 // fileEntry is one indexed file of a snapshot. Entries are immutable and
 // shared between snapshots until their file changes.
 type fileEntry struct {
-	kind  fileKind
+	kind fileKind
+	// sum and size fingerprint the text the entry was made from (overlay or
+	// disk): Snapshot.Content returns text only when it still matches, so a
+	// query never mixes this entry's facts with newer bytes. sum sits in
+	// kind's padding: entries stay 48 bytes.
+	sum   uint32
 	facts *FileFacts // kindGo
 	other any        // *Manifest, []BuildCommand, *Config
-	// size and modTime (UnixNano) of a Go file read from disk during Build,
-	// for the disk cache; 0 otherwise.
-	size, modTime int64
+	size  int64
+	// modTime (UnixNano) of a Go file read from disk during Build, for the
+	// disk cache; 0 otherwise.
+	modTime int64
 }
 
 type foundFile struct {

@@ -82,7 +82,7 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := requireGoFiles(pats); err != nil {
 		return fail("%v", err)
 	}
-	findings, problems, cov, opts, err := runEngine(ctx, pats, cfg.flags, cfg.only, cfg.maxFileSize)
+	findings, problems, cov, opts, snap, err := runEngine(ctx, pats, cfg.flags, cfg.only, cfg.maxFileSize)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -106,6 +106,7 @@ func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		ToolVersion:   toolVersion(),
 		Notifications: notes,
 		Coverage:      &cov,
+		Files:         report.SnapshotFiles{Snap: snap},
 	})
 	if err == nil {
 		err = w.Flush()
@@ -542,9 +543,10 @@ func repositoryRoot(dir string) string {
 // runEngine indexes the workspaces of the patterns and runs every enabled
 // rule: the syntax rules and, concurrently, the rules that need types. The
 // rules run as flags (over) the .plugin-lsp.yaml files (over) the defaults
-// say; opts are the options that came of it. A panic in the engine becomes
-// an error (exit 2 with one line), not a crash.
-func runEngine(ctx context.Context, pats []pattern, flags diagnostics.Config, only []string, maxFileSize int64) (findings []diagnostics.Finding, problems []index.Problem, cov diagnostics.Coverage, opts diagnostics.Options, err error) {
+// say; opts are the options that came of it, snap the snapshot checked (the
+// text the findings' positions are in). A panic in the engine becomes an
+// error (exit 2 with one line), not a crash.
+func runEngine(ctx context.Context, pats []pattern, flags diagnostics.Config, only []string, maxFileSize int64) (findings []diagnostics.Finding, problems []index.Problem, cov diagnostics.Coverage, opts diagnostics.Options, snap *index.Snapshot, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			findings, problems, err = nil, nil, fmt.Errorf("internal error: %v", p)
@@ -559,9 +561,9 @@ func runEngine(ctx context.Context, pats []pattern, flags diagnostics.Config, on
 
 	roots := workspaceRoots(pats)
 	// Without -goos/-goarch/-tags the index takes the files' buildConfigs.
-	snap, err := index.New(index.Options{Roots: roots, Configs: flags.Configs, MaxFileSize: maxFileSize}).Build(ctx)
+	snap, err = index.New(index.Options{Roots: roots, Configs: flags.Configs, MaxFileSize: maxFileSize}).Build(ctx)
 	if err != nil {
-		return nil, nil, cov, opts, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
+		return nil, nil, cov, opts, nil, fmt.Errorf("indexing %s: %w", strings.Join(roots, ", "), err)
 	}
 	files, cfgProblems := diagnostics.WorkspaceConfig(snap)
 	opts = flags.Over(files).Options()
@@ -578,15 +580,15 @@ func runEngine(ctx context.Context, pats []pattern, flags diagnostics.Config, on
 	findings = diagnostics.Check(ctx, snap, opts)
 	wg.Wait()
 	if typedPanic != nil {
-		return nil, nil, cov, opts, fmt.Errorf("internal error in the type rules: %v", typedPanic)
+		return nil, nil, cov, opts, nil, fmt.Errorf("internal error in the type rules: %v", typedPanic)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, cov, opts, fmt.Errorf("interrupted: %w", err)
+		return nil, nil, cov, opts, nil, fmt.Errorf("interrupted: %w", err)
 	}
 	findings = append(findings, typed...)
 	diagnostics.SortFindings(findings)
 	problems = append(append(snap.Problems(), cfgProblems...), typeProblems...)
-	return findings, problems, diagnostics.Summarize(snap, opts), opts, nil
+	return findings, problems, diagnostics.Summarize(snap, opts), opts, snap, nil
 }
 
 // filterFindings keeps the findings whose primary location is in a

@@ -2,9 +2,11 @@
 // (plugin-lsp check): plain text, a stable JSON array, SARIF 2.1.0 for code
 // scanning, and GitHub Actions workflow commands.
 //
-// Rendering is pure apart from reading the files a finding points into (for
-// SARIF fingerprints and UTF-16 columns); paths are made relative here, in one
-// place, so every format agrees on them.
+// Rendering is pure apart from reading the text a finding points into (for
+// SARIF fingerprints and UTF-16 columns), which comes from the snapshot the
+// findings were computed on (SnapshotFiles), never newer bytes on disk;
+// paths are made relative here, in one place, so every format agrees on
+// them.
 package report
 
 import (
@@ -48,12 +50,21 @@ type FileReader interface {
 	ReadFile(path string) ([]byte, error)
 }
 
-// DiskFiles reads files from disk.
-type DiskFiles struct{}
+// SnapshotFiles reads the text a snapshot indexed (index.Snapshot.Content):
+// findings' offsets, lines and columns are positions in that text, so
+// columns and fingerprints computed from it agree with them even if a file
+// changed on disk since.
+type SnapshotFiles struct{ Snap *index.Snapshot }
 
-// ReadFile implements FileReader with index.ReadRegular (regular files
-// within the index's size cap, never blocking on a FIFO).
-func (DiskFiles) ReadFile(path string) ([]byte, error) { return index.ReadRegular(path, 0) }
+// ReadFile implements FileReader; a file the snapshot does not hold, or
+// that changed since it was taken, is an error.
+func (f SnapshotFiles) ReadFile(path string) ([]byte, error) {
+	id, ok := f.Snap.FileID(path)
+	if !ok {
+		return nil, fmt.Errorf("%s: not in the snapshot", path)
+	}
+	return f.Snap.Content(id)
+}
 
 // Options are what the formats need besides the findings.
 type Options struct {
@@ -74,8 +85,10 @@ type Options struct {
 	// Coverage, when set, says what the check looked at; json, sarif and
 	// github carry it (text prints it on stderr, not here).
 	Coverage *diagnostics.Coverage
-	// Files reads source text (SARIF line fingerprints and UTF-16 columns);
-	// nil means DiskFiles.
+	// Files reads the text the findings' positions are in (SARIF line
+	// fingerprints and UTF-16 columns): SnapshotFiles of the snapshot they
+	// were computed on. nil means no text: byte columns are kept and
+	// fingerprints hash no line text.
 	Files FileReader
 }
 
@@ -83,9 +96,6 @@ type Options struct {
 // column, rule, message) so that every format is deterministic.
 func Write(w io.Writer, f Format, findings []diagnostics.Finding, opts Options) error {
 	findings = Sorted(findings)
-	if opts.Files == nil {
-		opts.Files = DiskFiles{}
-	}
 	switch f {
 	case Text:
 		return writeText(w, findings, opts)
@@ -177,40 +187,34 @@ func oneLine(s string) string {
 // fileCache reads each file once per rendering and indexes its lines.
 type fileCache struct {
 	r     FileReader
-	files map[string]*srcFile
-}
-
-type srcFile struct {
-	data       []byte
-	lineStarts []int // byte offset of each line's first byte
+	files map[string]*index.Lines // nil when unreadable
 }
 
 func newFileCache(r FileReader) *fileCache {
-	return &fileCache{r: r, files: make(map[string]*srcFile)}
+	return &fileCache{r: r, files: make(map[string]*index.Lines)}
+}
+
+// lines returns the line index of path, nil when it cannot be read.
+func (c *fileCache) lines(path string) *index.Lines {
+	l, ok := c.files[path]
+	if !ok {
+		if c.r != nil {
+			if data, err := c.r.ReadFile(path); err == nil {
+				l = index.NewLines(data)
+			}
+		}
+		c.files[path] = l // nil when unreadable: do not retry
+	}
+	return l
 }
 
 // line returns the text of 1-based line n of path without its line ending,
 // and false when the file or line cannot be read.
 func (c *fileCache) line(path string, n int) (string, bool) {
-	f, ok := c.files[path]
-	if !ok {
-		data, err := c.r.ReadFile(path)
-		if err == nil {
-			f = &srcFile{data: data, lineStarts: []int{0}}
-			for i, b := range data {
-				if b == '\n' {
-					f.lineStarts = append(f.lineStarts, i+1)
-				}
-			}
-		}
-		c.files[path] = f // nil when unreadable: do not retry
-	}
-	if f == nil || n < 1 || n > len(f.lineStarts) {
+	l := c.lines(path)
+	if l == nil || n < 1 || n > l.Count() {
 		return "", false
 	}
-	start, end := f.lineStarts[n-1], len(f.data)
-	if n < len(f.lineStarts) {
-		end = f.lineStarts[n] - 1
-	}
-	return strings.TrimSuffix(string(f.data[start:end]), "\r"), true
+	start, end := l.Line(n)
+	return string(l.Text()[start:end]), true
 }

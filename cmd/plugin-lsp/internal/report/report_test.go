@@ -453,7 +453,7 @@ func TestUTF16Col(t *testing.T) {
 		{1, 4, 3},  // before 😀 (é is 2 bytes, 1 unit)
 		{1, 8, 5},  // before b (😀 is 4 bytes, 2 units)
 		{1, 9, 6},  // end of line
-		{1, 10, 7}, // past the end (the newline)
+		{1, 10, 6}, // past the end: the end of the line
 		{2, 2, 2},  // CRLF line
 		{9, 3, 3},  // no such line: byte column kept
 	} {

@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 )
@@ -159,9 +157,6 @@ func sarifLevel(s diagnostics.Severity) string {
 // ToSARIF builds the SARIF log for findings (in the given order).
 func ToSARIF(findings []diagnostics.Finding, opts Options) SARIFLog {
 	files := newFileCache(opts.Files)
-	if files.r == nil {
-		files.r = DiskFiles{}
-	}
 	run := SARIFRun{
 		Tool: SARIFTool{Driver: SARIFDriver{
 			Name:           ToolName,
@@ -311,30 +306,17 @@ func physical(l diagnostics.Location, root string, files *fileCache) SARIFPhysic
 	return SARIFPhysicalLocation{ArtifactLocation: art, Region: region}
 }
 
-// utf16Col converts a 1-based byte column to a 1-based UTF-16 column using
-// the line's text; when the text cannot be read the byte column is kept.
+// utf16Col converts a 1-based byte column to a 1-based UTF-16 column with
+// the line index of the finding's text; when the text or the line cannot be
+// read the byte column is kept. A column past the line's end counts up to
+// its end.
 func utf16Col(files *fileCache, path string, p diagnostics.Pos) int {
 	col := max(p.Col, 1)
-	line, ok := files.line(path, p.Line)
-	if !ok {
+	l := files.lines(path)
+	if l == nil || p.Line < 1 || p.Line > l.Count() {
 		return col
 	}
-	prefix := line
-	if col-1 < len(line) {
-		prefix = line[:col-1]
-	}
-	n := 0
-	for len(prefix) > 0 {
-		r, size := utf8.DecodeRuneInString(prefix)
-		prefix = prefix[size:]
-		n += utf16.RuneLen(r) // an invalid byte is one U+FFFD: one unit
-	}
-	// Past the end of the line (an end position at the newline): keep the
-	// distance beyond the line's text.
-	if extra := col - 1 - len(line); extra > 0 {
-		n += extra
-	}
-	return n + 1
+	return l.UTF16Col(l.Offset(p.Line, col))
 }
 
 // fingerprint identifies a finding independently of its line number: a hash
