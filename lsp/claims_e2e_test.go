@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
 )
 
 // handlerCalls counts, per method, how many requests ran a handler of the
@@ -69,11 +71,11 @@ func countingTable(table []FeatureFunc) []FeatureFunc {
 // unsaved text (the claim reads the editor's text, not the disk).
 func TestNavClaimsRawPath(t *testing.T) {
 	ctx := ctxT(t)
-	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "plugins.txtar"))
+	ws := navtest.Load(t, filepath.Join("..", "testdata", "nav", "plugins.txtar"))
 	proxy := startProxy(t, "PLUGIN_LSP_TEST_COUNT_HANDLERS=1")
 	proxy.initialize(ctx, ws.Dir, nil)
 	waitIndexReady(ctx, t, proxy)
-	uri := fileURI(ws.path("host/main.go"))
+	uri := fileURI(ws.Path("host/main.go"))
 	text := string(ws.Files["host/main.go"])
 	openDoc(proxy, uri, text, 1)
 

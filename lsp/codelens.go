@@ -8,6 +8,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
 )
 
 // codeLensFeature adds lenses to gopls's: on each registration, which
@@ -89,7 +90,7 @@ func (n *navState) codeLens(ctx context.Context, params json.RawMessage, forward
 		return g, gerr
 	}
 	var ours []json.RawMessage
-	for _, ls := range n.cache.get(snap).lenses(fid) {
+	for _, ls := range n.cache.Get(snap).Lenses(fid) {
 		loc, err := w.LocationIn(snap, ls.Ref)
 		if err != nil {
 			continue
@@ -134,8 +135,8 @@ func (n *navState) resolveLens(ctx context.Context, params json.RawMessage, forw
 	snap := n.s.Workspace().Snapshot()
 	title := "plugin " + d.Kind + " (index changed; ask again)"
 	if fid, ok := snap.FileID(d.Path); ok {
-		ls := lensSite{Ref: index.SymbolRef{File: fid, Span: index.Span{Start: d.Start, End: d.End}}, Kind: d.Kind}
-		if t, ok := n.cache.get(snap).lensTitle(ls); ok {
+		ls := navigation.Lens{Ref: index.SymbolRef{File: fid, Span: index.Span{Start: d.Start, End: d.End}}, Kind: d.Kind}
+		if t, ok := n.cache.Get(snap).LensTitle(ls); ok {
 			title = t
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
 )
 
 // completionFeature completes inside the string argument of a registry's
@@ -64,7 +66,7 @@ func (n *navState) completionAt(params json.RawMessage) (path string, text []byt
 		return "", nil, nil, 0, false
 	}
 	// Deciding "ours or forward" must be cheap: the open document's Mapper
-	// is cached per version, and stringContext reads one line.
+	// is cached per version, and navigation.StringContext reads one line.
 	if d, ok := n.s.Overlays().Get(p.TextDocument.URI); ok {
 		text, m = d.Text, d.Mapper(n.s.Encoding())
 	} else if text, err = w.Text(path); err != nil {
@@ -76,7 +78,7 @@ func (n *navState) completionAt(params json.RawMessage) (path string, text []byt
 	if err != nil {
 		return "", nil, nil, 0, false
 	}
-	if _, ok := stringContext(text, off); !ok {
+	if _, ok := navigation.StringContext(text, off); !ok {
 		return "", nil, nil, 0, false
 	}
 	return path, text, m, off, true
@@ -100,7 +102,7 @@ func (n *navState) completion(ctx context.Context, params json.RawMessage, forwa
 	if !ok {
 		return forward(ctx)
 	}
-	cc, items, more, ok := n.cache.get(snap).complete(fid, text, off)
+	cc, items, more, ok := n.cache.Get(snap).Complete(fid, text, off)
 	if !ok {
 		return forward(ctx)
 	}

@@ -3,6 +3,8 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
 )
 
 // definitionFeature answers textDocument/definition on plugin strings: a
@@ -34,12 +36,12 @@ func (n *navState) definition(ctx context.Context, params json.RawMessage, forwa
 	if pos == nil {
 		return forward(ctx)
 	}
-	ts, ok := pos.nx.definition(pos.file, pos.off)
+	ts, ok := pos.nx.Definition(pos.file, pos.off)
 	if !ok {
 		return forward(ctx)
 	}
 	locs := n.locations(pos.snap, ts)
-	if pos.site.literal || (pos.site.kind != siteRegistration && pos.site.kind != siteLookup) {
+	if pos.site.Literal() || (pos.site.Kind() != navigation.SiteRegistration && pos.site.Kind() != navigation.SiteLookup) {
 		return marshalLocations(locs)
 	}
 	g, err := forward(ctx)

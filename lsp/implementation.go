@@ -3,6 +3,8 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
 )
 
 // implementationFeature adds, on a registry's contract interface, the types
@@ -28,10 +30,10 @@ func (n *navState) implementation(ctx context.Context, params json.RawMessage, f
 	if err != nil {
 		return nil, err
 	}
-	if pos == nil || pos.site.kind != siteContract {
+	if pos == nil || pos.site.Kind() != navigation.SiteContract {
 		return forward(ctx)
 	}
-	ts, _ := pos.nx.implementations(pos.file, pos.off)
+	ts, _ := pos.nx.Implementations(pos.file, pos.off)
 	locs := n.locations(pos.snap, ts)
 	g, err := forward(ctx)
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
 )
 
 // TestNavigationEndToEnd runs every marker of testdata/nav/*.txtar through
@@ -28,7 +30,7 @@ func TestNavigationEndToEnd(t *testing.T) {
 	for _, a := range archives {
 		t.Run(strings.TrimSuffix(filepath.Base(a), ".txtar"), func(t *testing.T) {
 			ctx := ctxT(t)
-			ws := loadNavWorkspace(t, a)
+			ws := navtest.Load(t, a)
 			proxy, gopls := startNavPair(t)
 			proxy.initialize(ctx, ws.Dir, nil)
 			gopls.initialize(ctx, ws.Dir, nil)
@@ -38,7 +40,7 @@ func TestNavigationEndToEnd(t *testing.T) {
 				texts[name] = string(data)
 				if strings.HasSuffix(name, ".go") {
 					for _, p := range []*lspProc{proxy, gopls} {
-						openDoc(p, fileURI(ws.path(name)), string(data), 1)
+						openDoc(p, fileURI(ws.Path(name)), string(data), 1)
 					}
 				}
 			}
@@ -55,7 +57,7 @@ func TestNavigationEndToEnd(t *testing.T) {
 					texts[name] = prefix + string(ws.Files[name])
 					for _, p := range []*lspProc{proxy, gopls} {
 						p.notify("textDocument/didChange", map[string]any{
-							"textDocument":   map[string]any{"uri": fileURI(ws.path(name)), "version": 2},
+							"textDocument":   map[string]any{"uri": fileURI(ws.Path(name)), "version": 2},
 							"contentChanges": []any{map[string]any{"range": protocol.Range{}, "text": prefix}},
 						})
 					}
@@ -124,18 +126,18 @@ func waitIndexReady(ctx context.Context, t testing.TB, p *lspProc) {
 }
 
 // e2eLocKey renders a location of a named marker in the editor's text.
-func e2eLocKey(t testing.TB, ws *navWorkspace, texts map[string]string, file string, start, end int) string {
+func e2eLocKey(t testing.TB, ws *navtest.Workspace, texts map[string]string, file string, start, end int) string {
 	t.Helper()
 	r, err := NewMapper([]byte(texts[file]), UTF16).Range(start, end)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return locKey(protocol.DocumentURI(fileURI(ws.path(file))), r)
+	return locKey(protocol.DocumentURI(fileURI(ws.Path(file))), r)
 }
 
 // expectedKeys maps @loc names to location keys in the current texts; shift
 // is added to offsets in Go files (the unsaved prefix).
-func expectedKeys(t testing.TB, ws *navWorkspace, texts map[string]string, names []string, shift int, contents bool) []string {
+func expectedKeys(t testing.TB, ws *navtest.Workspace, texts map[string]string, names []string, shift int, contents bool) []string {
 	t.Helper()
 	out := []string{}
 	for _, n := range names {
@@ -172,9 +174,9 @@ func resultKeys(t testing.TB, res json.RawMessage) []string {
 	return out
 }
 
-func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts map[string]string, proxy, gopls *lspProc, m navMarker, shift int) {
+func checkE2EMarker(ctx context.Context, t *testing.T, ws *navtest.Workspace, texts map[string]string, proxy, gopls *lspProc, m navtest.Marker, shift int) {
 	t.Helper()
-	uri := fileURI(ws.path(m.File))
+	uri := fileURI(ws.Path(m.File))
 	cursor := m.Cursor
 	if strings.HasSuffix(m.File, ".go") {
 		cursor += shift
@@ -326,7 +328,7 @@ func normJSON(res json.RawMessage, rerr json.RawMessage) string {
 // registration that exists only in the editor's unsaved text.
 func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 	ctx := ctxT(t)
-	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "loggers.txtar"))
+	ws := navtest.Load(t, filepath.Join("..", "testdata", "nav", "loggers.txtar"))
 	proxy, gopls := startNavPair(t)
 	init := proxy.initialize(ctx, ws.Dir, nil)
 	if string(getPath(getMember(init, "capabilities"), "codeLensProvider", "resolveProvider")) != "true" {
@@ -340,7 +342,7 @@ func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 
 	// Code lenses: gopls's (none on these files) and ours, resolved lazily.
 	lensTitles := func(file string) []string {
-		uri := fileURI(ws.path(file))
+		uri := fileURI(ws.Path(file))
 		doc := map[string]any{"textDocument": map[string]any{"uri": uri}}
 		res := proxy.call(ctx, "textDocument/codeLens", doc)
 		gres := gopls.call(ctx, "textDocument/codeLens", doc)
@@ -411,12 +413,12 @@ func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 	// An unsaved registration: the editor adds "console" to stdout.go.
 	stdout := "plugins/stdout/stdout.go"
 	server := "app/cmd/server/main.go"
-	openDoc(proxy, fileURI(ws.path(stdout)), texts[stdout], 1)
-	openDoc(proxy, fileURI(ws.path(server)), texts[server], 1)
+	openDoc(proxy, fileURI(ws.Path(stdout)), texts[stdout], 1)
+	openDoc(proxy, fileURI(ws.Path(server)), texts[server], 1)
 	added := "\nfunc init() { registry.Register(\"console\", Stdout{}) }\n"
 	end, _ := NewMapper([]byte(texts[stdout]), UTF16).Position(len(texts[stdout]))
 	proxy.notify("textDocument/didChange", map[string]any{
-		"textDocument":   map[string]any{"uri": fileURI(ws.path(stdout)), "version": 2},
+		"textDocument":   map[string]any{"uri": fileURI(ws.Path(stdout)), "version": 2},
 		"contentChanges": []any{map[string]any{"range": protocol.Range{Start: end, End: end}, "text": added}},
 	})
 	texts[stdout] += added
@@ -425,12 +427,12 @@ func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 	at := strings.Index(texts[server], "\tregistry.Get(\"x\")")
 	p0, _ := NewMapper([]byte(texts[server]), UTF16).Position(at)
 	proxy.notify("textDocument/didChange", map[string]any{
-		"textDocument":   map[string]any{"uri": fileURI(ws.path(server)), "version": 2},
+		"textDocument":   map[string]any{"uri": fileURI(ws.Path(server)), "version": 2},
 		"contentChanges": []any{map[string]any{"range": protocol.Range{Start: p0, End: p0}, "text": line}},
 	})
 	texts[server] = texts[server][:at] + line + texts[server][at:]
 	cur, _ := NewMapper([]byte(texts[server]), UTF16).Position(at + len("\tregistry.Get(\"co"))
-	tdp := map[string]any{"textDocument": map[string]any{"uri": fileURI(ws.path(server))}, "position": cur}
+	tdp := map[string]any{"textDocument": map[string]any{"uri": fileURI(ws.Path(server))}, "position": cur}
 	// Completion answers from the snapshot it has; the registration made
 	// in the other buffer arrives with the next snapshot, so ask until the
 	// index has caught up (bounded by the test's context).

@@ -10,31 +10,32 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
 )
 
 // This file holds what the navigation features (definition.go,
 // references.go, implementation.go, hover.go, completion.go, symbols.go,
 // codelens.go, rename.go) share: deciding "ours or forward" for a position,
 // and turning index refs into LSP locations. The queries themselves are in
-// navquery.go.
+// package navigation.
 
 // navState is one navigation feature's view of the index.
 type navState struct {
 	s     *Session
-	cache navCache
+	cache navigation.Cache
 }
 
 func newNavState(s *Session) *navState { return &navState{s: s} }
 
 // navPos is a resolved request position the index owns.
 type navPos struct {
-	nx   *navIndex
+	nx   *navigation.Index
 	snap *index.Snapshot
 	file index.FileID
 	off  int
 	path string
 	uri  protocol.DocumentURI
-	site *navSite
+	site *navigation.Site
 }
 
 type positionParams struct {
@@ -65,8 +66,8 @@ func (n *navState) resolve(ctx context.Context, params json.RawMessage) (*navPos
 	if !ok {
 		return nil, nil
 	}
-	nx := n.cache.get(snap)
-	st := nx.siteAt(fid, off)
+	nx := n.cache.Get(snap)
+	st := nx.SiteAt(fid, off)
 	if st == nil {
 		return nil, nil
 	}
@@ -94,14 +95,14 @@ func (n *navState) mayOwn(params json.RawMessage) (p positionParams, path string
 	if filepath.Ext(path) != ".go" {
 		return p, path, off, true // manifests: gopls has nothing to say
 	}
-	if text, err := w.Text(path); err == nil && inStringLit(text, off) {
+	if text, err := w.Text(path); err == nil && navigation.InStringLit(text, off) {
 		return p, path, off, true
 	}
 	// Identifiers we own too: constants used as names, contract
 	// declarations, native plugins' exported declarations.
 	snap := w.Snapshot()
 	fid, ok := snap.FileID(path)
-	if !ok || n.cache.get(snap).siteAt(fid, off) == nil {
+	if !ok || n.cache.Get(snap).SiteAt(fid, off) == nil {
 		return p, path, off, false
 	}
 	return p, path, off, true
@@ -114,37 +115,9 @@ func (n *navState) claim(params json.RawMessage) bool {
 	return maybe
 }
 
-// inStringLit reports whether off is inside (or at the closing quote of) a
-// double-quoted string literal on its line.
-func inStringLit(text []byte, off int) bool {
-	if off > len(text) {
-		return false
-	}
-	open := false
-	ls := off
-	for ls > 0 && text[ls-1] != '\n' {
-		ls--
-	}
-	for i := ls; i < off; i++ {
-		switch c := text[i]; {
-		case c == '\\' && open:
-			i++
-		case c == '"':
-			open = !open
-		case c == '/' && !open && i+1 < len(text) && text[i+1] == '/':
-			return false
-		}
-	}
-	if open {
-		return true
-	}
-	// The cursor on the opening quote.
-	return off < len(text) && text[off] == '"'
-}
-
 // locations converts targets to LSP locations (dropping any that cannot be
 // mapped, which only happens when a file vanished).
-func (n *navState) locations(snap *index.Snapshot, ts []navTarget) []protocol.Location {
+func (n *navState) locations(snap *index.Snapshot, ts []navigation.Target) []protocol.Location {
 	w := n.s.Workspace()
 	out := make([]protocol.Location, 0, len(ts))
 	for _, t := range ts {

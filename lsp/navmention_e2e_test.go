@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
 )
 
 // TestNavMentionsUnsavedEndToEnd: a config mention that exists only in the
@@ -15,11 +17,11 @@ import (
 // registration; through plugin-lsp with the real gopls.
 func TestNavMentionsUnsavedEndToEnd(t *testing.T) {
 	ctx := ctxT(t)
-	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "mentions.txtar"))
+	ws := navtest.Load(t, filepath.Join("..", "testdata", "nav", "mentions.txtar"))
 	proxy := startProxy(t)
 	proxy.initialize(ctx, ws.Dir, nil)
 	waitIndexReady(ctx, t, proxy)
-	toml := fileURI(ws.path("etc/telegraf.toml"))
+	toml := fileURI(ws.Path("etc/telegraf.toml"))
 	text := string(ws.Files["etc/telegraf.toml"])
 	openDoc(proxy, toml, text, 1)
 	const added = "[[inputs.cpu]]\n" // line 0 of the unsaved text
@@ -42,7 +44,7 @@ func TestNavMentionsUnsavedEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = proxy.call(ctx, "textDocument/references", map[string]any{
-		"textDocument": map[string]any{"uri": fileURI(ws.path(reg.File))}, "position": pos,
+		"textDocument": map[string]any{"uri": fileURI(ws.Path(reg.File))}, "position": pos,
 		"context": map[string]any{"includeDeclaration": true}})
 	tc := ws.Locs["tomlCpu"]
 	want := []string{

@@ -3,6 +3,8 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
 )
 
 // referencesFeature answers textDocument/references on a plugin name (at a
@@ -40,12 +42,12 @@ func (n *navState) references(ctx context.Context, params json.RawMessage, forwa
 		} `json:"context"`
 	}
 	_ = json.Unmarshal(params, &p)
-	ts, ok := pos.nx.references(pos.file, pos.off, p.Context.IncludeDeclaration)
+	ts, ok := pos.nx.References(pos.file, pos.off, p.Context.IncludeDeclaration)
 	if !ok {
 		return forward(ctx)
 	}
 	locs := n.locations(pos.snap, ts)
-	if pos.site.literal || pos.site.kind == siteManifestName || pos.site.kind == siteRequire {
+	if pos.site.Literal() || pos.site.Kind() == navigation.SiteManifestName || pos.site.Kind() == navigation.SiteRequire {
 		return marshalLocations(locs)
 	}
 	g, err := forward(ctx)

@@ -40,7 +40,7 @@ func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, fo
 	if pos == nil {
 		return forward(ctx)
 	}
-	span, name, ok, rerr := pos.nx.prepareRename(pos.file, pos.off)
+	span, name, ok, rerr := pos.nx.PrepareRename(pos.file, pos.off)
 	if !ok {
 		return forward(ctx)
 	}
@@ -66,7 +66,7 @@ func (n *navState) rename(ctx context.Context, params json.RawMessage, forward F
 		NewName string `json:"newName"`
 	}
 	_ = json.Unmarshal(params, &p)
-	edits, ok, rerr := pos.nx.rename(pos.file, pos.off, p.NewName)
+	edits, ok, rerr := pos.nx.Rename(pos.file, pos.off, p.NewName)
 	if !ok {
 		return forward(ctx)
 	}

@@ -50,7 +50,7 @@ func (n *navState) symbols(ctx context.Context, params json.RawMessage, forward 
 	}
 	snap := w.Snapshot()
 	var ours []json.RawMessage
-	for _, m := range n.cache.get(snap).symbols(strings.TrimSpace(p.Query), symbolLimit) {
+	for _, m := range n.cache.Get(snap).Symbols(strings.TrimSpace(p.Query), symbolLimit) {
 		loc, err := w.LocationIn(snap, m.Ref)
 		if err != nil {
 			continue

@@ -1,4 +1,4 @@
-package lsp
+package navigation
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
-// This file adds two kinds of navigation sites the derived navIndex does
-// not hold, found on demand from the snapshot (so building the navIndex
+// This file adds two kinds of navigation sites the derived Index does
+// not hold, found on demand from the snapshot (so building the Index
 // stays as it is):
 //
 //   - config mentions of plugin names (index.Mention: plugin.cfg, Corefile,
@@ -20,25 +20,26 @@ import (
 //   - the `ID: "http.handlers.x"` literal a Caddy module's CaddyModule()
 //     returns, which navigates like the registration it names.
 
+// Sites found on demand (extraSiteAt), not held in the Index.
 const (
-	siteMention  siteKind = iota + 100 // a plugin name in a config file
-	siteModuleID                       // the ID literal of a Caddy module's CaddyModule()
+	SiteMention  SiteKind = iota + 100 // a plugin name in a config file
+	SiteModuleID                       // the ID literal of a Caddy module's CaddyModule()
 )
 
 // extraSiteAt returns a mention or module-ID site at off, or nil.
-func (nx *navIndex) extraSiteAt(file index.FileID, off int) *navSite {
+func (nx *Index) extraSiteAt(file index.FileID, off int) *Site {
 	s := nx.snap
 	for i := range s.MentionsIn(file) {
 		m := &s.MentionsIn(file)[i]
 		if m.Ref.Span.Start <= off && off <= m.Ref.Span.End {
-			return &navSite{kind: siteMention, ref: m.Ref, name: m.Key(), registry: nx.mentionRegistry(m), literal: true}
+			return &Site{kind: SiteMention, ref: m.Ref, name: m.Key(), registry: nx.mentionRegistry(m), literal: true}
 		}
 		if m.Package != "" && m.PackageRef.Span.Start <= off && off <= m.PackageRef.Span.End {
-			return &navSite{kind: siteMentionPackage, ref: m.PackageRef, name: m.Package, literal: true}
+			return &Site{kind: SiteMentionPackage, ref: m.PackageRef, name: m.Package, literal: true}
 		}
 	}
 	if e := nx.configEntryAt(file, off); e != nil {
-		return &navSite{kind: siteConfigEntry, ref: e.Ref, name: e.Value, literal: true}
+		return &Site{kind: SiteConfigEntry, ref: e.Ref, name: e.Value, literal: true}
 	}
 	f := s.Facts(file)
 	if f == nil || len(f.ModuleIDs) == 0 {
@@ -62,7 +63,7 @@ func (nx *navIndex) extraSiteAt(file index.FileID, off int) *navSite {
 				if reg == "" {
 					return nil
 				}
-				return &navSite{kind: siteModuleID, name: id, registry: reg, literal: true,
+				return &Site{kind: SiteModuleID, name: id, registry: reg, literal: true,
 					ref: index.SymbolRef{File: file, Span: index.Span{Start: start, End: start + len(lit)}, Kind: index.KindPluginName}}
 			}
 		}
@@ -72,7 +73,7 @@ func (nx *navIndex) extraSiteAt(file index.FileID, off int) *navSite {
 
 // caddyRegistryOf returns the Caddy registry that registers the module ID,
 // or the first Caddy registry when none does yet.
-func (nx *navIndex) caddyRegistryOf(id string) string {
+func (nx *Index) caddyRegistryOf(id string) string {
 	first := ""
 	for _, r := range nx.snap.Registries() {
 		if !slices.Contains(r.MentionFormats, index.FormatCaddyfile) || r.NameSource != index.NameFromValue {
@@ -91,7 +92,7 @@ func (nx *navIndex) caddyRegistryOf(id string) string {
 // mentionRegistry returns the registry a mention names a plugin of: the
 // first (by ID) that it fits and that knows the name, else the first it
 // fits, else "".
-func (nx *navIndex) mentionRegistry(m *index.Mention) string {
+func (nx *Index) mentionRegistry(m *index.Mention) string {
 	var fits []string
 	for _, r := range nx.snap.Registries() {
 		if m.Fits(r) {
@@ -111,7 +112,7 @@ func (nx *navIndex) mentionRegistry(m *index.Mention) string {
 }
 
 // configMentions returns the mentions of name that fit registry.
-func (nx *navIndex) configMentions(registry, name string) []*index.Mention {
+func (nx *Index) configMentions(registry, name string) []*index.Mention {
 	r := nx.snap.Registry(registry)
 	if r == nil {
 		return nil
@@ -125,16 +126,16 @@ func (nx *navIndex) configMentions(registry, name string) []*index.Mention {
 	return out
 }
 
-func mentionTargets(ms []*index.Mention) []navTarget {
-	out := make([]navTarget, len(ms))
+func mentionTargets(ms []*index.Mention) []Target {
+	out := make([]Target, len(ms))
 	for i, m := range ms {
-		out[i] = navTarget{Ref: m.Ref, What: "mention"}
+		out[i] = Target{Ref: m.Ref, What: "mention"}
 	}
 	return out
 }
 
 // mentionAt returns the mention whose name is at ref.
-func (nx *navIndex) mentionAt(ref index.SymbolRef) *index.Mention {
+func (nx *Index) mentionAt(ref index.SymbolRef) *index.Mention {
 	ms := nx.snap.MentionsIn(ref.File)
 	for i := range ms {
 		if ms[i].Ref.Span == ref.Span {
@@ -146,7 +147,7 @@ func (nx *navIndex) mentionAt(ref index.SymbolRef) *index.Mention {
 
 // mentionPackage is the package a plugin.cfg line links: its package
 // clause. A bare name is a directory of CoreDNS's plugin tree.
-func (nx *navIndex) mentionPackage(m *index.Mention) index.SymbolRef {
+func (nx *Index) mentionPackage(m *index.Mention) index.SymbolRef {
 	if m == nil || m.Package == "" {
 		return index.SymbolRef{}
 	}
@@ -168,12 +169,12 @@ func (nx *navIndex) mentionPackage(m *index.Mention) index.SymbolRef {
 
 // caddyIDLiterals are the CaddyModule() ID literals of the registrations
 // of (registry, name).
-func (nx *navIndex) caddyIDLiterals(registry, name string) []navTarget {
-	var out []navTarget
+func (nx *Index) caddyIDLiterals(registry, name string) []Target {
+	var out []Target
 	for _, o := range nx.byName[nameKey{registry, name}] {
-		if o.kind == siteRegistration {
+		if o.kind == SiteRegistration {
 			if id := nx.caddyIDLiteral(o.reg); !id.IsZero() {
-				out = append(out, navTarget{Ref: id, What: "module-id"})
+				out = append(out, Target{Ref: id, What: "module-id"})
 			}
 		}
 	}
@@ -187,28 +188,28 @@ func (nx *navIndex) caddyIDLiterals(registry, name string) []navTarget {
 // ID leaves that namespace), and manifests: the `name:` of a manifest whose
 // name is the plugin's (next to a registering package, or without a
 // package) and the `requires` entries that name such a manifest.
-func (nx *navIndex) extraRenameEdits(registry, name, newName string) []renameEdit {
-	var out []renameEdit
+func (nx *Index) extraRenameEdits(registry, name, newName string) []RenameEdit {
+	var out []RenameEdit
 	for _, t := range nx.caddyIDLiterals(registry, name) {
-		out = append(out, renameEdit{File: t.Ref.File, Span: index.Span{Start: t.Ref.Span.Start + 1, End: t.Ref.Span.End - 1}, NewText: newName})
+		out = append(out, RenameEdit{File: t.Ref.File, Span: index.Span{Start: t.Ref.Span.Start + 1, End: t.Ref.Span.End - 1}, NewText: newName})
 	}
 	for _, m := range nx.configMentions(registry, name) {
 		pre := m.KeyPrefix()
 		if !strings.HasPrefix(newName, pre) || len(newName) == len(pre) {
 			continue
 		}
-		out = append(out, renameEdit{File: m.File, Span: m.Ref.Span, NewText: newName[len(pre):]})
+		out = append(out, RenameEdit{File: m.File, Span: m.Ref.Span, NewText: newName[len(pre):]})
 	}
 	pkgs := map[string]bool{}
 	for _, o := range nx.byName[nameKey{registry, name}] {
-		if o.kind == siteRegistration {
+		if o.kind == SiteRegistration {
 			pkgs[o.reg.Package] = true
 		}
 	}
 	renamed := false
 	for _, m := range nx.snap.Manifests() {
 		if m.Name == name && (m.Package == "" || pkgs[m.Package]) && !m.NameRef.IsZero() {
-			out = append(out, renameEdit{File: m.File, Span: unquoted(nx.snap, m.NameRef), NewText: newName})
+			out = append(out, RenameEdit{File: m.File, Span: unquoted(nx.snap, m.NameRef), NewText: newName})
 			renamed = true
 		}
 	}
@@ -216,7 +217,7 @@ func (nx *navIndex) extraRenameEdits(registry, name, newName string) []renameEdi
 		for _, m := range nx.snap.Manifests() {
 			for _, rq := range m.Requires {
 				if rq.Name == name && !rq.Ref.IsZero() {
-					out = append(out, renameEdit{File: m.File, Span: nameSpan(nx.snap, rq.Ref, name), NewText: newName})
+					out = append(out, RenameEdit{File: m.File, Span: nameSpan(nx.snap, rq.Ref, name), NewText: newName})
 				}
 			}
 		}
@@ -250,27 +251,27 @@ func nameSpan(s *index.Snapshot, ref index.SymbolRef, name string) index.Span {
 	return sp
 }
 
-// siteConfigEntry is a value of a .plugin-lsp.yaml (index.ConfigEntry);
-// siteMentionPackage the package part of a plugin.cfg line.
+// SiteConfigEntry is a value of a .plugin-lsp.yaml (index.ConfigEntry);
+// SiteMentionPackage the package part of a plugin.cfg line.
 const (
-	siteConfigEntry siteKind = iota + 110
-	siteMentionPackage
+	SiteConfigEntry SiteKind = iota + 110
+	SiteMentionPackage
 )
 
 // extraDefinition answers definition on the sites that only point
 // somewhere (no references, hover or rename).
-func (nx *navIndex) extraDefinition(st *navSite, file index.FileID, off int) []navTarget {
+func (nx *Index) extraDefinition(st *Site, file index.FileID, off int) []Target {
 	switch st.kind {
-	case siteConfigEntry:
+	case SiteConfigEntry:
 		if e := nx.configEntryAt(file, off); e != nil {
 			return nx.configEntryTargets(e)
 		}
-	case siteMentionPackage:
+	case SiteMentionPackage:
 		for i := range nx.snap.MentionsIn(file) {
 			m := &nx.snap.MentionsIn(file)[i]
 			if m.PackageRef.Span == st.ref.Span {
 				if p := nx.mentionPackage(m); !p.IsZero() {
-					return []navTarget{{Ref: p, What: "package"}}
+					return []Target{{Ref: p, What: "package"}}
 				}
 			}
 		}
@@ -279,7 +280,7 @@ func (nx *navIndex) extraDefinition(st *navSite, file index.FileID, off int) []n
 }
 
 // configEntryAt returns the .plugin-lsp.yaml entry at off, or nil.
-func (nx *navIndex) configEntryAt(file index.FileID, off int) *index.ConfigEntry {
+func (nx *Index) configEntryAt(file index.FileID, off int) *index.ConfigEntry {
 	es := nx.snap.ConfigEntries(file)
 	for i := range es {
 		if es[i].Ref.Span.Start <= off && off <= es[i].Ref.Span.End {
@@ -293,23 +294,23 @@ func (nx *navIndex) configEntryAt(file index.FileID, off int) *index.ConfigEntry
 // or lookup function's declaration, a contract type's declaration, the
 // package clause of the native plugin a `so:` path is built from or of the
 // package in a `dir:`.
-func (nx *navIndex) configEntryTargets(e *index.ConfigEntry) []navTarget {
-	var out []navTarget
+func (nx *Index) configEntryTargets(e *index.ConfigEntry) []Target {
+	var out []Target
 	switch e.Key {
 	case "register", "lookup":
 		if t := nx.funcDecl(e.Value); !t.IsZero() {
-			out = append(out, navTarget{Ref: t, What: "registry"})
+			out = append(out, Target{Ref: t, What: "registry"})
 		}
 	case "contract":
 		if t := nx.typeDecl(e.Value); !t.IsZero() {
-			out = append(out, navTarget{Ref: t, What: "type"})
+			out = append(out, Target{Ref: t, What: "type"})
 		}
 	case "so":
 		for _, plugin := range nx.snap.NativePlugins() {
 			for _, so := range plugin.SOPaths {
 				if so == e.Path && len(plugin.Files) > 0 {
 					if f := nx.snap.Facts(plugin.Files[0]); f != nil {
-						out = append(out, navTarget{Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
+						out = append(out, Target{Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
 					}
 				}
 			}
@@ -321,7 +322,7 @@ func (nx *navIndex) configEntryTargets(e *index.ConfigEntry) []navTarget {
 			}
 			for _, fid := range p.Files {
 				if f := nx.snap.Facts(fid); f != nil && !f.IsTest {
-					out = append(out, navTarget{Ref: index.SymbolRef{File: fid, Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
+					out = append(out, Target{Ref: index.SymbolRef{File: fid, Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
 					break
 				}
 			}
@@ -331,7 +332,7 @@ func (nx *navIndex) configEntryTargets(e *index.ConfigEntry) []navTarget {
 }
 
 // funcDecl finds the declaration of a package-level function "pkgpath.F".
-func (nx *navIndex) funcDecl(qualified string) index.SymbolRef {
+func (nx *Index) funcDecl(qualified string) index.SymbolRef {
 	i := strings.LastIndexByte(qualified, '.')
 	if i <= 0 {
 		return index.SymbolRef{}

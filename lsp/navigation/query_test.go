@@ -1,7 +1,6 @@
-package lsp
+package navigation
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -10,19 +9,20 @@ import (
 	"testing"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
 )
 
 // TestNavQueries runs every marker of testdata/nav/*.txtar against the
 // query layer over an index built directly (no LSP, no gopls).
 func TestNavQueries(t *testing.T) {
-	archives, err := filepath.Glob(filepath.Join("..", "testdata", "nav", "*.txtar"))
+	archives, err := filepath.Glob(filepath.Join("..", "..", "testdata", "nav", "*.txtar"))
 	if err != nil || len(archives) == 0 {
 		t.Fatalf("no testdata/nav/*.txtar: %v", err)
 	}
 	for _, a := range archives {
 		t.Run(strings.TrimSuffix(filepath.Base(a), ".txtar"), func(t *testing.T) {
-			ws := loadNavWorkspace(t, a)
-			snap := buildNavSnapshot(t, ws.Dir)
+			ws := navtest.Load(t, a)
+			snap := navtest.Snapshot(t, ws.Dir)
 			nx := buildNavIndex(snap)
 			if len(ws.Markers) == 0 {
 				t.Fatal("no markers")
@@ -34,24 +34,13 @@ func TestNavQueries(t *testing.T) {
 	}
 }
 
-func buildNavSnapshot(t testing.TB, dir string) *index.Snapshot {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	defer cancel()
-	snap, err := index.New(index.Options{Roots: []string{dir}}).Build(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return snap
-}
-
-// refKey renders a ref like navWorkspace.locKey does.
-func refKey(ws *navWorkspace, snap *index.Snapshot, r index.SymbolRef) string {
+// refKey renders a ref like navtest.Workspace.locKey does.
+func refKey(ws *navtest.Workspace, snap *index.Snapshot, r index.SymbolRef) string {
 	rel, _ := filepath.Rel(ws.Dir, snap.Path(r.File))
 	return fmt.Sprintf("%s:%d-%d", filepath.ToSlash(rel), r.Span.Start, r.Span.End)
 }
 
-func targetKeys(ws *navWorkspace, snap *index.Snapshot, ts []navTarget) []string {
+func targetKeys(ws *navtest.Workspace, snap *index.Snapshot, ts []Target) []string {
 	out := []string{}
 	for _, t := range ts {
 		out = append(out, refKey(ws, snap, t.Ref))
@@ -60,22 +49,22 @@ func targetKeys(ws *navWorkspace, snap *index.Snapshot, ts []navTarget) []string
 	return out
 }
 
-func checkNavMarker(t *testing.T, ws *navWorkspace, snap *index.Snapshot, nx *navIndex, m navMarker) {
+func checkNavMarker(t *testing.T, ws *navtest.Workspace, snap *index.Snapshot, nx *Index, m navtest.Marker) {
 	t.Helper()
-	fid, ok := snap.FileID(ws.path(m.File))
+	fid, ok := snap.FileID(ws.Path(m.File))
 	if !ok {
 		t.Fatalf("%s: file not indexed", m)
 	}
 	switch m.Op {
 	case "def", "refs", "impl":
-		var ts []navTarget
+		var ts []Target
 		switch m.Op {
 		case "def":
-			ts, ok = nx.definition(fid, m.Cursor)
+			ts, ok = nx.Definition(fid, m.Cursor)
 		case "refs":
-			ts, ok = nx.references(fid, m.Cursor, true)
+			ts, ok = nx.References(fid, m.Cursor, true)
 		case "impl":
-			ts, ok = nx.implementations(fid, m.Cursor)
+			ts, ok = nx.Implementations(fid, m.Cursor)
 		}
 		if len(m.Args) == 0 {
 			if ok {
@@ -87,23 +76,23 @@ func checkNavMarker(t *testing.T, ws *navWorkspace, snap *index.Snapshot, nx *na
 			t.Errorf("%s: not owned by the index", m)
 			return
 		}
-		if got, want := targetKeys(ws, snap, ts), ws.locKeys(t, m.Args); !reflect.DeepEqual(got, want) {
+		if got, want := targetKeys(ws, snap, ts), ws.LocKeys(t, m.Args); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n got %v\nwant %v", m, got, want)
 		}
 	case "hover":
-		h, ok := nx.hover(fid, m.Cursor)
+		h, ok := nx.Hover(fid, m.Cursor)
 		if !ok {
 			t.Errorf("%s: no hover", m)
 			return
 		}
-		md := renderHover(snap, h, func(p string) string { r, _ := filepath.Rel(ws.Dir, p); return r })
+		md := RenderHover(snap, h, func(p string) string { r, _ := filepath.Rel(ws.Dir, p); return r }, func(p string) string { return "file://" + filepath.ToSlash(p) })
 		for _, want := range m.Args {
 			if !strings.Contains(md, want) {
 				t.Errorf("%s: hover lacks %q:\n%s", m, want, md)
 			}
 		}
 	case "complete":
-		_, items, _, ok := nx.complete(fid, ws.Files[m.File], m.Cursor)
+		_, items, _, ok := nx.Complete(fid, ws.Files[m.File], m.Cursor)
 		if len(m.Args) == 0 {
 			if ok {
 				t.Errorf("%s: completion owned by the index, want gopls's", m)
@@ -118,7 +107,7 @@ func checkNavMarker(t *testing.T, ws *navWorkspace, snap *index.Snapshot, nx *na
 			t.Errorf("%s: completion %v (ours %v), want %v", m, got, ok, m.Args)
 		}
 	case "rename":
-		edits, ok, err := nx.rename(fid, m.Cursor, m.Args[0])
+		edits, ok, err := nx.Rename(fid, m.Cursor, m.Args[0])
 		if !ok || err != nil {
 			t.Errorf("%s: rename not ours (%v) or failed: %v", m, ok, err)
 			return
@@ -133,14 +122,14 @@ func checkNavMarker(t *testing.T, ws *navWorkspace, snap *index.Snapshot, nx *na
 		sort.Strings(got)
 		var want []string
 		for _, name := range m.Args[1:] {
-			want = append(want, ws.contentsKey(t, name))
+			want = append(want, ws.ContentsKey(t, name))
 		}
 		sort.Strings(want)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n got %v\nwant %v", m, got, want)
 		}
 	case "norename":
-		_, _, ok, err := nx.prepareRename(fid, m.Cursor)
+		_, _, ok, err := nx.PrepareRename(fid, m.Cursor)
 		want := m.Args[0]
 		switch {
 		case want == "gopls" && (ok || err != nil):
@@ -151,28 +140,15 @@ func checkNavMarker(t *testing.T, ws *navWorkspace, snap *index.Snapshot, nx *na
 			t.Errorf("%s: prepareRename gave no error", m)
 		}
 	case "gopls":
-		_, d := nx.definition(fid, m.Cursor)
-		_, r := nx.references(fid, m.Cursor, true)
-		_, _, _, c := nx.complete(fid, ws.Files[m.File], m.Cursor)
+		_, d := nx.Definition(fid, m.Cursor)
+		_, r := nx.References(fid, m.Cursor, true)
+		_, _, _, c := nx.Complete(fid, ws.Files[m.File], m.Cursor)
 		if d || r || c {
 			t.Errorf("%s: owned by the index (definition %v, references %v, completion %v)", m, d, r, c)
 		}
 	default:
 		t.Fatalf("%s: unknown marker", m)
 	}
-}
-
-// contentsKey is the key of a named location without its quotes.
-func (ws *navWorkspace) contentsKey(t testing.TB, name string) string {
-	l, ok := ws.Locs[name]
-	if !ok {
-		t.Fatalf("no @loc(%s)", name)
-	}
-	s, e := l.Start, l.End
-	if d := ws.Files[l.File]; s < len(d) && d[s] == '"' {
-		s, e = s+1, e-1
-	}
-	return fmt.Sprintf("%s:%d-%d", l.File, s, e)
 }
 
 func TestStringContext(t *testing.T) {
@@ -198,7 +174,7 @@ func TestStringContext(t *testing.T) {
 	for _, tt := range tests {
 		off := strings.IndexByte(tt.src, '^')
 		src := []byte(strings.Replace(tt.src, "^", "", 1))
-		cc, ok := stringContext(src, off)
+		cc, ok := StringContext(src, off)
 		if ok != tt.ok {
 			t.Errorf("%s: ok %v, want %v", tt.src, ok, tt.ok)
 			continue
@@ -233,7 +209,7 @@ func TestNameRank(t *testing.T) {
 }
 
 // buildNavIndex builds the navigation index of s from nothing (no reuse).
-func buildNavIndex(s *index.Snapshot) *navIndex {
-	nx, _ := buildNavIndexFrom(s, nil)
+func buildNavIndex(s *index.Snapshot) *Index {
+	nx, _ := build(s, nil)
 	return nx
 }

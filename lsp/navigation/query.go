@@ -1,4 +1,4 @@
-package lsp
+package navigation
 
 import (
 	"bytes"
@@ -12,31 +12,29 @@ import (
 	"github.com/plugin-lsp/plugin-lsp/index"
 )
 
-// This file is the query layer of the navigation features (definition,
-// references, implementation, hover, completion, workspace symbols, code
-// lens, rename). It takes an index snapshot, a file and a byte offset and
-// answers in index refs: plain functions, no LSP types, so they are tested
-// without gopls (navquery_test.go). The feature files convert refs to LSP
-// locations with the Mapper.
+// This file holds the site table (Index, built once per snapshot) and the
+// queries over it; mention.go adds the sites found on demand, hover.go the
+// hover text.
 
-// siteKind says what a navigation site is.
-type siteKind uint8
+// SiteKind says what a navigation site is.
+type SiteKind uint8
 
+// The kinds of sites.
 const (
-	siteNone         siteKind = iota
-	siteRegistration          // plugin name at a registration call
-	siteLookup                // plugin name at a registry lookup call
-	sitePluginLookup          // symbol string of (*plugin.Plugin).Lookup
-	siteOpen                  // path argument of plugin.Open
-	siteManifestName          // name: in a plugin-manifest.yaml
-	siteRequire               // an entry of requires: in a manifest
-	siteContract              // declaration of a registry's contract type
-	siteNativeSymbol          // exported declaration of a native plugin
+	SiteNone         SiteKind = iota
+	SiteRegistration          // plugin name at a registration call
+	SiteLookup                // plugin name at a registry lookup call
+	SitePluginLookup          // symbol string of (*plugin.Plugin).Lookup
+	SiteOpen                  // path argument of plugin.Open
+	SiteManifestName          // name: in a plugin-manifest.yaml
+	SiteRequire               // an entry of requires: in a manifest
+	SiteContract              // declaration of a registry's contract type
+	SiteNativeSymbol          // exported declaration of a native plugin
 )
 
-// navSite is one place in a file that the index owns.
-type navSite struct {
-	kind     siteKind
+// Site is one place in a file that the index owns.
+type Site struct {
+	kind     SiteKind
 	ref      index.SymbolRef // the span the cursor must be in
 	name     string          // plugin name, symbol, path or manifest name
 	registry string          // registry ID for registrations and lookups
@@ -62,13 +60,13 @@ type registryCall struct {
 	lookup   bool
 }
 
-// navIndex is what the navigation features derive from one snapshot: sites
+// Index is what the navigation features derive from one snapshot: sites
 // by file (sorted by offset), sites by plugin name, and per-registry name
 // lists for completion. It is immutable once built.
-type navIndex struct {
+type Index struct {
 	snap          *index.Snapshot
-	byFile        map[index.FileID][]*navSite
-	byName        map[nameKey][]*navSite  // registrations and lookups
+	byFile        map[index.FileID][]*Site
+	byName        map[nameKey][]*Site     // registrations and lookups
 	regNames      map[string]*nameList    // registry ID → distinct registered names
 	registryCalls map[string]registryCall // function ID → registry role
 	all           *nameList               // every registered name (workspace symbols)
@@ -120,56 +118,65 @@ func nameListFor(set map[string]bool, prev *nameList) *nameList {
 	return newNameList(set)
 }
 
-// navNames are the name lists of the last navigation index built, which
+// buildReuse are the name lists of the last navigation index built, which
 // the next one reuses when its names are the same. Immutable.
-type navNames struct {
+type buildReuse struct {
 	regNames map[string]*nameList
 	all      *nameList
 	// Sites of registrations and lookups by their linked object: a site
 	// depends only on it and on its own file's facts, and incremental
 	// linking hands unchanged files' objects to the next snapshot as they
 	// are, so an identical pointer means an identical site.
-	regSites    map[*index.Registration]*navSite
-	lookupSites map[*index.Lookup]*navSite
+	regSites    map[*index.Registration]*Site
+	lookupSites map[*index.Lookup]*Site
 }
 
-// navCache hands out the navIndex of a snapshot. The navIndex is stored
-// in the snapshot itself (index.Snapshot.Derived): built once, on the first
-// navigation request after an edit, and shared by every feature (before,
-// each of the eight features built its own copy, ~30 ms of CPU each at 10k
-// registrations). A query reads exactly one snapshot; reading the stored
-// index takes no lock once it is built.
-// The name lists of the last index built are kept (not the index: it would
-// keep its snapshot alive) for the next build to reuse.
-type navCache struct {
-	last atomic.Pointer[navNames]
+// Cache hands out the Index of a snapshot. The Index is stored in the
+// snapshot itself (index.Snapshot.Derived): built once, on the first
+// navigation request after an edit, and shared by every feature and every
+// Cache. A query reads exactly one snapshot; reading the stored index takes
+// no lock once it is built. The name lists and sites of the last index built
+// are kept (not the index: it would keep its snapshot alive) for the next
+// build to reuse, so one Cache serves one workspace (the server keeps one
+// per session: lsp.Workspace.Nav). The zero Cache is ready to use.
+type Cache struct {
+	last    atomic.Pointer[buildReuse]
+	onBuild func() // see NewCache
 }
 
-// navIndexKey is the Derived key of the navIndex.
-type navIndexKey struct{}
+// NewCache returns a Cache that calls onBuild (if not nil) after each Index
+// it builds; tests count builds with it.
+func NewCache(onBuild func()) *Cache { return &Cache{onBuild: onBuild} }
 
-func (c *navCache) get(s *index.Snapshot) *navIndex {
-	return s.Derived(navIndexKey{}, func() any {
-		nx, names := buildNavIndexFrom(s, c.last.Load())
+// indexKey is the Derived key of the Index.
+type indexKey struct{}
+
+// Get returns the Index of s, building it on first use.
+func (c *Cache) Get(s *index.Snapshot) *Index {
+	return s.Derived(indexKey{}, func() any {
+		nx, names := build(s, c.last.Load())
 		c.last.Store(names)
+		if c.onBuild != nil {
+			c.onBuild()
+		}
 		return nx
-	}).(*navIndex)
+	}).(*Index)
 }
 
-// buildNavIndexFrom builds the navigation index of s, reusing prev's name
+// build builds the navigation index of s, reusing prev's name
 // lists where the names are unchanged and prev's sites of the same linked
 // registrations and lookups (prev may be nil, or of any snapshot: reuse is
 // decided by content and identity). It also returns what the next build may
 // reuse.
-func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames) {
+func build(s *index.Snapshot, prev *buildReuse) (*Index, *buildReuse) {
 	if prev == nil {
-		prev = &navNames{}
+		prev = &buildReuse{}
 	}
-	next := &navNames{regSites: make(map[*index.Registration]*navSite, len(s.Registrations())),
-		lookupSites: make(map[*index.Lookup]*navSite, len(s.Lookups()))}
-	nx := &navIndex{snap: s, byFile: map[index.FileID][]*navSite{}, byName: map[nameKey][]*navSite{},
+	next := &buildReuse{regSites: make(map[*index.Registration]*Site, len(s.Registrations())),
+		lookupSites: make(map[*index.Lookup]*Site, len(s.Lookups()))}
+	nx := &Index{snap: s, byFile: map[index.FileID][]*Site{}, byName: map[nameKey][]*Site{},
 		regNames: map[string]*nameList{}, registryCalls: map[string]registryCall{}}
-	add := func(st *navSite) {
+	add := func(st *Site) {
 		if st.ref.IsZero() {
 			return
 		}
@@ -180,7 +187,7 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 	for _, r := range s.Registrations() {
 		st := prev.regSites[r]
 		if st == nil {
-			st = &navSite{kind: siteRegistration, ref: r.NameRef, name: r.Name, registry: r.Registry, reg: r,
+			st = &Site{kind: SiteRegistration, ref: r.NameRef, name: r.Name, registry: r.Registry, reg: r,
 				literal: refIsStringLit(s, r.NameRef)}
 		}
 		next.regSites[r] = st
@@ -198,7 +205,7 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 	for _, lk := range s.Lookups() {
 		st := prev.lookupSites[lk]
 		if st == nil {
-			st = &navSite{kind: siteLookup, ref: lk.NameRef, name: lk.Name, registry: lk.Registry, lookup: lk,
+			st = &Site{kind: SiteLookup, ref: lk.NameRef, name: lk.Name, registry: lk.Registry, lookup: lk,
 				literal: refIsStringLit(s, lk.NameRef)}
 		}
 		next.lookupSites[lk] = st
@@ -209,16 +216,16 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 		}
 	}
 	for _, pl := range s.PluginLookups() {
-		add(&navSite{kind: sitePluginLookup, ref: pl.Ref, name: pl.Symbol, pluginLookup: pl, literal: true})
+		add(&Site{kind: SitePluginLookup, ref: pl.Ref, name: pl.Symbol, pluginLookup: pl, literal: true})
 	}
 	for _, o := range s.Opens() {
-		add(&navSite{kind: siteOpen, ref: o.PathRef, name: o.Path, open: o, literal: o.PathResolved})
+		add(&Site{kind: SiteOpen, ref: o.PathRef, name: o.Path, open: o, literal: o.PathResolved})
 	}
 	for _, m := range s.Manifests() {
-		add(&navSite{kind: siteManifestName, ref: m.NameRef, name: m.Name, man: m, literal: true})
+		add(&Site{kind: SiteManifestName, ref: m.NameRef, name: m.Name, man: m, literal: true})
 		for i := range m.Requires {
 			rq := &m.Requires[i]
-			add(&navSite{kind: siteRequire, ref: rq.Ref, name: rq.Name, man: m, req: rq, literal: true})
+			add(&Site{kind: SiteRequire, ref: rq.Ref, name: rq.Name, man: m, req: rq, literal: true})
 		}
 	}
 	contracts := map[index.SymbolRef]bool{}
@@ -231,13 +238,13 @@ func buildNavIndexFrom(s *index.Snapshot, prev *navNames) (*navIndex, *navNames)
 		}
 		if !r.ContractDecl.IsZero() && !contracts[r.ContractDecl] {
 			contracts[r.ContractDecl] = true
-			add(&navSite{kind: siteContract, ref: r.ContractDecl, name: r.Contract})
+			add(&Site{kind: SiteContract, ref: r.ContractDecl, name: r.Contract})
 		}
 	}
 	for _, plugin := range s.NativePlugins() {
 		for _, sym := range plugin.Symbols {
 			if sym.Exported && (sym.Kind == index.SymFunc || sym.Kind == index.SymVar) {
-				add(&navSite{kind: siteNativeSymbol, ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol},
+				add(&Site{kind: SiteNativeSymbol, ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol},
 					name: sym.Name, native: plugin})
 			}
 		}
@@ -273,10 +280,10 @@ func refIsStringLit(s *index.Snapshot, ref index.SymbolRef) bool {
 
 // siteAt returns the innermost site whose span contains off (the end of a
 // span counts, so a cursor just after a closing quote still hits).
-func (nx *navIndex) siteAt(file index.FileID, off int) *navSite {
+func (nx *Index) SiteAt(file index.FileID, off int) *Site {
 	sites := nx.byFile[file]
 	i := sort.Search(len(sites), func(i int) bool { return sites[i].ref.Span.Start > off })
-	var best *navSite
+	var best *Site
 	for j := i - 1; j >= 0 && j >= i-8; j-- {
 		st := sites[j]
 		if st.ref.Span.Start <= off && off <= st.ref.Span.End {
@@ -286,78 +293,78 @@ func (nx *navIndex) siteAt(file index.FileID, off int) *navSite {
 		}
 	}
 	if best == nil {
-		return nx.extraSiteAt(file, off) // config mentions, Caddy module IDs (navmention.go)
+		return nx.extraSiteAt(file, off) // config mentions, Caddy module IDs (mention.go)
 	}
 	return best
 }
 
-// navTarget is one answer of a query: where, and what is there.
-type navTarget struct {
+// Target is one answer of a query: where, and what is there.
+type Target struct {
 	Ref  index.SymbolRef
 	What string // "registration", "type", "symbol", "package", "manifest", "lookup", "require", "const"
 }
 
 // definition returns the targets of a definition request at off, and
 // whether the index owns the position.
-func (nx *navIndex) definition(file index.FileID, off int) ([]navTarget, bool) {
-	st := nx.siteAt(file, off)
+func (nx *Index) Definition(file index.FileID, off int) ([]Target, bool) {
+	st := nx.SiteAt(file, off)
 	if st == nil {
 		return nil, false
 	}
 	s := nx.snap
-	var out []navTarget
+	var out []Target
 	switch st.kind {
-	case siteRegistration, siteLookup, siteMention, siteModuleID:
-		if st.kind == siteRegistration && !st.literal {
+	case SiteRegistration, SiteLookup, SiteMention, SiteModuleID:
+		if st.kind == SiteRegistration && !st.literal {
 			// A constant or a typed value (Caddy's T{}): gopls answers
 			// for the identifier; we add the registrations of the name.
 		}
 		for _, o := range nx.byName[nameKey{st.registry, st.name}] {
-			if o.kind != siteRegistration {
+			if o.kind != SiteRegistration {
 				continue
 			}
-			out = append(out, navTarget{Ref: o.ref, What: "registration"})
+			out = append(out, Target{Ref: o.ref, What: "registration"})
 			if t := nx.typeDecl(o.reg.ValueType); !t.IsZero() {
-				out = append(out, navTarget{Ref: t, What: "type"})
+				out = append(out, Target{Ref: t, What: "type"})
 			}
 			if id := nx.caddyIDLiteral(o.reg); !id.IsZero() && id.Span != st.ref.Span {
-				out = append(out, navTarget{Ref: id, What: "module-id"})
+				out = append(out, Target{Ref: id, What: "module-id"})
 			}
 		}
 		switch st.kind {
-		case siteModuleID: // the ID literal is a declaration: its uses too
+		case SiteModuleID: // the ID literal is a declaration: its uses too
 			for _, o := range nx.byName[nameKey{st.registry, st.name}] {
-				if o.kind == siteLookup {
-					out = append(out, navTarget{Ref: o.ref, What: "lookup"})
+				if o.kind == SiteLookup {
+					out = append(out, Target{Ref: o.ref, What: "lookup"})
 				}
 			}
-		case siteMention: // a plugin.cfg line also names the package
+		case SiteMention: // a plugin.cfg line also names the package
 			if p := nx.mentionPackage(nx.mentionAt(st.ref)); !p.IsZero() {
-				out = append(out, navTarget{Ref: p, What: "package"})
+				out = append(out, Target{Ref: p, What: "package"})
 			}
 		}
-	case sitePluginLookup:
+	case SitePluginLookup:
 		for _, plugin := range nx.lookupPlugins(st.pluginLookup) {
 			for _, sym := range plugin.Symbols {
 				if sym.Name == st.name {
-					out = append(out, navTarget{Ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol}, What: "symbol"})
+					out = append(out, Target{Ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol}, What: "symbol"})
 				}
 			}
 		}
-	case siteOpen:
+	case SiteOpen:
 		for _, plugin := range st.open.Plugins {
 			if len(plugin.Files) > 0 {
 				if f := s.Facts(plugin.Files[0]); f != nil {
-					out = append(out, navTarget{Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
+					out = append(out, Target{Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, What: "package"})
 				}
 			}
 		}
-	case siteConfigEntry, siteMentionPackage:
+	case SiteConfigEntry, SiteMentionPackage:
 		out = append(out, nx.extraDefinition(st, file, off)...)
-	case siteRequire, siteManifestName:
+	case SiteRequire, SiteManifestName:
 		for _, m := range s.Manifests() {
-			if m.Name == st.name && (st.kind == siteRequire || m != st.man) {
-				out = append(out, navTarget{Ref: m.NameRef, What: "manifest"})
+			if m.Name == st.name && (st.kind == SiteRequire || m != st.man) {
+				out = append(out, Target{Ref: m.NameRef, What: "manifest"})
 			}
 		}
 	default:
@@ -369,7 +376,7 @@ func (nx *navIndex) definition(file index.FileID, off int) ([]navTarget, bool) {
 // lookupPlugins returns the native plugins a Lookup may read from: those of
 // its Open site, else every native plugin (the receiver came from
 // elsewhere).
-func (nx *navIndex) lookupPlugins(pl *index.PluginLookup) []*index.NativePlugin {
+func (nx *Index) lookupPlugins(pl *index.PluginLookup) []*index.NativePlugin {
 	if pl.Open != nil && len(pl.Open.Plugins) > 0 {
 		return pl.Open.Plugins
 	}
@@ -380,7 +387,7 @@ func (nx *navIndex) lookupPlugins(pl *index.PluginLookup) []*index.NativePlugin 
 }
 
 // typeDecl finds the declaration of "pkgpath.T" or "*pkgpath.T".
-func (nx *navIndex) typeDecl(qualified string) index.SymbolRef {
+func (nx *Index) typeDecl(qualified string) index.SymbolRef {
 	t := strings.TrimLeft(qualified, "*")
 	i := strings.LastIndexByte(t, '.')
 	if i <= 0 || strings.ContainsAny(t, "()[]{} ") {
@@ -408,7 +415,7 @@ func (nx *navIndex) typeDecl(qualified string) index.SymbolRef {
 // caddyIDLiteral finds the module ID string literal a Caddy module's
 // CaddyModule method returns: for registrations whose name came from the
 // value's type, not from a literal at the call.
-func (nx *navIndex) caddyIDLiteral(r *index.Registration) index.SymbolRef {
+func (nx *Index) caddyIDLiteral(r *index.Registration) index.SymbolRef {
 	reg := nx.snap.Registry(r.Registry)
 	if reg == nil || !slices.Contains(reg.MentionFormats, index.FormatCaddyfile) || reg.NameSource != index.NameFromValue || !r.NameResolved {
 		return index.SymbolRef{}
@@ -438,7 +445,7 @@ func (nx *navIndex) caddyIDLiteral(r *index.Registration) index.SymbolRef {
 	return index.SymbolRef{}
 }
 
-func dedupeTargets(ts []navTarget) []navTarget {
+func dedupeTargets(ts []Target) []Target {
 	seen := map[index.SymbolRef]bool{}
 	out := ts[:0]
 	for _, t := range ts {
@@ -458,41 +465,41 @@ func dedupeTargets(ts []navTarget) []navTarget {
 // Lookup symbol string, the other Lookups of the symbol in the same plugins
 // and (when includeDecl) its declaration; for a native plugin's exported
 // declaration, the Lookup strings that name it.
-func (nx *navIndex) references(file index.FileID, off int, includeDecl bool) ([]navTarget, bool) {
-	st := nx.siteAt(file, off)
+func (nx *Index) References(file index.FileID, off int, includeDecl bool) ([]Target, bool) {
+	st := nx.SiteAt(file, off)
 	if st == nil {
 		return nil, false
 	}
-	var out []navTarget
+	var out []Target
 	switch st.kind {
-	case siteRegistration, siteLookup, siteMention, siteModuleID:
+	case SiteRegistration, SiteLookup, SiteMention, SiteModuleID:
 		for _, o := range nx.byName[nameKey{st.registry, st.name}] {
-			if o.kind == siteRegistration && !includeDecl {
+			if o.kind == SiteRegistration && !includeDecl {
 				continue
 			}
-			out = append(out, navTarget{Ref: o.ref, What: o.kind.what()})
+			out = append(out, Target{Ref: o.ref, What: o.kind.what()})
 		}
 		out = append(out, nx.manifestMentions(st.name)...)
 		out = append(out, mentionTargets(nx.configMentions(st.registry, st.name))...)
 		if includeDecl {
 			out = append(out, nx.caddyIDLiterals(st.registry, st.name)...)
 		}
-	case siteManifestName, siteRequire:
+	case SiteManifestName, SiteRequire:
 		out = append(out, nx.manifestMentions(st.name)...)
 		for k, sites := range nx.byName {
 			if k.name != st.name {
 				continue
 			}
 			for _, o := range sites {
-				if o.kind == siteRegistration && !includeDecl {
+				if o.kind == SiteRegistration && !includeDecl {
 					continue
 				}
-				out = append(out, navTarget{Ref: o.ref, What: o.kind.what()})
+				out = append(out, Target{Ref: o.ref, What: o.kind.what()})
 			}
 		}
-	case sitePluginLookup, siteNativeSymbol:
+	case SitePluginLookup, SiteNativeSymbol:
 		plugins := map[*index.NativePlugin]bool{}
-		if st.kind == siteNativeSymbol {
+		if st.kind == SiteNativeSymbol {
 			plugins[st.native] = true
 		} else {
 			for _, plugin := range nx.lookupPlugins(st.pluginLookup) {
@@ -503,7 +510,7 @@ func (nx *navIndex) references(file index.FileID, off int, includeDecl bool) ([]
 			for plugin := range plugins {
 				for _, sym := range plugin.Symbols {
 					if sym.Name == st.name {
-						out = append(out, navTarget{Ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol}, What: "symbol"})
+						out = append(out, Target{Ref: index.SymbolRef{File: sym.File, Span: sym.Span, Kind: index.KindSymbol}, What: "symbol"})
 					}
 				}
 			}
@@ -514,7 +521,7 @@ func (nx *navIndex) references(file index.FileID, off int, includeDecl bool) ([]
 			}
 			for _, plugin := range nx.lookupPlugins(pl) {
 				if plugins[plugin] {
-					out = append(out, navTarget{Ref: pl.Ref, What: "plugin-lookup"})
+					out = append(out, Target{Ref: pl.Ref, What: "plugin-lookup"})
 					break
 				}
 			}
@@ -527,45 +534,45 @@ func (nx *navIndex) references(file index.FileID, off int, includeDecl bool) ([]
 	return out, true
 }
 
-func (k siteKind) what() string {
+func (k SiteKind) what() string {
 	switch k {
-	case siteRegistration:
+	case SiteRegistration:
 		return "registration"
-	case siteLookup:
+	case SiteLookup:
 		return "lookup"
-	case sitePluginLookup:
+	case SitePluginLookup:
 		return "plugin-lookup"
-	case siteOpen:
+	case SiteOpen:
 		return "open"
-	case siteManifestName:
+	case SiteManifestName:
 		return "manifest"
-	case siteRequire:
+	case SiteRequire:
 		return "require"
-	case siteContract:
+	case SiteContract:
 		return "contract"
-	case siteNativeSymbol:
+	case SiteNativeSymbol:
 		return "symbol"
 	}
 	return "none"
 }
 
 // manifestMentions are the manifest names and requires entries equal to name.
-func (nx *navIndex) manifestMentions(name string) []navTarget {
-	var out []navTarget
+func (nx *Index) manifestMentions(name string) []Target {
+	var out []Target
 	for _, m := range nx.snap.Manifests() {
 		if m.Name == name {
-			out = append(out, navTarget{Ref: m.NameRef, What: "manifest"})
+			out = append(out, Target{Ref: m.NameRef, What: "manifest"})
 		}
 		for _, rq := range m.Requires {
 			if rq.Name == name {
-				out = append(out, navTarget{Ref: rq.Ref, What: "require"})
+				out = append(out, Target{Ref: rq.Ref, What: "require"})
 			}
 		}
 	}
 	return out
 }
 
-func sortTargets(s *index.Snapshot, ts []navTarget) {
+func sortTargets(s *index.Snapshot, ts []Target) {
 	sort.SliceStable(ts, func(i, j int) bool {
 		a, b := ts[i].Ref, ts[j].Ref
 		if a.File != b.File {
@@ -577,15 +584,15 @@ func sortTargets(s *index.Snapshot, ts []navTarget) {
 
 // implementations returns the registered types of every registry whose
 // contract is declared at off (the cursor on the contract's name).
-func (nx *navIndex) implementations(file index.FileID, off int) ([]navTarget, bool) {
-	st := nx.siteAt(file, off)
-	if st == nil || st.kind != siteContract {
+func (nx *Index) Implementations(file index.FileID, off int) ([]Target, bool) {
+	st := nx.SiteAt(file, off)
+	if st == nil || st.kind != SiteContract {
 		return nil, false
 	}
-	var out []navTarget
+	var out []Target
 	for _, r := range nx.registrationsOfContract(st.ref) {
 		if t := nx.typeDecl(r.ValueType); !t.IsZero() {
-			out = append(out, navTarget{Ref: t, What: "type"})
+			out = append(out, Target{Ref: t, What: "type"})
 		}
 	}
 	out = dedupeTargets(out)
@@ -595,7 +602,7 @@ func (nx *navIndex) implementations(file index.FileID, off int) ([]navTarget, bo
 
 // registrationsOfContract returns the non-test registrations of every
 // registry whose contract is declared at decl.
-func (nx *navIndex) registrationsOfContract(decl index.SymbolRef) []*index.Registration {
+func (nx *Index) registrationsOfContract(decl index.SymbolRef) []*index.Registration {
 	regs := map[string]bool{}
 	for _, r := range nx.snap.Registries() {
 		if r.ContractDecl.File == decl.File && r.ContractDecl.Span == decl.Span {
@@ -611,31 +618,32 @@ func (nx *navIndex) registrationsOfContract(decl index.SymbolRef) []*index.Regis
 	return out
 }
 
-// renameEdit is one replacement of a plugin name's text.
-type renameEdit struct {
+// RenameEdit is one replacement of a plugin name's text.
+type RenameEdit struct {
 	File    index.FileID
 	Span    index.Span // the string contents, without quotes
 	NewText string
 }
 
-// renameError says why a plugin name cannot be renamed at a position.
-type renameError struct{ msg string }
+// RenameError says why a plugin name cannot be renamed at a position.
+type RenameError struct{ msg string }
 
-func (e *renameError) Error() string { return e.msg }
+// Error returns the reason.
+func (e *RenameError) Error() string { return e.msg }
 
 // prepareRename returns the span of the string contents to rename at off.
 // ok is false when the index does not own the position (forward to gopls);
 // err is set when it does but the name is not a constant literal.
-func (nx *navIndex) prepareRename(file index.FileID, off int) (span index.Span, name string, ok bool, err error) {
-	st := nx.siteAt(file, off)
+func (nx *Index) PrepareRename(file index.FileID, off int) (span index.Span, name string, ok bool, err error) {
+	st := nx.SiteAt(file, off)
 	if st == nil {
 		return index.Span{}, "", false, nil
 	}
 	switch st.kind {
-	case siteRegistration, siteLookup, siteModuleID:
-	case siteMention:
+	case SiteRegistration, SiteLookup, SiteModuleID:
+	case SiteMention:
 		if st.registry == "" || len(nx.byName[nameKey{st.registry, st.name}]) == 0 {
-			return index.Span{}, "", true, &renameError{"no registration of plugin " + strconv.Quote(st.name) + " in the workspace"}
+			return index.Span{}, "", true, &RenameError{"no registration of plugin " + strconv.Quote(st.name) + " in the workspace"}
 		}
 		m := nx.mentionAt(st.ref)
 		return st.ref.Span, m.Name, true, nil
@@ -648,10 +656,10 @@ func (nx *navIndex) prepareRename(file index.FileID, off int) (span index.Span, 
 			// A constant: renaming the identifier is gopls's job.
 			return index.Span{}, "", false, nil
 		}
-		return index.Span{}, "", true, &renameError{"plugin name " + strconv.Quote(st.name) + " is not a constant string literal here; rename it where it is declared"}
+		return index.Span{}, "", true, &RenameError{"plugin name " + strconv.Quote(st.name) + " is not a constant string literal here; rename it where it is declared"}
 	}
 	if len(nx.byName[nameKey{st.registry, st.name}]) == 0 {
-		return index.Span{}, "", true, &renameError{"plugin name is not a constant"}
+		return index.Span{}, "", true, &RenameError{"plugin name is not a constant"}
 	}
 	return index.Span{Start: st.ref.Span.Start + 1, End: st.ref.Span.End - 1}, st.name, true, nil
 }
@@ -688,22 +696,22 @@ func isIdent(s string) bool {
 // rename returns the edits that rename the plugin name at off to newName at
 // every registration and lookup of its registry (string literals, and the
 // value of a constant a registration uses).
-func (nx *navIndex) rename(file index.FileID, off int, newName string) ([]renameEdit, bool, error) {
-	_, _, ok, err := nx.prepareRename(file, off)
+func (nx *Index) Rename(file index.FileID, off int, newName string) ([]RenameEdit, bool, error) {
+	_, _, ok, err := nx.PrepareRename(file, off)
 	if !ok || err != nil {
 		return nil, ok, err
 	}
-	st := nx.siteAt(file, off)
-	if st.kind == siteMention { // the user renamed the mention's text
+	st := nx.SiteAt(file, off)
+	if st.kind == SiteMention { // the user renamed the mention's text
 		newName = nx.mentionAt(st.ref).KeyPrefix() + newName
 	}
-	var out []renameEdit
+	var out []RenameEdit
 	seen := map[index.SymbolRef]bool{}
 	for _, o := range nx.byName[nameKey{st.registry, st.name}] {
 		r := o.ref
 		switch {
 		case o.literal:
-		case o.kind == siteRegistration && !o.reg.NameDecl.IsZero():
+		case o.kind == SiteRegistration && !o.reg.NameDecl.IsZero():
 			r = nx.constValueLit(o.reg.NameDecl)
 			if r.IsZero() {
 				continue
@@ -715,7 +723,7 @@ func (nx *navIndex) rename(file index.FileID, off int, newName string) ([]rename
 			continue
 		}
 		seen[r] = true
-		out = append(out, renameEdit{File: r.File, Span: index.Span{Start: r.Span.Start + 1, End: r.Span.End - 1}, NewText: newName})
+		out = append(out, RenameEdit{File: r.File, Span: index.Span{Start: r.Span.Start + 1, End: r.Span.End - 1}, NewText: newName})
 	}
 	for _, e := range nx.extraRenameEdits(st.registry, st.name, newName) {
 		if k := (index.SymbolRef{File: e.File, Span: e.Span}); !seen[k] {
@@ -734,7 +742,7 @@ func (nx *navIndex) rename(file index.FileID, off int, newName string) ([]rename
 
 // constValueLit finds the string literal a const declaration's name is
 // given: `Name = "x"` on the same line.
-func (nx *navIndex) constValueLit(decl index.SymbolRef) index.SymbolRef {
+func (nx *Index) constValueLit(decl index.SymbolRef) index.SymbolRef {
 	b, err := nx.snap.Content(decl.File)
 	if err != nil || decl.Span.End > len(b) {
 		return index.SymbolRef{}
@@ -755,15 +763,15 @@ func (nx *navIndex) constValueLit(decl index.SymbolRef) index.SymbolRef {
 	return index.SymbolRef{File: decl.File, Span: index.Span{Start: start, End: start + e + 2}, Kind: index.KindConst}
 }
 
-// hostLink says which host links a package under which configurations.
-type hostLink struct {
+// HostLink says which host links a package under which configurations.
+type HostLink struct {
 	Host    string   // host import path relative to its module ("cmd/server")
 	Configs []string // configurations; nil when all of them
 }
 
 // linkedBy returns the hosts that link pkg with file in it (a
 // registration's file), per build configuration.
-func (nx *navIndex) linkedBy(pkg string, file index.FileID) []hostLink {
+func (nx *Index) linkedBy(pkg string, file index.FileID) []HostLink {
 	s := nx.snap
 	cfgs := s.Configs()
 	per := map[string][]string{}
@@ -781,9 +789,9 @@ func (nx *navIndex) linkedBy(pkg string, file index.FileID) []hostLink {
 		}
 	}
 	sort.Strings(order)
-	out := make([]hostLink, 0, len(order))
+	out := make([]HostLink, 0, len(order))
 	for _, h := range order {
-		hl := hostLink{Host: h}
+		hl := HostLink{Host: h}
 		if len(per[h]) < len(cfgs) {
 			hl.Configs = per[h]
 		}
@@ -801,29 +809,57 @@ func hostName(h *index.Host) string {
 	return path.Base(h.ImportPath)
 }
 
-// completionItem is one candidate of a completion inside a plugin string.
-type completionItem struct {
+// CompletionItem is one candidate of a completion inside a plugin string.
+type CompletionItem struct {
 	Label  string
 	Kind   string // "plugin", "func", "var"
 	Detail string
 	Rank   int
 }
 
-// completionContext is a cursor inside the string argument of a call.
-type completionContext struct {
+// CompletionContext is a cursor inside the string argument of a call.
+type CompletionContext struct {
 	Open, Close int    // offsets of the string contents: [Open, Close)
 	Prefix      string // contents before the cursor
 	Func        string // call expression before '(' as written: "registry.Get", "p.Lookup"
 	ArgIndex    int
 }
 
-// stringContext finds the string literal around off in text and the call
+// InStringLit reports whether off is inside (or at the closing quote of) a
+// double-quoted string literal on its line.
+func InStringLit(text []byte, off int) bool {
+	if off > len(text) {
+		return false
+	}
+	open := false
+	ls := off
+	for ls > 0 && text[ls-1] != '\n' {
+		ls--
+	}
+	for i := ls; i < off; i++ {
+		switch c := text[i]; {
+		case c == '\\' && open:
+			i++
+		case c == '"':
+			open = !open
+		case c == '/' && !open && i+1 < len(text) && text[i+1] == '/':
+			return false
+		}
+	}
+	if open {
+		return true
+	}
+	// The cursor on the opening quote.
+	return off < len(text) && text[off] == '"'
+}
+
+// StringContext finds the string literal around off in text and the call
 // it is an argument of. It reads the text only (the file may not parse
 // while the user types). Raw strings and multi-line literals are not
 // handled: completion then falls through to gopls.
-func stringContext(text []byte, off int) (completionContext, bool) {
+func StringContext(text []byte, off int) (CompletionContext, bool) {
 	if off < 0 || off > len(text) {
-		return completionContext{}, false
+		return CompletionContext{}, false
 	}
 	ls := bytes.LastIndexByte(text[:off], '\n') + 1
 	le := len(text)
@@ -846,16 +882,16 @@ func stringContext(text []byte, off int) (completionContext, bool) {
 			}
 		case '/':
 			if open < 0 && i+1 < le && text[i+1] == '/' {
-				return completionContext{}, false // in a comment
+				return CompletionContext{}, false // in a comment
 			}
 		case '`', '\'':
 			if open < 0 {
-				return completionContext{}, false
+				return CompletionContext{}, false
 			}
 		}
 	}
 	if open < 0 {
-		return completionContext{}, false
+		return CompletionContext{}, false
 	}
 	closeAt := le
 	for i := off; i < le; i++ {
@@ -868,7 +904,7 @@ func stringContext(text []byte, off int) (completionContext, bool) {
 			break
 		}
 	}
-	ctx := completionContext{Open: open + 1, Close: closeAt, Prefix: string(text[open+1 : off])}
+	ctx := CompletionContext{Open: open + 1, Close: closeAt, Prefix: string(text[open+1 : off])}
 	// Walk back over earlier arguments to the call's '('.
 	depth, i := 0, open-1
 	for ; i >= ls; i-- {
@@ -892,10 +928,10 @@ func stringContext(text []byte, off int) (completionContext, bool) {
 			i = j
 		}
 	}
-	return completionContext{}, false
+	return CompletionContext{}, false
 found:
 	if text[i] != '(' {
-		return completionContext{}, false
+		return CompletionContext{}, false
 	}
 	e := i
 	for e > ls && (text[e-1] == ' ' || text[e-1] == '\t') {
@@ -907,7 +943,7 @@ found:
 	}
 	ctx.Func = string(text[b:e])
 	if ctx.Func == "" || strings.HasSuffix(ctx.Func, ".") || strings.HasPrefix(ctx.Func, ".") {
-		return completionContext{}, false
+		return CompletionContext{}, false
 	}
 	return ctx, true
 }
@@ -924,8 +960,8 @@ const completionLimit = 50
 // current text is text (the overlay). ok is false when the cursor is not in
 // a plugin string (the request goes to gopls). more reports that matches
 // were left out.
-func (nx *navIndex) complete(file index.FileID, text []byte, off int) (cc completionContext, items []completionItem, more, ok bool) {
-	cc, ok = stringContext(text, off)
+func (nx *Index) Complete(file index.FileID, text []byte, off int) (cc CompletionContext, items []CompletionItem, more, ok bool) {
+	cc, ok = StringContext(text, off)
 	if !ok {
 		return cc, nil, false, false
 	}
@@ -991,7 +1027,7 @@ func importFor(s *index.Snapshot, f *index.FileFacts, qual string) string {
 
 // openPlugins returns the native plugins opened into the variable recv by a
 // plugin.Open in file. found is false when recv is not such a variable.
-func (nx *navIndex) openPlugins(file index.FileID, recv string) ([]*index.NativePlugin, bool) {
+func (nx *Index) openPlugins(file index.FileID, recv string) ([]*index.NativePlugin, bool) {
 	found := false
 	var out []*index.NativePlugin
 	seen := map[*index.NativePlugin]bool{}
@@ -1023,20 +1059,20 @@ func (nx *navIndex) openPlugins(file index.FileID, recv string) ([]*index.Native
 
 // completeNames ranks a registry's names against prefix: prefix matches in
 // name order, then fuzzy (subsequence) matches by score.
-func (nx *navIndex) completeNames(registry, prefix string) ([]completionItem, bool) {
+func (nx *Index) completeNames(registry, prefix string) ([]CompletionItem, bool) {
 	nl := nx.regNames[registry]
 	if nl == nil {
 		return nil, false
 	}
 	detail := "plugin in registry " + registry
-	var items []completionItem
+	var items []CompletionItem
 	more := false
 	for _, n := range nl.rank(prefix, completionLimit+1) {
 		if len(items) == completionLimit {
 			more = true
 			break
 		}
-		items = append(items, completionItem{Label: n, Kind: "plugin", Detail: detail, Rank: len(items)})
+		items = append(items, CompletionItem{Label: n, Kind: "plugin", Detail: detail, Rank: len(items)})
 	}
 	return items, more
 }
@@ -1104,9 +1140,9 @@ func fuzzyScore(s, pat string) (int, bool) {
 
 // completeSymbols lists the exported funcs and vars of native plugins
 // (what Lookup can find; consts and types cannot be looked up).
-func completeSymbols(plugins []*index.NativePlugin, prefix string) ([]completionItem, bool) {
+func completeSymbols(plugins []*index.NativePlugin, prefix string) ([]CompletionItem, bool) {
 	seen := map[string]bool{}
-	var prefixed, fuzzy []completionItem
+	var prefixed, fuzzy []CompletionItem
 	lp := strings.ToLower(prefix)
 	for _, plugin := range plugins {
 		for _, sym := range plugin.Symbols {
@@ -1114,7 +1150,7 @@ func completeSymbols(plugins []*index.NativePlugin, prefix string) ([]completion
 				continue
 			}
 			seen[sym.Name] = true
-			it := completionItem{Label: sym.Name, Kind: sym.Kind.String(), Detail: symbolDetail(sym.Symbol, plugin)}
+			it := CompletionItem{Label: sym.Name, Kind: sym.Kind.String(), Detail: symbolDetail(sym.Symbol, plugin)}
 			ln := strings.ToLower(sym.Name)
 			if strings.HasPrefix(ln, lp) {
 				prefixed = append(prefixed, it)
@@ -1149,8 +1185,8 @@ func symbolDetail(sym index.Symbol, plugin *index.NativePlugin) string {
 	return d + " (plugin " + path.Base(plugin.Dir) + ")"
 }
 
-// symbolMatch is one workspace-symbol answer of ours.
-type symbolMatch struct {
+// SymbolMatch is one workspace-symbol answer of ours.
+type SymbolMatch struct {
 	Name     string
 	Ref      index.SymbolRef
 	Registry string
@@ -1159,13 +1195,13 @@ type symbolMatch struct {
 
 // symbols returns the registrations whose plugin name matches query
 // (prefix first, then fuzzy), and native plugins whose name matches.
-func (nx *navIndex) symbols(query string, limit int) []symbolMatch {
-	var out []symbolMatch
+func (nx *Index) Symbols(query string, limit int) []SymbolMatch {
+	var out []SymbolMatch
 	for _, n := range nx.all.rank(query, limit) {
 		for reg := range nx.regNames {
 			for _, st := range nx.byName[nameKey{reg, n}] {
-				if st.kind == siteRegistration {
-					out = append(out, symbolMatch{Name: n, Ref: st.ref, Registry: reg, Kind: "plugin"})
+				if st.kind == SiteRegistration {
+					out = append(out, SymbolMatch{Name: n, Ref: st.ref, Registry: reg, Kind: "plugin"})
 				}
 			}
 		}
@@ -1178,7 +1214,7 @@ func (nx *navIndex) symbols(query string, limit int) []symbolMatch {
 		base := path.Base(plugin.Dir)
 		if _, ok := fuzzyScore(strings.ToLower(base), lq); ok && len(plugin.Files) > 0 {
 			if f := nx.snap.Facts(plugin.Files[0]); f != nil {
-				out = append(out, symbolMatch{Name: base, Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, Kind: "native-plugin"})
+				out = append(out, SymbolMatch{Name: base, Ref: index.SymbolRef{File: plugin.Files[0], Span: f.PackageSpan, Kind: index.KindNativePlugin}, Kind: "native-plugin"})
 			}
 		}
 	}
@@ -1197,23 +1233,23 @@ func (nx *navIndex) symbols(query string, limit int) []symbolMatch {
 	return out
 }
 
-// lensSite is a code lens of ours before resolution.
-type lensSite struct {
+// Lens is a code lens of ours before resolution.
+type Lens struct {
 	Ref  index.SymbolRef
 	Kind string // "registration", "contract"
 }
 
 // lenses returns the registrations and contract declarations in file.
-func (nx *navIndex) lenses(file index.FileID) []lensSite {
-	var out []lensSite
+func (nx *Index) Lenses(file index.FileID) []Lens {
+	var out []Lens
 	for _, st := range nx.byFile[file] {
 		switch st.kind {
-		case siteRegistration:
+		case SiteRegistration:
 			if !st.reg.IsTest {
-				out = append(out, lensSite{Ref: st.reg.Call, Kind: "registration"})
+				out = append(out, Lens{Ref: st.reg.Call, Kind: "registration"})
 			}
-		case siteContract:
-			out = append(out, lensSite{Ref: st.ref, Kind: "contract"})
+		case SiteContract:
+			out = append(out, Lens{Ref: st.ref, Kind: "contract"})
 		}
 	}
 	return out
@@ -1222,17 +1258,17 @@ func (nx *navIndex) lenses(file index.FileID) []lensSite {
 // lensTitle resolves a lens: the hosts linking a registration, or the
 // number of plugins of a contract. The site is found again by its span in
 // the current snapshot; ok is false when it is gone.
-func (nx *navIndex) lensTitle(ls lensSite) (string, bool) {
+func (nx *Index) LensTitle(ls Lens) (string, bool) {
 	switch ls.Kind {
 	case "registration":
 		for _, st := range nx.byFile[ls.Ref.File] {
-			if st.kind == siteRegistration && st.reg.Call.Span == ls.Ref.Span {
+			if st.kind == SiteRegistration && st.reg.Call.Span == ls.Ref.Span {
 				return linkTitle(nx.linkedBy(st.reg.Package, st.reg.File)), true
 			}
 		}
 	case "contract":
-		st := nx.siteAt(ls.Ref.File, ls.Ref.Span.Start)
-		if st != nil && st.kind == siteContract {
+		st := nx.SiteAt(ls.Ref.File, ls.Ref.Span.Start)
+		if st != nil && st.kind == SiteContract {
 			n := len(nx.registrationsOfContract(st.ref))
 			if n == 1 {
 				return "1 plugin", true
@@ -1243,7 +1279,7 @@ func (nx *navIndex) lensTitle(ls lensSite) (string, bool) {
 	return "", false
 }
 
-func linkTitle(hl []hostLink) string {
+func linkTitle(hl []HostLink) string {
 	if len(hl) == 0 {
 		return "not linked"
 	}
@@ -1257,52 +1293,52 @@ func linkTitle(hl []hostLink) string {
 	return "linked by " + strings.Join(parts, ", ")
 }
 
-// hoverReg is one registration of a hovered plugin name.
-type hoverReg struct {
+// HoverReg is one registration of a hovered plugin name.
+type HoverReg struct {
 	Reg      *index.Registration
 	TypeDecl index.SymbolRef // declaration of the registered type, zero if unknown
 	Doc      string          // its doc comment
-	Links    []hostLink
+	Links    []HostLink
 }
 
-// hoverSym is one declaration of a hovered Lookup symbol.
-type hoverSym struct {
+// HoverSym is one declaration of a hovered Lookup symbol.
+type HoverSym struct {
 	Sym    index.PluginSymbol
 	Plugin *index.NativePlugin
 	Doc    string
 }
 
-// navHover is what a hover on a plugin string shows.
-type navHover struct {
-	Site      *navSite
+// HoverInfo is what a hover on a plugin string shows.
+type HoverInfo struct {
+	Site      *Site
 	Registry  *index.Registry
-	Regs      []hoverReg
+	Regs      []HoverReg
 	Lookups   int // lookups of the name in the workspace
 	Manifests []*index.Manifest
 	Mentions  []*index.Mention // config files naming the plugin
-	Syms      []hoverSym
+	Syms      []HoverSym
 	Plugins   []*index.NativePlugin // plugin.Open targets
 }
 
 // hover collects what is known about the site at off.
-func (nx *navIndex) hover(file index.FileID, off int) (*navHover, bool) {
-	st := nx.siteAt(file, off)
+func (nx *Index) Hover(file index.FileID, off int) (*HoverInfo, bool) {
+	st := nx.SiteAt(file, off)
 	if st == nil {
 		return nil, false
 	}
 	s := nx.snap
-	h := &navHover{Site: st}
+	h := &HoverInfo{Site: st}
 	switch st.kind {
-	case siteRegistration, siteLookup, siteMention, siteModuleID:
+	case SiteRegistration, SiteLookup, SiteMention, SiteModuleID:
 		h.Registry = s.Registry(st.registry)
 		h.Mentions = nx.configMentions(st.registry, st.name)
 		pkgs := map[string]bool{}
 		for _, o := range nx.byName[nameKey{st.registry, st.name}] {
-			if o.kind == siteLookup {
+			if o.kind == SiteLookup {
 				h.Lookups++
 				continue
 			}
-			hr := hoverReg{Reg: o.reg, TypeDecl: nx.typeDecl(o.reg.ValueType), Links: nx.linkedBy(o.reg.Package, o.reg.File)}
+			hr := HoverReg{Reg: o.reg, TypeDecl: nx.typeDecl(o.reg.ValueType), Links: nx.linkedBy(o.reg.Package, o.reg.File)}
 			if !hr.TypeDecl.IsZero() {
 				hr.Doc = nx.docComment(hr.TypeDecl)
 			}
@@ -1314,18 +1350,18 @@ func (nx *navIndex) hover(file index.FileID, off int) (*navHover, bool) {
 				h.Manifests = append(h.Manifests, m)
 			}
 		}
-	case sitePluginLookup:
+	case SitePluginLookup:
 		for _, plugin := range nx.lookupPlugins(st.pluginLookup) {
 			for _, sym := range plugin.Symbols {
 				if sym.Name == st.name {
-					h.Syms = append(h.Syms, hoverSym{Sym: sym, Plugin: plugin,
+					h.Syms = append(h.Syms, HoverSym{Sym: sym, Plugin: plugin,
 						Doc: nx.docComment(index.SymbolRef{File: sym.File, Span: sym.Span})})
 				}
 			}
 		}
-	case siteOpen:
+	case SiteOpen:
 		h.Plugins = st.open.Plugins
-	case siteManifestName, siteRequire:
+	case SiteManifestName, SiteRequire:
 		for _, m := range s.Manifests() {
 			if m.Name == st.name {
 				h.Manifests = append(h.Manifests, m)
@@ -1340,7 +1376,7 @@ func (nx *navIndex) hover(file index.FileID, off int) (*navHover, bool) {
 // docComment returns the comment lines right above the line of ref (a
 // declaration's name), without the comment markers. Grouped declarations
 // (`type ( … )`) have their comment above the spec, which is the same rule.
-func (nx *navIndex) docComment(ref index.SymbolRef) string {
+func (nx *Index) docComment(ref index.SymbolRef) string {
 	b, err := nx.snap.Content(ref.File)
 	if err != nil || ref.Span.Start > len(b) {
 		return ""
@@ -1362,3 +1398,13 @@ func (nx *navIndex) docComment(ref index.SymbolRef) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Kind says what the site is.
+func (st *Site) Kind() SiteKind { return st.kind }
+
+// Ref is the span the cursor must be in.
+func (st *Site) Ref() index.SymbolRef { return st.ref }
+
+// Literal reports whether the name is written as a string literal at Ref
+// (not as a constant or an expression: then gopls has an answer too).
+func (st *Site) Literal() bool { return st.literal }

@@ -1,4 +1,8 @@
-package lsp
+// Package navtest holds the navigation tests' data: the marker format of
+// testdata/nav/*.txtar, and a generator of large synthetic workspaces. It is
+// shared by the pure navigation tests (lsp/navigation) and the end-to-end
+// tests through the server (lsp).
+package navtest
 
 import (
 	"fmt"
@@ -30,8 +34,8 @@ import (
 // into the pattern. A @def/@refs/@complete with no expectation means "not
 // ours": the request goes to gopls.
 
-// navMarker is one parsed marker.
-type navMarker struct {
+// Marker is one parsed marker.
+type Marker struct {
 	Op     string   // loc, def, refs, impl, hover, complete, rename
 	File   string   // slash path relative to the workspace root
 	Line   int      // 0-based
@@ -41,19 +45,19 @@ type navMarker struct {
 	Args   []string // the remaining arguments (names or strings)
 }
 
-func (m navMarker) String() string {
+func (m Marker) String() string {
 	return fmt.Sprintf("%s:%d: @%s%q", m.File, m.Line+1, m.Op, m.Args)
 }
 
-// navWorkspace is an extracted archive and its markers.
-type navWorkspace struct {
+// Workspace is an extracted archive and its markers.
+type Workspace struct {
 	Dir     string
 	Files   map[string][]byte // slash path → content
-	Markers []navMarker
-	Locs    map[string]navMarker
+	Markers []Marker
+	Locs    map[string]Marker
 }
 
-func loadNavWorkspace(t testing.TB, archive string) *navWorkspace {
+func Load(t testing.TB, archive string) *Workspace {
 	t.Helper()
 	ar, err := txtar.ParseFile(archive)
 	if err != nil {
@@ -63,7 +67,7 @@ func loadNavWorkspace(t testing.TB, archive string) *navWorkspace {
 	if d, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = d
 	}
-	ws := &navWorkspace{Dir: dir, Files: map[string][]byte{}, Locs: map[string]navMarker{}}
+	ws := &Workspace{Dir: dir, Files: map[string][]byte{}, Locs: map[string]Marker{}}
 	for _, f := range ar.Files {
 		p := filepath.Join(dir, filepath.FromSlash(f.Name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -73,7 +77,7 @@ func loadNavWorkspace(t testing.TB, archive string) *navWorkspace {
 			t.Fatal(err)
 		}
 		ws.Files[f.Name] = f.Data
-		ms, err := parseNavMarkers(f.Name, f.Data)
+		ms, err := parseMarkers(f.Name, f.Data)
 		if err != nil {
 			t.Fatalf("%s: %v", archive, err)
 		}
@@ -91,12 +95,12 @@ func loadNavWorkspace(t testing.TB, archive string) *navWorkspace {
 	return ws
 }
 
-func (ws *navWorkspace) path(rel string) string {
+func (ws *Workspace) Path(rel string) string {
 	return filepath.Join(ws.Dir, filepath.FromSlash(rel))
 }
 
-// locKey is "file:start-end" of a named location, for comparing sets.
-func (ws *navWorkspace) locKey(t testing.TB, name string) string {
+// LocKey is "file:start-end" of a named location, for comparing sets.
+func (ws *Workspace) LocKey(t testing.TB, name string) string {
 	t.Helper()
 	l, ok := ws.Locs[name]
 	if !ok {
@@ -105,18 +109,31 @@ func (ws *navWorkspace) locKey(t testing.TB, name string) string {
 	return fmt.Sprintf("%s:%d-%d", l.File, l.Start, l.End)
 }
 
-func (ws *navWorkspace) locKeys(t testing.TB, names []string) []string {
+func (ws *Workspace) LocKeys(t testing.TB, names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = ws.locKey(t, n)
+		out[i] = ws.LocKey(t, n)
 	}
 	sort.Strings(out)
 	return out
 }
 
-// parseNavMarkers reads the markers of one file.
-func parseNavMarkers(name string, data []byte) ([]navMarker, error) {
-	var out []navMarker
+// ContentsKey is the key of a named location without its quotes.
+func (ws *Workspace) ContentsKey(t testing.TB, name string) string {
+	l, ok := ws.Locs[name]
+	if !ok {
+		t.Fatalf("no @loc(%s)", name)
+	}
+	s, e := l.Start, l.End
+	if d := ws.Files[l.File]; s < len(d) && d[s] == '"' {
+		s, e = s+1, e-1
+	}
+	return fmt.Sprintf("%s:%d-%d", l.File, s, e)
+}
+
+// parseMarkers reads the markers of one file.
+func parseMarkers(name string, data []byte) ([]Marker, error) {
+	var out []Marker
 	lineStart := 0
 	for i, line := range strings.SplitAfter(string(data), "\n") {
 		ls := lineStart
@@ -143,7 +160,7 @@ func parseNavMarkers(name string, data []byte) ([]navMarker, error) {
 			}
 			rest = strings.TrimSpace(rest[open+1+n:])
 			rest = strings.TrimSpace(strings.TrimPrefix(rest, ","))
-			m := navMarker{Op: op, File: name, Line: i}
+			m := Marker{Op: op, File: name, Line: i}
 			if len(args) == 0 {
 				return nil, fmt.Errorf("%s:%d: @%s needs a pattern", name, i+1, op)
 			}

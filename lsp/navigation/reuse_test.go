@@ -1,4 +1,4 @@
-package lsp
+package navigation
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
 )
 
 // TestNameListFor: a previous list is reused only when it holds exactly
@@ -47,7 +48,7 @@ func TestNameListFor(t *testing.T) {
 // renames a plugin.
 func TestNavCacheReuseEqualsCold(t *testing.T) {
 	dir := t.TempDir()
-	if err := genNavWorkspace(dir, 1, 2, 2); err != nil {
+	if err := navtest.Generate(dir, 1, 2, 2); err != nil {
 		t.Fatal(err)
 	}
 	ix := index.New(index.Options{Roots: []string{dir}})
@@ -55,8 +56,8 @@ func TestNavCacheReuseEqualsCold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c navCache
-	c.get(snap)
+	var c Cache
+	c.Get(snap)
 	var file string
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && file == "" && strings.HasSuffix(p, "f00.go") {
@@ -82,7 +83,7 @@ func TestNavCacheReuseEqualsCold(t *testing.T) {
 	for _, e := range edits {
 		prev := c.last.Load()
 		s := ix.SetOverlay(file, []byte(e.text))
-		got, cold := c.get(s), buildNavIndex(s)
+		got, cold := c.Get(s), buildNavIndex(s)
 		if (got.all == prev.all) != e.reuse {
 			t.Errorf("%s: reused = %v, want %v", e.label, got.all == prev.all, e.reuse)
 		}
@@ -107,7 +108,7 @@ func TestNavCacheReuseEqualsCold(t *testing.T) {
 }
 
 // renderSites prints a navigation index's sites by file and by name.
-func renderSites(nx *navIndex) string {
+func renderSites(nx *Index) string {
 	var lines []string
 	for f, sites := range nx.byFile {
 		for _, st := range sites {

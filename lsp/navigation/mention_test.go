@@ -1,4 +1,4 @@
-package lsp
+package navigation
 
 import (
 	"path/filepath"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
 )
 
 // TestNavMentionRenameCaddy: a Caddy handler mention is written without the
@@ -14,20 +15,20 @@ import (
 // takes the mention's own text; the ID literal and lookups get the whole
 // ID; a new ID outside the namespace leaves the mention alone.
 func TestNavMentionRenameCaddy(t *testing.T) {
-	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "mentions.txtar"))
-	snap := buildNavSnapshot(t, ws.Dir)
-	nx := (&navCache{}).get(snap)
+	ws := navtest.Load(t, filepath.Join("..", "..", "testdata", "nav", "mentions.txtar"))
+	snap := navtest.Snapshot(t, ws.Dir)
+	nx := (&Cache{}).Get(snap)
 	mention := ws.Locs["caddyHello"]
-	fid, ok := snap.FileID(ws.path(mention.File))
+	fid, ok := snap.FileID(ws.Path(mention.File))
 	if !ok {
 		t.Fatal("Caddyfile not indexed")
 	}
-	span, placeholder, ok, err := nx.prepareRename(fid, mention.Cursor)
+	span, placeholder, ok, err := nx.PrepareRename(fid, mention.Cursor)
 	if !ok || err != nil || placeholder != "hello" || span != (index.Span{Start: mention.Start, End: mention.End}) {
 		t.Fatalf("prepareRename on the mention: %v %q %v %v", span, placeholder, ok, err)
 	}
 	idLit := ws.Locs["helloID"]
-	idFile, _ := snap.FileID(ws.path(idLit.File))
+	idFile, _ := snap.FileID(ws.Path(idLit.File))
 	tests := []struct {
 		name    string
 		file    index.FileID
@@ -36,12 +37,12 @@ func TestNavMentionRenameCaddy(t *testing.T) {
 		want    map[string]string // contents key → new text
 	}{
 		{"from the mention", fid, mention.Cursor, "hi", map[string]string{
-			ws.contentsKey(t, "helloID"): "http.handlers.hi", ws.contentsKey(t, "getHello"): "http.handlers.hi", ws.contentsKey(t, "caddyHello"): "hi"}},
+			ws.ContentsKey(t, "helloID"): "http.handlers.hi", ws.ContentsKey(t, "getHello"): "http.handlers.hi", ws.ContentsKey(t, "caddyHello"): "hi"}},
 		{"from the ID, leaving the namespace", idFile, idLit.Cursor, "events.handlers.hi", map[string]string{
-			ws.contentsKey(t, "helloID"): "events.handlers.hi", ws.contentsKey(t, "getHello"): "events.handlers.hi"}},
+			ws.ContentsKey(t, "helloID"): "events.handlers.hi", ws.ContentsKey(t, "getHello"): "events.handlers.hi"}},
 	}
 	for _, tt := range tests {
-		edits, ok, err := nx.rename(tt.file, tt.off, tt.newName)
+		edits, ok, err := nx.Rename(tt.file, tt.off, tt.newName)
 		if !ok || err != nil {
 			t.Fatalf("%s: rename %v %v", tt.name, ok, err)
 		}
