@@ -20,7 +20,7 @@ import (
 // codeLensProvider.resolveProvider in gopls's initialize result. gopls's
 // lenses are kept, and resolve requests for them go to gopls.
 func codeLensFeature(s *Session) Feature {
-	n := newNavState(s)
+	n := &navState{s: s}
 	return Feature{
 		Name: "codelens",
 		Requests: map[string]RequestHandler{
@@ -90,7 +90,7 @@ func (n *navState) codeLens(ctx context.Context, params json.RawMessage, forward
 		return g, gerr
 	}
 	var ours []json.RawMessage
-	for _, ls := range n.cache.Get(snap).Lenses(fid) {
+	for _, ls := range w.Nav(snap).Lenses(fid) {
 		loc, err := w.LocationIn(snap, ls.Ref)
 		if err != nil {
 			continue
@@ -132,11 +132,12 @@ func (n *navState) resolveLens(ctx context.Context, params json.RawMessage, forw
 		return forward(ctx)
 	}
 	d := lens.Data.PluginLSP
-	snap := n.s.Workspace().Snapshot()
+	w := n.s.Workspace()
+	snap := w.Snapshot()
 	title := "plugin " + d.Kind + " (index changed; ask again)"
 	if fid, ok := snap.FileID(d.Path); ok {
 		ls := navigation.Lens{Ref: index.SymbolRef{File: fid, Span: index.Span{Start: d.Start, End: d.End}}, Kind: d.Kind}
-		if t, ok := n.cache.Get(snap).LensTitle(ls); ok {
+		if t, ok := w.Nav(snap).LensTitle(ls); ok {
 			title = t
 		}
 	}

@@ -21,7 +21,7 @@ import (
 // the last keystroke: the cursor's string and call are read from the
 // editor's text, and the names from the current snapshot.
 func completionFeature(s *Session) Feature {
-	n := newNavState(s)
+	n := &navState{s: s}
 	return Feature{
 		Name: "completion",
 		Requests: map[string]RequestHandler{
@@ -102,7 +102,7 @@ func (n *navState) completion(ctx context.Context, params json.RawMessage, forwa
 	if !ok {
 		return forward(ctx)
 	}
-	cc, items, more, ok := n.cache.Get(snap).Complete(fid, text, off)
+	cc, items, more, ok := w.Nav(snap).Complete(fid, text, off)
 	if !ok {
 		return forward(ctx)
 	}

@@ -15,17 +15,8 @@ import (
 // manifest. On a name written as a constant or a typed value, gopls's
 // answer comes first and ours is added. Everywhere else: gopls's answer.
 func definitionFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
-		Name: "definition",
-		Requests: map[string]RequestHandler{
-			"textDocument/definition": n.definition,
-		},
-		// Outside the index's sites the request is forwarded on the raw path.
-		Claims: map[string]ClaimFunc{
-			"textDocument/definition": n.claim,
-		},
-	}
+	n := &navState{s: s}
+	return positionFeature("definition", n, map[string]RequestHandler{"textDocument/definition": n.definition})
 }
 
 func (n *navState) definition(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {

@@ -19,17 +19,8 @@ import (
 // manifest's version, as markdown with links (file URIs with #L line
 // anchors). When gopls also has a hover there, it follows ours.
 func hoverFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
-		Name: "hover",
-		Requests: map[string]RequestHandler{
-			"textDocument/hover": n.hover,
-		},
-		// Outside the index's sites the request is forwarded on the raw path.
-		Claims: map[string]ClaimFunc{
-			"textDocument/hover": n.claim,
-		},
-	}
+	n := &navState{s: s}
+	return positionFeature("hover", n, map[string]RequestHandler{"textDocument/hover": n.hover})
 }
 
 func (n *navState) hover(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {

@@ -12,17 +12,8 @@ import (
 // gopls's implementations (gopls's first, no duplicates). gopls only sees
 // implementations in packages it has loaded; the index sees every module.
 func implementationFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
-		Name: "implementation",
-		Requests: map[string]RequestHandler{
-			"textDocument/implementation": n.implementation,
-		},
-		// Outside the index's sites the request is forwarded on the raw path.
-		Claims: map[string]ClaimFunc{
-			"textDocument/implementation": n.claim,
-		},
-	}
+	n := &navState{s: s}
+	return positionFeature("implementation", n, map[string]RequestHandler{"textDocument/implementation": n.implementation})
 }
 
 func (n *navState) implementation(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {

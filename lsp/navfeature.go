@@ -19,13 +19,23 @@ import (
 // and turning index refs into LSP locations. The queries themselves are in
 // package navigation.
 
-// navState is one navigation feature's view of the index.
+// navState is the navigation features' view of the session: the
+// workspace's index and its one navigation cache (Workspace.Nav).
 type navState struct {
-	s     *Session
-	cache navigation.Cache
+	s *Session
 }
 
-func newNavState(s *Session) *navState { return &navState{s: s} }
+// positionFeature is the Feature of a navigation feature whose handlers
+// start with resolve and forward untouched when it returns nil: each method
+// is claimed by claim, so a request outside the index's sites is forwarded
+// on the raw path without running a handler.
+func positionFeature(name string, n *navState, handlers map[string]RequestHandler) Feature {
+	claims := make(map[string]ClaimFunc, len(handlers))
+	for method := range handlers {
+		claims[method] = n.claim
+	}
+	return Feature{Name: name, Requests: handlers, Claims: claims}
+}
 
 // navPos is a resolved request position the index owns.
 type navPos struct {
@@ -66,7 +76,7 @@ func (n *navState) resolve(ctx context.Context, params json.RawMessage) (*navPos
 	if !ok {
 		return nil, nil
 	}
-	nx := n.cache.Get(snap)
+	nx := w.Nav(snap)
 	st := nx.SiteAt(fid, off)
 	if st == nil {
 		return nil, nil
@@ -102,7 +112,7 @@ func (n *navState) mayOwn(params json.RawMessage) (p positionParams, path string
 	// declarations, native plugins' exported declarations.
 	snap := w.Snapshot()
 	fid, ok := snap.FileID(path)
-	if !ok || n.cache.Get(snap).SiteAt(fid, off) == nil {
+	if !ok || w.Nav(snap).SiteAt(fid, off) == nil {
 		return p, path, off, false
 	}
 	return p, path, off, true

@@ -15,17 +15,8 @@ import (
 // declaration. On identifiers we also own (a constant used as a name, a
 // native plugin's exported declaration) gopls's references come first.
 func referencesFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
-		Name: "references",
-		Requests: map[string]RequestHandler{
-			"textDocument/references": n.references,
-		},
-		// Outside the index's sites the request is forwarded on the raw path.
-		Claims: map[string]ClaimFunc{
-			"textDocument/references": n.claim,
-		},
-	}
+	n := &navState{s: s}
+	return positionFeature("references", n, map[string]RequestHandler{"textDocument/references": n.references})
 }
 
 func (n *navState) references(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {

@@ -17,19 +17,11 @@ import (
 // a name written as a constant identifier, and everywhere else, both
 // requests go to gopls.
 func renameFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
-		Name: "rename",
-		Requests: map[string]RequestHandler{
-			"textDocument/prepareRename": n.prepareRename,
-			"textDocument/rename":        n.rename,
-		},
-		// Outside the index's sites the request is forwarded on the raw path.
-		Claims: map[string]ClaimFunc{
-			"textDocument/prepareRename": n.claim,
-			"textDocument/rename":        n.claim,
-		},
-	}
+	n := &navState{s: s}
+	return positionFeature("rename", n, map[string]RequestHandler{
+		"textDocument/prepareRename": n.prepareRename,
+		"textDocument/rename":        n.rename,
+	})
 }
 
 func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {

@@ -13,7 +13,7 @@ import (
 // then fuzzy), with containerName "plugin in registry X", and native
 // plugins by directory name. gopls's symbols come first, unchanged.
 func symbolsFeature(s *Session) Feature {
-	n := newNavState(s)
+	n := &navState{s: s}
 	return Feature{
 		Name: "workspace-symbols",
 		Requests: map[string]RequestHandler{
@@ -50,7 +50,7 @@ func (n *navState) symbols(ctx context.Context, params json.RawMessage, forward 
 	}
 	snap := w.Snapshot()
 	var ours []json.RawMessage
-	for _, m := range n.cache.Get(snap).Symbols(strings.TrimSpace(p.Query), symbolLimit) {
+	for _, m := range w.Nav(snap).Symbols(strings.TrimSpace(p.Query), symbolLimit) {
 		loc, err := w.LocationIn(snap, m.Ref)
 		if err != nil {
 			continue

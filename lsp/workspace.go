@@ -50,6 +50,7 @@ import (
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
 )
 
 // ErrNotReady is returned by WaitReady when the index has not been started
@@ -103,6 +104,11 @@ type Workspace struct {
 	errs        []string
 
 	diags *diagStore
+
+	// nav is the navigation cache every navigation feature reads (Nav);
+	// navBuilds counts the site tables it built (tests).
+	nav       *navigation.Cache
+	navBuilds atomic.Int64
 }
 
 // Workspace returns the session's workspace handle (created on first use).
@@ -129,8 +135,14 @@ func newWorkspace(s *Session) *Workspace {
 		state:     "not started",
 	}
 	w.diags = newDiagStore(w)
+	w.nav = navigation.NewCache(func() { w.navBuilds.Add(1) })
 	return w
 }
+
+// Nav returns the navigation site table of snap, built once per snapshot
+// and shared by every navigation feature; a build after an edit reuses the
+// previous one's name lists and unchanged sites.
+func (w *Workspace) Nav(snap *index.Snapshot) *navigation.Index { return w.nav.Get(snap) }
 
 // Snapshot returns the current index snapshot. It never blocks and is never
 // nil: before the first build it is an empty snapshot.
