@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // definitionFeature answers textDocument/definition on plugin strings: a
@@ -14,12 +15,12 @@ import (
 // plugin's main package; a manifest requires entry (or name) to the other
 // manifest. On a name written as a constant or a typed value, gopls's
 // answer comes first and ours is added. Everywhere else: gopls's answer.
-func definitionFeature(s *Session) Feature {
-	n := &navState{s: s}
-	return positionFeature("definition", n, map[string]RequestHandler{"textDocument/definition": n.definition})
+func definitionFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return positionFeature("definition", n, map[string]proxy.RequestHandler{"textDocument/definition": n.definition})
 }
 
-func (n *navState) definition(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) definition(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err

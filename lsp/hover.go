@@ -10,6 +10,7 @@ import (
 
 	"github.com/plugin-lsp/plugin-lsp/index"
 	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // hoverFeature answers textDocument/hover on a plugin name, a Lookup
@@ -18,12 +19,12 @@ import (
 // comment, which hosts link it under which build configurations, and the
 // manifest's version, as markdown with links (file URIs with #L line
 // anchors). When gopls also has a hover there, it follows ours.
-func hoverFeature(s *Session) Feature {
-	n := &navState{s: s}
-	return positionFeature("hover", n, map[string]RequestHandler{"textDocument/hover": n.hover})
+func hoverFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return positionFeature("hover", n, map[string]proxy.RequestHandler{"textDocument/hover": n.hover})
 }
 
-func (n *navState) hover(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) hover(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
@@ -36,10 +37,10 @@ func (n *navState) hover(ctx context.Context, params json.RawMessage, forward Fo
 		return forward(ctx)
 	}
 	md := n.hoverMarkdown(pos.snap, h)
-	loc, lerr := n.s.Workspace().LocationIn(pos.snap, pos.site.Ref())
+	loc, lerr := n.w.LocationIn(pos.snap, pos.site.Ref())
 	// Ours stands alone: gopls's part is waited for a bounded time, so a
 	// hung or busy gopls cannot hold the answer back.
-	gctx, cancel := context.WithTimeout(ctx, n.s.opts.GoplsHalfWait)
+	gctx, cancel := context.WithTimeout(ctx, n.w.s.GoplsHalfWait())
 	g, ferr := forward(gctx)
 	cancel()
 	if ferr == nil {
@@ -91,12 +92,12 @@ func markupText(c json.RawMessage) string {
 // hoverMarkdown renders a hover. Links are file URIs with a #L<line> anchor
 // (VS Code and most editors open them at the line).
 func (n *navState) hoverMarkdown(snap *index.Snapshot, h *navigation.HoverInfo) string {
-	return navigation.RenderHover(snap, h, n.relPath, func(p string) string { return string(URIFromPath(p)) })
+	return navigation.RenderHover(snap, h, n.relPath, func(p string) string { return string(proxy.URIFromPath(p)) })
 }
 
 // relPath shows a path relative to the workspace folder that holds it.
 func (n *navState) relPath(p string) string {
-	for _, r := range n.s.Workspace().Roots() {
+	for _, r := range n.w.Roots() {
 		if rel, err := filepath.Rel(r, p); err == nil && !strings.HasPrefix(rel, "..") {
 			return filepath.ToSlash(rel)
 		}

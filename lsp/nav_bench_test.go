@@ -13,6 +13,7 @@ import (
 
 	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
 	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // BenchmarkNavigation measures definition and completion on a plugin
@@ -42,7 +43,7 @@ func BenchmarkNavigation(b *testing.B) {
 		if i < 0 {
 			b.Fatalf("no %q in host", marker)
 		}
-		p, err := NewMapper(text, UTF16).Position(i + delta)
+		p, err := proxy.NewMapper(text, proxy.UTF16).Position(i + delta)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -62,10 +63,10 @@ func BenchmarkNavigation(b *testing.B) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	proxy := startProxy(b)
-	proxy.initialize(ctx, dir, nil)
-	waitIndexReady(ctx, b, proxy)
-	openDoc(proxy, uri, string(text), 1)
+	srv := startProxy(b)
+	srv.initialize(ctx, dir, nil)
+	waitIndexReady(ctx, b, srv)
+	openDoc(srv, uri, string(text), 1)
 
 	// Pure query layer, in process, on an index built directly.
 	snap := navtest.Snapshot(b, dir)
@@ -94,8 +95,8 @@ func BenchmarkNavigation(b *testing.B) {
 	// Warm up: gopls loads the workspace on the first requests.
 	for _, r := range reqs {
 		for i := 0; i < 5; i++ {
-			if m, err := proxy.send(ctx, r.method, r.params); err != nil || m.error != nil {
-				b.Fatalf("%s: %v %s", r.name, err, m.error)
+			if m, err := srv.send(ctx, r.method, r.params); err != nil || m.Error != nil {
+				b.Fatalf("%s: %v %s", r.name, err, m.Error)
 			}
 		}
 	}
@@ -108,10 +109,10 @@ func BenchmarkNavigation(b *testing.B) {
 		for _, r := range reqs {
 			for i := 0; i < navBenchSamples; i++ {
 				t := time.Now()
-				m, err := proxy.send(ctx, r.method, r.params)
+				m, err := srv.send(ctx, r.method, r.params)
 				d := time.Since(t)
-				if err != nil || m.error != nil {
-					b.Fatalf("%s: %v %s", r.name, err, m.error)
+				if err != nil || m.Error != nil {
+					b.Fatalf("%s: %v %s", r.name, err, m.Error)
 				}
 				lat[r.name] = append(lat[r.name], d)
 			}

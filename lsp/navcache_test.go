@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // TestNavCacheShared: the navigation features share one cache per
@@ -15,7 +16,7 @@ import (
 func TestNavCacheShared(t *testing.T) {
 	ctx := ctxT(t)
 	ws := navtest.Load(t, filepath.Join("..", "testdata", "nav", "plugins.txtar"))
-	s, w, _ := wsSession(t, ws.Dir, `{}`)
+	_, w, _ := wsSession(t, ws.Dir, `{}`)
 	if err := w.WaitReady(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -29,12 +30,12 @@ func TestNavCacheShared(t *testing.T) {
 	if m == nil {
 		t.Fatal("no @def marker with targets in plugins.txtar")
 	}
-	pos, err := NewMapper(ws.Files[m.File], UTF16).Position(m.Cursor)
+	pos, err := proxy.NewMapper(ws.Files[m.File], proxy.UTF16).Position(m.Cursor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	params, _ := json.Marshal(map[string]any{
-		"textDocument": map[string]any{"uri": URIFromPath(ws.Path(m.File))},
+		"textDocument": map[string]any{"uri": proxy.URIFromPath(ws.Path(m.File))},
 		"position":     pos,
 	})
 	forward := func(context.Context) (json.RawMessage, error) { return json.RawMessage("null"), nil }
@@ -46,7 +47,7 @@ func TestNavCacheShared(t *testing.T) {
 		{hoverFeature, "textDocument/hover"},
 		{definitionFeature, "textDocument/definition"},
 	} {
-		res, err := f.feature(s).Requests[f.method](ctx, params, forward)
+		res, err := f.feature(w).Requests[f.method](ctx, params, forward)
 		if err != nil || string(res) == "null" || string(res) == "[]" {
 			t.Fatalf("%s at %s: %s, %v; want our answer", f.method, m, res, err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/plugin-lsp/plugin-lsp/index"
 	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // This file holds what the navigation features (definition.go,
@@ -22,19 +23,19 @@ import (
 // navState is the navigation features' view of the session: the
 // workspace's index and its one navigation cache (Workspace.Nav).
 type navState struct {
-	s *Session
+	w *Workspace
 }
 
 // positionFeature is the Feature of a navigation feature whose handlers
 // start with resolve and forward untouched when it returns nil: each method
 // is claimed by claim, so a request outside the index's sites is forwarded
 // on the raw path without running a handler.
-func positionFeature(name string, n *navState, handlers map[string]RequestHandler) Feature {
-	claims := make(map[string]ClaimFunc, len(handlers))
+func positionFeature(name string, n *navState, handlers map[string]proxy.RequestHandler) proxy.Feature {
+	claims := make(map[string]proxy.ClaimFunc, len(handlers))
 	for method := range handlers {
 		claims[method] = n.claim
 	}
-	return Feature{Name: name, Requests: handlers, Claims: claims}
+	return proxy.Feature{Name: name, Requests: handlers, Claims: claims}
 }
 
 // navPos is a resolved request position the index owns.
@@ -66,8 +67,8 @@ func (n *navState) resolve(ctx context.Context, params json.RawMessage) (*navPos
 	if !maybe {
 		return nil, nil
 	}
-	Detach(ctx)
-	w := n.s.Workspace()
+	proxy.Detach(ctx)
+	w := n.w
 	snap, err := w.Synced(ctx)
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func (n *navState) mayOwn(params json.RawMessage) (p positionParams, path string
 	if err := json.Unmarshal(params, &p); err != nil {
 		return p, "", 0, false // gopls reports bad params
 	}
-	w := n.s.Workspace()
+	w := n.w
 	if !w.Ready() {
 		return p, "", 0, false
 	}
@@ -128,12 +129,12 @@ func (n *navState) claim(params json.RawMessage) bool {
 // locations converts targets to LSP locations (dropping any that cannot be
 // mapped, which only happens when a file vanished).
 func (n *navState) locations(snap *index.Snapshot, ts []navigation.Target) []protocol.Location {
-	w := n.s.Workspace()
+	w := n.w
 	out := make([]protocol.Location, 0, len(ts))
 	for _, t := range ts {
 		loc, err := w.LocationIn(snap, t.Ref)
 		if err != nil {
-			n.s.Logf("navigation: %v", err)
+			n.w.s.Logf("navigation: %v", err)
 			continue
 		}
 		out = append(out, loc)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // referencesFeature answers textDocument/references on a plugin name (at a
@@ -14,12 +15,12 @@ import (
 // string: the other Lookups of the symbol in the same plugins and the
 // declaration. On identifiers we also own (a constant used as a name, a
 // native plugin's exported declaration) gopls's references come first.
-func referencesFeature(s *Session) Feature {
-	n := &navState{s: s}
-	return positionFeature("references", n, map[string]RequestHandler{"textDocument/references": n.references})
+func referencesFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return positionFeature("references", n, map[string]proxy.RequestHandler{"textDocument/references": n.references})
 }
 
-func (n *navState) references(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) references(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err

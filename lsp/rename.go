@@ -8,6 +8,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // renameFeature renames a plugin name written as a string literal at every
@@ -16,15 +17,15 @@ import (
 // constant (an expression, a variable) answers an error that says why; on
 // a name written as a constant identifier, and everywhere else, both
 // requests go to gopls.
-func renameFeature(s *Session) Feature {
-	n := &navState{s: s}
-	return positionFeature("rename", n, map[string]RequestHandler{
+func renameFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return positionFeature("rename", n, map[string]proxy.RequestHandler{
 		"textDocument/prepareRename": n.prepareRename,
 		"textDocument/rename":        n.rename,
 	})
 }
 
-func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
@@ -37,16 +38,16 @@ func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, fo
 		return forward(ctx)
 	}
 	if rerr != nil {
-		return nil, NewError(int64(codeRequestFailed), "%s", rerr.Error())
+		return nil, proxy.NewError(proxy.CodeRequestFailed, "%s", rerr.Error())
 	}
-	loc, err := n.s.Workspace().LocationIn(pos.snap, index.SymbolRef{File: pos.file, Span: span})
+	loc, err := n.w.LocationIn(pos.snap, index.SymbolRef{File: pos.file, Span: span})
 	if err != nil {
-		return nil, NewError(int64(codeRequestFailed), "%v", err)
+		return nil, proxy.NewError(proxy.CodeRequestFailed, "%v", err)
 	}
 	return json.Marshal(map[string]any{"range": loc.Range, "placeholder": name})
 }
 
-func (n *navState) rename(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) rename(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
@@ -63,17 +64,17 @@ func (n *navState) rename(ctx context.Context, params json.RawMessage, forward F
 		return forward(ctx)
 	}
 	if rerr != nil {
-		return nil, NewError(int64(codeRequestFailed), "%s", rerr.Error())
+		return nil, proxy.NewError(proxy.CodeRequestFailed, "%s", rerr.Error())
 	}
 	if p.NewName == "" || strings.ContainsAny(p.NewName, "\"\\\n\r`") {
-		return nil, NewError(-32602, "invalid plugin name %q: it must be non-empty and need no escaping", p.NewName)
+		return nil, proxy.NewError(-32602, "invalid plugin name %q: it must be non-empty and need no escaping", p.NewName)
 	}
-	w := n.s.Workspace()
+	w := n.w
 	changes := map[protocol.DocumentURI][]protocol.TextEdit{}
 	for _, e := range edits {
 		loc, err := w.LocationIn(pos.snap, index.SymbolRef{File: e.File, Span: e.Span})
 		if err != nil {
-			return nil, NewError(int64(codeRequestFailed), "%v", err)
+			return nil, proxy.NewError(proxy.CodeRequestFailed, "%v", err)
 		}
 		changes[loc.URI] = append(changes[loc.URI], protocol.TextEdit{Range: loc.Range, NewText: e.NewText})
 	}

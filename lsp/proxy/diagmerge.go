@@ -1,4 +1,4 @@
-package lsp
+package proxy
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // DiagnosticsSource is plugin-lsp's own diagnostics engine as the merge sees
@@ -111,11 +113,11 @@ type publishParams struct {
 
 // fromGopls handles gopls's publishDiagnostics. With none of ours for the
 // URI the message passes byte for byte.
-func (d *diagMerge) fromGopls(m *message) {
+func (d *diagMerge) fromGopls(m *wire.Message) {
 	var p publishParams
-	if err := json.Unmarshal(m.params, &p); err != nil {
+	if err := json.Unmarshal(m.Params, &p); err != nil {
 		d.s.log.Printf("publishDiagnostics from gopls: %v; passing it on", err)
-		d.s.writeClient(m.raw)
+		d.s.writeClient(m.Raw)
 		return
 	}
 	d.mu.Lock()
@@ -127,16 +129,16 @@ func (d *diagMerge) fromGopls(m *message) {
 	}
 	d.setPushedLocked(p.URI, len(ours) > 0)
 	if len(ours) == 0 {
-		d.s.writeClient(m.raw)
+		d.s.writeClient(m.Raw)
 		return
 	}
-	union := joinArray(append(append([]json.RawMessage(nil), p.Diagnostics...), ours...))
-	params, err := setMember(m.params, "diagnostics", union)
+	union := wire.JoinArray(append(append([]json.RawMessage(nil), p.Diagnostics...), ours...))
+	params, err := wire.SetMember(m.Params, "diagnostics", union)
 	if err != nil {
-		d.s.writeClient(m.raw)
+		d.s.writeClient(m.Raw)
 		return
 	}
-	d.s.writeClient(encodeNotification("textDocument/publishDiagnostics", params))
+	d.s.writeClient(wire.EncodeNotification("textDocument/publishDiagnostics", params))
 }
 
 // publish sends the union for uri, and reports whether the editor pulls
@@ -160,7 +162,7 @@ func (d *diagMerge) publishLocked(uri protocol.DocumentURI, ours []json.RawMessa
 		return
 	}
 	d.setPushedLocked(uri, len(ours) > 0)
-	d.s.writeClient(encodeNotification("textDocument/publishDiagnostics", b))
+	d.s.writeClient(wire.EncodeNotification("textDocument/publishDiagnostics", b))
 }
 
 // setPushedLocked records whether uri's last publish had some of ours, and
@@ -272,7 +274,7 @@ func (d *diagMerge) handlePull(ctx context.Context, params json.RawMessage, forw
 	}
 	switch r.Kind {
 	case "full":
-		return setMember(res, "items", joinArray(append(append([]json.RawMessage(nil), r.Items...), ours...)))
+		return wire.SetMember(res, "items", wire.JoinArray(append(append([]json.RawMessage(nil), r.Items...), ours...)))
 	case "unchanged":
 		// gopls's part is unchanged but ours may not be: answer in full
 		// from gopls's last full items.

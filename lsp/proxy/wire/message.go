@@ -1,4 +1,4 @@
-package lsp
+package wire
 
 import (
 	"bytes"
@@ -9,28 +9,29 @@ import (
 	"go.lsp.dev/jsonrpc2"
 )
 
-// kind is what a JSON-RPC message is, judged from its envelope.
-type kind int
+// Kind is what a JSON-RPC message is, judged from its envelope.
+type Kind int
 
+// The kinds of messages.
 const (
-	kindInvalid      kind = iota
-	kindRequest           // id and method
-	kindNotification      // method, no id
-	kindResponse          // id, result or error, no method
+	KindInvalid      Kind = iota
+	KindRequest           // id and method
+	KindNotification      // method, no id
+	KindResponse          // id, result or error, no method
 )
 
-// message is one JSON-RPC message: its raw bytes and the envelope fields,
-// which alias raw. Only the envelope is decoded; params, result and error
+// Message is one JSON-RPC message: its raw bytes and the envelope fields,
+// which alias Raw. Only the envelope is decoded; params, result and error
 // stay raw bytes.
-type message struct {
-	raw    []byte
-	kind   kind
-	id     json.RawMessage // raw id bytes (number or string), nil if absent
-	idSpan [2]int          // where id sits in raw, for rewriting
-	method string
-	params json.RawMessage
-	result json.RawMessage
-	error  json.RawMessage
+type Message struct {
+	Raw    []byte
+	Kind   Kind
+	ID     json.RawMessage // raw id bytes (number or string), nil if absent
+	IDSpan [2]int          // where ID sits in Raw, for rewriting
+	Method string
+	Params json.RawMessage
+	Result json.RawMessage
+	Error  json.RawMessage
 }
 
 // Responses from gopls are laid out {"jsonrpc":"2.0","result":…,"id":N}
@@ -45,7 +46,7 @@ var (
 // when raw starts with gopls's response prefix and ends with a numeric id
 // member, the envelope is read from both ends without scanning the result.
 // Anything else takes the full scan.
-func parseGoplsMessage(raw []byte) (*message, error) {
+func ParseGoplsMessage(raw []byte) (*Message, error) {
 	var prefix []byte
 	switch {
 	case bytes.HasPrefix(raw, goplsResultPrefix):
@@ -53,33 +54,33 @@ func parseGoplsMessage(raw []byte) (*message, error) {
 	case bytes.HasPrefix(raw, goplsErrorPrefix):
 		prefix = goplsErrorPrefix
 	default:
-		return parseMessage(raw)
+		return Parse(raw)
 	}
 	end := len(raw)
 	for end > 0 && isSpace(raw[end-1]) {
 		end--
 	}
 	if end == 0 || raw[end-1] != '}' {
-		return parseMessage(raw)
+		return Parse(raw)
 	}
 	idEnd := end - 1
 	idStart := idEnd
 	for idStart > 0 && raw[idStart-1] >= '0' && raw[idStart-1] <= '9' {
 		idStart--
 	}
-	const idKey = `,"id":`
-	if idStart == idEnd || idStart < len(prefix)+len(idKey) || string(raw[idStart-len(idKey):idStart]) != idKey {
-		return parseMessage(raw)
+	const IDKey = `,"id":`
+	if idStart == idEnd || idStart < len(prefix)+len(IDKey) || string(raw[idStart-len(IDKey):idStart]) != IDKey {
+		return Parse(raw)
 	}
-	m := &message{raw: raw, kind: kindResponse, id: raw[idStart:idEnd], idSpan: [2]int{idStart, idEnd}}
-	value := raw[len(prefix) : idStart-len(idKey)]
+	m := &Message{Raw: raw, Kind: KindResponse, ID: raw[idStart:idEnd], IDSpan: [2]int{idStart, idEnd}}
+	value := raw[len(prefix) : idStart-len(IDKey)]
 	if len(value) == 0 {
-		return parseMessage(raw)
+		return Parse(raw)
 	}
 	if &prefix[0] == &goplsResultPrefix[0] {
-		m.result = value
+		m.Result = value
 	} else {
-		m.error = value
+		m.Error = value
 	}
 	return m, nil
 }
@@ -90,53 +91,53 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // JSON-RPC message at all (parse error); an invalid envelope returns a
 // message with kindInvalid and whatever id it had, for an InvalidRequest
 // reply.
-func parseMessage(raw []byte) (*message, error) {
+func Parse(raw []byte) (*Message, error) {
 	ms, err := objectMembers(raw)
 	if err != nil {
 		return nil, err
 	}
-	m := &message{raw: raw}
+	m := &Message{Raw: raw}
 	hasMethod := false
 	for _, mb := range ms {
 		v := json.RawMessage(raw[mb.start:mb.end])
 		switch mb.key {
 		case "id":
 			if string(v) != "null" {
-				m.id = v
-				m.idSpan = [2]int{mb.start, mb.end}
+				m.ID = v
+				m.IDSpan = [2]int{mb.start, mb.end}
 			}
 		case "method":
-			if err := json.Unmarshal(v, &m.method); err != nil {
+			if err := json.Unmarshal(v, &m.Method); err != nil {
 				return m, nil // kindInvalid
 			}
 			hasMethod = true
 		case "params":
-			m.params = v
+			m.Params = v
 		case "result":
-			m.result = v
+			m.Result = v
 		case "error":
-			m.error = v
+			m.Error = v
 		}
 	}
 	switch {
-	case hasMethod && m.id != nil:
-		m.kind = kindRequest
+	case hasMethod && m.ID != nil:
+		m.Kind = KindRequest
 	case hasMethod:
-		m.kind = kindNotification
-	case m.id != nil && (m.result != nil || m.error != nil):
-		m.kind = kindResponse
-	case m.id == nil && m.error != nil:
+		m.Kind = KindNotification
+	case m.ID != nil && (m.Result != nil || m.Error != nil):
+		m.Kind = KindResponse
+	case m.ID == nil && m.Error != nil:
 		// A response to a message whose id could not be read: nothing to
 		// route it to.
-		m.kind = kindInvalid
+		m.Kind = KindInvalid
 	}
-	if m.id != nil && !validID(m.id) {
-		m.kind = kindInvalid
+	if m.ID != nil && !ValidID(m.ID) {
+		m.Kind = KindInvalid
 	}
 	return m, nil
 }
 
-func validID(id json.RawMessage) bool {
+func ValidID(id json.RawMessage) bool {
 	if len(id) == 0 {
 		return false
 	}
@@ -150,7 +151,7 @@ func validID(id json.RawMessage) bool {
 
 // idKey turns a raw id into a map key that is equal for equal ids however
 // they were spelled ("1" the string and 1 the number stay different).
-func idKey(id json.RawMessage) string {
+func IDKey(id json.RawMessage) string {
 	if len(id) > 0 && id[0] == '"' {
 		var s string
 		if json.Unmarshal(id, &s) == nil {
@@ -164,49 +165,43 @@ func idKey(id json.RawMessage) string {
 }
 
 // withID returns a copy of m.raw whose id is newID; every other byte is kept.
-func (m *message) withID(newID json.RawMessage) []byte {
-	out := make([]byte, 0, len(m.raw)-(m.idSpan[1]-m.idSpan[0])+len(newID))
-	out = append(out, m.raw[:m.idSpan[0]]...)
+func (m *Message) WithID(newID json.RawMessage) []byte {
+	out := make([]byte, 0, len(m.Raw)-(m.IDSpan[1]-m.IDSpan[0])+len(newID))
+	out = append(out, m.Raw[:m.IDSpan[0]]...)
 	out = append(out, newID...)
-	return append(out, m.raw[m.idSpan[1]:]...)
+	return append(out, m.Raw[m.IDSpan[1]:]...)
 }
 
 // writeWithID writes m with its id replaced by newID, without building the
 // rewritten message first.
-func (m *message) writeWithID(w *frameWriter, newID json.RawMessage) error {
-	return w.writeParts(m.raw[:m.idSpan[0]], newID, m.raw[m.idSpan[1]:])
+func (m *Message) WriteWithID(w *Writer, newID json.RawMessage) error {
+	return w.WriteParts(m.Raw[:m.IDSpan[0]], newID, m.Raw[m.IDSpan[1]:])
 }
 
 // rpcError is a JSON-RPC error object.
-type rpcError struct {
+type Error struct {
 	Code    jsonrpc2.Code   `json:"code"`
 	Message string          `json:"message"`
 	Data    json.RawMessage `json:"data,omitempty"`
 }
 
-func (e *rpcError) Error() string { return fmt.Sprintf("%s (code %d)", e.Message, e.Code) }
+func (e *Error) Error() string { return fmt.Sprintf("%s (code %d)", e.Message, e.Code) }
 
 // Error codes beyond the JSON-RPC ones in go.lsp.dev/jsonrpc2.
 const (
-	codeRequestCancelled     jsonrpc2.Code = -32800
-	codeRequestFailed        jsonrpc2.Code = -32803
-	codeServerNotInitialized jsonrpc2.Code = -32002
+	CodeRequestCancelled     jsonrpc2.Code = -32800
+	CodeRequestFailed        jsonrpc2.Code = -32803
+	CodeServerNotInitialized jsonrpc2.Code = -32002
 )
 
-// NewError returns an error that a request handler can return to choose the
-// JSON-RPC error code of the reply (otherwise InternalError is used).
-func NewError(code int64, format string, args ...any) error {
-	return &rpcError{Code: jsonrpc2.Code(code), Message: fmt.Sprintf(format, args...)}
-}
-
-func encodeError(id json.RawMessage, e *rpcError) []byte {
+func EncodeError(id json.RawMessage, e *Error) []byte {
 	eb, _ := json.Marshal(e)
-	return encodeReply(id, `,"error":`, eb)
+	return EncodeReply(id, `,"error":`, eb)
 }
 
 // encodeReply encodes the reply to id (null when nil) whose member is body;
 // member is `,"result":` or `,"error":`.
-func encodeReply(id json.RawMessage, member string, body []byte) []byte {
+func EncodeReply(id json.RawMessage, member string, body []byte) []byte {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
@@ -218,7 +213,7 @@ func encodeReply(id json.RawMessage, member string, body []byte) []byte {
 	return append(out, '}')
 }
 
-func encodeRequest(id json.RawMessage, method string, params json.RawMessage) []byte {
+func EncodeRequest(id json.RawMessage, method string, params json.RawMessage) []byte {
 	mb, _ := json.Marshal(method)
 	out := make([]byte, 0, len(id)+len(mb)+len(params)+50)
 	out = append(out, `{"jsonrpc":"2.0","id":`...)
@@ -232,7 +227,7 @@ func encodeRequest(id json.RawMessage, method string, params json.RawMessage) []
 	return append(out, '}')
 }
 
-func encodeNotification(method string, params json.RawMessage) []byte {
+func EncodeNotification(method string, params json.RawMessage) []byte {
 	mb, _ := json.Marshal(method)
 	out := make([]byte, 0, len(mb)+len(params)+40)
 	out = append(out, `{"jsonrpc":"2.0","method":`...)
@@ -245,15 +240,15 @@ func encodeNotification(method string, params json.RawMessage) []byte {
 }
 
 // toRPCError converts any error into the error object of a reply.
-func toRPCError(err error) *rpcError {
-	if e, ok := err.(*rpcError); ok {
+func ToError(err error) *Error {
+	if e, ok := err.(*Error); ok {
 		return e
 	}
-	return &rpcError{Code: jsonrpc2.InternalError, Message: err.Error()}
+	return &Error{Code: jsonrpc2.InternalError, Message: err.Error()}
 }
 
 // marshalParams encodes params for a message we build: raw JSON passes as is.
-func marshalParams(params any) (json.RawMessage, error) {
+func MarshalParams(params any) (json.RawMessage, error) {
 	switch p := params.(type) {
 	case nil:
 		return nil, nil

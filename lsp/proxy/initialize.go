@@ -1,4 +1,4 @@
-package lsp
+package proxy
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"sort"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // InitializeInfo is what the editor said in initialize, and what was
@@ -32,13 +34,17 @@ type InitializeInfo struct {
 // ClientSupports reports whether the client capability at path is present
 // and not false/null, e.g. ClientSupports("window", "workDoneProgress").
 func (i *InitializeInfo) ClientSupports(path ...string) bool {
-	v := getPath(i.ClientCapabilities, path...)
+	v := wire.GetPath(i.ClientCapabilities, path...)
 	return v != nil && string(v) != "false" && string(v) != "null"
 }
 
 // Info returns the session's InitializeInfo, or nil before initialize has
 // been answered.
 func (s *Session) Info() *InitializeInfo { return s.info.Load() }
+
+// SetInfo sets the InitializeInfo as if initialize had been answered with
+// it: for a session that is not Run (tests driving features).
+func (s *Session) SetInfo(info *InitializeInfo) { s.info.Store(info) }
 
 // Encoding returns the negotiated position encoding (UTF-16 until known).
 func (s *Session) Encoding() Encoding {
@@ -63,11 +69,8 @@ func (s *Session) builtinFeature() Feature {
 
 // buildTables builds the method tables from the features: handlers for one
 // method chain in table order (the builtin first).
-func (s *Session) buildTables(table []FeatureFunc) error {
-	s.features = []Feature{s.builtinFeature()}
-	for _, f := range table {
-		s.features = append(s.features, f(s))
-	}
+func (s *Session) buildTables(table []Feature) error {
+	s.features = append([]Feature{s.builtinFeature()}, table...)
 	chains := make(map[string][]RequestHandler)
 	claims := make(map[string][]ClaimFunc)
 	unclaimable := make(map[string]bool) // a handler without a claim
@@ -104,6 +107,18 @@ func (s *Session) buildTables(table []FeatureFunc) error {
 	return nil
 }
 
+// goplsInitializeParams returns the initialize params gopls gets: the
+// editor's, passed through every feature's InitializeParams hook in table
+// order.
+func (s *Session) goplsInitializeParams(params json.RawMessage) json.RawMessage {
+	for _, f := range s.features {
+		if f.InitializeParams != nil {
+			params = f.InitializeParams(params)
+		}
+	}
+	return params
+}
+
 // chain composes handlers so that each one's forward runs the next, and the
 // last one's forward is the real one to gopls.
 func chain(method string, hs []RequestHandler, s *Session) RequestHandler {
@@ -133,7 +148,7 @@ type initializeParams struct {
 func (s *Session) handleInitialize(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
 	s.infoLogReady() // window/logMessage is allowed from the initialize request on
 	s.seq.Lock()
-	s.initParms = goplsInitializeParams(params) // replayed to a restarted gopls
+	s.initParms = s.goplsInitializeParams(params) // replayed to a restarted gopls
 	s.seq.Unlock()
 	res, err := forward(ctx)
 	if err != nil {
@@ -154,11 +169,11 @@ func (s *Session) handleInitialize(ctx context.Context, params json.RawMessage, 
 	if len(info.WorkspaceFolders) == 0 && p.RootURI != "" {
 		info.WorkspaceFolders = []protocol.WorkspaceFolder{{URI: string(p.RootURI), Name: string(p.RootURI)}}
 	}
-	caps := getMember(res, "capabilities")
+	caps := wire.GetMember(res, "capabilities")
 	if caps == nil {
 		caps = json.RawMessage("{}")
 	}
-	if enc := getMember(caps, "positionEncoding"); enc != nil {
+	if enc := wire.GetMember(caps, "positionEncoding"); enc != nil {
 		var e string
 		if json.Unmarshal(enc, &e) == nil && e != "" {
 			info.PositionEncoding = Encoding(e)
@@ -170,7 +185,7 @@ func (s *Session) handleInitialize(ctx context.Context, params json.RawMessage, 
 		merged = caps
 	}
 	if string(merged) != string(caps) {
-		if out, err := setMember(res, "capabilities", merged); err == nil {
+		if out, err := wire.SetMember(res, "capabilities", merged); err == nil {
 			res = out
 		}
 	}
@@ -197,12 +212,12 @@ func (s *Session) mergeCapabilities(caps json.RawMessage) (json.RawMessage, erro
 	}
 	out := []byte(caps)
 	var err error
-	if len(triggers) > 0 && getMember(out, "completionProvider") != nil {
-		arr, aerr := appendStrings(getPath(out, "completionProvider", "triggerCharacters"), triggers...)
+	if len(triggers) > 0 && wire.GetMember(out, "completionProvider") != nil {
+		arr, aerr := wire.AppendStrings(wire.GetPath(out, "completionProvider", "triggerCharacters"), triggers...)
 		if aerr != nil {
 			return nil, aerr
 		}
-		if out, err = setPath(out, arr, "completionProvider", "triggerCharacters"); err != nil {
+		if out, err = wire.SetPath(out, arr, "completionProvider", "triggerCharacters"); err != nil {
 			return nil, err
 		}
 	}
@@ -212,8 +227,8 @@ func (s *Session) mergeCapabilities(caps json.RawMessage) (json.RawMessage, erro
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if getMember(out, k) == nil {
-			if out, err = setMember(out, k, set[k]); err != nil {
+		if wire.GetMember(out, k) == nil {
+			if out, err = wire.SetMember(out, k, set[k]); err != nil {
 				return nil, err
 			}
 		}
@@ -224,11 +239,11 @@ func (s *Session) mergeCapabilities(caps json.RawMessage) (json.RawMessage, erro
 			names = append(names, c)
 		}
 		sort.Strings(names)
-		arr, aerr := appendStrings(getPath(out, "executeCommandProvider", "commands"), names...)
+		arr, aerr := wire.AppendStrings(wire.GetPath(out, "executeCommandProvider", "commands"), names...)
 		if aerr != nil {
 			return nil, aerr
 		}
-		if out, err = setPath(out, arr, "executeCommandProvider", "commands"); err != nil {
+		if out, err = wire.SetPath(out, arr, "executeCommandProvider", "commands"); err != nil {
 			return nil, err
 		}
 	}

@@ -1,4 +1,4 @@
-package lsp
+package proxy
 
 import (
 	"encoding/json"
@@ -161,7 +161,9 @@ type didCloseParams struct {
 	} `json:"textDocument"`
 }
 
-func (o *Overlays) didOpen(params json.RawMessage) error {
+// DidOpen applies a textDocument/didOpen. The session applies the editor's
+// notifications before observers run; features only read the store.
+func (o *Overlays) DidOpen(params json.RawMessage) error {
 	var p didOpenParams
 	if err := json.Unmarshal(params, &p); err != nil {
 		return fmt.Errorf("didOpen params: %w", err)
@@ -186,7 +188,7 @@ func (o *Overlays) didOpen(params json.RawMessage) error {
 	return nil
 }
 
-// didChange applies a didChange exactly as gopls v0.23.0 does
+// DidChange applies a didChange exactly as gopls v0.23.0 does
 // (server.changedText, protocol.Mapper.PositionOffset): one change without
 // a range (and without rangeLength) is the full text; otherwise every
 // change needs a range, applied in order, each against the text the
@@ -196,7 +198,7 @@ func (o *Overlays) didOpen(params json.RawMessage) error {
 // not open make gopls reject the whole notification and keep its text; the
 // document here is then kept unchanged too, so both keep agreeing, and the
 // editor's next full text (or a reopen) brings both back in step with it.
-func (o *Overlays) didChange(params json.RawMessage) error {
+func (o *Overlays) DidChange(params json.RawMessage) error {
 	var p didChangeParams
 	if err := json.Unmarshal(params, &p); err != nil {
 		return fmt.Errorf("didChange params: %w", err)
@@ -313,7 +315,8 @@ func editOffset(text []byte, lines []int, p protocol.Position, enc Encoding) (in
 	return off, nil
 }
 
-func (o *Overlays) didClose(params json.RawMessage) error {
+// DidClose applies a textDocument/didClose.
+func (o *Overlays) DidClose(params json.RawMessage) error {
 	var p didCloseParams
 	if err := json.Unmarshal(params, &p); err != nil {
 		return fmt.Errorf("didClose params: %w", err)

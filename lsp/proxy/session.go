@@ -1,4 +1,4 @@
-package lsp
+package proxy
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // Options configure a Session.
@@ -28,11 +30,12 @@ type Options struct {
 	// plugin-lsp's informational lines (instead of window/logMessage) and a
 	// copy of its errors. It must take concurrent writes (an *os.File does).
 	LogFile io.Writer
-	// Version is plugin-lsp's version, reported by plugin-lsp.status.
+	// Version is the server's version (Session.Version; plugin-lsp.status
+	// reports it).
 	Version string
-	// Features replaces featureTable (tests use it to add fakes). Nil means
-	// the real table.
-	Features []FeatureFunc
+	// Features builds the features of the session (lsp.Serve sets its
+	// table; tests add fakes). Nil: none, a plain proxy.
+	Features FeaturesFunc
 	// MaxCrashes within CrashWindow stop gopls restarts (defaults 5, 3m).
 	MaxCrashes  int
 	CrashWindow time.Duration
@@ -55,30 +58,30 @@ type Options struct {
 	GoplsHalfWait time.Duration
 }
 
+var errClosed = errors.New("connection closed")
+
 // ErrExitWithoutShutdown is returned by Serve when the editor sent exit
 // without shutdown first; the protocol says the server then exits with 1.
 var ErrExitWithoutShutdown = errors.New("exit without shutdown")
 
 // Session is one editor connection: the editor on one side, a gopls child
-// process (restarted if it crashes) on the other, and plugin-lsp's features
-// in between. Features get the *Session from their FeatureFunc.
+// process (restarted if it crashes) on the other, and the features in
+// between. Features get the *Session from Options.Features.
 type Session struct {
 	opts   Options
 	log    *log.Logger
 	ctx    context.Context // cancelled when the session ends
 	cancel context.CancelFunc
 
-	client     *frameWriter
+	client     *wire.Writer
 	clientIn   io.Reader
 	overlays   *Overlays
 	diags      *diagMerge
 	wg         sync.WaitGroup // handler and helper goroutines
 	nextID     atomic.Int64   // ids we send: to gopls (numbers) and to the editor
 	info       atomic.Pointer[InitializeInfo]
-	status     atomic.Pointer[statusHolder]
-	workspace  atomic.Pointer[Workspace] // see Session.Workspace (workspace.go)
-	fatal      atomic.Pointer[fatalErr]  // why the session cannot go on
-	shutdownRq atomic.Bool               // shutdown request seen
+	fatal      atomic.Pointer[fatalErr] // why the session cannot go on
+	shutdownRq atomic.Bool              // shutdown request seen
 	// goplsTimeout is the watchdog's limit now (Options.GoplsTimeout, or
 	// the goplsTimeoutSeconds setting).
 	goplsTimeout atomic.Int64
@@ -141,7 +144,7 @@ const (
 
 type reply struct {
 	result json.RawMessage
-	err    *rpcError
+	err    *wire.Error
 }
 
 type pendingGopls struct {
@@ -166,14 +169,17 @@ type inflightReq struct {
 // in, then stops gopls and every goroutine it started. in is closed on exit
 // if it is an io.Closer.
 func Serve(ctx context.Context, in io.Reader, out io.Writer, opts Options) error {
-	s, err := newSession(ctx, in, out, opts)
+	s, err := NewSession(ctx, in, out, opts)
 	if err != nil {
 		return err
 	}
-	return s.run()
+	return s.Run()
 }
 
-func newSession(ctx context.Context, in io.Reader, out io.Writer, opts Options) (*Session, error) {
+// NewSession builds a session on in/out and its features, without starting
+// gopls or reading in: Run does that. A session that is never Run is ended
+// with Close (tests drive features this way).
+func NewSession(ctx context.Context, in io.Reader, out io.Writer, opts Options) (*Session, error) {
 	if opts.MaxCrashes == 0 {
 		opts.MaxCrashes = 5
 	}
@@ -202,7 +208,7 @@ func newSession(ctx context.Context, in io.Reader, out io.Writer, opts Options) 
 	s := &Session{
 		opts:          opts,
 		log:           log.New(errLog, "plugin-lsp: ", log.LstdFlags|log.Lmicroseconds),
-		client:        newFrameWriter(out),
+		client:        wire.NewWriter(out),
 		clientIn:      in,
 		toGopls:       make(map[int64]*pendingGopls),
 		byClientID:    make(map[string]int64),
@@ -215,9 +221,9 @@ func newSession(ctx context.Context, in io.Reader, out io.Writer, opts Options) 
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	s.overlays = newOverlays(s.Encoding)
 	s.diags = newDiagMerge(s)
-	table := opts.Features
-	if table == nil {
-		table = featureTable()
+	var table []Feature
+	if opts.Features != nil {
+		table = opts.Features(s)
 	}
 	if err := s.buildTables(table); err != nil {
 		s.cancel()
@@ -237,7 +243,16 @@ func (s *Session) Context() context.Context { return s.ctx }
 // as errors) and the log file. Informational lines go through Infof.
 func (s *Session) Logf(format string, args ...any) { s.log.Printf(format, args...) }
 
-func (s *Session) run() error {
+// Close ends a session that was not Run: it cancels the session's context
+// and waits for the goroutines its features started (Session.Go).
+func (s *Session) Close() {
+	s.cancel()
+	s.wg.Wait()
+}
+
+// Run starts gopls and proxies between the editor and gopls until the
+// editor sends exit or closes in (see Serve).
+func (s *Session) Run() error {
 	defer s.cancel()
 	if err := s.startGopls(); err != nil {
 		return err
@@ -260,7 +275,7 @@ func (s *Session) run() error {
 	s.closing.Store(true)
 	s.stopGopls()
 	s.cancel()
-	s.failAllPending(&rpcError{Code: codeRequestCancelled, Message: "plugin-lsp: session ended"})
+	s.failAllPending(&wire.Error{Code: wire.CodeRequestCancelled, Message: "plugin-lsp: session ended"})
 	if c, ok := s.clientIn.(io.Closer); ok {
 		c.Close()
 	}
@@ -294,26 +309,26 @@ type fatalErr struct{ err error }
 // readClient is the editor→gopls loop. It handles messages strictly in
 // order and never waits for a reply.
 func (s *Session) readClient() error {
-	r := newFrameReader(s.clientIn)
+	r := wire.NewReader(s.clientIn)
 	for {
-		body, err := r.read()
+		body, err := r.Read()
 		if err != nil {
-			var fe *frameError
-			var be *bareBodyError
+			var fe *wire.FrameError
+			var be *wire.BareBodyError
 			switch {
 			case errors.As(err, &fe):
 				s.log.Printf("from the editor: %v", err)
-				s.replyClientError(nil, &rpcError{Code: jsonrpc2.ParseError, Message: "plugin-lsp: " + fe.Error()})
+				s.replyClientError(nil, &wire.Error{Code: jsonrpc2.ParseError, Message: "plugin-lsp: " + fe.Error()})
 				continue
 			case errors.As(err, &be):
 				// Answered, with its id when it has one, so that an editor
 				// that forgot the header learns why it gets no result.
-				s.log.Printf("from the editor: %v: %.200s", err, be.body)
+				s.log.Printf("from the editor: %v: %.200s", err, be.Body)
 				var id json.RawMessage
-				if m, perr := parseMessage(be.body); perr == nil && m.id != nil && validID(m.id) {
-					id = m.id
+				if m, perr := wire.Parse(be.Body); perr == nil && m.ID != nil && wire.ValidID(m.ID) {
+					id = m.ID
 				}
-				s.replyClientError(id, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: a message without a Content-Length header; LSP needs one before every message"})
+				s.replyClientError(id, &wire.Error{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: a message without a Content-Length header; LSP needs one before every message"})
 				continue
 			}
 			return err
@@ -329,20 +344,20 @@ func (s *Session) fromClient(body []byte) error {
 		return nil // the session is ending; gopls is gone or going
 	}
 	if !json.Valid(body) {
-		s.replyClientError(nil, &rpcError{Code: jsonrpc2.ParseError, Message: "plugin-lsp: message is not valid JSON"})
+		s.replyClientError(nil, &wire.Error{Code: jsonrpc2.ParseError, Message: "plugin-lsp: message is not valid JSON"})
 		return nil
 	}
-	m, err := parseMessage(body)
+	m, err := wire.Parse(body)
 	if err != nil {
-		s.replyClientError(nil, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: message is not a JSON object: " + err.Error()})
+		s.replyClientError(nil, &wire.Error{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: message is not a JSON object: " + err.Error()})
 		return nil
 	}
-	switch m.kind {
-	case kindRequest:
+	switch m.Kind {
+	case wire.KindRequest:
 		s.clientRequest(m)
-	case kindNotification:
+	case wire.KindNotification:
 		return s.clientNotification(m)
-	case kindResponse:
+	case wire.KindResponse:
 		s.clientResponse(m)
 	default:
 		// Answered even when the id itself is what is wrong (an object,
@@ -350,24 +365,24 @@ func (s *Session) fromClient(body []byte) error {
 		// like a response (result or error, no method) gets no reply: a
 		// reply to a reply would only confuse the editor.
 		s.log.Printf("invalid JSON-RPC message from the editor: %.200s", body)
-		if m.method == "" && (m.result != nil || m.error != nil) && (m.id == nil || !validID(m.id)) {
+		if m.Method == "" && (m.Result != nil || m.Error != nil) && (m.ID == nil || !wire.ValidID(m.ID)) {
 			return nil
 		}
-		id := m.id
-		if id != nil && !validID(id) {
+		id := m.ID
+		if id != nil && !wire.ValidID(id) {
 			id = nil
 		}
-		s.replyClientError(id, &rpcError{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: invalid JSON-RPC message (a request needs a string or number id and a string method)"})
+		s.replyClientError(id, &wire.Error{Code: jsonrpc2.InvalidRequest, Message: "plugin-lsp: invalid JSON-RPC message (a request needs a string or number id and a string method)"})
 	}
 	return nil
 }
 
 // clientRequest forwards a request, or runs its handler chain.
-func (s *Session) clientRequest(m *message) {
-	if m.method == "shutdown" {
+func (s *Session) clientRequest(m *wire.Message) {
+	if m.Method == "shutdown" {
 		s.shutdownRq.Store(true)
 	}
-	h, ok := s.requests[m.method]
+	h, ok := s.requests[m.Method]
 	if ok && !s.claimed(m) {
 		ok = false // every handler would forward it untouched
 	}
@@ -376,12 +391,12 @@ func (s *Session) clientRequest(m *message) {
 		err := s.forwardClientRequestLocked(m)
 		s.seq.Unlock()
 		if err != nil {
-			s.replyClientError(m.id, err)
+			s.replyClientError(m.ID, err)
 		}
 		return
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	key := idKey(m.id)
+	key := wire.IDKey(m.ID)
 	s.pend.Lock()
 	s.inflight[key] = &inflightReq{cancel: cancel}
 	s.pend.Unlock()
@@ -395,23 +410,23 @@ func (s *Session) clientRequest(m *message) {
 		defer s.wg.Done()
 		defer cancel()
 		defer d.release()
-		res, err := s.runHandler(ctx, m.method, h, m.params, forward)
+		res, err := s.runHandler(ctx, m.Method, h, m.Params, forward)
 		s.pend.Lock()
 		delete(s.inflight, key)
 		s.pend.Unlock()
 		if err == nil && res != nil && !d.isForwarded(res) && !json.Valid(res) {
 			// A handler's own bytes: never send the editor invalid JSON.
-			s.log.Printf("handler for %s returned invalid JSON: %.200s", m.method, res)
-			err = &rpcError{Code: jsonrpc2.InternalError, Message: "plugin-lsp: internal error in " + m.method + ": invalid result"}
+			s.log.Printf("handler for %s returned invalid JSON: %.200s", m.Method, res)
+			err = &wire.Error{Code: jsonrpc2.InternalError, Message: "plugin-lsp: internal error in " + m.Method + ": invalid result"}
 		}
 		if err != nil {
 			if ctx.Err() != nil && s.ctx.Err() == nil && !isRPCError(err) {
-				err = &rpcError{Code: codeRequestCancelled, Message: "request cancelled"}
+				err = &wire.Error{Code: wire.CodeRequestCancelled, Message: "request cancelled"}
 			}
-			s.replyClientError(m.id, toRPCError(err))
+			s.replyClientError(m.ID, wire.ToError(err))
 			return
 		}
-		s.writeResponse(m.id, res)
+		s.writeResponse(m.ID, res)
 	}()
 	t := time.NewTimer(decisionWait)
 	defer t.Stop()
@@ -421,7 +436,7 @@ func (s *Session) clientRequest(m *message) {
 	case <-t.C:
 		// A handler that neither forwards, answers nor detaches would stall
 		// the whole session: let the read loop go on, and say which one.
-		s.log.Printf("handler for %s held the read loop for %s without forwarding, answering or calling Detach; continuing (later messages may overtake it)", m.method, decisionWait)
+		s.log.Printf("handler for %s held the read loop for %s without forwarding, answering or calling Detach; continuing (later messages may overtake it)", m.Method, decisionWait)
 		d.release()
 	}
 }
@@ -430,13 +445,13 @@ func (s *Session) clientRequest(m *message) {
 // chain: true unless every feature on the method declared a claim and none
 // claims m. It runs on the read loop before anything is sent, so a request
 // no one claims is forwarded in order, exactly like an unintercepted one.
-func (s *Session) claimed(m *message) bool {
-	cs, ok := s.claims[m.method]
+func (s *Session) claimed(m *wire.Message) bool {
+	cs, ok := s.claims[m.Method]
 	if !ok {
 		return true
 	}
 	for _, c := range cs {
-		if s.claims1(m.method, c, m.params) {
+		if s.claims1(m.Method, c, m.Params) {
 			return true
 		}
 	}
@@ -461,7 +476,7 @@ func (s *Session) claims1(method string, c ClaimFunc, params json.RawMessage) (y
 const decisionWait = 2 * time.Second
 
 func isRPCError(err error) bool {
-	var e *rpcError
+	var e *wire.Error
 	return errors.As(err, &e)
 }
 
@@ -470,7 +485,7 @@ func (s *Session) runHandler(ctx context.Context, method string, h RequestHandle
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Printf("panic in handler for %s: %v\n%s", method, p, debug.Stack())
-			res, err = nil, &rpcError{Code: jsonrpc2.InternalError, Message: fmt.Sprintf("plugin-lsp: internal error in %s: %v", method, p)}
+			res, err = nil, &wire.Error{Code: jsonrpc2.InternalError, Message: fmt.Sprintf("plugin-lsp: internal error in %s: %v", method, p)}
 		}
 	}()
 	return h(ctx, params, fwd)
@@ -520,19 +535,19 @@ func Detach(ctx context.Context) {
 
 // forwardClientRequestLocked sends m to gopls under a fresh id, with its
 // reply passed back to the editor. Called with s.seq held.
-func (s *Session) forwardClientRequestLocked(m *message) *rpcError {
+func (s *Session) forwardClientRequestLocked(m *wire.Message) *wire.Error {
 	if s.state == stateDead {
 		return s.deadError()
 	}
 	id := s.nextID.Add(1)
-	key := idKey(m.id)
+	key := wire.IDKey(m.ID)
 	s.pend.Lock()
-	s.toGopls[id] = &pendingGopls{gen: s.gen, clientID: m.id, method: m.method, sent: time.Now()}
+	s.toGopls[id] = &pendingGopls{gen: s.gen, clientID: m.ID, method: m.Method, sent: time.Now()}
 	s.byClientID[key] = id
 	s.pend.Unlock()
 	newID := strconv.AppendInt(nil, id, 10)
 	// The id is replaced by queueing the message as three parts: no copy.
-	if !s.sendGoplsLocked(m.raw[:m.idSpan[0]], newID, m.raw[m.idSpan[1]:]) {
+	if !s.sendGoplsLocked(m.Raw[:m.IDSpan[0]], newID, m.Raw[m.IDSpan[1]:]) {
 		s.forget(id)
 		return s.backlogFull()
 	}
@@ -545,19 +560,19 @@ func (s *Session) forget(id int64) {
 	if p, ok := s.toGopls[id]; ok {
 		delete(s.toGopls, id)
 		if p.clientID != nil {
-			delete(s.byClientID, idKey(p.clientID))
+			delete(s.byClientID, wire.IDKey(p.clientID))
 		}
 	}
 	s.pend.Unlock()
 }
 
-func (s *Session) backlogFull() *rpcError {
-	return &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf("plugin-lsp: gopls is restarting and %d MiB of messages already wait for it; retry the request", s.opts.MaxQueue>>20)}
+func (s *Session) backlogFull() *wire.Error {
+	return &wire.Error{Code: wire.CodeRequestFailed, Message: fmt.Sprintf("plugin-lsp: gopls is restarting and %d MiB of messages already wait for it; retry the request", s.opts.MaxQueue>>20)}
 }
 
 // forwardIntercepted sends an intercepted request to gopls and waits for
 // the reply, which is consumed here.
-func (s *Session) forwardIntercepted(ctx context.Context, m *message, d *decision) (json.RawMessage, error) {
+func (s *Session) forwardIntercepted(ctx context.Context, m *wire.Message, d *decision) (json.RawMessage, error) {
 	s.seq.Lock()
 	if s.state == stateDead {
 		s.seq.Unlock()
@@ -569,11 +584,11 @@ func (s *Session) forwardIntercepted(ctx context.Context, m *message, d *decisio
 	s.pend.Lock()
 	// No byClientID entry: the editor's cancel reaches this request through
 	// s.inflight (the handler's context), and await cancels it at gopls.
-	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: m.method, sent: time.Now()}
+	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: m.Method, sent: time.Now()}
 	s.pend.Unlock()
-	out := m.withID(strconv.AppendInt(nil, id, 10))
-	if m.method == "initialize" { // our settings are not gopls's (settings.go)
-		out = encodeRequest(strconv.AppendInt(nil, id, 10), m.method, goplsInitializeParams(m.params))
+	out := m.WithID(strconv.AppendInt(nil, id, 10))
+	if m.Method == "initialize" { // Feature.InitializeParams
+		out = wire.EncodeRequest(strconv.AppendInt(nil, id, 10), m.Method, s.goplsInitializeParams(m.Params))
 	}
 	ok := s.sendGoplsLocked(out)
 	s.seq.Unlock()
@@ -605,7 +620,7 @@ func (s *Session) await(ctx context.Context, id int64, ch chan reply) (json.RawM
 		s.forget(id)
 		s.seq.Lock()
 		if s.state == stateLive {
-			s.sendGoplsLocked(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+strconv.FormatInt(id, 10)+`}`)))
+			s.sendGoplsLocked(wire.EncodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+strconv.FormatInt(id, 10)+`}`)))
 		}
 		s.seq.Unlock()
 		return nil, ctx.Err()
@@ -615,7 +630,7 @@ func (s *Session) await(ctx context.Context, id int64, ch chan reply) (json.RawM
 // CallGopls sends plugin-lsp's own request to gopls and waits for the result.
 func (s *Session) CallGopls(ctx context.Context, method string, params any) (json.RawMessage, error) {
 	Detach(ctx)
-	p, err := marshalParams(params)
+	p, err := wire.MarshalParams(params)
 	if err != nil {
 		return nil, err
 	}
@@ -629,7 +644,7 @@ func (s *Session) CallGopls(ctx context.Context, method string, params any) (jso
 	s.pend.Lock()
 	s.toGopls[id] = &pendingGopls{gen: s.gen, ch: ch, method: method, sent: time.Now()}
 	s.pend.Unlock()
-	ok := s.sendGoplsLocked(encodeRequest(strconv.AppendInt(nil, id, 10), method, p))
+	ok := s.sendGoplsLocked(wire.EncodeRequest(strconv.AppendInt(nil, id, 10), method, p))
 	s.seq.Unlock()
 	if !ok {
 		s.forget(id)
@@ -641,7 +656,7 @@ func (s *Session) CallGopls(ctx context.Context, method string, params any) (jso
 // NotifyGopls sends plugin-lsp's own notification to gopls, in order with
 // the editor's messages.
 func (s *Session) NotifyGopls(method string, params any) error {
-	p, err := marshalParams(params)
+	p, err := wire.MarshalParams(params)
 	if err != nil {
 		return err
 	}
@@ -650,29 +665,29 @@ func (s *Session) NotifyGopls(method string, params any) error {
 	if s.state == stateDead {
 		return s.deadError()
 	}
-	if !s.sendGoplsLocked(encodeNotification(method, p)) {
+	if !s.sendGoplsLocked(wire.EncodeNotification(method, p)) {
 		return s.backlogFull()
 	}
 	return nil
 }
 
-func (s *Session) clientNotification(m *message) error {
+func (s *Session) clientNotification(m *wire.Message) error {
 	ctx := s.ctx
 	s.seq.Lock()
 	var overlayErr error
-	switch m.method {
+	switch m.Method {
 	case "textDocument/didOpen":
-		overlayErr = s.overlays.didOpen(m.params)
+		overlayErr = s.overlays.DidOpen(m.Params)
 	case "textDocument/didChange":
-		overlayErr = s.overlays.didChange(m.params)
+		overlayErr = s.overlays.DidChange(m.Params)
 	case "textDocument/didClose":
-		overlayErr = s.overlays.didClose(m.params)
+		overlayErr = s.overlays.DidClose(m.Params)
 	case "initialized":
-		s.initDone = m.params
+		s.initDone = m.Params
 	case "workspace/didChangeConfiguration":
-		s.config = m.params
+		s.config = m.Params
 	case "workspace/didChangeWorkspaceFolders":
-		s.folders = append(s.folders, m.params)
+		s.folders = append(s.folders, m.Params)
 	case "$/cancelRequest":
 		s.seq.Unlock()
 		s.clientCancel(m)
@@ -683,27 +698,27 @@ func (s *Session) clientNotification(m *message) error {
 	}
 	switch {
 	case s.state == stateLive:
-		s.sendGoplsLocked(m.raw)
-	case s.state == stateRestarting && !replayedLocally(m.method):
-		if !s.sendGoplsLocked(m.raw) {
-			s.log.Printf("dropping %s: gopls is restarting and its backlog is full", m.method)
+		s.sendGoplsLocked(m.Raw)
+	case s.state == stateRestarting && !replayedLocally(m.Method):
+		if !s.sendGoplsLocked(m.Raw) {
+			s.log.Printf("dropping %s: gopls is restarting and its backlog is full", m.Method)
 		}
 	}
 	s.seq.Unlock()
 	if overlayErr != nil {
-		s.log.Printf("%s: %v", m.method, overlayErr)
+		s.log.Printf("%s: %v", m.Method, overlayErr)
 	}
-	if m.method == "exit" {
+	if m.Method == "exit" {
 		return errExit
 	}
-	if m.method == "textDocument/didClose" {
+	if m.Method == "textDocument/didClose" {
 		var p didCloseParams
-		if json.Unmarshal(m.params, &p) == nil {
+		if json.Unmarshal(m.Params, &p) == nil {
 			s.diags.closed(p.TextDocument.URI)
 		}
 	}
-	for _, o := range s.observers[m.method] {
-		s.safely(m.method+" observer", func() { o(ctx, m.params) })
+	for _, o := range s.observers[m.Method] {
+		s.safely(m.Method+" observer", func() { o(ctx, m.Params) })
 	}
 	return nil
 }
@@ -711,14 +726,14 @@ func (s *Session) clientNotification(m *message) error {
 // clientCancel maps the editor's $/cancelRequest to the id gopls knows, and
 // cancels an intercepted request's handler. A cancel for a request already
 // answered is dropped.
-func (s *Session) clientCancel(m *message) {
+func (s *Session) clientCancel(m *wire.Message) {
 	var p struct {
 		ID json.RawMessage `json:"id"`
 	}
-	if json.Unmarshal(m.params, &p) != nil || p.ID == nil {
+	if json.Unmarshal(m.Params, &p) != nil || p.ID == nil {
 		return
 	}
-	key := idKey(p.ID)
+	key := wire.IDKey(p.ID)
 	s.pend.Lock()
 	if in, ok := s.inflight[key]; ok {
 		s.pend.Unlock()
@@ -740,18 +755,18 @@ func (s *Session) clientCancel(m *message) {
 		return
 	}
 	if pg != nil {
-		s.replyClientError(pg.clientID, &rpcError{Code: codeRequestCancelled, Message: "request cancelled"})
+		s.replyClientError(pg.clientID, &wire.Error{Code: wire.CodeRequestCancelled, Message: "request cancelled"})
 	}
 	s.seq.Lock()
 	if s.state == stateLive {
-		s.sendGoplsLocked(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+strconv.FormatInt(gid, 10)+`}`)))
+		s.sendGoplsLocked(wire.EncodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+strconv.FormatInt(gid, 10)+`}`)))
 	}
 	s.seq.Unlock()
 }
 
 // clientResponse routes the editor's reply to a request we or gopls sent.
-func (s *Session) clientResponse(m *message) {
-	key := idKey(m.id)
+func (s *Session) clientResponse(m *wire.Message) {
+	key := wire.IDKey(m.ID)
 	s.pend.Lock()
 	p, ok := s.toClient[key]
 	if ok {
@@ -762,7 +777,7 @@ func (s *Session) clientResponse(m *message) {
 	}
 	s.pend.Unlock()
 	if !ok {
-		s.log.Printf("dropping a reply from the editor to unknown id %s", m.id)
+		s.log.Printf("dropping a reply from the editor to unknown id %s", m.ID)
 		return
 	}
 	if p.ch != nil {
@@ -775,79 +790,79 @@ func (s *Session) clientResponse(m *message) {
 	g := s.gopls
 	ok = s.state != stateDead && g != nil && g.gen == p.gen
 	s.seq.Unlock()
-	if ok && !g.send(m.withID(p.goplsID)) {
+	if ok && !g.send(m.WithID(p.goplsID)) {
 		s.goplsHung(g, fmt.Sprintf("it read none of the last %d MiB sent to it", s.opts.MaxQueue>>20))
 	}
 }
 
-func replyOf(m *message) reply {
-	if m.error != nil {
-		e := &rpcError{}
-		if json.Unmarshal(m.error, e) != nil {
-			e = &rpcError{Code: jsonrpc2.InternalError, Message: string(m.error)}
+func replyOf(m *wire.Message) reply {
+	if m.Error != nil {
+		e := &wire.Error{}
+		if json.Unmarshal(m.Error, e) != nil {
+			e = &wire.Error{Code: jsonrpc2.InternalError, Message: string(m.Error)}
 		}
 		return reply{err: e}
 	}
-	return reply{result: m.result}
+	return reply{result: m.Result}
 }
 
 func goplsReqKey(gen int, id json.RawMessage) string {
-	return strconv.Itoa(gen) + "/" + idKey(id)
+	return strconv.Itoa(gen) + "/" + wire.IDKey(id)
 }
 
 // fromGopls handles one message from gopls generation gen, on its read
 // loop. It reports whether the message was well formed (a sign of life for
 // the watchdog; garbage is not).
 func (s *Session) fromGopls(gen int, body []byte) bool {
-	m, err := parseGoplsMessage(body)
-	if err != nil || m.kind == kindInvalid {
+	m, err := wire.ParseGoplsMessage(body)
+	if err != nil || m.Kind == wire.KindInvalid {
 		s.log.Printf("dropping a malformed message from gopls: %.200s", body)
 		return false
 	}
-	switch m.kind {
-	case kindResponse:
+	switch m.Kind {
+	case wire.KindResponse:
 		s.goplsResponse(gen, m)
-	case kindRequest:
+	case wire.KindRequest:
 		// gopls→editor request: forward under our own id so that a restarted
 		// gopls reusing ids cannot collide with a reply still in flight.
-		switch m.method {
+		switch m.Method {
 		case "client/registerCapability", "client/unregisterCapability":
 			s.trackRegistrations(gen, m)
 		}
 		id := json.RawMessage(strconv.AppendInt(nil, s.nextID.Add(1), 10))
 		s.pend.Lock()
-		s.toClient[idKey(id)] = &pendingClient{goplsID: m.id, gen: gen}
-		s.goplsToClient[goplsReqKey(gen, m.id)] = id
+		s.toClient[wire.IDKey(id)] = &pendingClient{goplsID: m.ID, gen: gen}
+		s.goplsToClient[goplsReqKey(gen, m.ID)] = id
 		s.pend.Unlock()
-		s.writeClient(m.withID(id))
-	case kindNotification:
-		switch m.method {
+		s.writeClient(m.WithID(id))
+	case wire.KindNotification:
+		switch m.Method {
 		case "textDocument/publishDiagnostics":
 			s.diags.fromGopls(m)
 		case "$/cancelRequest":
 			var p struct {
 				ID json.RawMessage `json:"id"`
 			}
-			if json.Unmarshal(m.params, &p) != nil || p.ID == nil {
+			if json.Unmarshal(m.Params, &p) != nil || p.ID == nil {
 				return true
 			}
 			s.pend.Lock()
 			cid, ok := s.goplsToClient[goplsReqKey(gen, p.ID)]
 			s.pend.Unlock()
 			if ok {
-				s.writeClient(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+string(cid)+`}`)))
+				s.writeClient(wire.EncodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+string(cid)+`}`)))
 			}
 		default:
-			s.writeClient(m.raw)
+			s.writeClient(m.Raw)
 		}
 	}
 	return true
 }
 
-func (s *Session) goplsResponse(gen int, m *message) {
-	id, err := strconv.ParseInt(string(m.id), 10, 64)
+func (s *Session) goplsResponse(gen int, m *wire.Message) {
+	id, err := strconv.ParseInt(string(m.ID), 10, 64)
 	if err != nil {
-		s.log.Printf("dropping a reply from gopls to an id we never sent: %s", m.id)
+		s.log.Printf("dropping a reply from gopls to an id we never sent: %s", m.ID)
 		return
 	}
 	s.pend.Lock()
@@ -855,7 +870,7 @@ func (s *Session) goplsResponse(gen int, m *message) {
 	if ok && p.gen == gen {
 		delete(s.toGopls, id)
 		if p.clientID != nil {
-			delete(s.byClientID, idKey(p.clientID))
+			delete(s.byClientID, wire.IDKey(p.clientID))
 		}
 	} else {
 		ok = false
@@ -868,7 +883,7 @@ func (s *Session) goplsResponse(gen int, m *message) {
 		p.ch <- replyOf(m)
 		return
 	}
-	if err := m.writeWithID(s.client, p.clientID); err != nil && s.ctx.Err() == nil {
+	if err := m.WriteWithID(s.client, p.clientID); err != nil && s.ctx.Err() == nil {
 		s.log.Printf("writing to the editor: %v", err)
 	}
 }
@@ -876,7 +891,7 @@ func (s *Session) goplsResponse(gen int, m *message) {
 // writeClient sends one message to the editor. A write error means the
 // editor is gone; the read loop will see EOF and end the session.
 func (s *Session) writeClient(body []byte) {
-	if err := s.client.write(body); err != nil && s.ctx.Err() == nil {
+	if err := s.client.Write(body); err != nil && s.ctx.Err() == nil {
 		s.log.Printf("writing to the editor: %v", err)
 	}
 }
@@ -893,7 +908,7 @@ func (s *Session) writeResponse(id, result json.RawMessage) {
 	if result == nil {
 		result = json.RawMessage("null")
 	}
-	if err := s.client.writeParts(responseHead, id, responseMid, result, responseTail); err != nil && s.ctx.Err() == nil {
+	if err := s.client.WriteParts(responseHead, id, responseMid, result, responseTail); err != nil && s.ctx.Err() == nil {
 		s.log.Printf("writing to the editor: %v", err)
 	}
 }
@@ -904,17 +919,17 @@ var (
 	responseTail = []byte(`}`)
 )
 
-func (s *Session) replyClientError(id json.RawMessage, e *rpcError) {
-	s.writeClient(encodeError(id, e))
+func (s *Session) replyClientError(id json.RawMessage, e *wire.Error) {
+	s.writeClient(wire.EncodeError(id, e))
 }
 
 // NotifyClient sends a notification to the editor.
 func (s *Session) NotifyClient(method string, params any) error {
-	p, err := marshalParams(params)
+	p, err := wire.MarshalParams(params)
 	if err != nil {
 		return err
 	}
-	return s.client.write(encodeNotification(method, p))
+	return s.client.Write(wire.EncodeNotification(method, p))
 }
 
 // CallClient sends a request to the editor (id "plsp:N", a namespace of our
@@ -922,17 +937,17 @@ func (s *Session) NotifyClient(method string, params any) error {
 // gopls. If ctx ends first, $/cancelRequest is sent and ctx's error returned.
 func (s *Session) CallClient(ctx context.Context, method string, params any) (json.RawMessage, error) {
 	Detach(ctx)
-	p, err := marshalParams(params)
+	p, err := wire.MarshalParams(params)
 	if err != nil {
 		return nil, err
 	}
 	id, _ := json.Marshal("plsp:" + strconv.FormatInt(s.nextID.Add(1), 10))
 	ch := make(chan reply, 1)
-	key := idKey(id)
+	key := wire.IDKey(id)
 	s.pend.Lock()
 	s.toClient[key] = &pendingClient{ch: ch}
 	s.pend.Unlock()
-	if err := s.client.write(encodeRequest(id, method, p)); err != nil {
+	if err := s.client.Write(wire.EncodeRequest(id, method, p)); err != nil {
 		s.pend.Lock()
 		delete(s.toClient, key)
 		s.pend.Unlock()
@@ -948,7 +963,7 @@ func (s *Session) CallClient(ctx context.Context, method string, params any) (js
 		s.pend.Lock()
 		delete(s.toClient, key)
 		s.pend.Unlock()
-		s.writeClient(encodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+string(id)+`}`)))
+		s.writeClient(wire.EncodeNotification("$/cancelRequest", json.RawMessage(`{"id":`+string(id)+`}`)))
 		return nil, ctx.Err()
 	case <-s.ctx.Done():
 		return nil, errClosed
@@ -972,7 +987,7 @@ func (s *Session) Go(name string, f func(ctx context.Context)) {
 }
 
 // failAllPending answers every request still waiting on gopls or the editor.
-func (s *Session) failAllPending(e *rpcError) {
+func (s *Session) failAllPending(e *wire.Error) {
 	s.failPending(-1, e)
 	s.pend.Lock()
 	calls := s.toClient
@@ -988,7 +1003,7 @@ func (s *Session) failAllPending(e *rpcError) {
 
 // failPending answers the requests sent to gopls generation gen (-1: all)
 // with e.
-func (s *Session) failPending(gen int, e *rpcError) {
+func (s *Session) failPending(gen int, e *wire.Error) {
 	s.pend.Lock()
 	var failed []*pendingGopls
 	for id, p := range s.toGopls {
@@ -997,7 +1012,7 @@ func (s *Session) failPending(gen int, e *rpcError) {
 		}
 		delete(s.toGopls, id)
 		if p.clientID != nil {
-			delete(s.byClientID, idKey(p.clientID))
+			delete(s.byClientID, wire.IDKey(p.clientID))
 		}
 		failed = append(failed, p)
 	}

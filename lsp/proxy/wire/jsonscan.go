@@ -1,4 +1,4 @@
-package lsp
+package wire
 
 import (
 	"bytes"
@@ -170,9 +170,9 @@ func skipValue(b []byte, i int) (int, error) {
 	}
 }
 
-// getMember returns the raw value of key in obj, or nil if obj has no such
+// GetMember returns the raw value of key in obj, or nil if obj has no such
 // member (or is not an object).
-func getMember(obj []byte, key string) json.RawMessage {
+func GetMember(obj []byte, key string) json.RawMessage {
 	ms, err := objectMembers(obj)
 	if err != nil {
 		return nil
@@ -185,12 +185,12 @@ func getMember(obj []byte, key string) json.RawMessage {
 	return nil
 }
 
-// getPath follows keys through nested objects: getPath(caps, "textDocument",
+// GetPath follows keys through nested objects: GetPath(caps, "textDocument",
 // "completion") is caps.textDocument.completion, or nil.
-func getPath(obj []byte, keys ...string) json.RawMessage {
+func GetPath(obj []byte, keys ...string) json.RawMessage {
 	cur := json.RawMessage(obj)
 	for _, k := range keys {
-		cur = getMember(cur, k)
+		cur = GetMember(cur, k)
 		if cur == nil {
 			return nil
 		}
@@ -198,9 +198,9 @@ func getPath(obj []byte, keys ...string) json.RawMessage {
 	return cur
 }
 
-// setMember returns a copy of obj with key's value replaced by value, or with
+// SetMember returns a copy of obj with key's value replaced by value, or with
 // key appended as the last member if obj has none. Every other byte is kept.
-func setMember(obj []byte, key string, value []byte) ([]byte, error) {
+func SetMember(obj []byte, key string, value []byte) ([]byte, error) {
 	ms, err := objectMembers(obj)
 	if err != nil {
 		return nil, err
@@ -226,31 +226,31 @@ func setMember(obj []byte, key string, value []byte) ([]byte, error) {
 	return append(out, obj[closing:]...), nil
 }
 
-// setPath sets a value inside nested objects, creating missing objects on the
-// way: setPath(caps, v, "completionProvider", "triggerCharacters").
-func setPath(obj []byte, value []byte, keys ...string) ([]byte, error) {
+// SetPath sets a value inside nested objects, creating missing objects on the
+// way: SetPath(caps, v, "completionProvider", "triggerCharacters").
+func SetPath(obj []byte, value []byte, keys ...string) ([]byte, error) {
 	if len(keys) == 1 {
-		return setMember(obj, keys[0], value)
+		return SetMember(obj, keys[0], value)
 	}
-	inner := getMember(obj, keys[0])
-	if inner == nil || !isObject(inner) {
+	inner := GetMember(obj, keys[0])
+	if inner == nil || !IsObject(inner) {
 		inner = json.RawMessage("{}")
 	}
-	v, err := setPath(inner, value, keys[1:]...)
+	v, err := SetPath(inner, value, keys[1:]...)
 	if err != nil {
 		return nil, err
 	}
-	return setMember(obj, keys[0], v)
+	return SetMember(obj, keys[0], v)
 }
 
-func isObject(b []byte) bool {
+func IsObject(b []byte) bool {
 	i := skipSpace(b, 0)
 	return i < len(b) && b[i] == '{'
 }
 
 // appendStrings returns the JSON array arr with each of add appended that it
 // does not already hold. A nil or non-array arr counts as empty.
-func appendStrings(arr json.RawMessage, add ...string) (json.RawMessage, error) {
+func AppendStrings(arr json.RawMessage, add ...string) (json.RawMessage, error) {
 	var have []json.RawMessage
 	if len(arr) > 0 {
 		if err := json.Unmarshal(arr, &have); err != nil {
@@ -277,11 +277,11 @@ func appendStrings(arr json.RawMessage, add ...string) (json.RawMessage, error) 
 	if !changed && len(arr) > 0 {
 		return arr, nil
 	}
-	return joinArray(have), nil
+	return JoinArray(have), nil
 }
 
-// joinArray builds a JSON array from already-encoded elements.
-func joinArray(elems []json.RawMessage) json.RawMessage {
+// JoinArray builds a JSON array from already-encoded elements.
+func JoinArray(elems []json.RawMessage) json.RawMessage {
 	n := 2
 	for _, e := range elems {
 		n += len(e) + 1

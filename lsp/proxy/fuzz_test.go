@@ -1,12 +1,9 @@
-package lsp
+package proxy
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -14,18 +11,19 @@ import (
 	"go.lsp.dev/protocol"
 )
 
-// Fuzz targets for the proxy's input handling (issue 11). Run one with
+// Fuzz target for the overlay edits (issue 11; the framing one is in
+// package wire). Run it with
 //
-//	go test -run=^$ -fuzz=^FuzzFraming$ -fuzztime=10m ./lsp
+//	go test -run=^$ -fuzz=^FuzzOverlayEdits$ -fuzztime=10m ./lsp/proxy
 //
-// Crashers land in testdata/fuzz/<target>/ and stay there as seeds.
+// Crashers land in testdata/fuzz/FuzzOverlayEdits/ and stay there as seeds.
 
-// seedTexts returns Go sources from testdata to seed the fuzzers with.
+// seedTexts returns Go sources from testdata to seed the fuzzer with.
 func seedTexts(f *testing.F) []string {
 	var out []string
 	for _, p := range []string{
-		filepath.Join("..", "testdata", "proxy", "main.go"),
-		filepath.Join("..", "testdata", "lsp", "multi", "plugins", "gamma", "gamma.go"),
+		filepath.Join("..", "..", "testdata", "proxy", "main.go"),
+		filepath.Join("..", "..", "testdata", "lsp", "multi", "plugins", "gamma", "gamma.go"),
 	} {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -34,154 +32,6 @@ func seedTexts(f *testing.F) []string {
 		out = append(out, string(b))
 	}
 	return out
-}
-
-// progressReader counts the bytes the frame reader consumed.
-type progressReader struct {
-	r io.Reader
-	n int
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	p.n += n
-	return n, err
-}
-
-// FuzzFraming reads arbitrary bytes as the editor's stream, and decodes the
-// envelope of every body read. Properties: no panic; the reader always
-// makes progress and ends; a body round-trips through frameWriter; the
-// envelope scan agrees with encoding/json on valid JSON (last member wins),
-// gopls's fast path agrees with the full scan, and an id rewritten by
-// withID keeps the message valid JSON.
-func FuzzFraming(f *testing.F) {
-	for _, text := range seedTexts(f) {
-		b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": map[string]any{"textDocument": map[string]any{"uri": "file:///a.go", "text": text}}})
-		f.Add([]byte("Content-Length: " + strconv.Itoa(len(b)) + "\r\n\r\n" + string(b)))
-	}
-	f.Add([]byte("Content-Length: 5\r\n\r\n{\"a\":1,\"b\":2}Content-Length: 2\r\n\r\n{}"))
-	f.Add([]byte(`{"jsonrpc":"2.0","id":7,"method":"x"}Content-Length: 2` + "\r\n\r\n{}"))
-	f.Add([]byte("Content-Length: 26\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":{}}"))
-	f.Add([]byte("Content-Length: 38\r\n\r\n{\"jsonrpc\":\"2.0\",\"result\":[1,2],\"id\":3}"))
-	f.Add([]byte("Content-Type: x\r\n\r\n{}\nContent-Length: abc\r\n\r\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		pr := &progressReader{r: bytes.NewReader(data)}
-		r := newFrameReader(pr)
-		var bodies [][]byte
-		for i := 0; ; i++ {
-			before := pr.n - r.r.Buffered()
-			body, err := r.read()
-			after := pr.n - r.r.Buffered()
-			if err != nil && !recoverable(err) {
-				break
-			}
-			if after == before && r.pending == "" && !r.needResync {
-				t.Fatalf("read %d consumed nothing: %v", i, err)
-			}
-			if i > len(data)+2 {
-				t.Fatalf("more reads (%d) than input bytes (%d)", i, len(data))
-			}
-			if err == nil {
-				bodies = append(bodies, body)
-				checkEnvelope(t, body)
-			}
-			var be *bareBodyError
-			if asBare(err, &be) {
-				checkEnvelope(t, be.body)
-			}
-		}
-		checkEnvelope(t, data)
-
-		// Framing round trip: what the writer frames, the reader returns.
-		bodies = append(bodies, data)
-		var buf bytes.Buffer
-		w := newFrameWriter(&buf)
-		for _, b := range bodies {
-			if err := w.write(b); err != nil {
-				t.Fatal(err)
-			}
-		}
-		rr := newFrameReader(&buf)
-		for i, want := range bodies {
-			got, err := rr.read()
-			if err != nil || !bytes.Equal(got, want) {
-				t.Fatalf("round trip of frame %d: %q, %v; want %q", i, got, err, want)
-			}
-		}
-	})
-}
-
-func asBare(err error, be **bareBodyError) bool {
-	if err == nil {
-		return false
-	}
-	b, ok := err.(*bareBodyError)
-	*be = b
-	return ok
-}
-
-// checkEnvelope checks the envelope scan of body against encoding/json.
-func checkEnvelope(t *testing.T, body []byte) {
-	t.Helper()
-	m, err := parseMessage(body)
-	valid := json.Valid(body)
-	var ref map[string]json.RawMessage
-	isObject := valid && json.Unmarshal(body, &ref) == nil
-	if isObject && err != nil {
-		t.Fatalf("parseMessage rejects a valid JSON object %q: %v", body, err)
-	}
-	if err != nil || !isObject {
-		return
-	}
-	ms, _ := objectMembers(body)
-	last := map[string]json.RawMessage{}
-	for _, mb := range ms {
-		last[mb.key] = body[mb.start:mb.end]
-	}
-	if len(last) != len(ref) {
-		t.Fatalf("members %d, encoding/json %d: %q", len(last), len(ref), body)
-	}
-	for k, v := range ref {
-		if !bytes.Equal(compact(t, last[k]), compact(t, v)) {
-			t.Fatalf("member %q: scan %q, encoding/json %q", k, last[k], v)
-		}
-	}
-	// gopls's fast path reads {"jsonrpc":"2.0","result":…,"id":N} from both
-	// ends; gopls writes exactly one member of each, so it is compared
-	// where the value between them is one JSON value.
-	g, gerr := parseGoplsMessage(body)
-	if gerr != nil {
-		t.Fatalf("gopls fast path rejects %q: %v", body, gerr)
-	}
-	gv, mv := g.result, m.result
-	if g.error != nil {
-		gv, mv = g.error, m.error
-	}
-	if len(ms) == len(ref) && (gv == nil || json.Valid(gv)) {
-		if g.kind != m.kind || !bytes.Equal(g.id, m.id) || (gv != nil && (mv == nil || !bytes.Equal(compact(t, gv), compact(t, mv)))) {
-			t.Fatalf("gopls fast path %+v differs from the full scan %+v for %q", g, m, body)
-		}
-	}
-	if m.kind != kindInvalid && m.id != nil {
-		if !validID(m.id) {
-			t.Fatalf("kind %v with invalid id %q", m.kind, m.id)
-		}
-		out := m.withID(json.RawMessage(`"plsp:1"`))
-		if !json.Valid(out) {
-			t.Fatalf("withID made invalid JSON: %q", out)
-		}
-		if id := getMember(out, "id"); string(id) != `"plsp:1"` {
-			t.Fatalf("withID: id %q in %q", id, out)
-		}
-	}
-}
-
-func compact(t *testing.T, v []byte) []byte {
-	var b bytes.Buffer
-	if err := json.Compact(&b, v); err != nil {
-		t.Fatalf("compact %q: %v", v, err)
-	}
-	return b.Bytes()
 }
 
 // FuzzOverlayEdits applies arbitrary didChange sequences to an open
@@ -205,7 +55,7 @@ func FuzzOverlayEdits(f *testing.F) {
 		o := newOverlays(func() Encoding { return enc })
 		const uri = "file:///w/a.go"
 		ob, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "go", "version": 1, "text": text}})
-		if err := o.didOpen(ob); err != nil {
+		if err := o.DidOpen(ob); err != nil {
 			t.Fatal(err)
 		}
 		model := text
@@ -214,7 +64,7 @@ func FuzzOverlayEdits(f *testing.F) {
 		for _, changes := range decodeChanges(ops) {
 			version++
 			pb, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": uri, "version": version}, "contentChanges": changes})
-			err := o.didChange(pb)
+			err := o.DidChange(pb)
 			next, ok := modelApply(model, changes, enc)
 			if (err == nil) != ok {
 				t.Fatalf("%s on %q: overlay err %v, model accepts %v", pb, model, err, ok)

@@ -1,4 +1,4 @@
-package lsp
+package wire
 
 import (
 	"errors"
@@ -13,19 +13,19 @@ import (
 // a bare JSON body without header.
 func readAll(t *testing.T, in io.Reader) []string {
 	t.Helper()
-	r := newFrameReader(in)
+	r := NewReader(in)
 	var out []string
 	for i := 0; i < 100; i++ {
-		body, err := r.read()
-		var fe *frameError
-		var be *bareBodyError
+		body, err := r.Read()
+		var fe *FrameError
+		var be *BareBodyError
 		switch {
 		case err == nil:
 			out = append(out, "B:"+string(body))
 		case errors.As(err, &fe):
 			out = append(out, "E")
 		case errors.As(err, &be):
-			out = append(out, "J:"+string(be.body))
+			out = append(out, "J:"+string(be.Body))
 		default:
 			return out
 		}
@@ -92,8 +92,8 @@ func TestFrameReaderHeaderLineBounded(t *testing.T) {
 	const size = 64 << 20
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	r := newFrameReader(&endless{left: size})
-	if _, err := r.read(); err == nil || recoverable(err) {
+	r := NewReader(&endless{left: size})
+	if _, err := r.Read(); err == nil || Recoverable(err) {
 		t.Fatalf("read: %v, want the end of the stream", err)
 	}
 	runtime.ReadMemStats(&after)
@@ -107,8 +107,8 @@ func TestFrameReaderHeaderLineBounded(t *testing.T) {
 func TestFrameReaderClaimedLengthNotAllocated(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	r := newFrameReader(strings.NewReader("Content-Length: 536870000\r\n\r\n{}"))
-	if _, err := r.read(); err != io.ErrUnexpectedEOF {
+	r := NewReader(strings.NewReader("Content-Length: 536870000\r\n\r\n{}"))
+	if _, err := r.Read(); err != io.ErrUnexpectedEOF {
 		t.Fatalf("read: %v, want unexpected EOF", err)
 	}
 	runtime.ReadMemStats(&after)

@@ -1,4 +1,4 @@
-package lsp
+package proxy
 
 import (
 	"bytes"
@@ -22,8 +22,9 @@ const (
 )
 
 // Mapper converts between byte offsets in one file's text and LSP positions
-// in one encoding. It is the only place in plugin-lsp that does so: the index
-// speaks byte offsets, the editor speaks positions.
+// in one encoding. It is the only place in plugin-lsp that does so: the
+// features' data (package lsp's index) speaks byte offsets, the editor
+// speaks positions.
 //
 // A Mapper is immutable and safe for concurrent use.
 type Mapper struct {

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package lsp
+package proxy
 
 // growPipe is a no-op where pipe buffers cannot be resized.
 func growPipe(any) {}

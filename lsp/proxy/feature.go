@@ -1,8 +1,13 @@
-package lsp
+package proxy
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+
+	"go.lsp.dev/jsonrpc2"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // RequestHandler intercepts one client→server request method. params are
@@ -16,8 +21,17 @@ import (
 // calls Session.CallClient/CallGopls, calls Detach, or returns, before it
 // reads the next message; so a request forwarded at once reaches gopls in
 // the order the editor sent it. Decide "ours or forward" quickly and from
-// memory (an index snapshot); never wait for the index to be built.
+// memory (e.g. an index snapshot); never wait for slow work.
 type RequestHandler func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error)
+
+// CodeRequestFailed is LSP's RequestFailed error code, for NewError.
+const CodeRequestFailed = int64(wire.CodeRequestFailed)
+
+// NewError returns an error that a request handler can return to choose the
+// JSON-RPC error code of the reply (otherwise InternalError is used).
+func NewError(code int64, format string, args ...any) error {
+	return &wire.Error{Code: jsonrpc2.Code(code), Message: fmt.Sprintf(format, args...)}
+}
 
 // Forward sends the intercepted request to gopls (or to the next handler
 // for the same method) and waits for its answer. Call it at most once.
@@ -54,15 +68,16 @@ type Capabilities struct {
 	Set map[string]json.RawMessage
 }
 
-// Feature is one piece of plugin-lsp functionality built on the proxy. Each
-// feature lives in its own file (lsp/definition.go, …) and is listed once in
-// featureTable (features.go). Every field is optional.
+// Feature is one piece of functionality built on the proxy (package lsp's
+// features: one file per method, listed once in its feature table). Every
+// field is optional.
 type Feature struct {
 	// Name identifies the feature in logs and panics.
 	Name string
 	// Requests maps a client→server request method to its handler. When
 	// several features intercept the same method, handlers chain in
-	// featureTable order: the first one's forward calls the second one.
+	// table order (Options.Features): the first one's forward calls the
+	// second one.
 	Requests map[string]RequestHandler
 	// Claims optionally pre-checks requests of a method in Requests (see
 	// ClaimFunc). When every feature intercepting a method declares a
@@ -78,14 +93,21 @@ type Feature struct {
 	Commands map[string]CommandHandler
 	// Capabilities are merged into gopls's initialize result.
 	Capabilities Capabilities
+	// InitializeParams rewrites the initialize params before gopls gets
+	// them (e.g. to take out settings gopls does not know); the editor's
+	// own params stay in Session.Info. Hooks run in table order, each on
+	// the previous one's result, and must return params unchanged when
+	// they have nothing to take out.
+	InitializeParams func(params json.RawMessage) json.RawMessage
 	// Initialize runs once gopls has answered initialize, before the
 	// editor gets the answer; the session's InitializeInfo is set. It must
-	// not block: start background work (the index) and return.
+	// not block: start background work (e.g. an index) and return.
 	Initialize func(ctx context.Context, info *InitializeInfo)
 	// Shutdown runs when the session ends; stop goroutines here.
 	Shutdown func()
 }
 
-// FeatureFunc builds a feature for one session. It may keep s to read
-// overlays, talk to the editor, set the diagnostics source and so on.
-type FeatureFunc func(s *Session) Feature
+// FeaturesFunc builds the features of one session, in handler-chain order.
+// They may keep s to read overlays, talk to the editor, set the diagnostics
+// source and so on.
+type FeaturesFunc func(s *Session) []Feature

@@ -1,9 +1,11 @@
-package lsp
+package proxy
 
 import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // sendQueue holds the frames waiting to be written to one gopls process and
@@ -15,7 +17,7 @@ import (
 // session then treats that gopls as hung (a live gopls reads its pipe as fast
 // as the editor can type).
 type sendQueue struct {
-	w     *frameWriter
+	w     *wire.Writer
 	c     io.Closer // gopls's stdin, closed when the queue is closed and drained
 	limit int
 
@@ -30,7 +32,7 @@ type sendQueue struct {
 }
 
 func newSendQueue(w io.Writer, c io.Closer, limit int) *sendQueue {
-	return &sendQueue{w: newFrameWriter(w), c: c, limit: limit, wake: make(chan struct{}, 1), drained: make(chan struct{})}
+	return &sendQueue{w: wire.NewWriter(w), c: c, limit: limit, wake: make(chan struct{}, 1), drained: make(chan struct{})}
 }
 
 // push queues one frame made of parts (aliased, not copied: callers pass
@@ -130,7 +132,7 @@ func (q *sendQueue) run() {
 		q.mu.Unlock()
 		var err error
 		if !failed {
-			err = q.w.writeParts(f...)
+			err = q.w.WriteParts(f...)
 		}
 		q.mu.Lock()
 		q.bytes -= n

@@ -1,4 +1,4 @@
-package lsp
+package proxy
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // goplsProc is one gopls child process (one generation).
@@ -84,11 +86,11 @@ func (s *Session) spawn(gen int) (*goplsProc, error) {
 	// only once both have returned.
 	go p.out.run()
 	go func() {
-		r := newFrameReader(stdout)
+		r := wire.NewReader(stdout)
 		for {
-			body, err := r.read()
+			body, err := r.Read()
 			if err != nil {
-				if recoverable(err) {
+				if wire.Recoverable(err) {
 					s.log.Printf("from gopls: %v", err)
 					continue
 				}
@@ -135,8 +137,8 @@ func (s *Session) sendGoplsLocked(parts ...[]byte) bool {
 	return true
 }
 
-func (s *Session) deadError() *rpcError {
-	return &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf(
+func (s *Session) deadError() *wire.Error {
+	return &wire.Error{Code: wire.CodeRequestFailed, Message: fmt.Sprintf(
 		"plugin-lsp: gopls is not running: it crashed %d times within %s, so plugin-lsp stopped restarting it; restart the language server", s.opts.MaxCrashes, s.opts.CrashWindow)}
 }
 
@@ -196,11 +198,11 @@ func (s *Session) goplsExited(p *goplsProc) {
 		s.seq.Unlock()
 		err := fmt.Errorf("gopls (%s %s) exited at start (%s); its stderr above says why (a flag gopls does not know?)", s.opts.GoplsPath, strings.Join(s.opts.GoplsArgs, " "), why)
 		s.fatal.Store(&fatalErr{err})
-		s.failPending(p.gen, &rpcError{Code: codeRequestFailed, Message: "plugin-lsp: " + err.Error()})
+		s.failPending(p.gen, &wire.Error{Code: wire.CodeRequestFailed, Message: "plugin-lsp: " + err.Error()})
 		s.cancel()
 		return
 	}
-	crashErr := &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf(
+	crashErr := &wire.Error{Code: wire.CodeRequestFailed, Message: fmt.Sprintf(
 		"plugin-lsp: gopls crashed (%s) while this request was in flight; plugin-lsp restarted it, retry the request", why)}
 	if hung != nil {
 		crashErr.Message = fmt.Sprintf("plugin-lsp: gopls hung (%s) while this request was in flight; plugin-lsp killed and restarted it, retry the request", why)
@@ -262,7 +264,7 @@ func replayedLocally(method string) bool {
 // registrations at the editor (client/registerCapability and
 // client/unregisterCapability requests), so that they can be withdrawn when
 // that gopls dies: the restarted gopls registers again, with the same ids.
-func (s *Session) trackRegistrations(gen int, m *message) {
+func (s *Session) trackRegistrations(gen int, m *wire.Message) {
 	var p struct {
 		Registrations []struct {
 			ID     string `json:"id"`
@@ -274,7 +276,7 @@ func (s *Session) trackRegistrations(gen int, m *message) {
 			Method string `json:"method"`
 		} `json:"unregisterations"`
 	}
-	if json.Unmarshal(m.params, &p) != nil {
+	if json.Unmarshal(m.Params, &p) != nil {
 		return
 	}
 	s.regMu.Lock()
@@ -327,7 +329,7 @@ func (s *Session) restart(gen int) {
 		s.state = stateDead
 		s.backlog, s.backlogBytes = nil, 0
 		s.seq.Unlock()
-		s.failPending(gen, &rpcError{Code: codeRequestFailed, Message: "plugin-lsp: could not restart gopls: " + err.Error()})
+		s.failPending(gen, &wire.Error{Code: wire.CodeRequestFailed, Message: "plugin-lsp: could not restart gopls: " + err.Error()})
 		s.ShowMessage(1, "plugin-lsp: could not restart gopls: "+err.Error())
 		return
 	}
@@ -344,7 +346,7 @@ func (s *Session) restart(gen int) {
 		s.pend.Lock()
 		s.toGopls[id] = &pendingGopls{gen: gen, ch: ch, method: "initialize", sent: time.Now()}
 		s.pend.Unlock()
-		p.send(encodeRequest(strconv.AppendInt(nil, id, 10), "initialize", init))
+		p.send(wire.EncodeRequest(strconv.AppendInt(nil, id, 10), "initialize", init))
 		select {
 		case r := <-ch:
 			if r.err != nil {
@@ -361,16 +363,16 @@ func (s *Session) restart(gen int) {
 	if s.state == stateRestarting && s.gen == gen && s.gopls == p {
 		if init != nil {
 			if s.initDone != nil {
-				p.out.pushAll(encodeNotification("initialized", s.initDone))
+				p.out.pushAll(wire.EncodeNotification("initialized", s.initDone))
 			}
 			if s.config != nil {
-				p.out.pushAll(encodeNotification("workspace/didChangeConfiguration", s.config))
+				p.out.pushAll(wire.EncodeNotification("workspace/didChangeConfiguration", s.config))
 			}
 			for _, f := range s.folders {
-				p.out.pushAll(encodeNotification("workspace/didChangeWorkspaceFolders", f))
+				p.out.pushAll(wire.EncodeNotification("workspace/didChangeWorkspaceFolders", f))
 			}
 			for _, o := range s.overlays.replay() {
-				p.out.pushAll(encodeNotification("textDocument/didOpen", o))
+				p.out.pushAll(wire.EncodeNotification("textDocument/didOpen", o))
 				opens++
 			}
 		}
@@ -429,9 +431,9 @@ func (s *Session) livenessLimit() time.Duration {
 	return s.opts.GoplsTimeout
 }
 
-// setGoplsTimeout sets the watchdog's limit from the settings (0: the
-// session's option).
-func (s *Session) setGoplsTimeout(d time.Duration) { s.goplsTimeout.Store(int64(d)) }
+// SetGoplsTimeout sets the watchdog's limit (a server setting; 0: the
+// session's Options.GoplsTimeout).
+func (s *Session) SetGoplsTimeout(d time.Duration) { s.goplsTimeout.Store(int64(d)) }
 
 // pingMethod is the watchdog's probe; gopls answers it with MethodNotFound.
 const pingMethod = "plugin-lsp/ping"
@@ -477,7 +479,7 @@ func (s *Session) ping(p *goplsProc) {
 	s.pend.Lock()
 	s.toGopls[id] = &pendingGopls{gen: p.gen, ch: ch, method: pingMethod, sent: time.Now()}
 	s.pend.Unlock()
-	p.out.pushAll(encodeRequest(strconv.AppendInt(nil, id, 10), pingMethod, nil))
+	p.out.pushAll(wire.EncodeRequest(strconv.AppendInt(nil, id, 10), pingMethod, nil))
 	s.Go("gopls ping", func(ctx context.Context) {
 		select {
 		case <-ch:

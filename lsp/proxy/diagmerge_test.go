@@ -1,4 +1,4 @@
-package lsp
+package proxy
 
 import (
 	"bytes"
@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/memtest"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // staticDiagnostics is a fake source of our diagnostics (it stands for the
@@ -24,11 +27,11 @@ func (s staticDiagnostics) Diagnostics(uri protocol.DocumentURI) []protocol.Diag
 // no longer pushed.
 func TestPullDiagnosticsMerge(t *testing.T) {
 	var out bytes.Buffer
-	s, err := newSession(context.Background(), strings.NewReader(""), &out, Options{Features: []FeatureFunc{}})
+	s, err := NewSession(context.Background(), strings.NewReader(""), &out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.cancel()
+	defer s.Close()
 	const uri = "file:///w/a.go"
 	ours := protocol.Diagnostic{Message: "ours", Source: "plugin-lsp", Code: "PL001"}
 	s.SetDiagnosticsSource(staticDiagnostics{uri: {ours}})
@@ -38,7 +41,7 @@ func TestPullDiagnosticsMerge(t *testing.T) {
 	}
 
 	// A push before any pull carries ours.
-	push, _ := parseMessage([]byte(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"` + uri + `","diagnostics":[{"message":"gopls"}]}}`))
+	push, _ := wire.Parse([]byte(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"` + uri + `","diagnostics":[{"message":"gopls"}]}}`))
 	s.diags.fromGopls(push)
 	if !strings.Contains(out.String(), `"ours"`) || !strings.Contains(out.String(), `"gopls"`) {
 		t.Fatalf("push before pull: %s", out.String())
@@ -73,7 +76,7 @@ func TestPullDiagnosticsMerge(t *testing.T) {
 	// gopls pushes for a pulled document pass without ours.
 	out.Reset()
 	s.diags.fromGopls(push)
-	if !bytes.Equal(bytes.TrimPrefix(out.Bytes(), []byte(out.String()[:strings.Index(out.String(), "{")])), push.raw) {
+	if !bytes.Equal(bytes.TrimPrefix(out.Bytes(), []byte(out.String()[:strings.Index(out.String(), "{")])), push.Raw) {
 		t.Errorf("push for a pulled document changed: %s", out.String())
 	}
 }
@@ -83,7 +86,7 @@ func TestPullDiagnosticsMerge(t *testing.T) {
 // closed), so 20,000 URIs published and cleared leave nothing behind
 // (issue 11, item 8). The heap figures are logged.
 func TestDiagMergePrunes(t *testing.T) {
-	s, err := newSession(context.Background(), strings.NewReader(""), io.Discard, Options{Features: []FeatureFunc{}})
+	s, err := NewSession(context.Background(), strings.NewReader(""), io.Discard, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,23 +98,23 @@ func TestDiagMergePrunes(t *testing.T) {
 		return protocol.DocumentURI("file:///w/pkg" + strconv.Itoa(i) + "/file.go")
 	}
 	push := func(u protocol.DocumentURI, diags string) {
-		m, err := parseMessage([]byte(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"` + string(u) + `","version":3,"diagnostics":` + diags + `}}`))
+		m, err := wire.Parse([]byte(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"` + string(u) + `","version":3,"diagnostics":` + diags + `}}`))
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.diags.fromGopls(m)
 	}
-	base := heapInUse()
+	base := memtest.HeapInUse()
 	diag := `[{"range":{"start":{"line":1,"character":2},"end":{"line":1,"character":9}},"severity":1,"source":"compiler","message":"` + strings.Repeat("undefined: x ", 20) + `"}]`
 	for i := range n {
 		push(uri(i), diag)
 	}
-	full := heapInUse()
+	full := memtest.HeapInUse()
 	for i := range n {
 		push(uri(i), `[]`)
 	}
-	cleared := heapInUse()
-	t.Logf("merge state for %d URIs: heap %.1f MB with one diagnostic each, %.1f MB once all are cleared (baseline %.1f MB)", n, mb(full), mb(cleared), mb(base))
+	cleared := memtest.HeapInUse()
+	t.Logf("merge state for %d URIs: heap %.1f MB with one diagnostic each, %.1f MB once all are cleared (baseline %.1f MB)", n, memtest.MB(full), memtest.MB(cleared), memtest.MB(base))
 	if len(s.diags.gopls) != 0 || len(s.diags.oursPushed) != 0 {
 		t.Errorf("after clearing, the merge keeps %d gopls entries and %d of ours", len(s.diags.gopls), len(s.diags.oursPushed))
 	}

@@ -1,4 +1,4 @@
-package lsp
+package proxy
 
 import (
 	"encoding/json"
@@ -25,11 +25,11 @@ func TestOverlaysIncrementalEdits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := newOverlays(func() Encoding { return tt.enc })
 			open, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": "file:///a.go", "languageId": "go", "version": 1, "text": tt.open}})
-			if err := o.didOpen(open); err != nil {
+			if err := o.DidOpen(open); err != nil {
 				t.Fatal(err)
 			}
 			change := `{"textDocument":{"uri":"file:///a.go","version":2},"contentChanges":` + tt.changes + `}`
-			if err := o.didChange(json.RawMessage(change)); err != nil {
+			if err := o.DidChange(json.RawMessage(change)); err != nil {
 				t.Fatal(err)
 			}
 			d, ok := o.Get("file:///a.go")
@@ -42,18 +42,18 @@ func TestOverlaysIncrementalEdits(t *testing.T) {
 
 func TestOverlaysCloseAndBadChange(t *testing.T) {
 	o := newOverlays(func() Encoding { return UTF16 })
-	_ = o.didOpen(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","languageId":"go","version":1,"text":"abc"}}`))
+	_ = o.DidOpen(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","languageId":"go","version":1,"text":"abc"}}`))
 	bad := `{"textDocument":{"uri":"file:///a.go","version":2},"contentChanges":[{"range":{"start":{"line":7,"character":0},"end":{"line":7,"character":0}},"text":"x"}]}`
-	if err := o.didChange(json.RawMessage(bad)); err == nil {
+	if err := o.DidChange(json.RawMessage(bad)); err == nil {
 		t.Errorf("edit outside the document: want an error")
 	}
 	if d, _ := o.Get("file:///a.go"); string(d.Text) != "abc" || d.Version != 1 {
 		t.Errorf("a bad edit changed the document: %q v%d", d.Text, d.Version)
 	}
-	if err := o.didChange(json.RawMessage(`{"textDocument":{"uri":"file:///b.go","version":2},"contentChanges":[]}`)); err == nil {
+	if err := o.DidChange(json.RawMessage(`{"textDocument":{"uri":"file:///b.go","version":2},"contentChanges":[]}`)); err == nil {
 		t.Errorf("change to a document that is not open: want an error")
 	}
-	_ = o.didClose(json.RawMessage(`{"textDocument":{"uri":"file:///a.go"}}`))
+	_ = o.DidClose(json.RawMessage(`{"textDocument":{"uri":"file:///a.go"}}`))
 	if _, ok := o.Get("file:///a.go"); ok {
 		t.Errorf("document still open after didClose")
 	}
@@ -63,9 +63,9 @@ func TestOverlaysCloseAndBadChange(t *testing.T) {
 // one, and each version gets its own.
 func TestDocumentMapperCache(t *testing.T) {
 	o := newOverlays(func() Encoding { return UTF16 })
-	_ = o.didOpen(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","languageId":"go","version":1,"text":"a\nbb\nccc"}}`))
+	_ = o.DidOpen(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","languageId":"go","version":1,"text":"a\nbb\nccc"}}`))
 	m1, _ := o.Mapper("file:///a.go")
-	_ = o.didChange(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","version":2},"contentChanges":[{"text":"x\ny"}]}`))
+	_ = o.DidChange(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","version":2},"contentChanges":[{"text":"x\ny"}]}`))
 	m2, _ := o.Mapper("file:///a.go")
 	for _, tt := range []struct {
 		m    *Mapper
@@ -118,10 +118,10 @@ func TestOverlaysRejectAsGopls(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := newOverlays(func() Encoding { return UTF16 })
 			ob, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": "file:///a.go", "languageId": "go", "version": 1, "text": open}})
-			if err := o.didOpen(ob); err != nil {
+			if err := o.DidOpen(ob); err != nil {
 				t.Fatal(err)
 			}
-			err := o.didChange(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","version":2},"contentChanges":` + tt.changes + `}`))
+			err := o.DidChange(json.RawMessage(`{"textDocument":{"uri":"file:///a.go","version":2},"contentChanges":` + tt.changes + `}`))
 			d, _ := o.Get("file:///a.go")
 			if tt.want == "" {
 				if err == nil || string(d.Text) != open || d.Version != 1 {
@@ -143,12 +143,12 @@ func TestOverlaysForPath(t *testing.T) {
 	o := newOverlays(func() Encoding { return UTF16 })
 	open := func(uri, text string) {
 		b, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "go", "version": 1, "text": text}})
-		if err := o.didOpen(b); err != nil {
+		if err := o.DidOpen(b); err != nil {
 			t.Fatal(err)
 		}
 	}
 	closeDoc := func(uri string) {
-		_ = o.didClose(json.RawMessage(`{"textDocument":{"uri":"` + uri + `"}}`))
+		_ = o.DidClose(json.RawMessage(`{"textDocument":{"uri":"` + uri + `"}}`))
 	}
 	want := func(step, text string) {
 		t.Helper()

@@ -1,4 +1,4 @@
-package lsp
+package wire
 
 import (
 	"bufio"
@@ -21,7 +21,7 @@ const maxFrame = 512 << 20
 // re-encodes every message and ends the connection on the first bad frame,
 // it returns the body bytes untouched and reports a malformed header as a
 // *frameError after which reading can continue with the next frame.
-type frameReader struct {
+type Reader struct {
 	r *bufio.Reader
 	// resync is set after a malformed header: the next read first skips to
 	// the next header. It is deferred so that the caller can answer the bad
@@ -30,31 +30,31 @@ type frameReader struct {
 	pending    string // a header line resync read ahead
 }
 
-func newFrameReader(r io.Reader) *frameReader {
-	return &frameReader{r: bufio.NewReaderSize(r, 64<<10)}
+func NewReader(r io.Reader) *Reader {
+	return &Reader{r: bufio.NewReaderSize(r, 64<<10)}
 }
 
 // frameError is a malformed frame header. The reader has skipped past it;
 // the caller answers with a JSON-RPC parse error and keeps reading.
-type frameError struct{ msg string }
+type FrameError struct{ msg string }
 
-func (e *frameError) Error() string { return "malformed frame: " + e.msg }
+func (e *FrameError) Error() string { return "malformed frame: " + e.msg }
 
 // bareBodyError is a JSON object (or array) that arrived where a frame
 // header belongs: a message sent without its Content-Length header. The
 // reader has consumed it; the caller answers it as an invalid request (with
 // its id when it has a usable one) and keeps reading.
-type bareBodyError struct{ body []byte }
+type BareBodyError struct{ Body []byte }
 
-func (e *bareBodyError) Error() string {
+func (e *BareBodyError) Error() string {
 	return "a JSON message without a Content-Length header"
 }
 
 // recoverable reports whether a read error leaves the stream readable (a
 // malformed frame or a bare body), as opposed to its end.
-func recoverable(err error) bool {
-	var fe *frameError
-	var be *bareBodyError
+func Recoverable(err error) bool {
+	var fe *FrameError
+	var be *BareBodyError
 	return errors.As(err, &fe) || errors.As(err, &be)
 }
 
@@ -69,7 +69,7 @@ const (
 
 // read returns the next frame's body. io.EOF (or another read error) ends
 // the stream; a *frameError or *bareBodyError does not.
-func (f *frameReader) read() ([]byte, error) {
+func (f *Reader) Read() ([]byte, error) {
 	if f.needResync {
 		f.needResync = false
 		f.resync()
@@ -86,7 +86,7 @@ func (f *frameReader) read() ([]byte, error) {
 					if err != nil {
 						return nil, err
 					}
-					return nil, &bareBodyError{body: body}
+					return nil, &BareBodyError{Body: body}
 				}
 			}
 			var long bool
@@ -116,7 +116,7 @@ func (f *frameReader) read() ([]byte, error) {
 			// starts the next frame: keep it, report the garbage.
 			if i := indexFold(line, "content-length:"); i > 0 {
 				f.pending = line[i:]
-				return nil, &frameError{msg: fmt.Sprintf("unexpected %q before a header", clip(line[:i]))}
+				return nil, &FrameError{msg: fmt.Sprintf("unexpected %q before a header", clip(line[:i]))}
 			}
 			sawHeader = true
 			garbage = fmt.Sprintf("header line %q is not \"Name: value\"", clip(line))
@@ -126,7 +126,7 @@ func (f *frameReader) read() ([]byte, error) {
 			// A well-formed header after garbage lines starts the next
 			// frame: report the garbage, keep the header.
 			f.pending = line
-			return nil, &frameError{msg: garbage}
+			return nil, &FrameError{msg: garbage}
 		}
 		sawHeader = true
 		name, value, _ := strings.Cut(line, ":")
@@ -150,7 +150,7 @@ func (f *frameReader) read() ([]byte, error) {
 	}
 	if bad != "" {
 		f.needResync = true
-		return nil, &frameError{msg: bad}
+		return nil, &FrameError{msg: bad}
 	}
 	body, err := readBody(f.r, length)
 	if err != nil {
@@ -188,7 +188,7 @@ func readBody(r io.Reader, n int) ([]byte, error) {
 
 // readLine reads one line of at most maxHeaderLine bytes; the rest of a
 // longer line is read and discarded (long reports it).
-func (f *frameReader) readLine() (line string, long bool, err error) {
+func (f *Reader) readLine() (line string, long bool, err error) {
 	b, err := f.r.ReadSlice('\n')
 	if err != bufio.ErrBufferFull && len(b) <= maxHeaderLine {
 		return string(b), false, err
@@ -206,7 +206,7 @@ func (f *frameReader) readLine() (line string, long bool, err error) {
 // where a header should: ok is false, and nothing is consumed but the blank
 // space, when the next byte is not '{' or '['. The value ends at its
 // matching bracket; one longer than maxBareBody is discarded up to there.
-func (f *frameReader) bareBody() (body []byte, ok bool, err error) {
+func (f *Reader) bareBody() (body []byte, ok bool, err error) {
 	for {
 		c, err := f.r.Peek(1)
 		if err != nil {
@@ -282,7 +282,7 @@ func clip(s string) string {
 // unusable header is not read as headers. The header line found is kept in
 // f.pending for the next read. Reading stops at a '\n' or '}', so resync
 // never waits for input beyond the next header line.
-func (f *frameReader) resync() {
+func (f *Reader) resync() {
 	var chunk []byte
 	for {
 		b, err := f.r.ReadByte()
@@ -317,25 +317,25 @@ func looksLikeHeader(line []byte) bool {
 
 // frameWriter writes frames; it is safe for concurrent use and writes each
 // frame whole, so messages never interleave.
-type frameWriter struct {
+type Writer struct {
 	mu  sync.Mutex
 	w   io.Writer
 	buf []byte
 	err error
 }
 
-func newFrameWriter(w io.Writer) *frameWriter { return &frameWriter{w: w} }
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
 
 // write sends body as one frame. After a write error every later write fails
 // with the same error.
-func (f *frameWriter) write(body []byte) error {
-	return f.writeParts(body)
+func (f *Writer) Write(body []byte) error {
+	return f.WriteParts(body)
 }
 
 // writeParts sends the concatenation of parts as one frame, copying each
 // byte once (a message with a rewritten id is written as three parts instead
 // of being copied into a new slice first).
-func (f *frameWriter) writeParts(parts ...[]byte) error {
+func (f *Writer) WriteParts(parts ...[]byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
@@ -360,5 +360,3 @@ func (f *frameWriter) writeParts(parts ...[]byte) error {
 	}
 	return nil
 }
-
-var errClosed = errors.New("connection closed")
