@@ -392,7 +392,7 @@ func fileURI(path string) string {
 
 // encodeResponse encodes a successful reply to id; the fake gopls of the
 // tests answers with it (the proxy itself forwards gopls's bytes or replies
-// through encodeReply).
+// through wire.EncodeReply).
 func encodeResponse(id json.RawMessage, result json.RawMessage) []byte {
 	if result == nil {
 		result = json.RawMessage("null")

@@ -278,7 +278,7 @@ func refIsStringLit(s *index.Snapshot, ref index.SymbolRef) bool {
 	return false
 }
 
-// siteAt returns the innermost site whose span contains off (the end of a
+// SiteAt returns the innermost site whose span contains off (the end of a
 // span counts, so a cursor just after a closing quote still hits).
 func (nx *Index) SiteAt(file index.FileID, off int) *Site {
 	sites := nx.byFile[file]
@@ -304,7 +304,7 @@ type Target struct {
 	What string // "registration", "type", "symbol", "package", "manifest", "lookup", "require", "const"
 }
 
-// definition returns the targets of a definition request at off, and
+// Definition returns the targets of a definition request at off, and
 // whether the index owns the position.
 func (nx *Index) Definition(file index.FileID, off int) ([]Target, bool) {
 	st := nx.SiteAt(file, off)
@@ -460,7 +460,7 @@ func dedupeTargets(ts []Target) []Target {
 	return out
 }
 
-// references returns every mention of the name at off: registrations
+// References returns every mention of the name at off: registrations
 // (when includeDecl), lookups, manifest names and requires entries; for a
 // Lookup symbol string, the other Lookups of the symbol in the same plugins
 // and (when includeDecl) its declaration; for a native plugin's exported
@@ -582,7 +582,7 @@ func sortTargets(s *index.Snapshot, ts []Target) {
 	})
 }
 
-// implementations returns the registered types of every registry whose
+// Implementations returns the registered types of every registry whose
 // contract is declared at off (the cursor on the contract's name).
 func (nx *Index) Implementations(file index.FileID, off int) ([]Target, bool) {
 	st := nx.SiteAt(file, off)
@@ -631,7 +631,7 @@ type RenameError struct{ msg string }
 // Error returns the reason.
 func (e *RenameError) Error() string { return e.msg }
 
-// prepareRename returns the span of the string contents to rename at off.
+// PrepareRename returns the span of the string contents to rename at off.
 // ok is false when the index does not own the position (forward to gopls);
 // err is set when it does but the name is not a constant literal.
 func (nx *Index) PrepareRename(file index.FileID, off int) (span index.Span, name string, ok bool, err error) {
@@ -693,7 +693,7 @@ func isIdent(s string) bool {
 	return true
 }
 
-// rename returns the edits that rename the plugin name at off to newName at
+// Rename returns the edits that rename the plugin name at off to newName at
 // every registration and lookup of its registry (string literals, and the
 // value of a constant a registration uses).
 func (nx *Index) Rename(file index.FileID, off int, newName string) ([]RenameEdit, bool, error) {
@@ -956,7 +956,7 @@ func isIdentByte(c byte) bool {
 // isIncomplete when more matched, so the editor asks again as the user types.
 const completionLimit = 50
 
-// complete returns completion candidates for a cursor at off in file, whose
+// Complete returns completion candidates for a cursor at off in file, whose
 // current text is text (the overlay). ok is false when the cursor is not in
 // a plugin string (the request goes to gopls). more reports that matches
 // were left out.
@@ -1193,7 +1193,7 @@ type SymbolMatch struct {
 	Kind     string // "plugin", "native-plugin"
 }
 
-// symbols returns the registrations whose plugin name matches query
+// Symbols returns the registrations whose plugin name matches query
 // (prefix first, then fuzzy), and native plugins whose name matches.
 func (nx *Index) Symbols(query string, limit int) []SymbolMatch {
 	var out []SymbolMatch
@@ -1239,7 +1239,7 @@ type Lens struct {
 	Kind string // "registration", "contract"
 }
 
-// lenses returns the registrations and contract declarations in file.
+// Lenses returns the registrations and contract declarations in file.
 func (nx *Index) Lenses(file index.FileID) []Lens {
 	var out []Lens
 	for _, st := range nx.byFile[file] {
@@ -1255,7 +1255,7 @@ func (nx *Index) Lenses(file index.FileID) []Lens {
 	return out
 }
 
-// lensTitle resolves a lens: the hosts linking a registration, or the
+// LensTitle resolves a lens: the hosts linking a registration, or the
 // number of plugins of a contract. The site is found again by its span in
 // the current snapshot; ok is false when it is gone.
 func (nx *Index) LensTitle(ls Lens) (string, bool) {
@@ -1320,7 +1320,7 @@ type HoverInfo struct {
 	Plugins   []*index.NativePlugin // plugin.Open targets
 }
 
-// hover collects what is known about the site at off.
+// Hover collects what is known about the site at off.
 func (nx *Index) Hover(file index.FileID, off int) (*HoverInfo, bool) {
 	st := nx.SiteAt(file, off)
 	if st == nil {

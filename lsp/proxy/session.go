@@ -121,7 +121,7 @@ type Session struct {
 	byClientID map[string]int64
 	// inflight: intercepted client requests by client id key.
 	inflight map[string]*inflightReq
-	// toClient: requests we sent to the editor, by idKey of the id we sent.
+	// toClient: requests we sent to the editor, by wire.IDKey of the id we sent.
 	toClient map[string]*pendingClient
 	// goplsToClient: gopls's request id key (per generation) → our id to the
 	// editor, for gopls's $/cancelRequest.

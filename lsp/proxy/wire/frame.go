@@ -1,3 +1,9 @@
+// Package wire is LSP's base protocol as the proxy needs it: frames
+// (Content-Length headers; a malformed frame is reported and reading goes
+// on), the JSON-RPC envelope decoded without the params or result (Parse,
+// and a fast path for gopls's responses), replies and requests encoded
+// around raw bytes, and byte-preserving edits of JSON objects (GetMember,
+// SetPath, …), so that a gopls message reaches the editor as gopls wrote it.
 package wire
 
 import (
@@ -16,7 +22,7 @@ import (
 // malformed frame instead of an allocation of that size.
 const maxFrame = 512 << 20
 
-// frameReader reads LSP base-protocol frames (Content-Length headers, blank
+// Reader reads LSP base-protocol frames (Content-Length headers, blank
 // line, body). Unlike go.lsp.dev/jsonrpc2's Stream, which decodes and later
 // re-encodes every message and ends the connection on the first bad frame,
 // it returns the body bytes untouched and reports a malformed header as a
@@ -30,27 +36,30 @@ type Reader struct {
 	pending    string // a header line resync read ahead
 }
 
+// NewReader returns a Reader of r.
 func NewReader(r io.Reader) *Reader {
 	return &Reader{r: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// frameError is a malformed frame header. The reader has skipped past it;
+// FrameError is a malformed frame header. The reader has skipped past it;
 // the caller answers with a JSON-RPC parse error and keeps reading.
 type FrameError struct{ msg string }
 
+// Error describes the fault.
 func (e *FrameError) Error() string { return "malformed frame: " + e.msg }
 
-// bareBodyError is a JSON object (or array) that arrived where a frame
+// BareBodyError is a JSON object (or array) that arrived where a frame
 // header belongs: a message sent without its Content-Length header. The
 // reader has consumed it; the caller answers it as an invalid request (with
 // its id when it has a usable one) and keeps reading.
 type BareBodyError struct{ Body []byte }
 
+// Error describes the fault.
 func (e *BareBodyError) Error() string {
 	return "a JSON message without a Content-Length header"
 }
 
-// recoverable reports whether a read error leaves the stream readable (a
+// Recoverable reports whether a read error leaves the stream readable (a
 // malformed frame or a bare body), as opposed to its end.
 func Recoverable(err error) bool {
 	var fe *FrameError
@@ -67,7 +76,7 @@ const (
 	maxBareBody   = 1 << 20
 )
 
-// read returns the next frame's body. io.EOF (or another read error) ends
+// Read returns the next frame's body. io.EOF (or another read error) ends
 // the stream; a *frameError or *bareBodyError does not.
 func (f *Reader) Read() ([]byte, error) {
 	if f.needResync {
@@ -315,7 +324,7 @@ func looksLikeHeader(line []byte) bool {
 	return true
 }
 
-// frameWriter writes frames; it is safe for concurrent use and writes each
+// Writer writes frames; it is safe for concurrent use and writes each
 // frame whole, so messages never interleave.
 type Writer struct {
 	mu  sync.Mutex
@@ -324,15 +333,16 @@ type Writer struct {
 	err error
 }
 
+// NewWriter returns a Writer to w.
 func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
 
-// write sends body as one frame. After a write error every later write fails
+// Write sends body as one frame. After a write error every later write fails
 // with the same error.
 func (f *Writer) Write(body []byte) error {
 	return f.WriteParts(body)
 }
 
-// writeParts sends the concatenation of parts as one frame, copying each
+// WriteParts sends the concatenation of parts as one frame, copying each
 // byte once (a message with a rewritten id is written as three parts instead
 // of being copied into a new slice first).
 func (f *Writer) WriteParts(parts ...[]byte) error {

@@ -31,10 +31,10 @@ func (p *progressReader) Read(b []byte) (int, error) {
 
 // FuzzFraming reads arbitrary bytes as the editor's stream, and decodes the
 // envelope of every body read. Properties: no panic; the reader always
-// makes progress and ends; a body round-trips through frameWriter; the
+// makes progress and ends; a body round-trips through Writer; the
 // envelope scan agrees with encoding/json on valid JSON (last member wins),
 // gopls's fast path agrees with the full scan, and an id rewritten by
-// withID keeps the message valid JSON.
+// WithID keeps the message valid JSON.
 func FuzzFraming(f *testing.F) {
 	for _, p := range []string{
 		filepath.Join("..", "..", "..", "testdata", "proxy", "main.go"),
@@ -116,7 +116,7 @@ func checkEnvelope(t *testing.T, body []byte) {
 	var ref map[string]json.RawMessage
 	IsObject := valid && json.Unmarshal(body, &ref) == nil
 	if IsObject && err != nil {
-		t.Fatalf("parseMessage rejects a valid JSON object %q: %v", body, err)
+		t.Fatalf("Parse rejects a valid JSON object %q: %v", body, err)
 	}
 	if err != nil || !IsObject {
 		return

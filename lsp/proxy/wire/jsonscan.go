@@ -243,12 +243,13 @@ func SetPath(obj []byte, value []byte, keys ...string) ([]byte, error) {
 	return SetMember(obj, keys[0], v)
 }
 
+// IsObject reports whether b (after leading space) is a JSON object.
 func IsObject(b []byte) bool {
 	i := skipSpace(b, 0)
 	return i < len(b) && b[i] == '{'
 }
 
-// appendStrings returns the JSON array arr with each of add appended that it
+// AppendStrings returns the JSON array arr with each of add appended that it
 // does not already hold. A nil or non-array arr counts as empty.
 func AppendStrings(arr json.RawMessage, add ...string) (json.RawMessage, error) {
 	var have []json.RawMessage

@@ -42,7 +42,7 @@ var (
 	goplsErrorPrefix  = []byte(`{"jsonrpc":"2.0","error":`)
 )
 
-// parseGoplsMessage is parseMessage with a fast path for gopls's responses:
+// ParseGoplsMessage is Parse with a fast path for gopls's responses:
 // when raw starts with gopls's response prefix and ends with a numeric id
 // member, the envelope is read from both ends without scanning the result.
 // Anything else takes the full scan.
@@ -87,7 +87,7 @@ func ParseGoplsMessage(raw []byte) (*Message, error) {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// parseMessage decodes the envelope of raw. An error means raw is not a
+// Parse decodes the envelope of raw. An error means raw is not a
 // JSON-RPC message at all (parse error); an invalid envelope returns a
 // message with kindInvalid and whatever id it had, for an InvalidRequest
 // reply.
@@ -137,6 +137,7 @@ func Parse(raw []byte) (*Message, error) {
 	return m, nil
 }
 
+// ValidID reports whether id is a JSON-RPC request id: a string or a number.
 func ValidID(id json.RawMessage) bool {
 	if len(id) == 0 {
 		return false
@@ -149,7 +150,7 @@ func ValidID(id json.RawMessage) bool {
 	return err == nil
 }
 
-// idKey turns a raw id into a map key that is equal for equal ids however
+// IDKey turns a raw id into a map key that is equal for equal ids however
 // they were spelled ("1" the string and 1 the number stay different).
 func IDKey(id json.RawMessage) string {
 	if len(id) > 0 && id[0] == '"' {
@@ -164,7 +165,7 @@ func IDKey(id json.RawMessage) string {
 	return "r:" + string(id)
 }
 
-// withID returns a copy of m.raw whose id is newID; every other byte is kept.
+// WithID returns a copy of m.raw whose id is newID; every other byte is kept.
 func (m *Message) WithID(newID json.RawMessage) []byte {
 	out := make([]byte, 0, len(m.Raw)-(m.IDSpan[1]-m.IDSpan[0])+len(newID))
 	out = append(out, m.Raw[:m.IDSpan[0]]...)
@@ -172,19 +173,20 @@ func (m *Message) WithID(newID json.RawMessage) []byte {
 	return append(out, m.Raw[m.IDSpan[1]:]...)
 }
 
-// writeWithID writes m with its id replaced by newID, without building the
+// WriteWithID writes m with its id replaced by newID, without building the
 // rewritten message first.
 func (m *Message) WriteWithID(w *Writer, newID json.RawMessage) error {
 	return w.WriteParts(m.Raw[:m.IDSpan[0]], newID, m.Raw[m.IDSpan[1]:])
 }
 
-// rpcError is a JSON-RPC error object.
+// Error is a JSON-RPC error object.
 type Error struct {
 	Code    jsonrpc2.Code   `json:"code"`
 	Message string          `json:"message"`
 	Data    json.RawMessage `json:"data,omitempty"`
 }
 
+// Error returns the message and code.
 func (e *Error) Error() string { return fmt.Sprintf("%s (code %d)", e.Message, e.Code) }
 
 // Error codes beyond the JSON-RPC ones in go.lsp.dev/jsonrpc2.
@@ -194,12 +196,13 @@ const (
 	CodeServerNotInitialized jsonrpc2.Code = -32002
 )
 
+// EncodeError encodes an error reply to id.
 func EncodeError(id json.RawMessage, e *Error) []byte {
 	eb, _ := json.Marshal(e)
 	return EncodeReply(id, `,"error":`, eb)
 }
 
-// encodeReply encodes the reply to id (null when nil) whose member is body;
+// EncodeReply encodes the reply to id (null when nil) whose member is body;
 // member is `,"result":` or `,"error":`.
 func EncodeReply(id json.RawMessage, member string, body []byte) []byte {
 	if id == nil {
@@ -213,6 +216,7 @@ func EncodeReply(id json.RawMessage, member string, body []byte) []byte {
 	return append(out, '}')
 }
 
+// EncodeRequest encodes a request.
 func EncodeRequest(id json.RawMessage, method string, params json.RawMessage) []byte {
 	mb, _ := json.Marshal(method)
 	out := make([]byte, 0, len(id)+len(mb)+len(params)+50)
@@ -227,6 +231,7 @@ func EncodeRequest(id json.RawMessage, method string, params json.RawMessage) []
 	return append(out, '}')
 }
 
+// EncodeNotification encodes a notification.
 func EncodeNotification(method string, params json.RawMessage) []byte {
 	mb, _ := json.Marshal(method)
 	out := make([]byte, 0, len(mb)+len(params)+40)
@@ -239,7 +244,7 @@ func EncodeNotification(method string, params json.RawMessage) []byte {
 	return append(out, '}')
 }
 
-// toRPCError converts any error into the error object of a reply.
+// ToError converts any error into the error object of a reply.
 func ToError(err error) *Error {
 	if e, ok := err.(*Error); ok {
 		return e
@@ -247,7 +252,7 @@ func ToError(err error) *Error {
 	return &Error{Code: jsonrpc2.InternalError, Message: err.Error()}
 }
 
-// marshalParams encodes params for a message we build: raw JSON passes as is.
+// MarshalParams encodes params for a message we build: raw JSON passes as is.
 func MarshalParams(params any) (json.RawMessage, error) {
 	switch p := params.(type) {
 	case nil:
