@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // handlerCalls counts, per method, how many requests ran a handler of the
@@ -42,11 +45,11 @@ func countingTable(table []FeatureFunc) []FeatureFunc {
 	calls := &handlerCalls{n: map[string]int{}}
 	out := make([]FeatureFunc, 0, len(table)+1)
 	for _, ff := range table {
-		out = append(out, func(s *Session) Feature {
-			f := ff(s)
-			reqs := make(map[string]RequestHandler, len(f.Requests))
+		out = append(out, func(w *Workspace) proxy.Feature {
+			f := ff(w)
+			reqs := make(map[string]proxy.RequestHandler, len(f.Requests))
 			for m, h := range f.Requests {
-				reqs[m] = func(ctx context.Context, params json.RawMessage, fwd Forward) (json.RawMessage, error) {
+				reqs[m] = func(ctx context.Context, params json.RawMessage, fwd proxy.Forward) (json.RawMessage, error) {
 					calls.add(m)
 					return h(ctx, params, fwd)
 				}
@@ -55,8 +58,8 @@ func countingTable(table []FeatureFunc) []FeatureFunc {
 			return f
 		})
 	}
-	return append(out, func(*Session) Feature {
-		return Feature{Name: "handler-calls", Commands: map[string]CommandHandler{
+	return append(out, func(*Workspace) proxy.Feature {
+		return proxy.Feature{Name: "handler-calls", Commands: map[string]proxy.CommandHandler{
 			"plugin-lsp.test.handlerCalls": func(context.Context, []json.RawMessage) (any, error) { return calls.snapshot(), nil },
 		}}
 	})
@@ -69,16 +72,16 @@ func countingTable(table []FeatureFunc) []FeatureFunc {
 // unsaved text (the claim reads the editor's text, not the disk).
 func TestNavClaimsRawPath(t *testing.T) {
 	ctx := ctxT(t)
-	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "plugins.txtar"))
-	proxy := startProxy(t, "PLUGIN_LSP_TEST_COUNT_HANDLERS=1")
-	proxy.initialize(ctx, ws.Dir, nil)
-	waitIndexReady(ctx, t, proxy)
-	uri := fileURI(ws.path("host/main.go"))
+	ws := navtest.Load(t, filepath.Join("..", "testdata", "nav", "plugins.txtar"))
+	srv := startProxy(t, "PLUGIN_LSP_TEST_COUNT_HANDLERS=1")
+	srv.initialize(ctx, ws.Dir, nil)
+	waitIndexReady(ctx, t, srv)
+	uri := fileURI(ws.Path("host/main.go"))
 	text := string(ws.Files["host/main.go"])
-	openDoc(proxy, uri, text, 1)
+	openDoc(srv, uri, text, 1)
 
 	calls := func() map[string]int {
-		res := proxy.call(ctx, "workspace/executeCommand", map[string]any{"command": "plugin-lsp.test.handlerCalls", "arguments": []any{}})
+		res := srv.call(ctx, "workspace/executeCommand", map[string]any{"command": "plugin-lsp.test.handlerCalls", "arguments": []any{}})
 		var n map[string]int
 		if err := json.Unmarshal(res, &n); err != nil {
 			t.Fatalf("handlerCalls: %v: %s", err, res)
@@ -119,14 +122,14 @@ func TestNavClaimsRawPath(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.text != cur {
 				version++
-				proxy.notify("textDocument/didChange", map[string]any{
+				srv.notify("textDocument/didChange", map[string]any{
 					"textDocument":   map[string]any{"uri": uri, "version": version},
 					"contentChanges": []any{map[string]any{"text": tc.text}},
 				})
 				cur = tc.text
 			}
 			before := calls()[tc.method]
-			res := proxy.call(ctx, tc.method, params(at(t, cur, tc.marker, 0, tc.delta), tc.method))
+			res := srv.call(ctx, tc.method, params(at(t, cur, tc.marker, 0, tc.delta), tc.method))
 			if !strings.Contains(string(res), tc.want) {
 				t.Errorf("%s: result lacks %q: %.300s", tc.method, tc.want, res)
 			}
@@ -142,11 +145,11 @@ func TestNavClaimsRawPath(t *testing.T) {
 		before := calls()["textDocument/definition"]
 		cur = "// one\n// two\n" + cur
 		version++
-		proxy.notify("textDocument/didChange", map[string]any{
+		srv.notify("textDocument/didChange", map[string]any{
 			"textDocument":   map[string]any{"uri": uri, "version": version},
 			"contentChanges": []any{map[string]any{"text": cur}},
 		})
-		res := proxy.call(ctx, "textDocument/definition", params(at(t, cur, "err != nil", 0, 0), "textDocument/definition"))
+		res := srv.call(ctx, "textDocument/definition", params(at(t, cur, "err != nil", 0, 0), "textDocument/definition"))
 		var locs []protocol.Location
 		if err := json.Unmarshal(res, &locs); err != nil || len(locs) != 1 {
 			t.Fatalf("definition: %v: %s", err, res)

@@ -6,17 +6,19 @@ import (
 	"strings"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // codeActionFeature answers textDocument/codeAction with gopls's actions,
 // unchanged, followed by our quick fixes (kind quickfix, the diagnostic
 // attached) for our diagnostics in the requested range.
-func codeActionFeature(s *Session) Feature {
-	w := s.Workspace()
-	return Feature{
+func codeActionFeature(w *Workspace) proxy.Feature {
+	return proxy.Feature{
 		Name: "codeAction",
-		Requests: map[string]RequestHandler{
-			"textDocument/codeAction": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+		Requests: map[string]proxy.RequestHandler{
+			"textDocument/codeAction": func(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 				res, err := forward(ctx)
 				ours := w.quickFixes(params)
 				if len(ours) == 0 {
@@ -143,5 +145,5 @@ func appendActions(res json.RawMessage, ours []codeActionOut) (json.RawMessage, 
 		}
 		elems = append(elems, b)
 	}
-	return joinArray(elems), nil
+	return wire.JoinArray(elems), nil
 }

@@ -8,6 +8,9 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // codeLensFeature adds lenses to gopls's: on each registration, which
@@ -18,16 +21,16 @@ import (
 // codeLens/resolve (linking is the costly part); it turns on
 // codeLensProvider.resolveProvider in gopls's initialize result. gopls's
 // lenses are kept, and resolve requests for them go to gopls.
-func codeLensFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
+func codeLensFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return proxy.Feature{
 		Name: "codelens",
-		Requests: map[string]RequestHandler{
+		Requests: map[string]proxy.RequestHandler{
 			"initialize":            enableLensResolve,
 			"textDocument/codeLens": n.codeLens,
 			"codeLens/resolve":      n.resolveLens,
 		},
-		Capabilities: Capabilities{Set: map[string]json.RawMessage{
+		Capabilities: proxy.Capabilities{Set: map[string]json.RawMessage{
 			"codeLensProvider": json.RawMessage(`{"resolveProvider":true}`),
 		}},
 	}
@@ -36,15 +39,15 @@ func codeLensFeature(s *Session) Feature {
 // enableLensResolve sets codeLensProvider.resolveProvider in gopls's
 // initialize result (gopls resolves nothing lazily and says so); every other
 // byte of gopls's answer is kept.
-func enableLensResolve(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func enableLensResolve(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	res, err := forward(ctx)
 	if err != nil {
 		return res, err
 	}
-	if getPath(res, "capabilities", "codeLensProvider") == nil {
+	if wire.GetPath(res, "capabilities", "codeLensProvider") == nil {
 		return res, nil // declared by Capabilities.Set instead
 	}
-	if out, err := setPath(res, []byte("true"), "capabilities", "codeLensProvider", "resolveProvider"); err == nil {
+	if out, err := wire.SetPath(res, []byte("true"), "capabilities", "codeLensProvider", "resolveProvider"); err == nil {
 		return out, nil
 	}
 	return res, nil
@@ -66,19 +69,19 @@ type codeLensJSON struct {
 	Data    any               `json:"data,omitempty"`
 }
 
-func (n *navState) codeLens(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) codeLens(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	var p struct {
 		TextDocument struct {
 			URI protocol.DocumentURI `json:"uri"`
 		} `json:"textDocument"`
 	}
 	_ = json.Unmarshal(params, &p)
-	w := n.s.Workspace()
-	path, perr := PathFromURI(p.TextDocument.URI)
+	w := n.w
+	path, perr := proxy.PathFromURI(p.TextDocument.URI)
 	if !w.Ready() || perr != nil || !strings.HasSuffix(path, ".go") {
 		return forward(ctx)
 	}
-	Detach(ctx)
+	proxy.Detach(ctx)
 	g, gerr := forward(ctx)
 	snap, err := w.Synced(ctx)
 	if err != nil {
@@ -89,7 +92,7 @@ func (n *navState) codeLens(ctx context.Context, params json.RawMessage, forward
 		return g, gerr
 	}
 	var ours []json.RawMessage
-	for _, ls := range n.cache.get(snap).lenses(fid) {
+	for _, ls := range w.Nav(snap).Lenses(fid) {
 		loc, err := w.LocationIn(snap, ls.Ref)
 		if err != nil {
 			continue
@@ -122,7 +125,7 @@ func (n *navState) codeLens(ctx context.Context, params json.RawMessage, forward
 	return json.Marshal(append(items, ours...))
 }
 
-func (n *navState) resolveLens(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) resolveLens(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	var lens struct {
 		Range protocol.Range `json:"range"`
 		Data  lensData       `json:"data"`
@@ -131,11 +134,12 @@ func (n *navState) resolveLens(ctx context.Context, params json.RawMessage, forw
 		return forward(ctx)
 	}
 	d := lens.Data.PluginLSP
-	snap := n.s.Workspace().Snapshot()
+	w := n.w
+	snap := w.Snapshot()
 	title := "plugin " + d.Kind + " (index changed; ask again)"
 	if fid, ok := snap.FileID(d.Path); ok {
-		ls := lensSite{Ref: index.SymbolRef{File: fid, Span: index.Span{Start: d.Start, End: d.End}}, Kind: d.Kind}
-		if t, ok := n.cache.get(snap).lensTitle(ls); ok {
+		ls := navigation.Lens{Ref: index.SymbolRef{File: fid, Span: index.Span{Start: d.Start, End: d.End}}, Kind: d.Kind}
+		if t, ok := w.Nav(snap).LensTitle(ls); ok {
 			title = t
 		}
 	}

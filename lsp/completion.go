@@ -6,6 +6,9 @@ import (
 	"fmt"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // completionFeature completes inside the string argument of a registry's
@@ -18,16 +21,16 @@ import (
 // It answers from memory without waiting for the index to catch up with
 // the last keystroke: the cursor's string and call are read from the
 // editor's text, and the names from the current snapshot.
-func completionFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
+func completionFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return proxy.Feature{
 		Name: "completion",
-		Requests: map[string]RequestHandler{
+		Requests: map[string]proxy.RequestHandler{
 			"textDocument/completion": n.completion,
 		},
 		// Outside a string literal the request is forwarded on the raw path.
-		Claims:       map[string]ClaimFunc{"textDocument/completion": n.completionClaim},
-		Capabilities: Capabilities{CompletionTriggers: []string{`"`}},
+		Claims:       map[string]proxy.ClaimFunc{"textDocument/completion": n.completionClaim},
+		Capabilities: proxy.Capabilities{CompletionTriggers: []string{`"`}},
 	}
 }
 
@@ -50,33 +53,33 @@ type completionItemJSON struct {
 // completionAt is completion's cheap first step: the cursor's file, text,
 // mapper and offset, and whether the cursor is in a string literal (ok
 // false: the request is gopls's). It reads the editor's current text.
-func (n *navState) completionAt(params json.RawMessage) (path string, text []byte, m *Mapper, off int, ok bool) {
+func (n *navState) completionAt(params json.RawMessage) (path string, text []byte, m *proxy.Mapper, off int, ok bool) {
 	var p positionParams
 	if err := json.Unmarshal(params, &p); err != nil {
 		return "", nil, nil, 0, false
 	}
-	w := n.s.Workspace()
+	w := n.w
 	if !w.Ready() {
 		return "", nil, nil, 0, false
 	}
-	path, err := PathFromURI(p.TextDocument.URI)
+	path, err := proxy.PathFromURI(p.TextDocument.URI)
 	if err != nil {
 		return "", nil, nil, 0, false
 	}
 	// Deciding "ours or forward" must be cheap: the open document's Mapper
-	// is cached per version, and stringContext reads one line.
-	if d, ok := n.s.Overlays().Get(p.TextDocument.URI); ok {
-		text, m = d.Text, d.Mapper(n.s.Encoding())
+	// is cached per version, and navigation.StringContext reads one line.
+	if d, ok := n.w.s.Overlays().Get(p.TextDocument.URI); ok {
+		text, m = d.Text, d.Mapper(n.w.s.Encoding())
 	} else if text, err = w.Text(path); err != nil {
 		return "", nil, nil, 0, false
 	} else {
-		m = NewMapper(text, n.s.Encoding())
+		m = proxy.NewMapper(text, n.w.s.Encoding())
 	}
 	off, err = m.Offset(p.Position)
 	if err != nil {
 		return "", nil, nil, 0, false
 	}
-	if _, ok := stringContext(text, off); !ok {
+	if _, ok := navigation.StringContext(text, off); !ok {
 		return "", nil, nil, 0, false
 	}
 	return path, text, m, off, true
@@ -89,18 +92,18 @@ func (n *navState) completionClaim(params json.RawMessage) bool {
 	return ok
 }
 
-func (n *navState) completion(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) completion(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	path, text, m, off, ok := n.completionAt(params)
 	if !ok {
 		return forward(ctx)
 	}
-	w := n.s.Workspace()
+	w := n.w
 	snap := w.Snapshot()
 	fid, ok := snap.FileID(path)
 	if !ok {
 		return forward(ctx)
 	}
-	cc, items, more, ok := n.cache.get(snap).complete(fid, text, off)
+	cc, items, more, ok := w.Nav(snap).Complete(fid, text, off)
 	if !ok {
 		return forward(ctx)
 	}

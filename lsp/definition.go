@@ -3,6 +3,9 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // definitionFeature answers textDocument/definition on plugin strings: a
@@ -12,21 +15,12 @@ import (
 // plugin's main package; a manifest requires entry (or name) to the other
 // manifest. On a name written as a constant or a typed value, gopls's
 // answer comes first and ours is added. Everywhere else: gopls's answer.
-func definitionFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
-		Name: "definition",
-		Requests: map[string]RequestHandler{
-			"textDocument/definition": n.definition,
-		},
-		// Outside the index's sites the request is forwarded on the raw path.
-		Claims: map[string]ClaimFunc{
-			"textDocument/definition": n.claim,
-		},
-	}
+func definitionFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return positionFeature("definition", n, map[string]proxy.RequestHandler{"textDocument/definition": n.definition})
 }
 
-func (n *navState) definition(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) definition(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
@@ -34,12 +28,12 @@ func (n *navState) definition(ctx context.Context, params json.RawMessage, forwa
 	if pos == nil {
 		return forward(ctx)
 	}
-	ts, ok := pos.nx.definition(pos.file, pos.off)
+	ts, ok := pos.nx.Definition(pos.file, pos.off)
 	if !ok {
 		return forward(ctx)
 	}
 	locs := n.locations(pos.snap, ts)
-	if pos.site.literal || (pos.site.kind != siteRegistration && pos.site.kind != siteLookup) {
+	if pos.site.Literal() || (pos.site.Kind() != navigation.SiteRegistration && pos.site.Kind() != navigation.SiteLookup) {
 		return marshalLocations(locs)
 	}
 	g, err := forward(ctx)

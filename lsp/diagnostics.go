@@ -13,6 +13,7 @@ import (
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // typeQuiet is how long the snapshots must stop changing before the type
@@ -331,14 +332,14 @@ func (d *diagStore) setTypes(next map[protocol.DocumentURI][]ourDiag) {
 type converter struct {
 	w       *Workspace
 	snap    *index.Snapshot
-	mappers map[string]*Mapper
+	mappers map[string]*proxy.Mapper
 }
 
 func (w *Workspace) newConverter(snap *index.Snapshot) *converter {
-	return &converter{w: w, snap: snap, mappers: map[string]*Mapper{}}
+	return &converter{w: w, snap: snap, mappers: map[string]*proxy.Mapper{}}
 }
 
-func (c *converter) mapper(path string) *Mapper {
+func (c *converter) mapper(path string) *proxy.Mapper {
 	if m, ok := c.mappers[path]; ok {
 		return m
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 	"github.com/plugin-lsp/plugin-lsp/index"
 	"github.com/plugin-lsp/plugin-lsp/index/synth"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // BenchmarkKeystrokeDiagnostics measures keystroke to published diagnostics
@@ -91,7 +92,7 @@ func BenchmarkKeystrokeDiagnostics(b *testing.B) {
 			"textDocument":   map[string]any{"uri": uri, "version": version[uri]},
 			"contentChanges": []any{map[string]any{"text": text}},
 		})
-		p.waitFor(ctx, what, func(notes, _ []*message) bool {
+		p.waitFor(ctx, what, func(notes, _ []*wire.Message) bool {
 			ds, ok := wsLastPublish(notes[from:], uri)
 			return ok && match(ds)
 		})

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // TestFramingFaults sends the proxy process malformed input as raw bytes
@@ -15,7 +17,7 @@ func TestFramingFaults(t *testing.T) {
 	p := startProxy(t, "PLUGIN_LSP_TEST_PROXY_ONLY=1")
 	p.initialize(ctx, workspace(t), nil)
 	statusReq := func(id string) string {
-		return string(encodeRequest(json.RawMessage(id), "workspace/executeCommand", json.RawMessage(`{"command":"plugin-lsp.status","arguments":[]}`)))
+		return string(wire.EncodeRequest(json.RawMessage(id), "workspace/executeCommand", json.RawMessage(`{"command":"plugin-lsp.status","arguments":[]}`)))
 	}
 	frame := func(body string) string {
 		return "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
@@ -41,7 +43,7 @@ func TestFramingFaults(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var chans = map[string]chan *message{}
+			var chans = map[string]chan *wire.Message{}
 			for _, id := range tt.errIDs {
 				if _, ok := chans[id]; ok {
 					continue
@@ -61,8 +63,8 @@ func TestFramingFaults(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the valid request after the fault: %v", err)
 			}
-			if m.error != nil {
-				t.Errorf("the valid request after the fault: %s", m.error)
+			if m.Error != nil {
+				t.Errorf("the valid request after the fault: %s", m.Error)
 			}
 			for j, id := range tt.errIDs {
 				var raw json.RawMessage
@@ -79,7 +81,7 @@ func TestFramingFaults(t *testing.T) {
 					t.Fatalf("reply to the fault (id %s): %v", id, err)
 				}
 				if errorCode(m) != tt.errCodes[j] {
-					t.Errorf("reply to the fault (id %s): %s, want code %d", id, m.raw, tt.errCodes[j])
+					t.Errorf("reply to the fault (id %s): %s, want code %d", id, m.Raw, tt.errCodes[j])
 				}
 			}
 		})

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // These tests stop the real gopls with SIGSTOP: it stays alive, reads
@@ -67,8 +69,8 @@ func startStoppedMulti(t *testing.T, ctx context.Context, settings json.RawMessa
 	}
 	p = startProxy(t, env...)
 	if settings != nil {
-		p.setAnswer(func(m *message) (json.RawMessage, *rpcError) {
-			if m.method != "workspace/configuration" {
+		p.setAnswer(func(m *wire.Message) (json.RawMessage, *wire.Error) {
+			if m.Method != "workspace/configuration" {
 				return defaultAnswer(m)
 			}
 			return configurationReply(m, func(section string) json.RawMessage {
@@ -103,14 +105,14 @@ func TestStoppedGoplsOwnAnswers(t *testing.T) {
 
 	cancelID := json.RawMessage(`"cancelled-at-stopped-gopls"`)
 	cancelCh := p.expect(cancelID)
-	p.w.write(encodeRequest(cancelID, "textDocument/foldingRange", json.RawMessage(`{"textDocument":{"uri":"`+gammaURI+`"}}`)))
+	p.w.Write(wire.EncodeRequest(cancelID, "textDocument/foldingRange", json.RawMessage(`{"textDocument":{"uri":"`+gammaURI+`"}}`)))
 	p.notify("$/cancelRequest", map[string]any{"id": cancelID})
 	m, err := p.wait(ctx, cancelID, cancelCh)
 	if err != nil {
 		t.Fatalf("cancel with gopls stopped: %v", err)
 	}
-	if code := errorCode(m); code != int64(codeRequestCancelled) {
-		t.Errorf("cancelled request: reply %s %s, want error code %d", m.result, m.error, codeRequestCancelled)
+	if code := errorCode(m); code != int64(wire.CodeRequestCancelled) {
+		t.Errorf("cancelled request: reply %s %s, want error code %d", m.Result, m.Error, wire.CodeRequestCancelled)
 	}
 
 	hover := p.call(ctx, "textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": gammaURI}, "position": at(t, gamma, `"metrics"`, 0, 2)})
@@ -137,15 +139,15 @@ func TestGoplsHung(t *testing.T) {
 
 	pendingID := json.RawMessage(`"pending-at-hung-gopls"`)
 	pendingCh := p.expect(pendingID)
-	p.w.write(encodeRequest(pendingID, "textDocument/documentSymbol", json.RawMessage(`{"textDocument":{"uri":"`+gammaURI+`"}}`)))
+	p.w.Write(wire.EncodeRequest(pendingID, "textDocument/documentSymbol", json.RawMessage(`{"textDocument":{"uri":"`+gammaURI+`"}}`)))
 	text := bigEdits(p, gammaURI, gamma, 2, 12, 256<<10)
 
 	m, err := p.wait(ctx, pendingID, pendingCh)
 	if err != nil {
 		t.Fatalf("request pending at the stopped gopls: %v", err)
 	}
-	if m.error == nil || !bytes.Contains(m.error, []byte("hung")) {
-		t.Errorf("request pending at the stopped gopls: reply %s %s, want an error saying gopls hung", m.result, m.error)
+	if m.Error == nil || !bytes.Contains(m.Error, []byte("hung")) {
+		t.Errorf("request pending at the stopped gopls: reply %s %s, want an error saying gopls hung", m.Result, m.Error)
 	}
 	st := waitStatus(t, ctx, p, "restart after the hang", func(st Status) bool { return st.Gopls.State == "running" && st.Gopls.Generation >= 1 })
 	if st.Gopls.Pid == pid || !processGone(pid) {
@@ -157,7 +159,7 @@ func TestGoplsHung(t *testing.T) {
 	}
 	var told bool
 	for _, n := range p.notifications("window/showMessage") {
-		told = told || bytes.Contains(n.params, []byte("gopls hung"))
+		told = told || bytes.Contains(n.Params, []byte("gopls hung"))
 	}
 	if !told {
 		t.Errorf("the user was not told that gopls hung")
@@ -272,24 +274,24 @@ func TestGoplsNeverAnswers(t *testing.T) {
 				t.Fatalf("initialize: %v", err)
 			}
 			if tt.firstReal {
-				if m.error != nil {
-					t.Fatalf("initialize with the real gopls: %s", m.error)
+				if m.Error != nil {
+					t.Fatalf("initialize with the real gopls: %s", m.Error)
 				}
 				p.notify("initialized", map[string]any{})
 				if err := syscall.Kill(onlyChild(t, p), syscall.SIGKILL); err != nil {
 					t.Fatal(err)
 				}
-			} else if m.error == nil || !bytes.Contains(m.error, []byte("hung")) {
-				t.Errorf("initialize with a gopls printing garbage: %s %s, want an error saying gopls hung", m.result, m.error)
+			} else if m.Error == nil || !bytes.Contains(m.Error, []byte("hung")) {
+				t.Errorf("initialize with a gopls printing garbage: %s %s, want an error saying gopls hung", m.Result, m.Error)
 			}
 			waitStatus(t, ctx, p, "giving up", func(st Status) bool { return st.Gopls.State == "stopped" })
 			m, err = p.send(ctx, "textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": fileURI(filepath.Join(ws, "main.go"))}, "position": map[string]any{"line": 0, "character": 0}})
-			if err != nil || m.error == nil || !bytes.Contains(m.error, []byte("not running")) {
-				t.Errorf("hover after giving up: %v %s", err, m.raw)
+			if err != nil || m.Error == nil || !bytes.Contains(m.Error, []byte("not running")) {
+				t.Errorf("hover after giving up: %v %s", err, m.Raw)
 			}
-			p.waitFor(ctx, "the give-up message", func(notes, _ []*message) bool {
+			p.waitFor(ctx, "the give-up message", func(notes, _ []*wire.Message) bool {
 				for _, n := range notes {
-					if n.method == "window/showMessage" && bytes.Contains(n.params, []byte("stopped restarting")) {
+					if n.Method == "window/showMessage" && bytes.Contains(n.Params, []byte("stopped restarting")) {
 						return true
 					}
 				}

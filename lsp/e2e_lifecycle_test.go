@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // TestGoplsCrash kills gopls with SIGKILL twice in one session. The editor
@@ -48,7 +50,7 @@ func TestGoplsCrash(t *testing.T) {
 		// In flight while gopls dies: must get an answer.
 		id := json.RawMessage(`"inflight-` + string(rune('0'+round)) + `"`)
 		ch := p.expect(id)
-		p.w.write(encodeRequest(id, "workspace/symbol", json.RawMessage(`{"query":"shout"}`)))
+		p.w.Write(wire.EncodeRequest(id, "workspace/symbol", json.RawMessage(`{"query":"shout"}`)))
 		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
@@ -56,8 +58,8 @@ func TestGoplsCrash(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: request in flight during the crash: %v", round, err)
 		}
-		if m.error != nil && !bytes.Contains(m.error, []byte("gopls crashed")) {
-			t.Errorf("round %d: in-flight error does not say what happened: %s", round, m.error)
+		if m.Error != nil && !bytes.Contains(m.Error, []byte("gopls crashed")) {
+			t.Errorf("round %d: in-flight error does not say what happened: %s", round, m.Error)
 		}
 		// The next request succeeds on the new gopls, with the overlay replayed.
 		h := p.call(ctx, "textDocument/hover", hover)
@@ -69,15 +71,15 @@ func TestGoplsCrash(t *testing.T) {
 			t.Errorf("round %d: old pid %d gone=%v, new pid %d gone=%v", round, pid, processGone(pid), st.Gopls.Pid, processGone(st.Gopls.Pid))
 		}
 		// Our diagnostics were sent again with gopls's after the restart.
-		p.waitFor(ctx, "the union re-published after restart", func(notes, _ []*message) bool {
-			var pubs []*message
+		p.waitFor(ctx, "the union re-published after restart", func(notes, _ []*wire.Message) bool {
+			var pubs []*wire.Message
 			for _, n := range notes {
-				if n.method == "textDocument/publishDiagnostics" {
+				if n.Method == "textDocument/publishDiagnostics" {
 					pubs = append(pubs, n)
 				}
 			}
 			for _, n := range pubs[min(nPublish, len(pubs)):] {
-				if bytes.Contains(n.params, []byte(mainURI)) && bytes.Contains(n.params, []byte(`"ours"`)) {
+				if bytes.Contains(n.Params, []byte(mainURI)) && bytes.Contains(n.Params, []byte(`"ours"`)) {
 					return true
 				}
 			}
@@ -91,24 +93,24 @@ func TestGoplsCrash(t *testing.T) {
 	if len(unreg) == 0 {
 		t.Errorf("no client/unregisterCapability after the crashes")
 	} else {
-		if !strings.HasPrefix(string(unreg[0].id), `"plsp:`) {
-			t.Errorf("unregisterCapability id %s, want one of ours (\"plsp:N\")", unreg[0].id)
+		if !strings.HasPrefix(string(unreg[0].ID), `"plsp:`) {
+			t.Errorf("unregisterCapability id %s, want one of ours (\"plsp:N\")", unreg[0].ID)
 		}
 		reg := p.serverRequests("client/registerCapability")
 		var firstID string
 		var r struct {
 			Registrations []struct{ ID string } `json:"registrations"`
 		}
-		if len(reg) > 0 && json.Unmarshal(reg[0].params, &r) == nil && len(r.Registrations) > 0 {
+		if len(reg) > 0 && json.Unmarshal(reg[0].Params, &r) == nil && len(r.Registrations) > 0 {
 			firstID = r.Registrations[0].ID
 		}
-		if firstID == "" || !bytes.Contains(unreg[0].params, []byte(strconv.Quote(firstID))) {
-			t.Errorf("unregisterCapability %s does not withdraw the first registration %q", unreg[0].params, firstID)
+		if firstID == "" || !bytes.Contains(unreg[0].Params, []byte(strconv.Quote(firstID))) {
+			t.Errorf("unregisterCapability %s does not withdraw the first registration %q", unreg[0].Params, firstID)
 		}
 	}
 	var crashMsgs int
 	for _, n := range p.notifications("window/showMessage") {
-		if bytes.Contains(n.params, []byte("gopls crashed")) {
+		if bytes.Contains(n.Params, []byte("gopls crashed")) {
 			crashMsgs++
 		}
 	}
@@ -134,16 +136,16 @@ func TestGoplsCrashGiveUp(t *testing.T) {
 	waitStatus(t, ctx, p, "first restart", func(st Status) bool { return st.Gopls.State == "running" && st.Gopls.Generation == 1 })
 	syscall.Kill(onlyChild(t, p), syscall.SIGKILL)
 	waitStatus(t, ctx, p, "giving up", func(st Status) bool { return st.Gopls.State == "stopped" })
-	p.waitFor(ctx, "the give-up message", func(notes, _ []*message) bool {
+	p.waitFor(ctx, "the give-up message", func(notes, _ []*wire.Message) bool {
 		for _, n := range notes {
-			if n.method == "window/showMessage" && bytes.Contains(n.params, []byte("stopped restarting")) {
+			if n.Method == "window/showMessage" && bytes.Contains(n.Params, []byte("stopped restarting")) {
 				return true
 			}
 		}
 		return false
 	})
 	m, err := p.send(ctx, "workspace/symbol", map[string]any{"query": "x"})
-	if err != nil || !bytes.Contains(m.error, []byte("gopls is not running")) {
+	if err != nil || !bytes.Contains(m.Error, []byte("gopls is not running")) {
 		t.Errorf("request after giving up: %v %v, want an error saying gopls is not running", m, err)
 	}
 	if kids := childPids(t, p.cmd.Process.Pid); len(kids) != 0 {
@@ -204,33 +206,33 @@ func TestServeStopsAllGoroutines(t *testing.T) {
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, inR, outW, Options{GoplsPath: needGopls(t), Features: []FeatureFunc{statusFeature}})
+		done <- Serve(ctx, inR, outW, Options{GoplsPath: needGopls(t), Features: sessionFeatures([]FeatureFunc{statusFeature})})
 		outW.Close()
 	}()
-	w := newFrameWriter(inW)
-	r := newFrameReader(outR)
+	w := wire.NewWriter(inW)
+	r := wire.NewReader(outR)
 	// Drain everything the proxy writes, so it never blocks on us.
-	replies := make(chan *message, 100)
+	replies := make(chan *wire.Message, 100)
 	go func() {
 		defer close(replies)
 		for {
-			body, err := r.read()
+			body, err := r.Read()
 			if err != nil {
 				return
 			}
-			if m, err := parseMessage(body); err == nil && m.kind == kindResponse {
+			if m, err := wire.Parse(body); err == nil && m.Kind == wire.KindResponse {
 				replies <- m
-			} else if err == nil && m.kind == kindRequest {
-				w.write(encodeResponse(m.id, json.RawMessage("null")))
+			} else if err == nil && m.Kind == wire.KindRequest {
+				w.Write(encodeResponse(m.ID, json.RawMessage("null")))
 			}
 		}
 	}()
-	w.write(encodeRequest(json.RawMessage("1"), "initialize", json.RawMessage(`{"processId":null,"rootUri":null,"capabilities":{}}`)))
+	w.Write(wire.EncodeRequest(json.RawMessage("1"), "initialize", json.RawMessage(`{"processId":null,"rootUri":null,"capabilities":{}}`)))
 	waitReply(t, ctx, replies)
-	w.write(encodeNotification("initialized", json.RawMessage(`{}`)))
-	w.write(encodeRequest(json.RawMessage("2"), "shutdown", nil))
+	w.Write(wire.EncodeNotification("initialized", json.RawMessage(`{}`)))
+	w.Write(wire.EncodeRequest(json.RawMessage("2"), "shutdown", nil))
 	waitReply(t, ctx, replies)
-	w.write(encodeNotification("exit", nil))
+	w.Write(wire.EncodeNotification("exit", nil))
 	select {
 	case err := <-done:
 		if err != nil {
@@ -254,12 +256,12 @@ func TestServeStopsAllGoroutines(t *testing.T) {
 	}
 }
 
-func waitReply(t *testing.T, ctx context.Context, replies chan *message) {
+func waitReply(t *testing.T, ctx context.Context, replies chan *wire.Message) {
 	t.Helper()
 	select {
 	case m := <-replies:
-		if m.error != nil {
-			t.Fatalf("error reply: %s", m.error)
+		if m.Error != nil {
+			t.Fatalf("error reply: %s", m.Error)
 		}
 	case <-ctx.Done():
 		t.Fatal("no reply")

@@ -16,6 +16,9 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // The end-to-end tests run real processes: gopls itself, and plugin-lsp's
@@ -80,29 +83,27 @@ func testProxyMain() int {
 	if v := os.Getenv("PLUGIN_LSP_TEST_MAXQUEUE"); v != "" {
 		opts.MaxQueue, _ = strconv.Atoi(v)
 	}
+	table := featureTable()
 	switch os.Getenv("PLUGIN_LSP_TEST_PROXY_ONLY") {
 	case "1":
 		// The proxy alone (benchmarks): no index, no feature handlers.
-		opts.Features = []FeatureFunc{statusFeature}
+		table = []FeatureFunc{statusFeature}
 	case "middleware":
 		// The proxy with handlers that only forward: the cost of the
 		// interception machinery itself.
-		opts.Features = []FeatureFunc{statusFeature, forwardOnlyFeature}
+		table = []FeatureFunc{statusFeature, forwardOnlyFeature}
 	}
 	if os.Getenv("PLUGIN_LSP_TEST_FAKES") == "1" {
 		// Only the proxy's own features and the fakes: the assertions about
 		// merging must not depend on what the real features publish.
-		opts.Features = []FeatureFunc{statusFeature, fakeFeature}
+		table = []FeatureFunc{statusFeature, fakeFeature}
 	}
 	if os.Getenv("PLUGIN_LSP_TEST_COUNT_HANDLERS") == "1" {
 		// Every handler counted (claims_e2e_test.go): which requests ran a
 		// handler chain and which took the raw path.
-		table := opts.Features
-		if table == nil {
-			table = featureTable()
-		}
-		opts.Features = countingTable(table)
+		table = countingTable(table)
 	}
+	opts.Features = sessionFeatures(table)
 	// SIGTERM ends the session as in cmd/plugin-lsp (main.go).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -142,39 +143,40 @@ func (f *fakeDiagnostics) Diagnostics(uri protocol.DocumentURI) []protocol.Diagn
 // fakeFeature is the test-only feature: a fake diagnostics source and
 // handlers that exercise the extension points (panics, cancellation, our own
 // requests to the editor).
-func fakeFeature(s *Session) Feature {
+func fakeFeature(w *Workspace) proxy.Feature {
+	s := w.s
 	src := &fakeDiagnostics{diags: map[protocol.DocumentURI][]protocol.Diagnostic{}}
 	s.SetDiagnosticsSource(src)
-	return Feature{
+	return proxy.Feature{
 		Name: "test-fakes",
-		Requests: map[string]RequestHandler{
-			"test/panic": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+		Requests: map[string]proxy.RequestHandler{
+			"test/panic": func(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 				panic("deliberate test panic")
 			},
-			"test/badJSON": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+			"test/badJSON": func(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 				return json.RawMessage(`{"broken":`), nil
 			},
 			// test/block blocks without deciding (a buggy feature).
-			"test/block": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+			"test/block": func(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 				<-ctx.Done()
 				return nil, ctx.Err()
 			},
-			"test/wait": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
-				Detach(ctx)
+			"test/wait": func(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
+				proxy.Detach(ctx)
 				<-ctx.Done()
 				return nil, ctx.Err()
 			},
 			// hover passes through a middleware that forwards untouched.
-			"textDocument/hover": func(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+			"textDocument/hover": func(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 				return forward(ctx)
 			},
 		},
-		Commands: map[string]CommandHandler{
+		Commands: map[string]proxy.CommandHandler{
 			"plugin-lsp.test.setDiagnostics": func(ctx context.Context, args []json.RawMessage) (any, error) {
 				var uri protocol.DocumentURI
 				var diags []protocol.Diagnostic
 				if len(args) != 2 || json.Unmarshal(args[0], &uri) != nil || json.Unmarshal(args[1], &diags) != nil {
-					return nil, NewError(-32602, "want [uri, diagnostics]")
+					return nil, proxy.NewError(-32602, "want [uri, diagnostics]")
 				}
 				src.mu.Lock()
 				src.diags[uri] = diags
@@ -187,11 +189,11 @@ func fakeFeature(s *Session) Feature {
 			"plugin-lsp.test.overlayText": func(ctx context.Context, args []json.RawMessage) (any, error) {
 				var uri protocol.DocumentURI
 				if len(args) != 1 || json.Unmarshal(args[0], &uri) != nil {
-					return nil, NewError(-32602, "want [uri]")
+					return nil, proxy.NewError(-32602, "want [uri]")
 				}
 				d, ok := s.Overlays().Get(uri)
 				if !ok {
-					return nil, NewError(-32602, "%s is not open", uri)
+					return nil, proxy.NewError(-32602, "%s is not open", uri)
 				}
 				return string(d.Text), nil
 			},
@@ -207,12 +209,12 @@ func fakeFeature(s *Session) Feature {
 				return res, nil
 			},
 		},
-		Notifications: map[string]NotificationObserver{
+		Notifications: map[string]proxy.NotificationObserver{
 			"textDocument/didSave": func(ctx context.Context, params json.RawMessage) {
 				panic("deliberate observer panic")
 			},
 		},
-		Capabilities: Capabilities{
+		Capabilities: proxy.Capabilities{
 			CompletionTriggers: []string{`"`},
 			Set:                map[string]json.RawMessage{"codeLensProvider": json.RawMessage(`{"resolveProvider":false}`), "pluginLspTest": json.RawMessage(`true`)},
 		},
@@ -221,11 +223,11 @@ func fakeFeature(s *Session) Feature {
 
 // forwardOnlyFeature intercepts the benchmarked methods and forwards them
 // untouched.
-func forwardOnlyFeature(*Session) Feature {
-	fwd := func(ctx context.Context, _ json.RawMessage, forward Forward) (json.RawMessage, error) {
+func forwardOnlyFeature(*Workspace) proxy.Feature {
+	fwd := func(ctx context.Context, _ json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 		return forward(ctx)
 	}
-	return Feature{Name: "forward-only", Requests: map[string]RequestHandler{
+	return proxy.Feature{Name: "forward-only", Requests: map[string]proxy.RequestHandler{
 		"textDocument/definition": fwd, "textDocument/hover": fwd, "textDocument/completion": fwd,
 	}}
 }
@@ -263,7 +265,7 @@ func at(t testing.TB, text, marker string, n, delta int) protocol.Position {
 		off = from + j
 		from = off + 1
 	}
-	p, err := NewMapper([]byte(text), UTF16).Position(off + delta)
+	p, err := proxy.NewMapper([]byte(text), proxy.UTF16).Position(off + delta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,17 +283,17 @@ func openDoc(p *lspProc, uri, text string, version int) {
 }
 
 // hasDiagnosticsFor reports whether a publishDiagnostics for uri arrived.
-func hasDiagnosticsFor(uri string) func(notes, _ []*message) bool {
-	return func(notes, _ []*message) bool {
+func hasDiagnosticsFor(uri string) func(notes, _ []*wire.Message) bool {
+	return func(notes, _ []*wire.Message) bool {
 		return lastPublish(notes, uri) != nil
 	}
 }
 
 // lastPublish returns the last publishDiagnostics for uri among notes, or nil.
-func lastPublish(notes []*message, uri string) *message {
-	var last *message
+func lastPublish(notes []*wire.Message, uri string) *wire.Message {
+	var last *wire.Message
 	for _, n := range notes {
-		if n.method == "textDocument/publishDiagnostics" && string(getMember(n.params, "uri")) == strconv.Quote(uri) {
+		if n.Method == "textDocument/publishDiagnostics" && string(wire.GetMember(n.Params, "uri")) == strconv.Quote(uri) {
 			last = n
 		}
 	}
@@ -305,7 +307,7 @@ func lastDiagnostics(p *lspProc, uri string) ([]protocol.Diagnostic, bool) {
 
 // lastDiagnosticsIn is lastDiagnostics over notes (for waitFor conditions,
 // which run with the client's lock held).
-func lastDiagnosticsIn(notes []*message, uri string) ([]protocol.Diagnostic, bool) {
+func lastDiagnosticsIn(notes []*wire.Message, uri string) ([]protocol.Diagnostic, bool) {
 	last := lastPublish(notes, uri)
 	if last == nil {
 		return nil, false
@@ -313,7 +315,7 @@ func lastDiagnosticsIn(notes []*message, uri string) ([]protocol.Diagnostic, boo
 	var pp struct {
 		Diagnostics []protocol.Diagnostic `json:"diagnostics"`
 	}
-	_ = json.Unmarshal(last.params, &pp)
+	_ = json.Unmarshal(last.Params, &pp)
 	return pp.Diagnostics, true
 }
 

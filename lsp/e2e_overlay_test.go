@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // TestOverlayAgreesWithGopls sends didChanges that gopls v0.23.0 rejects or
@@ -81,7 +83,7 @@ func TestOverlayAgreesWithGopls(t *testing.T) {
 			if err := json.Unmarshal(p.call(ctx, "textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": uri}}), &syms); err != nil {
 				t.Fatal(err)
 			}
-			m := NewMapper([]byte(ours), UTF16)
+			m := proxy.NewMapper([]byte(ours), proxy.UTF16)
 			var goplsNames, ourNames []string
 			for _, s := range syms {
 				goplsNames = append(goplsNames, s.Name)

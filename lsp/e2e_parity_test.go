@@ -10,12 +10,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // hintsConfig is the workspace/configuration answer of both clients in the
 // parity test: it turns on inlay hints so that they have something to say.
-func hintsConfig(m *message) (json.RawMessage, *rpcError) {
-	if m.method != "workspace/configuration" {
+func hintsConfig(m *wire.Message) (json.RawMessage, *wire.Error) {
+	if m.Method != "workspace/configuration" {
 		return defaultAnswer(m)
 	}
 	return configurationReply(m, func(string) json.RawMessage {
@@ -33,22 +35,22 @@ func hintsConfig(m *message) (json.RawMessage, *rpcError) {
 func TestParityWithGopls(t *testing.T) {
 	ctx := ctxT(t)
 	ws := workspace(t)
-	direct, proxy := startGopls(t), startProxy(t)
-	both := []*lspProc{direct, proxy}
+	direct, srv := startGopls(t), startProxy(t)
+	both := []*lspProc{direct, srv}
 	for _, p := range both {
 		p.setAnswer(hintsConfig)
 	}
 
 	// initialize
 	resD := direct.initialize(ctx, ws, nil)
-	resP := proxy.initialize(ctx, ws, nil)
-	if !bytes.Equal(getMember(resD, "serverInfo"), getMember(resP, "serverInfo")) {
-		t.Errorf("serverInfo differs:\n gopls %s\n proxy %s", getMember(resD, "serverInfo"), getMember(resP, "serverInfo"))
+	resP := srv.initialize(ctx, ws, nil)
+	if !bytes.Equal(wire.GetMember(resD, "serverInfo"), wire.GetMember(resP, "serverInfo")) {
+		t.Errorf("serverInfo differs:\n gopls %s\n proxy %s", wire.GetMember(resD, "serverInfo"), wire.GetMember(resP, "serverInfo"))
 	}
 	if path, ok := keeps(decode(t, resP), decode(t, resD), "result"); !ok {
 		t.Errorf("initialize result lost or changed gopls's %s:\n gopls %s\n proxy %s", path, resD, resP)
 	}
-	cmds := getPath(resP, "capabilities", "executeCommandProvider", "commands")
+	cmds := wire.GetPath(resP, "capabilities", "executeCommandProvider", "commands")
 	if !bytes.Contains(cmds, []byte(`"plugin-lsp.status"`)) {
 		t.Errorf("executeCommandProvider.commands lacks plugin-lsp.status: %s", cmds)
 	}
@@ -95,7 +97,7 @@ func TestParityWithGopls(t *testing.T) {
 	for _, st := range steps {
 		t.Run(st.method, func(t *testing.T) {
 			d := call(t, ctx, direct, st.method, st.params)
-			p := call(t, ctx, proxy, st.method, st.params)
+			p := call(t, ctx, srv, st.method, st.params)
 			if st.method == "textDocument/inlayHint" {
 				// gopls itself returns inlay hints in varying order (one
 				// run lists parameter names first, the next types first),
@@ -124,7 +126,7 @@ func TestParityWithGopls(t *testing.T) {
 	pos.Line++
 	hp := map[string]any{"textDocument": doc(mainURI), "position": map[string]any{"line": pos.Line - 1, "character": 2}}
 	d := call(t, ctx, direct, "textDocument/hover", hp)
-	p := call(t, ctx, proxy, "textDocument/hover", hp)
+	p := call(t, ctx, srv, "textDocument/hover", hp)
 	if !bytes.Equal(d, p) || !bytes.Contains(d, []byte("extra")) {
 		t.Errorf("hover after didChange differs or misses the edit\n gopls %s\n proxy %s", d, p)
 	}
@@ -142,10 +144,10 @@ func call(t *testing.T, ctx context.Context, p *lspProc, method string, params a
 	if err != nil {
 		t.Fatalf("%s: %v", method, err)
 	}
-	if m.error != nil {
-		return m.error // compared like a result: errors must match too
+	if m.Error != nil {
+		return m.Error // compared like a result: errors must match too
 	}
-	return m.result
+	return m.Result
 }
 
 func decode(t *testing.T, b []byte) any {

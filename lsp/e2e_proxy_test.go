@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // childPids returns the pids of pid's child processes, from /proc.
@@ -86,11 +88,11 @@ func waitStatus(t testing.TB, ctx context.Context, p *lspProc, what string, cond
 	}
 }
 
-func errorCode(m *message) int64 {
+func errorCode(m *wire.Message) int64 {
 	var e struct {
 		Code int64 `json:"code"`
 	}
-	_ = json.Unmarshal(m.error, &e)
+	_ = json.Unmarshal(m.Error, &e)
 	return e.Code
 }
 
@@ -101,8 +103,8 @@ func TestProxySession(t *testing.T) {
 	ws := workspace(t)
 	p := startProxy(t, "PLUGIN_LSP_TEST_FAKES=1")
 	configAnswer := `{"hoverKind":"NoDocumentation"}`
-	p.answer = func(m *message) (json.RawMessage, *rpcError) {
-		switch m.method {
+	p.answer = func(m *wire.Message) (json.RawMessage, *wire.Error) {
+		switch m.Method {
 		case "workspace/configuration":
 			p.mu.Lock()
 			answer := json.RawMessage(configAnswer)
@@ -121,47 +123,47 @@ func TestProxySession(t *testing.T) {
 	p.waitFor(ctx, "diagnostics for main.go", hasDiagnosticsFor(mainURI))
 
 	t.Run("capabilities merged", func(t *testing.T) {
-		caps := getMember(res, "capabilities")
-		trig := getPath(caps, "completionProvider", "triggerCharacters")
+		caps := wire.GetMember(res, "capabilities")
+		trig := wire.GetPath(caps, "completionProvider", "triggerCharacters")
 		if !bytes.Contains(trig, []byte(`"."`)) || !bytes.Contains(trig, []byte(`"\""`)) {
 			t.Errorf("triggerCharacters = %s, want gopls's \".\" and our '\"'", trig)
 		}
-		if v := getMember(caps, "codeLensProvider"); string(v) == `{"resolveProvider":false}` {
+		if v := wire.GetMember(caps, "codeLensProvider"); string(v) == `{"resolveProvider":false}` {
 			t.Errorf("gopls's codeLensProvider was replaced by ours: %s", v)
 		}
-		if v := getMember(caps, "pluginLspTest"); string(v) != "true" {
+		if v := wire.GetMember(caps, "pluginLspTest"); string(v) != "true" {
 			t.Errorf("capability gopls lacks was not added: %s", v)
 		}
-		cmds := getPath(caps, "executeCommandProvider", "commands")
+		cmds := wire.GetPath(caps, "executeCommandProvider", "commands")
 		for _, c := range []string{StatusCommand, "plugin-lsp.test.setDiagnostics", "gopls.tidy"} {
 			if !bytes.Contains(cmds, []byte(strconv.Quote(c))) {
 				t.Errorf("executeCommandProvider.commands lacks %s: %s", c, cmds)
 			}
 		}
-		if getMember(res, "serverInfo") == nil {
+		if wire.GetMember(res, "serverInfo") == nil {
 			t.Errorf("serverInfo missing: %s", res)
 		}
 	})
 
 	t.Run("gopls requests reach the editor and replies reach gopls", func(t *testing.T) {
-		p.waitFor(ctx, "workspace/configuration, progress create and registerCapability", func(_, reqs []*message) bool {
+		p.waitFor(ctx, "workspace/configuration, progress create and registerCapability", func(_, reqs []*wire.Message) bool {
 			seen := map[string]bool{}
 			for _, r := range reqs {
-				seen[r.method] = true
+				seen[r.Method] = true
 			}
 			return seen["workspace/configuration"] && seen["window/workDoneProgress/create"] && seen["client/registerCapability"]
 		})
 		reg := p.serverRequests("client/registerCapability")
-		if !bytes.Contains(reg[0].params, []byte("workspace/didChangeWatchedFiles")) {
-			t.Errorf("registerCapability params: %s", reg[0].params)
+		if !bytes.Contains(reg[0].Params, []byte("workspace/didChangeWatchedFiles")) {
+			t.Errorf("registerCapability params: %s", reg[0].Params)
 		}
 		// The progress token gopls created must be used in $/progress: gopls
 		// only begins progress after our reply to create reached it.
 		create := p.serverRequests("window/workDoneProgress/create")[0]
-		token := getMember(create.params, "token")
-		p.waitFor(ctx, "$/progress for the created token", func(notes, _ []*message) bool {
+		token := wire.GetMember(create.Params, "token")
+		p.waitFor(ctx, "$/progress for the created token", func(notes, _ []*wire.Message) bool {
 			for _, n := range notes {
-				if n.method == "$/progress" && bytes.Equal(getMember(n.params, "token"), token) {
+				if n.Method == "$/progress" && bytes.Equal(wire.GetMember(n.Params, "token"), token) {
 					return true
 				}
 			}
@@ -180,10 +182,10 @@ func TestProxySession(t *testing.T) {
 		configAnswer = `{}`
 		p.mu.Unlock()
 		p.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
-		p.waitFor(ctx, "a new workspace/configuration request", func(_, reqs []*message) bool {
+		p.waitFor(ctx, "a new workspace/configuration request", func(_, reqs []*wire.Message) bool {
 			c := 0
 			for _, r := range reqs {
-				if r.method == "workspace/configuration" {
+				if r.Method == "workspace/configuration" {
 					c++
 				}
 			}
@@ -200,7 +202,7 @@ func TestProxySession(t *testing.T) {
 			t.Errorf("askEditor result %s, want the editor's reply", res)
 		}
 		reqs := p.serverRequests("window/showMessageRequest")
-		if len(reqs) != 1 || !strings.HasPrefix(string(reqs[0].id), `"plsp:`) {
+		if len(reqs) != 1 || !strings.HasPrefix(string(reqs[0].ID), `"plsp:`) {
 			t.Errorf("our request to the editor: %v, want one with a \"plsp:N\" id", reqs)
 		}
 	})
@@ -226,12 +228,12 @@ func TestProxySession(t *testing.T) {
 				t.Fatalf("%s: %v", tt.name, err)
 			}
 			if errorCode(m) != tt.code {
-				t.Errorf("%s: reply %s, want error code %d", tt.name, m.raw, tt.code)
+				t.Errorf("%s: reply %s, want error code %d", tt.name, m.Raw, tt.code)
 			}
 		}
 		// An envelope without method or result: InvalidRequest, with its id.
 		ch := p.expect(json.RawMessage("902"))
-		p.w.write([]byte(`{"jsonrpc":"2.0","id":902}`))
+		p.w.Write([]byte(`{"jsonrpc":"2.0","id":902}`))
 		if m, err := p.wait(ctx, json.RawMessage("902"), ch); err != nil || errorCode(m) != -32600 {
 			t.Errorf("id-only message: %v %v, want InvalidRequest", m, err)
 		}
@@ -251,19 +253,19 @@ func TestProxySession(t *testing.T) {
 		// while the handler runs).
 		id := json.RawMessage(`"cancel-me"`)
 		ch := p.expect(id)
-		p.w.write(encodeRequest(id, "workspace/symbol", json.RawMessage(`{"query":"Greet"}`)))
+		p.w.Write(wire.EncodeRequest(id, "workspace/symbol", json.RawMessage(`{"query":"Greet"}`)))
 		p.notify("$/cancelRequest", map[string]any{"id": "cancel-me"})
 		m, err := p.wait(ctx, id, ch)
 		if err != nil {
 			t.Fatalf("cancelled request got no reply: %v", err)
 		}
-		if m.error != nil && errorCode(m) != -32800 && !bytes.Contains(m.error, []byte("cancel")) {
-			t.Errorf("cancelled request: %s, want a result or a cancellation error", m.raw)
+		if m.Error != nil && errorCode(m) != -32800 && !bytes.Contains(m.Error, []byte("cancel")) {
+			t.Errorf("cancelled request: %s, want a result or a cancellation error", m.Raw)
 		}
 		// Intercepted: the handler's context is cancelled; the reply says so.
 		id = json.RawMessage(`7001`)
 		ch = p.expect(id)
-		p.w.write(encodeRequest(id, "test/wait", nil))
+		p.w.Write(wire.EncodeRequest(id, "test/wait", nil))
 		p.notify("$/cancelRequest", map[string]any{"id": 7001})
 		if m, err := p.wait(ctx, id, ch); err != nil || errorCode(m) != -32800 {
 			t.Errorf("cancelled intercepted request: %v %v, want RequestCancelled", m, err)
@@ -276,7 +278,7 @@ func TestProxySession(t *testing.T) {
 
 	t.Run("panics become errors", func(t *testing.T) {
 		m, err := p.send(ctx, "test/panic", nil)
-		if err != nil || errorCode(m) != -32603 || !bytes.Contains(m.error, []byte("deliberate test panic")) {
+		if err != nil || errorCode(m) != -32603 || !bytes.Contains(m.Error, []byte("deliberate test panic")) {
 			t.Errorf("panicking handler: %v %v, want InternalError naming the panic", m, err)
 		}
 		p.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": mainURI}})
@@ -290,7 +292,7 @@ func TestProxySession(t *testing.T) {
 	t.Run("a handler that never decides does not stall the session", func(t *testing.T) {
 		id := json.RawMessage(`"blocker"`)
 		ch := p.expect(id)
-		p.w.write(encodeRequest(id, "test/block", nil))
+		p.w.Write(wire.EncodeRequest(id, "test/block", nil))
 		p.call(ctx, "workspace/symbol", map[string]any{"query": "shout"}) // answered after the read loop gives up waiting
 		p.notify("$/cancelRequest", map[string]any{"id": "blocker"})
 		if m, err := p.wait(ctx, id, ch); err != nil || errorCode(m) != -32800 {
@@ -310,8 +312,8 @@ func TestProxySession(t *testing.T) {
 			p.call(ctx, "workspace/executeCommand", map[string]any{"command": "plugin-lsp.test.setDiagnostics", "arguments": []json.RawMessage{json.RawMessage(strconv.Quote(uri)), json.RawMessage(diags)}})
 		}
 		ours := `[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":7}},"severity":2,"code":"PL001","source":"plugin-lsp","message":"ours"}]`
-		lastIs := func(uri string, want ...string) func(notes, _ []*message) bool {
-			return func(notes, _ []*message) bool {
+		lastIs := func(uri string, want ...string) func(notes, _ []*wire.Message) bool {
+			return func(notes, _ []*wire.Message) bool {
 				got, ok := lastDiagnosticsIn(notes, uri)
 				if !ok || len(got) != len(want) {
 					return false

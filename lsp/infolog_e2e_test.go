@@ -1,11 +1,15 @@
 package lsp
 
 import (
+	"go.lsp.dev/protocol"
+
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // plugin-lsp's informational lines reach the editor as window/logMessage
@@ -19,7 +23,7 @@ var infoLines = []string{"started gopls (pid ", "index: "}
 
 // logMessages returns plugin-lsp's window/logMessage notifications among
 // notes, decoded.
-func logMessages(notes []*message) []struct {
+func logMessages(notes []*wire.Message) []struct {
 	Type    int    `json:"type"`
 	Message string `json:"message"`
 } {
@@ -32,7 +36,7 @@ func logMessages(notes []*message) []struct {
 			Type    int    `json:"type"`
 			Message string `json:"message"`
 		}
-		if json.Unmarshal(n.params, &m) == nil && strings.HasPrefix(m.Message, "plugin-lsp: ") {
+		if json.Unmarshal(n.Params, &m) == nil && strings.HasPrefix(m.Message, "plugin-lsp: ") {
 			out = append(out, m)
 		}
 	}
@@ -44,7 +48,7 @@ func TestInfoLinesAsLogMessage(t *testing.T) {
 	dir := wsCopy(t, "multi")
 	p := startProxy(t)
 	p.initialize(ctx, dir, nil)
-	p.waitFor(ctx, "logMessage of the index build", func(notes, _ []*message) bool {
+	p.waitFor(ctx, "logMessage of the index build", func(notes, _ []*wire.Message) bool {
 		for _, m := range logMessages(notes) {
 			if strings.HasPrefix(m.Message, "plugin-lsp: index: ") && strings.Contains(m.Message, " built in ") {
 				return true
@@ -61,8 +65,8 @@ func TestInfoLinesAsLogMessage(t *testing.T) {
 		for _, m := range got {
 			if strings.HasPrefix(m.Message, "plugin-lsp: "+want) {
 				found = true
-				if m.Type != msgTypeInfo {
-					t.Errorf("%q: type %d, want %d (Info)", m.Message, m.Type, msgTypeInfo)
+				if m.Type != int(protocol.MessageTypeInfo) {
+					t.Errorf("%q: type %d, want %d (Info)", m.Message, m.Type, int(protocol.MessageTypeInfo))
 				}
 			}
 		}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // This file is a small LSP client for the end-to-end tests. It speaks to a
@@ -28,16 +30,16 @@ type lspProc struct {
 	t    testing.TB
 	cmd  *exec.Cmd
 	in   io.WriteCloser
-	w    *frameWriter
+	w    *wire.Writer
 	next int64
 
 	mu       sync.Mutex
-	calls    map[string]chan *message
-	notes    []*message // notifications from the server, in order
-	srvReqs  []*message // requests from the server, in order
+	calls    map[string]chan *wire.Message
+	notes    []*wire.Message // notifications from the server, in order
+	srvReqs  []*wire.Message // requests from the server, in order
 	changed  chan struct{}
-	answer   func(m *message) (json.RawMessage, *rpcError) // reply to server requests
-	rawIn    []*message                                    // everything received, for debugging
+	answer   func(m *wire.Message) (json.RawMessage, *wire.Error) // reply to server requests
+	rawIn    []*wire.Message                                      // everything received, for debugging
 	exited   chan struct{}
 	exitErr  error
 	stderr   *lockedBuffer
@@ -74,8 +76,8 @@ func startProc(t testing.TB, cmd *exec.Cmd) *lspProc {
 		t.Fatal(err)
 	}
 	p := &lspProc{
-		t: t, cmd: cmd, in: in, w: newFrameWriter(in),
-		calls:    make(map[string]chan *message),
+		t: t, cmd: cmd, in: in, w: wire.NewWriter(in),
+		calls:    make(map[string]chan *wire.Message),
 		changed:  make(chan struct{}, 1),
 		exited:   make(chan struct{}),
 		readDone: make(chan struct{}),
@@ -114,8 +116,8 @@ func tail(s string, n int) string {
 }
 
 // defaultAnswer replies to server→client requests as a plain editor would.
-func defaultAnswer(m *message) (json.RawMessage, *rpcError) {
-	switch m.method {
+func defaultAnswer(m *wire.Message) (json.RawMessage, *wire.Error) {
+	switch m.Method {
 	case "workspace/configuration":
 		return configurationReply(m, func(string) json.RawMessage { return nil })
 	}
@@ -124,13 +126,13 @@ func defaultAnswer(m *message) (json.RawMessage, *rpcError) {
 
 // configurationReply answers the workspace/configuration request m: for
 // each item, section(item's section), or {} where that is nil.
-func configurationReply(m *message, section func(name string) json.RawMessage) (json.RawMessage, *rpcError) {
+func configurationReply(m *wire.Message, section func(name string) json.RawMessage) (json.RawMessage, *wire.Error) {
 	var p struct {
 		Items []struct {
 			Section string `json:"section"`
 		} `json:"items"`
 	}
-	_ = json.Unmarshal(m.params, &p)
+	_ = json.Unmarshal(m.Params, &p)
 	out := make([]json.RawMessage, len(p.Items))
 	for i, it := range p.Items {
 		out[i] = json.RawMessage("{}")
@@ -144,7 +146,7 @@ func configurationReply(m *message, section func(name string) json.RawMessage) (
 
 // setAnswer replaces the replies to server requests; the read loop may be
 // running.
-func (p *lspProc) setAnswer(answer func(m *message) (json.RawMessage, *rpcError)) {
+func (p *lspProc) setAnswer(answer func(m *wire.Message) (json.RawMessage, *wire.Error)) {
 	p.mu.Lock()
 	p.answer = answer
 	p.mu.Unlock()
@@ -152,11 +154,11 @@ func (p *lspProc) setAnswer(answer func(m *message) (json.RawMessage, *rpcError)
 
 func (p *lspProc) readLoop(out io.Reader) {
 	defer close(p.readDone)
-	r := newFrameReader(out)
+	r := wire.NewReader(out)
 	for {
-		body, err := r.read()
+		body, err := r.Read()
 		if err != nil {
-			if recoverable(err) {
+			if wire.Recoverable(err) {
 				continue
 			}
 			p.mu.Lock()
@@ -167,32 +169,32 @@ func (p *lspProc) readLoop(out io.Reader) {
 			p.mu.Unlock()
 			return
 		}
-		m, err := parseMessage(body)
+		m, err := wire.Parse(body)
 		if err != nil {
 			continue
 		}
 		p.mu.Lock()
 		p.rawIn = append(p.rawIn, m)
-		switch m.kind {
-		case kindResponse, kindInvalid:
-			key := replyKey(m.id)
+		switch m.Kind {
+		case wire.KindResponse, wire.KindInvalid:
+			key := replyKey(m.ID)
 			if ch, ok := p.calls[key]; ok {
 				delete(p.calls, key)
 				ch <- m
 			} else {
 				p.notes = append(p.notes, m) // unmatched replies (parse errors) are kept for inspection
 			}
-		case kindNotification:
+		case wire.KindNotification:
 			p.notes = append(p.notes, m)
-		case kindRequest:
+		case wire.KindRequest:
 			p.srvReqs = append(p.srvReqs, m)
 			answer := p.answer
 			p.mu.Unlock()
 			res, rerr := answer(m)
 			if rerr != nil {
-				p.w.write(encodeError(m.id, rerr))
+				p.w.Write(wire.EncodeError(m.ID, rerr))
 			} else {
-				p.w.write(encodeResponse(m.id, res))
+				p.w.Write(encodeResponse(m.ID, res))
 			}
 			p.mu.Lock()
 		}
@@ -206,7 +208,7 @@ func (p *lspProc) readLoop(out io.Reader) {
 
 // callRaw sends a request whose id the caller chose (nil: the next number)
 // and waits for its reply.
-func (p *lspProc) send(ctx context.Context, method string, params any) (*message, error) {
+func (p *lspProc) send(ctx context.Context, method string, params any) (*wire.Message, error) {
 	id := json.RawMessage(strconv.FormatInt(p.nextID(), 10))
 	return p.sendWithID(ctx, id, method, params)
 }
@@ -218,21 +220,21 @@ func (p *lspProc) nextID() int64 {
 	return p.next
 }
 
-func (p *lspProc) sendWithID(ctx context.Context, id json.RawMessage, method string, params any) (*message, error) {
+func (p *lspProc) sendWithID(ctx context.Context, id json.RawMessage, method string, params any) (*wire.Message, error) {
 	ch := p.expect(id)
-	pb, err := marshalParams(params)
+	pb, err := wire.MarshalParams(params)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.w.write(encodeRequest(id, method, pb)); err != nil {
+	if err := p.w.Write(wire.EncodeRequest(id, method, pb)); err != nil {
 		return nil, err
 	}
 	return p.wait(ctx, id, ch)
 }
 
 // expect registers interest in the reply with id before it is sent.
-func (p *lspProc) expect(id json.RawMessage) chan *message {
-	ch := make(chan *message, 1)
+func (p *lspProc) expect(id json.RawMessage) chan *wire.Message {
+	ch := make(chan *wire.Message, 1)
 	p.mu.Lock()
 	p.calls[replyKey(id)] = ch
 	p.mu.Unlock()
@@ -245,10 +247,10 @@ func replyKey(id json.RawMessage) string {
 	if id == nil {
 		return "null"
 	}
-	return idKey(id)
+	return wire.IDKey(id)
 }
 
-func (p *lspProc) wait(ctx context.Context, id json.RawMessage, ch chan *message) (*message, error) {
+func (p *lspProc) wait(ctx context.Context, id json.RawMessage, ch chan *wire.Message) (*wire.Message, error) {
 	select {
 	case m, ok := <-ch:
 		if !ok {
@@ -267,25 +269,25 @@ func (p *lspProc) call(ctx context.Context, method string, params any) json.RawM
 	if err != nil {
 		p.t.Fatalf("%s: %v", method, err)
 	}
-	if m.error != nil {
-		p.t.Fatalf("%s: error reply %s", method, m.error)
+	if m.Error != nil {
+		p.t.Fatalf("%s: error reply %s", method, m.Error)
 	}
-	return m.result
+	return m.Result
 }
 
 func (p *lspProc) notify(method string, params any) {
 	p.t.Helper()
-	pb, err := marshalParams(params)
+	pb, err := wire.MarshalParams(params)
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	if err := p.w.write(encodeNotification(method, pb)); err != nil {
+	if err := p.w.Write(wire.EncodeNotification(method, pb)); err != nil {
 		p.t.Fatalf("%s: %v", method, err)
 	}
 }
 
 // waitFor waits until cond, evaluated on everything received so far, holds.
-func (p *lspProc) waitFor(ctx context.Context, what string, cond func(notes, reqs []*message) bool) {
+func (p *lspProc) waitFor(ctx context.Context, what string, cond func(notes, reqs []*wire.Message) bool) {
 	p.t.Helper()
 	for {
 		p.mu.Lock()
@@ -305,23 +307,23 @@ func (p *lspProc) waitFor(ctx context.Context, what string, cond func(notes, req
 }
 
 // notifications returns the notifications received so far with method.
-func (p *lspProc) notifications(method string) []*message {
+func (p *lspProc) notifications(method string) []*wire.Message {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return withMethod(p.notes, method)
 }
 
 // serverRequests returns the requests received so far with method.
-func (p *lspProc) serverRequests(method string) []*message {
+func (p *lspProc) serverRequests(method string) []*wire.Message {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return withMethod(p.srvReqs, method)
 }
 
-func withMethod(ms []*message, method string) []*message {
-	var out []*message
+func withMethod(ms []*wire.Message, method string) []*wire.Message {
+	var out []*wire.Message
 	for _, m := range ms {
-		if m.method == method {
+		if m.Method == method {
 			out = append(out, m)
 		}
 	}
@@ -390,10 +392,10 @@ func fileURI(path string) string {
 
 // encodeResponse encodes a successful reply to id; the fake gopls of the
 // tests answers with it (the proxy itself forwards gopls's bytes or replies
-// through encodeReply).
+// through wire.EncodeReply).
 func encodeResponse(id json.RawMessage, result json.RawMessage) []byte {
 	if result == nil {
 		result = json.RawMessage("null")
 	}
-	return encodeReply(id, `,"result":`, result)
+	return wire.EncodeReply(id, `,"result":`, result)
 }

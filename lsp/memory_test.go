@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
@@ -15,53 +14,49 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
-)
 
-// heapInUse returns the live heap after a full collection.
-func heapInUse() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapInuse
-}
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/memtest"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
+)
 
 // inProcess runs a session with the real feature table and the real gopls in
 // this process, so that its heap can be measured; the returned function
 // sends one notification to it.
-func inProcess(t *testing.T, ctx context.Context, root string) (*Session, func(method string, params any), func(method string, params any) json.RawMessage) {
+func inProcess(t *testing.T, ctx context.Context, root string) (*Workspace, func(method string, params any), func(method string, params any) json.RawMessage) {
 	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
-	s, err := newSession(ctx, inR, outW, Options{GoplsPath: needGopls(t)})
+	var w *Workspace
+	s, err := proxy.NewSession(ctx, inR, outW, Options{GoplsPath: needGopls(t), Features: withWorkspace(&w, featureTable()...)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- s.run(); outW.Close() }()
-	w := newFrameWriter(inW)
-	r := newFrameReader(outR)
-	replies := make(chan *message, 16)
+	go func() { done <- s.Run(); outW.Close() }()
+	fw := wire.NewWriter(inW)
+	r := wire.NewReader(outR)
+	replies := make(chan *wire.Message, 16)
 	go func() {
 		defer close(replies)
 		for {
-			body, err := r.read()
+			body, err := r.Read()
 			if err != nil {
 				return
 			}
-			m, err := parseMessage(body)
+			m, err := wire.Parse(body)
 			if err != nil {
 				continue
 			}
-			switch m.kind {
-			case kindResponse:
+			switch m.Kind {
+			case wire.KindResponse:
 				replies <- m
-			case kindRequest:
+			case wire.KindRequest:
 				res := json.RawMessage("null")
-				if m.method == "workspace/configuration" {
+				if m.Method == "workspace/configuration" {
 					res, _ = configurationReply(m, func(string) json.RawMessage { return nil })
 				}
-				w.write(encodeResponse(m.id, res))
+				fw.Write(encodeResponse(m.ID, res))
 			}
 		}
 	}()
@@ -69,19 +64,19 @@ func inProcess(t *testing.T, ctx context.Context, root string) (*Session, func(m
 	call := func(method string, params any) json.RawMessage {
 		t.Helper()
 		next++
-		p, _ := marshalParams(params)
-		w.write(encodeRequest(json.RawMessage(strconv.Itoa(int(next))), method, p))
+		p, _ := wire.MarshalParams(params)
+		fw.Write(wire.EncodeRequest(json.RawMessage(strconv.Itoa(int(next))), method, p))
 		select {
 		case m := <-replies:
-			return m.result
+			return m.Result
 		case <-ctx.Done():
 			t.Fatalf("no reply to %s", method)
 		}
 		return nil
 	}
 	notify := func(method string, params any) {
-		p, _ := marshalParams(params)
-		w.write(encodeNotification(method, p))
+		p, _ := wire.MarshalParams(params)
+		fw.Write(wire.EncodeNotification(method, p))
 	}
 	t.Cleanup(func() {
 		call("shutdown", nil)
@@ -97,10 +92,10 @@ func inProcess(t *testing.T, ctx context.Context, root string) (*Session, func(m
 	})
 	call("initialize", map[string]any{"processId": nil, "rootUri": fileURI(root), "capabilities": editorCapabilities()})
 	notify("initialized", map[string]any{})
-	if err := s.Workspace().WaitReady(ctx); err != nil {
+	if err := w.WaitReady(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return s, notify, call
+	return w, notify, call
 }
 
 // TestBigDocumentMemory opens a big document, edits it, closes it, and
@@ -140,34 +135,34 @@ func TestBigDocumentMemory(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := ctxT(t)
-			s, notify, _ := inProcess(t, ctx, tt.root)
+			w, notify, _ := inProcess(t, ctx, tt.root)
 			uri := fileURI(filepath.Join(tt.root, tt.file))
 			debug.FreeOSMemory()
-			base := heapInUse()
+			base := memtest.HeapInUse()
 			text := tt.text()
 			size := uint64(len(text))
 			notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "go", "version": 1, "text": text}})
 			notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 2}, "contentChanges": []any{map[string]any{"range": map[string]any{"start": map[string]any{"line": 0, "character": 0}, "end": map[string]any{"line": 0, "character": 0}}, "text": "// edited\n"}}})
 			text = ""
-			waitOverlay(t, ctx, s, uri, true)
-			if _, err := s.Workspace().Synced(ctx); err != nil {
+			waitOverlay(t, ctx, w.s, uri, true)
+			if _, err := w.Synced(ctx); err != nil {
 				t.Fatal(err)
 			}
 			// A few keystrokes: each is a new version of the whole file.
 			for v := 3; v < 6; v++ {
 				notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": v}, "contentChanges": []any{map[string]any{"range": map[string]any{"start": map[string]any{"line": 0, "character": 0}, "end": map[string]any{"line": 0, "character": 0}}, "text": "/"}}})
-				if _, err := s.Workspace().Synced(ctx); err != nil {
+				if _, err := w.Synced(ctx); err != nil {
 					t.Fatal(err)
 				}
 			}
-			open := heapInUse()
+			open := memtest.HeapInUse()
 			notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
-			waitOverlay(t, ctx, s, uri, false)
-			if _, err := s.Workspace().Synced(ctx); err != nil {
+			waitOverlay(t, ctx, w.s, uri, false)
+			if _, err := w.Synced(ctx); err != nil {
 				t.Fatal(err)
 			}
 			time.Sleep(time.Second) // the debounced diagnostics recompute
-			closed := heapInUse()
+			closed := memtest.HeapInUse()
 			if p := os.Getenv("PLUGIN_LSP_TEST_HEAPPROFILE"); p != "" {
 				f, err := os.Create(p + "." + strings.ReplaceAll(tt.name, " ", "_"))
 				if err == nil {
@@ -176,22 +171,20 @@ func TestBigDocumentMemory(t *testing.T) {
 				}
 			}
 			t.Logf("%s (%.1f MB): proxy heap in use before open %.1f MB, open %.1f MB, after close %.1f MB",
-				tt.name, mb(size), mb(base), mb(open), mb(closed))
+				tt.name, memtest.MB(size), memtest.MB(base), memtest.MB(open), memtest.MB(closed))
 			// Slack for what a closed file leaves by design (its interned
 			// path, caches sized for the last snapshot): 4 MB. Before the
 			// fix, the facts of each version stayed (127 MB for 200,000
 			// registrations).
 			if closed > base+size/2+4<<20 {
-				t.Errorf("after closing a %.1f MB document the heap keeps %.1f MB more than before it was opened", mb(size), mb(closed-base))
+				t.Errorf("after closing a %.1f MB document the heap keeps %.1f MB more than before it was opened", memtest.MB(size), memtest.MB(closed-base))
 			}
 		})
 	}
 }
 
-func mb(n uint64) float64 { return float64(n) / (1 << 20) }
-
 // waitOverlay waits until uri is open (or closed) in the session's overlays.
-func waitOverlay(t *testing.T, ctx context.Context, s *Session, uri string, open bool) {
+func waitOverlay(t *testing.T, ctx context.Context, s *proxy.Session, uri string, open bool) {
 	t.Helper()
 	for {
 		if _, ok := s.Overlays().Get(protocol.DocumentURI(uri)); ok == open {

@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // TestNavigationEndToEnd runs every marker of testdata/nav/*.txtar through
@@ -28,23 +32,23 @@ func TestNavigationEndToEnd(t *testing.T) {
 	for _, a := range archives {
 		t.Run(strings.TrimSuffix(filepath.Base(a), ".txtar"), func(t *testing.T) {
 			ctx := ctxT(t)
-			ws := loadNavWorkspace(t, a)
-			proxy, gopls := startNavPair(t)
-			proxy.initialize(ctx, ws.Dir, nil)
+			ws := navtest.Load(t, a)
+			srv, gopls := startNavPair(t)
+			srv.initialize(ctx, ws.Dir, nil)
 			gopls.initialize(ctx, ws.Dir, nil)
-			waitIndexReady(ctx, t, proxy)
+			waitIndexReady(ctx, t, srv)
 			texts := map[string]string{}
 			for name, data := range ws.Files {
 				texts[name] = string(data)
 				if strings.HasSuffix(name, ".go") {
-					for _, p := range []*lspProc{proxy, gopls} {
-						openDoc(p, fileURI(ws.path(name)), string(data), 1)
+					for _, p := range []*lspProc{srv, gopls} {
+						openDoc(p, fileURI(ws.Path(name)), string(data), 1)
 					}
 				}
 			}
 			t.Run("saved", func(t *testing.T) {
 				for _, m := range ws.Markers {
-					checkE2EMarker(ctx, t, ws, texts, proxy, gopls, m, 0)
+					checkE2EMarker(ctx, t, ws, texts, srv, gopls, m, 0)
 				}
 			})
 			// Unsaved: every Go file gets a new first line in the editor
@@ -53,9 +57,9 @@ func TestNavigationEndToEnd(t *testing.T) {
 			for name := range ws.Files {
 				if strings.HasSuffix(name, ".go") {
 					texts[name] = prefix + string(ws.Files[name])
-					for _, p := range []*lspProc{proxy, gopls} {
+					for _, p := range []*lspProc{srv, gopls} {
 						p.notify("textDocument/didChange", map[string]any{
-							"textDocument":   map[string]any{"uri": fileURI(ws.path(name)), "version": 2},
+							"textDocument":   map[string]any{"uri": fileURI(ws.Path(name)), "version": 2},
 							"contentChanges": []any{map[string]any{"range": protocol.Range{}, "text": prefix}},
 						})
 					}
@@ -65,7 +69,7 @@ func TestNavigationEndToEnd(t *testing.T) {
 				for _, m := range ws.Markers {
 					// Every Go location moves, whichever file the marker is in
 					// (a config mention's definition is in Go).
-					checkE2EMarker(ctx, t, ws, texts, proxy, gopls, m, len(prefix))
+					checkE2EMarker(ctx, t, ws, texts, srv, gopls, m, len(prefix))
 				}
 			})
 		})
@@ -74,20 +78,20 @@ func TestNavigationEndToEnd(t *testing.T) {
 
 // startNavPair starts plugin-lsp (in front of its gopls) and a plain gopls,
 // both answering the editor's side with deterministicGopls.
-func startNavPair(t testing.TB) (proxy, gopls *lspProc) {
+func startNavPair(t testing.TB) (srv, gopls *lspProc) {
 	t.Helper()
-	proxy, gopls = startProxy(t), startGopls(t)
-	for _, p := range []*lspProc{proxy, gopls} {
+	srv, gopls = startProxy(t), startGopls(t)
+	for _, p := range []*lspProc{srv, gopls} {
 		p.setAnswer(deterministicGopls)
 	}
-	return proxy, gopls
+	return srv, gopls
 }
 
 // deterministicGopls answers the editor's side like defaultAnswer, but
 // gives gopls an unlimited completion budget, so that two gopls processes
 // (one behind plugin-lsp, one alone) complete identically.
-func deterministicGopls(m *message) (json.RawMessage, *rpcError) {
-	if m.method != "workspace/configuration" {
+func deterministicGopls(m *wire.Message) (json.RawMessage, *wire.Error) {
+	if m.Method != "workspace/configuration" {
 		return defaultAnswer(m)
 	}
 	return configurationReply(m, func(section string) json.RawMessage {
@@ -124,18 +128,18 @@ func waitIndexReady(ctx context.Context, t testing.TB, p *lspProc) {
 }
 
 // e2eLocKey renders a location of a named marker in the editor's text.
-func e2eLocKey(t testing.TB, ws *navWorkspace, texts map[string]string, file string, start, end int) string {
+func e2eLocKey(t testing.TB, ws *navtest.Workspace, texts map[string]string, file string, start, end int) string {
 	t.Helper()
-	r, err := NewMapper([]byte(texts[file]), UTF16).Range(start, end)
+	r, err := proxy.NewMapper([]byte(texts[file]), proxy.UTF16).Range(start, end)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return locKey(protocol.DocumentURI(fileURI(ws.path(file))), r)
+	return locKey(protocol.DocumentURI(fileURI(ws.Path(file))), r)
 }
 
 // expectedKeys maps @loc names to location keys in the current texts; shift
 // is added to offsets in Go files (the unsaved prefix).
-func expectedKeys(t testing.TB, ws *navWorkspace, texts map[string]string, names []string, shift int, contents bool) []string {
+func expectedKeys(t testing.TB, ws *navtest.Workspace, texts map[string]string, names []string, shift int, contents bool) []string {
 	t.Helper()
 	out := []string{}
 	for _, n := range names {
@@ -172,14 +176,14 @@ func resultKeys(t testing.TB, res json.RawMessage) []string {
 	return out
 }
 
-func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts map[string]string, proxy, gopls *lspProc, m navMarker, shift int) {
+func checkE2EMarker(ctx context.Context, t *testing.T, ws *navtest.Workspace, texts map[string]string, srv, gopls *lspProc, m navtest.Marker, shift int) {
 	t.Helper()
-	uri := fileURI(ws.path(m.File))
+	uri := fileURI(ws.Path(m.File))
 	cursor := m.Cursor
 	if strings.HasSuffix(m.File, ".go") {
 		cursor += shift
 	}
-	pos, err := NewMapper([]byte(texts[m.File]), UTF16).Position(cursor)
+	pos, err := proxy.NewMapper([]byte(texts[m.File]), proxy.UTF16).Position(cursor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,40 +200,40 @@ func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts m
 	if m.Op == "gopls" {
 		// Outside plugin strings every feature is gopls's, unchanged.
 		for _, meth := range []string{"textDocument/definition", "textDocument/hover", "textDocument/implementation", "textDocument/prepareRename", "textDocument/completion"} {
-			compareWithGopls(ctx, t, proxy, gopls, meth, tdp, m.String())
+			compareWithGopls(ctx, t, srv, gopls, meth, tdp, m.String())
 		}
-		compareWithGopls(ctx, t, proxy, gopls, "textDocument/references",
+		compareWithGopls(ctx, t, srv, gopls, "textDocument/references",
 			map[string]any{"textDocument": tdp["textDocument"], "position": pos, "context": map[string]any{"includeDeclaration": true}}, m.String())
 		return
 	}
 	if len(m.Args) == 0 || m.Op == "norename" && m.Args[0] == "gopls" {
 		if strings.HasSuffix(m.File, ".go") {
-			compareWithGopls(ctx, t, proxy, gopls, method, params, m.String())
+			compareWithGopls(ctx, t, srv, gopls, method, params, m.String())
 		}
 		return
 	}
-	msg, err := proxy.send(ctx, method, params)
+	msg, err := srv.send(ctx, method, params)
 	if err != nil {
 		t.Fatalf("%s: %v", m, err)
 	}
 	if m.Op == "norename" {
 		switch m.Args[0] {
 		case "error":
-			if msg.error == nil {
-				t.Errorf("%s: prepareRename answered %s, want an error", m, msg.result)
+			if msg.Error == nil {
+				t.Errorf("%s: prepareRename answered %s, want an error", m, msg.Result)
 			}
 		case "ours":
-			if msg.error != nil || string(msg.result) == "null" {
-				t.Errorf("%s: prepareRename %s %v, want a range", m, msg.result, msg.error)
+			if msg.Error != nil || string(msg.Result) == "null" {
+				t.Errorf("%s: prepareRename %s %v, want a range", m, msg.Result, msg.Error)
 			}
 		}
 		return
 	}
-	if msg.error != nil {
-		t.Errorf("%s: error %s", m, msg.error)
+	if msg.Error != nil {
+		t.Errorf("%s: error %s", m, msg.Error)
 		return
 	}
-	res := msg.result
+	res := msg.Result
 	switch m.Op {
 	case "def", "refs", "impl":
 		if got, want := resultKeys(t, res), expectedKeys(t, ws, texts, m.Args, shift, false); !reflect.DeepEqual(got, want) {
@@ -259,7 +263,7 @@ func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts m
 		for _, it := range cl.Items {
 			got = append(got, it.Label)
 			// The edit replaces the whole string contents.
-			s, e, err := NewMapper([]byte(texts[m.File]), UTF16).Offsets(it.TextEdit.Range)
+			s, e, err := proxy.NewMapper([]byte(texts[m.File]), proxy.UTF16).Offsets(it.TextEdit.Range)
 			if err != nil || texts[m.File][s-1] != '"' || texts[m.File][e] != '"' {
 				t.Errorf("%s: item %s edits %v, not the string contents", m, it.Label, it.TextEdit.Range)
 			}
@@ -290,9 +294,9 @@ func checkE2EMarker(ctx context.Context, t *testing.T, ws *navWorkspace, texts m
 
 // compareWithGopls sends one request to plugin-lsp and to gopls and wants
 // the same answer (JSON-equal).
-func compareWithGopls(ctx context.Context, t *testing.T, proxy, gopls *lspProc, method string, params any, what string) {
+func compareWithGopls(ctx context.Context, t *testing.T, srv, gopls *lspProc, method string, params any, what string) {
 	t.Helper()
-	pm, err := proxy.send(ctx, method, params)
+	pm, err := srv.send(ctx, method, params)
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
@@ -300,7 +304,7 @@ func compareWithGopls(ctx context.Context, t *testing.T, proxy, gopls *lspProc, 
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
-	if got, want := normJSON(pm.result, pm.error), normJSON(gm.result, gm.error); got != want {
+	if got, want := normJSON(pm.Result, pm.Error), normJSON(gm.Result, gm.Error); got != want {
 		t.Errorf("%s %s: plugin-lsp answered\n%s\ngopls answered\n%s", what, method, got, want)
 	}
 }
@@ -326,23 +330,23 @@ func normJSON(res json.RawMessage, rerr json.RawMessage) string {
 // registration that exists only in the editor's unsaved text.
 func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 	ctx := ctxT(t)
-	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "loggers.txtar"))
-	proxy, gopls := startNavPair(t)
-	init := proxy.initialize(ctx, ws.Dir, nil)
-	if string(getPath(getMember(init, "capabilities"), "codeLensProvider", "resolveProvider")) != "true" {
-		t.Errorf("codeLensProvider.resolveProvider not set: %s", getPath(getMember(init, "capabilities"), "codeLensProvider"))
+	ws := navtest.Load(t, filepath.Join("..", "testdata", "nav", "loggers.txtar"))
+	srv, gopls := startNavPair(t)
+	init := srv.initialize(ctx, ws.Dir, nil)
+	if string(wire.GetPath(wire.GetMember(init, "capabilities"), "codeLensProvider", "resolveProvider")) != "true" {
+		t.Errorf("codeLensProvider.resolveProvider not set: %s", wire.GetPath(wire.GetMember(init, "capabilities"), "codeLensProvider"))
 	}
-	if !strings.Contains(string(getPath(getMember(init, "capabilities"), "completionProvider", "triggerCharacters")), `"\""`) {
+	if !strings.Contains(string(wire.GetPath(wire.GetMember(init, "capabilities"), "completionProvider", "triggerCharacters")), `"\""`) {
 		t.Errorf(`completion trigger " not declared`)
 	}
 	gopls.initialize(ctx, ws.Dir, nil)
-	waitIndexReady(ctx, t, proxy)
+	waitIndexReady(ctx, t, srv)
 
 	// Code lenses: gopls's (none on these files) and ours, resolved lazily.
 	lensTitles := func(file string) []string {
-		uri := fileURI(ws.path(file))
+		uri := fileURI(ws.Path(file))
 		doc := map[string]any{"textDocument": map[string]any{"uri": uri}}
-		res := proxy.call(ctx, "textDocument/codeLens", doc)
+		res := srv.call(ctx, "textDocument/codeLens", doc)
 		gres := gopls.call(ctx, "textDocument/codeLens", doc)
 		var lenses, glenses []json.RawMessage
 		_ = json.Unmarshal(res, &lenses)
@@ -357,10 +361,10 @@ func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 		}
 		var titles []string
 		for _, l := range lenses[len(glenses):] {
-			if getMember(l, "command") != nil {
+			if wire.GetMember(l, "command") != nil {
 				t.Errorf("%s: our lens %s is not lazy", file, l)
 			}
-			r := proxy.call(ctx, "codeLens/resolve", l)
+			r := srv.call(ctx, "codeLens/resolve", l)
 			var cl struct {
 				Command protocol.Command `json:"command"`
 			}
@@ -381,7 +385,7 @@ func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 
 	// Workspace symbols: gopls's answer first and unchanged, then ours.
 	q := map[string]any{"query": "stdout"}
-	res, gres := proxy.call(ctx, "workspace/symbol", q), gopls.call(ctx, "workspace/symbol", q)
+	res, gres := srv.call(ctx, "workspace/symbol", q), gopls.call(ctx, "workspace/symbol", q)
 	var syms, gsyms []json.RawMessage
 	_ = json.Unmarshal(res, &syms)
 	_ = json.Unmarshal(gres, &gsyms)
@@ -411,26 +415,26 @@ func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 	// An unsaved registration: the editor adds "console" to stdout.go.
 	stdout := "plugins/stdout/stdout.go"
 	server := "app/cmd/server/main.go"
-	openDoc(proxy, fileURI(ws.path(stdout)), texts[stdout], 1)
-	openDoc(proxy, fileURI(ws.path(server)), texts[server], 1)
+	openDoc(srv, fileURI(ws.Path(stdout)), texts[stdout], 1)
+	openDoc(srv, fileURI(ws.Path(server)), texts[server], 1)
 	added := "\nfunc init() { registry.Register(\"console\", Stdout{}) }\n"
-	end, _ := NewMapper([]byte(texts[stdout]), UTF16).Position(len(texts[stdout]))
-	proxy.notify("textDocument/didChange", map[string]any{
-		"textDocument":   map[string]any{"uri": fileURI(ws.path(stdout)), "version": 2},
+	end, _ := proxy.NewMapper([]byte(texts[stdout]), proxy.UTF16).Position(len(texts[stdout]))
+	srv.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": fileURI(ws.Path(stdout)), "version": 2},
 		"contentChanges": []any{map[string]any{"range": protocol.Range{Start: end, End: end}, "text": added}},
 	})
 	texts[stdout] += added
 	// The user writes `registry.Get("console")` in server/main.go.
 	line := "\tregistry.Get(\"console\")\n"
 	at := strings.Index(texts[server], "\tregistry.Get(\"x\")")
-	p0, _ := NewMapper([]byte(texts[server]), UTF16).Position(at)
-	proxy.notify("textDocument/didChange", map[string]any{
-		"textDocument":   map[string]any{"uri": fileURI(ws.path(server)), "version": 2},
+	p0, _ := proxy.NewMapper([]byte(texts[server]), proxy.UTF16).Position(at)
+	srv.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": fileURI(ws.Path(server)), "version": 2},
 		"contentChanges": []any{map[string]any{"range": protocol.Range{Start: p0, End: p0}, "text": line}},
 	})
 	texts[server] = texts[server][:at] + line + texts[server][at:]
-	cur, _ := NewMapper([]byte(texts[server]), UTF16).Position(at + len("\tregistry.Get(\"co"))
-	tdp := map[string]any{"textDocument": map[string]any{"uri": fileURI(ws.path(server))}, "position": cur}
+	cur, _ := proxy.NewMapper([]byte(texts[server]), proxy.UTF16).Position(at + len("\tregistry.Get(\"co"))
+	tdp := map[string]any{"textDocument": map[string]any{"uri": fileURI(ws.Path(server))}, "position": cur}
 	// Completion answers from the snapshot it has; the registration made
 	// in the other buffer arrives with the next snapshot, so ask until the
 	// index has caught up (bounded by the test's context).
@@ -441,7 +445,7 @@ func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 				Label string `json:"label"`
 			} `json:"items"`
 		}
-		_ = json.Unmarshal(proxy.call(ctx, "textDocument/completion", tdp), &cl)
+		_ = json.Unmarshal(srv.call(ctx, "textDocument/completion", tdp), &cl)
 		labels = labels[:0]
 		for _, it := range cl.Items {
 			labels = append(labels, it.Label)
@@ -455,7 +459,7 @@ func TestNavLensSymbolsUnsavedEndToEnd(t *testing.T) {
 		t.Errorf("completion after unsaved registration: %v, want %v", labels, want)
 	}
 	// Definition of the unsaved name goes to the unsaved registration.
-	got := resultKeys(t, proxy.call(ctx, "textDocument/definition", tdp))
+	got := resultKeys(t, srv.call(ctx, "textDocument/definition", tdp))
 	cs := strings.Index(texts[stdout], `"console"`)
 	want := []string{e2eLocKey(t, ws, texts, stdout, cs, cs+len(`"console"`)), expectedKeys(t, ws, texts, []string{"Stdout"}, 0, false)[0]}
 	sort.Strings(want)

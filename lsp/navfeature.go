@@ -10,31 +10,43 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // This file holds what the navigation features (definition.go,
 // references.go, implementation.go, hover.go, completion.go, symbols.go,
 // codelens.go, rename.go) share: deciding "ours or forward" for a position,
 // and turning index refs into LSP locations. The queries themselves are in
-// navquery.go.
+// package navigation.
 
-// navState is one navigation feature's view of the index.
+// navState is the navigation features' view of the session: the
+// workspace's index and its one navigation cache (Workspace.Nav).
 type navState struct {
-	s     *Session
-	cache navCache
+	w *Workspace
 }
 
-func newNavState(s *Session) *navState { return &navState{s: s} }
+// positionFeature is the Feature of a navigation feature whose handlers
+// start with resolve and forward untouched when it returns nil: each method
+// is claimed by claim, so a request outside the index's sites is forwarded
+// on the raw path without running a handler.
+func positionFeature(name string, n *navState, handlers map[string]proxy.RequestHandler) proxy.Feature {
+	claims := make(map[string]proxy.ClaimFunc, len(handlers))
+	for method := range handlers {
+		claims[method] = n.claim
+	}
+	return proxy.Feature{Name: name, Requests: handlers, Claims: claims}
+}
 
 // navPos is a resolved request position the index owns.
 type navPos struct {
-	nx   *navIndex
+	nx   *navigation.Index
 	snap *index.Snapshot
 	file index.FileID
 	off  int
 	path string
 	uri  protocol.DocumentURI
-	site *navSite
+	site *navigation.Site
 }
 
 type positionParams struct {
@@ -55,8 +67,8 @@ func (n *navState) resolve(ctx context.Context, params json.RawMessage) (*navPos
 	if !maybe {
 		return nil, nil
 	}
-	Detach(ctx)
-	w := n.s.Workspace()
+	proxy.Detach(ctx)
+	w := n.w
 	snap, err := w.Synced(ctx)
 	if err != nil {
 		return nil, err
@@ -65,8 +77,8 @@ func (n *navState) resolve(ctx context.Context, params json.RawMessage) (*navPos
 	if !ok {
 		return nil, nil
 	}
-	nx := n.cache.get(snap)
-	st := nx.siteAt(fid, off)
+	nx := w.Nav(snap)
+	st := nx.SiteAt(fid, off)
 	if st == nil {
 		return nil, nil
 	}
@@ -83,7 +95,7 @@ func (n *navState) mayOwn(params json.RawMessage) (p positionParams, path string
 	if err := json.Unmarshal(params, &p); err != nil {
 		return p, "", 0, false // gopls reports bad params
 	}
-	w := n.s.Workspace()
+	w := n.w
 	if !w.Ready() {
 		return p, "", 0, false
 	}
@@ -94,14 +106,14 @@ func (n *navState) mayOwn(params json.RawMessage) (p positionParams, path string
 	if filepath.Ext(path) != ".go" {
 		return p, path, off, true // manifests: gopls has nothing to say
 	}
-	if text, err := w.Text(path); err == nil && inStringLit(text, off) {
+	if text, err := w.Text(path); err == nil && navigation.InStringLit(text, off) {
 		return p, path, off, true
 	}
 	// Identifiers we own too: constants used as names, contract
 	// declarations, native plugins' exported declarations.
 	snap := w.Snapshot()
 	fid, ok := snap.FileID(path)
-	if !ok || n.cache.get(snap).siteAt(fid, off) == nil {
+	if !ok || w.Nav(snap).SiteAt(fid, off) == nil {
 		return p, path, off, false
 	}
 	return p, path, off, true
@@ -114,43 +126,15 @@ func (n *navState) claim(params json.RawMessage) bool {
 	return maybe
 }
 
-// inStringLit reports whether off is inside (or at the closing quote of) a
-// double-quoted string literal on its line.
-func inStringLit(text []byte, off int) bool {
-	if off > len(text) {
-		return false
-	}
-	open := false
-	ls := off
-	for ls > 0 && text[ls-1] != '\n' {
-		ls--
-	}
-	for i := ls; i < off; i++ {
-		switch c := text[i]; {
-		case c == '\\' && open:
-			i++
-		case c == '"':
-			open = !open
-		case c == '/' && !open && i+1 < len(text) && text[i+1] == '/':
-			return false
-		}
-	}
-	if open {
-		return true
-	}
-	// The cursor on the opening quote.
-	return off < len(text) && text[off] == '"'
-}
-
 // locations converts targets to LSP locations (dropping any that cannot be
 // mapped, which only happens when a file vanished).
-func (n *navState) locations(snap *index.Snapshot, ts []navTarget) []protocol.Location {
-	w := n.s.Workspace()
+func (n *navState) locations(snap *index.Snapshot, ts []navigation.Target) []protocol.Location {
+	w := n.w
 	out := make([]protocol.Location, 0, len(ts))
 	for _, t := range ts {
 		loc, err := w.LocationIn(snap, t.Ref)
 		if err != nil {
-			n.s.Logf("navigation: %v", err)
+			n.w.s.Logf("navigation: %v", err)
 			continue
 		}
 		out = append(out, loc)

@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/internal/navtest"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // TestNavMentionsUnsavedEndToEnd: a config mention that exists only in the
@@ -15,15 +18,15 @@ import (
 // registration; through plugin-lsp with the real gopls.
 func TestNavMentionsUnsavedEndToEnd(t *testing.T) {
 	ctx := ctxT(t)
-	ws := loadNavWorkspace(t, filepath.Join("..", "testdata", "nav", "mentions.txtar"))
-	proxy := startProxy(t)
-	proxy.initialize(ctx, ws.Dir, nil)
-	waitIndexReady(ctx, t, proxy)
-	toml := fileURI(ws.path("etc/telegraf.toml"))
+	ws := navtest.Load(t, filepath.Join("..", "testdata", "nav", "mentions.txtar"))
+	srv := startProxy(t)
+	srv.initialize(ctx, ws.Dir, nil)
+	waitIndexReady(ctx, t, srv)
+	toml := fileURI(ws.Path("etc/telegraf.toml"))
 	text := string(ws.Files["etc/telegraf.toml"])
-	openDoc(proxy, toml, text, 1)
+	openDoc(srv, toml, text, 1)
 	const added = "[[inputs.cpu]]\n" // line 0 of the unsaved text
-	proxy.notify("textDocument/didChange", map[string]any{
+	srv.notify("textDocument/didChange", map[string]any{
 		"textDocument":   map[string]any{"uri": toml, "version": 2},
 		"contentChanges": []any{map[string]any{"range": protocol.Range{}, "text": added}},
 	})
@@ -31,18 +34,18 @@ func TestNavMentionsUnsavedEndToEnd(t *testing.T) {
 	reg := ws.Locs["regCpu"]
 	regKey := e2eLocKey(t, ws, texts, reg.File, reg.Start, reg.End)
 
-	res := proxy.call(ctx, "textDocument/definition", map[string]any{
+	res := srv.call(ctx, "textDocument/definition", map[string]any{
 		"textDocument": map[string]any{"uri": toml}, "position": protocol.Position{Line: 0, Character: 10}})
 	if got := resultKeys(t, res); !reflect.DeepEqual(got, []string{regKey}) {
 		t.Errorf("definition from the unsaved mention: %v, want %v", got, regKey)
 	}
 
-	pos, err := NewMapper([]byte(texts[reg.File]), UTF16).Position(reg.Start + 1)
+	pos, err := proxy.NewMapper([]byte(texts[reg.File]), proxy.UTF16).Position(reg.Start + 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res = proxy.call(ctx, "textDocument/references", map[string]any{
-		"textDocument": map[string]any{"uri": fileURI(ws.path(reg.File))}, "position": pos,
+	res = srv.call(ctx, "textDocument/references", map[string]any{
+		"textDocument": map[string]any{"uri": fileURI(ws.Path(reg.File))}, "position": pos,
 		"context": map[string]any{"includeDeclaration": true}})
 	tc := ws.Locs["tomlCpu"]
 	want := []string{

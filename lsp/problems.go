@@ -7,6 +7,7 @@ import (
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // ProblemCode is the diagnostic code of "could not check this" diagnostics
@@ -74,7 +75,7 @@ type shownMessages struct {
 }
 
 // show shows each message not shown before (type 2: warning).
-func (m *shownMessages) show(s *Session, msgs []string) {
+func (m *shownMessages) show(s *proxy.Session, msgs []string) {
 	m.mu.Lock()
 	var fresh []string
 	for _, msg := range msgs {

@@ -13,6 +13,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // TestProblemsAreDiagnostics: in the editor, a .plugin-lsp.yaml with an
@@ -37,8 +38,8 @@ func TestProblemsAreDiagnostics(t *testing.T) {
 	}
 	var cfgDiags, fifoDiags []protocol.Diagnostic
 	wsEventually(t, ctx, "problem diagnostics", func() bool {
-		cfgDiags = w.diags.Diagnostics(URIFromPath(cfg))
-		fifoDiags = w.diags.Diagnostics(URIFromPath(fifo))
+		cfgDiags = w.diags.Diagnostics(proxy.URIFromPath(cfg))
+		fifoDiags = w.diags.Diagnostics(proxy.URIFromPath(fifo))
 		return len(cfgDiags) == 1 && len(fifoDiags) == 1
 	})
 	d := cfgDiags[0]
@@ -64,11 +65,11 @@ func TestProblemAboutDirectoryIsAMessage(t *testing.T) {
 		t.Fatalf("findings %v, messages %q", fs, msgs)
 	}
 	out := &lockedBuffer{}
-	s, err := newSession(context.Background(), strings.NewReader(""), out, Options{})
+	s, err := proxy.NewSession(context.Background(), strings.NewReader(""), out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { s.cancel(); s.wg.Wait() }()
+	defer func() { s.Close() }()
 	var shown shownMessages
 	shown.show(s, msgs)
 	shown.show(s, msgs)

@@ -63,10 +63,10 @@ func BenchmarkProxyLatency(b *testing.B) {
 		b.Run(tg.name, func(b *testing.B) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
-			direct, proxy := startGopls(b), startProxy(b, env...)
+			direct, srv := startGopls(b), startProxy(b, env...)
 			text := readText(b, tg.file)
 			uri := fileURI(tg.file)
-			for _, p := range []*lspProc{direct, proxy} {
+			for _, p := range []*lspProc{direct, srv} {
 				p.initialize(ctx, tg.root, nil)
 				openDoc(p, uri, text, 1)
 			}
@@ -75,7 +75,7 @@ func BenchmarkProxyLatency(b *testing.B) {
 			// Warm up: the first answers wait for the workspace to load.
 			for _, m := range methods {
 				params := map[string]any{"textDocument": map[string]any{"uri": uri}, "position": reqs[m]["position"]}
-				for _, p := range []*lspProc{direct, proxy} {
+				for _, p := range []*lspProc{direct, srv} {
 					for i := 0; i < 3; i++ {
 						p.call(ctx, "textDocument/"+m, params)
 					}
@@ -85,7 +85,7 @@ func BenchmarkProxyLatency(b *testing.B) {
 			// loading it (minutes for GOROOT on 2 cores); the gopls started
 			// first finishes first. Measure once both are idle, so that
 			// neither side pays for the other's background work.
-			waitIdle(b, ctx, direct.cmd.Process.Pid, onlyChild(b, proxy))
+			waitIdle(b, ctx, direct.cmd.Process.Pid, onlyChild(b, srv))
 			for _, m := range methods {
 				params := map[string]any{"textDocument": map[string]any{"uri": uri}, "position": reqs[m]["position"]}
 				b.Run(m, func(b *testing.B) {
@@ -99,15 +99,15 @@ func BenchmarkProxyLatency(b *testing.B) {
 					for i := 0; i < b.N; i++ {
 						if i%2 == 0 {
 							d = append(d, timeOne(direct))
-							p = append(p, timeOne(proxy))
+							p = append(p, timeOne(srv))
 						} else {
-							p = append(p, timeOne(proxy))
+							p = append(p, timeOne(srv))
 							d = append(d, timeOne(direct))
 						}
 					}
 					b.StopTimer()
 					reportPercentiles(b, d, p)
-					rss, hwm := procMemory(b, proxy.cmd.Process.Pid)
+					rss, hwm := procMemory(b, srv.cmd.Process.Pid)
 					b.ReportMetric(rss, "proxy-RSS-MB")
 					b.ReportMetric(hwm, "proxy-peakRSS-MB")
 				})
@@ -123,19 +123,19 @@ func latencyPercentile(ds []time.Duration, q float64) time.Duration {
 	return s[i]
 }
 
-func reportPercentiles(b *testing.B, direct, proxy []time.Duration) {
+func reportPercentiles(b *testing.B, direct, srv []time.Duration) {
 	var line []string
 	for _, q := range []struct {
 		name string
 		q    float64
 	}{{"p50", 0.50}, {"p90", 0.90}, {"p99", 0.99}} {
-		d, p := latencyPercentile(direct, q.q), latencyPercentile(proxy, q.q)
+		d, p := latencyPercentile(direct, q.q), latencyPercentile(srv, q.q)
 		b.ReportMetric(ms(d), q.name+"-gopls-ms")
 		b.ReportMetric(ms(p), q.name+"-proxy-ms")
 		b.ReportMetric(float64(p)/float64(d), q.name+"-ratio")
 		line = append(line, fmt.Sprintf("%s gopls %.3f ms proxy %.3f ms ratio %.3f", q.name, ms(d), ms(p), float64(p)/float64(d)))
 	}
-	b.ReportMetric(ms(latencyPercentile(proxy, 0.5)-latencyPercentile(direct, 0.5)), "p50-added-ms")
+	b.ReportMetric(ms(latencyPercentile(srv, 0.5)-latencyPercentile(direct, 0.5)), "p50-added-ms")
 	b.Logf("n=%d: %s", len(direct), strings.Join(line, "; "))
 }
 

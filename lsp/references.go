@@ -3,6 +3,9 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // referencesFeature answers textDocument/references on a plugin name (at a
@@ -12,21 +15,12 @@ import (
 // string: the other Lookups of the symbol in the same plugins and the
 // declaration. On identifiers we also own (a constant used as a name, a
 // native plugin's exported declaration) gopls's references come first.
-func referencesFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
-		Name: "references",
-		Requests: map[string]RequestHandler{
-			"textDocument/references": n.references,
-		},
-		// Outside the index's sites the request is forwarded on the raw path.
-		Claims: map[string]ClaimFunc{
-			"textDocument/references": n.claim,
-		},
-	}
+func referencesFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return positionFeature("references", n, map[string]proxy.RequestHandler{"textDocument/references": n.references})
 }
 
-func (n *navState) references(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) references(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
@@ -40,12 +34,12 @@ func (n *navState) references(ctx context.Context, params json.RawMessage, forwa
 		} `json:"context"`
 	}
 	_ = json.Unmarshal(params, &p)
-	ts, ok := pos.nx.references(pos.file, pos.off, p.Context.IncludeDeclaration)
+	ts, ok := pos.nx.References(pos.file, pos.off, p.Context.IncludeDeclaration)
 	if !ok {
 		return forward(ctx)
 	}
 	locs := n.locations(pos.snap, ts)
-	if pos.site.literal || pos.site.kind == siteManifestName || pos.site.kind == siteRequire {
+	if pos.site.Literal() || pos.site.Kind() == navigation.SiteManifestName || pos.site.Kind() == navigation.SiteRequire {
 		return marshalLocations(locs)
 	}
 	g, err := forward(ctx)

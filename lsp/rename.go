@@ -8,6 +8,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // renameFeature renames a plugin name written as a string literal at every
@@ -16,23 +17,15 @@ import (
 // constant (an expression, a variable) answers an error that says why; on
 // a name written as a constant identifier, and everywhere else, both
 // requests go to gopls.
-func renameFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
-		Name: "rename",
-		Requests: map[string]RequestHandler{
-			"textDocument/prepareRename": n.prepareRename,
-			"textDocument/rename":        n.rename,
-		},
-		// Outside the index's sites the request is forwarded on the raw path.
-		Claims: map[string]ClaimFunc{
-			"textDocument/prepareRename": n.claim,
-			"textDocument/rename":        n.claim,
-		},
-	}
+func renameFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return positionFeature("rename", n, map[string]proxy.RequestHandler{
+		"textDocument/prepareRename": n.prepareRename,
+		"textDocument/rename":        n.rename,
+	})
 }
 
-func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
@@ -40,21 +33,21 @@ func (n *navState) prepareRename(ctx context.Context, params json.RawMessage, fo
 	if pos == nil {
 		return forward(ctx)
 	}
-	span, name, ok, rerr := pos.nx.prepareRename(pos.file, pos.off)
+	span, name, ok, rerr := pos.nx.PrepareRename(pos.file, pos.off)
 	if !ok {
 		return forward(ctx)
 	}
 	if rerr != nil {
-		return nil, NewError(int64(codeRequestFailed), "%s", rerr.Error())
+		return nil, proxy.NewError(proxy.CodeRequestFailed, "%s", rerr.Error())
 	}
-	loc, err := n.s.Workspace().LocationIn(pos.snap, index.SymbolRef{File: pos.file, Span: span})
+	loc, err := n.w.LocationIn(pos.snap, index.SymbolRef{File: pos.file, Span: span})
 	if err != nil {
-		return nil, NewError(int64(codeRequestFailed), "%v", err)
+		return nil, proxy.NewError(proxy.CodeRequestFailed, "%v", err)
 	}
 	return json.Marshal(map[string]any{"range": loc.Range, "placeholder": name})
 }
 
-func (n *navState) rename(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) rename(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	pos, err := n.resolve(ctx, params)
 	if err != nil {
 		return nil, err
@@ -66,22 +59,22 @@ func (n *navState) rename(ctx context.Context, params json.RawMessage, forward F
 		NewName string `json:"newName"`
 	}
 	_ = json.Unmarshal(params, &p)
-	edits, ok, rerr := pos.nx.rename(pos.file, pos.off, p.NewName)
+	edits, ok, rerr := pos.nx.Rename(pos.file, pos.off, p.NewName)
 	if !ok {
 		return forward(ctx)
 	}
 	if rerr != nil {
-		return nil, NewError(int64(codeRequestFailed), "%s", rerr.Error())
+		return nil, proxy.NewError(proxy.CodeRequestFailed, "%s", rerr.Error())
 	}
 	if p.NewName == "" || strings.ContainsAny(p.NewName, "\"\\\n\r`") {
-		return nil, NewError(-32602, "invalid plugin name %q: it must be non-empty and need no escaping", p.NewName)
+		return nil, proxy.NewError(-32602, "invalid plugin name %q: it must be non-empty and need no escaping", p.NewName)
 	}
-	w := n.s.Workspace()
+	w := n.w
 	changes := map[protocol.DocumentURI][]protocol.TextEdit{}
 	for _, e := range edits {
 		loc, err := w.LocationIn(pos.snap, index.SymbolRef{File: e.File, Span: e.Span})
 		if err != nil {
-			return nil, NewError(int64(codeRequestFailed), "%v", err)
+			return nil, proxy.NewError(proxy.CodeRequestFailed, "%v", err)
 		}
 		changes[loc.URI] = append(changes[loc.URI], protocol.TextEdit{Range: loc.Range, NewText: e.NewText})
 	}

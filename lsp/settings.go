@@ -11,6 +11,7 @@ import (
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // SettingsSection is the configuration section plugin-lsp reads: the key
@@ -277,8 +278,8 @@ func parseBuildConfig(b json.RawMessage) (index.BuildConfig, error) {
 // are returned as they are; otherwise only initializationOptions is
 // re-encoded (its other members' values byte for byte).
 func goplsInitializeParams(params json.RawMessage) json.RawMessage {
-	opts := getMember(params, "initializationOptions")
-	if opts == nil || getMember(opts, SettingsSection) == nil {
+	opts := wire.GetMember(params, "initializationOptions")
+	if opts == nil || wire.GetMember(opts, SettingsSection) == nil {
 		return params
 	}
 	var members map[string]json.RawMessage
@@ -290,7 +291,7 @@ func goplsInitializeParams(params json.RawMessage) json.RawMessage {
 	if err != nil {
 		return params
 	}
-	out, err := setMember(params, "initializationOptions", b)
+	out, err := wire.SetMember(params, "initializationOptions", b)
 	if err != nil {
 		return params
 	}

@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // TestFileSettingsReachDiagnostics: the rules, severity and buildConfigs of
@@ -21,7 +22,7 @@ func TestFileSettingsReachDiagnostics(t *testing.T) {
 	ctx := ctxT(t)
 	root := wsCopy(t, "multi")
 	cfg := filepath.Join(root, "plugins", ".plugin-lsp.yaml")
-	alpha := URIFromPath(filepath.Join(root, "plugins", "alpha", "alpha.go"))
+	alpha := proxy.URIFromPath(filepath.Join(root, "plugins", "alpha", "alpha.go"))
 	writeCfg := func(text string) {
 		t.Helper()
 		if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
@@ -59,7 +60,7 @@ func TestFileSettingsReachDiagnostics(t *testing.T) {
 	// A broken file: an error on its line, REG001 stays disabled.
 	writeCfg("rules:\n  disabled: [REG001]\nseverity:\n  REG999: error\n")
 	wsEventually(t, ctx, "the unknown rule shown on line 4", func() bool {
-		for _, d := range w.diags.Diagnostics(URIFromPath(cfg)) {
+		for _, d := range w.diags.Diagnostics(proxy.URIFromPath(cfg)) {
 			if d.Code == ProblemCode && d.Range.Start.Line == 3 && strings.Contains(d.Message, `unknown rule "REG999" (known: MF001,`) {
 				return true
 			}
@@ -95,7 +96,7 @@ func TestBrokenFileMatrixSettles(t *testing.T) {
 	}
 	wsEventually(t, ctx, "the default matrix and the error on line 2", func() bool {
 		shown := false
-		for _, d := range w.diags.Diagnostics(URIFromPath(cfg)) {
+		for _, d := range w.diags.Diagnostics(proxy.URIFromPath(cfg)) {
 			shown = shown || d.Code == ProblemCode && d.Range.Start.Line == 1
 		}
 		return shown && sameConfigs(w.Snapshot().Configs(), index.DefaultConfigs())

@@ -6,17 +6,19 @@ import (
 	"strings"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // symbolsFeature adds plugins to gopls's workspace/symbol results: each
 // registration of a plugin name matching the query (prefix matches first,
 // then fuzzy), with containerName "plugin in registry X", and native
 // plugins by directory name. gopls's symbols come first, unchanged.
-func symbolsFeature(s *Session) Feature {
-	n := newNavState(s)
-	return Feature{
+func symbolsFeature(w *Workspace) proxy.Feature {
+	n := &navState{w: w}
+	return proxy.Feature{
 		Name: "workspace-symbols",
-		Requests: map[string]RequestHandler{
+		Requests: map[string]proxy.RequestHandler{
 			"workspace/symbol": n.symbols,
 		},
 	}
@@ -38,19 +40,19 @@ type symbolInformationJSON struct {
 	ContainerName string            `json:"containerName"`
 }
 
-func (n *navState) symbols(ctx context.Context, params json.RawMessage, forward Forward) (json.RawMessage, error) {
+func (n *navState) symbols(ctx context.Context, params json.RawMessage, forward proxy.Forward) (json.RawMessage, error) {
 	var p struct {
 		Query string `json:"query"`
 	}
 	_ = json.Unmarshal(params, &p)
-	w := n.s.Workspace()
+	w := n.w
 	g, err := forward(ctx)
 	if err != nil || !w.Ready() || strings.TrimSpace(p.Query) == "" {
 		return g, err
 	}
 	snap := w.Snapshot()
 	var ours []json.RawMessage
-	for _, m := range n.cache.get(snap).symbols(strings.TrimSpace(p.Query), symbolLimit) {
+	for _, m := range w.Nav(snap).Symbols(strings.TrimSpace(p.Query), symbolLimit) {
 		loc, err := w.LocationIn(snap, m.Ref)
 		if err != nil {
 			continue

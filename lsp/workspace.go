@@ -3,13 +3,12 @@ package lsp
 // # The workspace handle: the index as features see it
 //
 // Every feature built on the plugin index reaches it through the session's
-// Workspace (Session.Workspace; never nil, one per session). The workspace
+// Workspace (the FeatureFunc's argument; one per session). The workspace
 // feature (this file) starts the index when initialize has been answered,
 // keeps it up to date from the editor (open documents are overlays, disk
 // changes arrive as workspace/didChangeWatchedFiles or from fsnotify) and
 // recomputes diagnostics after the debounce (diagnostics.go).
 //
-//	w := s.Workspace()
 //	snap := w.Snapshot()              // current snapshot, never blocks (empty until the first build)
 //	path, off, err := w.Offset(uri, pos) // editor position → file path and byte offset
 //	refs := snap.Trie().Exact(name)   // index queries speak FileIDs and byte offsets
@@ -28,7 +27,7 @@ package lsp
 //     indexed for its file, so both sides agree with what they came from.
 //   - Text(path) reads a file as the editor sees it: the open document's
 //     text (Overlays) first, then the disk.
-//   - URIs and paths: PathFromURI / URIFromPath. URIFromPath spells URIs as
+//   - URIs and paths: proxy.PathFromURI / URIFromPath. URIFromPath spells URIs as
 //     gopls does, so that our diagnostics merge with gopls's per URI; for an
 //     open document, URIFor returns the URI the editor opened it with.
 
@@ -37,19 +36,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
 
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/diagnostics"
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/navigation"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // ErrNotReady is returned by WaitReady when the index has not been started
@@ -59,7 +55,7 @@ var ErrNotReady = errors.New("plugin-lsp: the index is not ready")
 // Workspace is one session's plugin index and what keeps it current. Safe
 // for concurrent use; methods never block unless their doc says so.
 type Workspace struct {
-	s     *Session
+	s     *proxy.Session
 	empty *index.Snapshot // served before the first build
 
 	ix     atomic.Pointer[index.Index] // nil until the first build is done
@@ -103,18 +99,17 @@ type Workspace struct {
 	errs        []string
 
 	diags *diagStore
+
+	// nav is the navigation cache every navigation feature reads (Nav);
+	// navBuilds counts the site tables it built (tests).
+	nav       *navigation.Cache
+	navBuilds atomic.Int64
+	// wired is set when workspaceFeature is in the session's table (the
+	// index runs): plugin-lsp.status reports its state, else "not started".
+	wired atomic.Bool
 }
 
-// Workspace returns the session's workspace handle (created on first use).
-func (s *Session) Workspace() *Workspace {
-	if w := s.workspace.Load(); w != nil {
-		return w
-	}
-	s.workspace.CompareAndSwap(nil, newWorkspace(s))
-	return s.workspace.Load()
-}
-
-func newWorkspace(s *Session) *Workspace {
+func newWorkspace(s *proxy.Session) *Workspace {
 	w := &Workspace{
 		s:         s,
 		empty:     index.New(index.Options{}).Snapshot(),
@@ -129,8 +124,14 @@ func newWorkspace(s *Session) *Workspace {
 		state:     "not started",
 	}
 	w.diags = newDiagStore(w)
+	w.nav = navigation.NewCache(func() { w.navBuilds.Add(1) })
 	return w
 }
+
+// Nav returns the navigation site table of snap, built once per snapshot
+// and shared by every navigation feature; a build after an edit reuses the
+// previous one's name lists and unchanged sites.
+func (w *Workspace) Nav(snap *index.Snapshot) *navigation.Index { return w.nav.Get(snap) }
 
 // Snapshot returns the current index snapshot. It never blocks and is never
 // nil: before the first build it is an empty snapshot.
@@ -207,48 +208,6 @@ func (w *Workspace) Settings() Settings {
 	return w.settings
 }
 
-// PathFromURI returns the file path of a file:// URI.
-func PathFromURI(u protocol.DocumentURI) (string, error) {
-	p, err := url.Parse(string(u))
-	if err != nil {
-		return "", fmt.Errorf("bad URI %q: %w", u, err)
-	}
-	if p.Scheme != "file" {
-		return "", fmt.Errorf("not a file URI: %q", u)
-	}
-	path := p.Path
-	if isDriveURIPath(path) {
-		path = strings.ToUpper(path[1:2]) + path[2:]
-	}
-	return filepath.Clean(filepath.FromSlash(path)), nil
-}
-
-// URIFromPath returns the file:// URI of an absolute path, spelled as gopls
-// spells it (so that per-URI diagnostics merge with gopls's).
-func URIFromPath(path string) protocol.DocumentURI {
-	if path == "" {
-		return ""
-	}
-	if !isDrivePath(path) {
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
-		}
-	}
-	path = filepath.ToSlash(path)
-	if isDrivePath(path) {
-		path = "/" + strings.ToUpper(path[:1]) + path[1:]
-	}
-	return protocol.DocumentURI((&url.URL{Scheme: "file", Path: path}).String())
-}
-
-func isDrivePath(p string) bool {
-	return len(p) >= 2 && p[1] == ':' && unicode.IsLetter(rune(p[0])) && runtime.GOOS == "windows"
-}
-
-func isDriveURIPath(p string) bool {
-	return len(p) >= 3 && p[0] == '/' && p[2] == ':' && unicode.IsLetter(rune(p[1]))
-}
-
 // URIFor returns the URI of path: the editor's URI when the document is
 // open, URIFromPath otherwise.
 func (w *Workspace) URIFor(path string) protocol.DocumentURI {
@@ -258,7 +217,7 @@ func (w *Workspace) URIFor(path string) protocol.DocumentURI {
 	if ok {
 		return u
 	}
-	return URIFromPath(path)
+	return proxy.URIFromPath(path)
 }
 
 // Text returns the content of path as the editor sees it: the open
@@ -277,7 +236,7 @@ func (w *Workspace) Text(path string) ([]byte, error) {
 
 // Mapper returns a position mapper for path's current text (Text) in the
 // negotiated encoding.
-func (w *Workspace) Mapper(path string) (*Mapper, error) {
+func (w *Workspace) Mapper(path string) (*proxy.Mapper, error) {
 	if d, ok := w.s.Overlays().Get(w.URIFor(path)); ok {
 		return d.Mapper(w.s.Encoding()), nil // line index cached per version
 	}
@@ -285,18 +244,18 @@ func (w *Workspace) Mapper(path string) (*Mapper, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewMapper(b, w.s.Encoding()), nil
+	return proxy.NewMapper(b, w.s.Encoding()), nil
 }
 
 // mapperOf returns a Mapper for text read from path: the open document's
 // (its line index is computed once per version) when text is that
 // document's current text, else a new one. Building a Mapper scans the
 // whole text, which features must not do per request for a large file.
-func (w *Workspace) mapperOf(path string, text []byte) *Mapper {
+func (w *Workspace) mapperOf(path string, text []byte) *proxy.Mapper {
 	if d, ok := w.s.Overlays().Get(w.URIFor(path)); ok && sameBytes(d.Text, text) {
 		return d.Mapper(w.s.Encoding())
 	}
-	return NewMapper(text, w.s.Encoding())
+	return proxy.NewMapper(text, w.s.Encoding())
 }
 
 // sameBytes reports whether a and b are the same slice (not merely equal
@@ -308,11 +267,11 @@ func sameBytes(a, b []byte) bool {
 // Offset converts an editor position in uri to the file's path and a byte
 // offset in its current text.
 func (w *Workspace) Offset(uri protocol.DocumentURI, pos protocol.Position) (path string, off int, err error) {
-	path, err = PathFromURI(uri)
+	path, err = proxy.PathFromURI(uri)
 	if err != nil {
 		return "", 0, err
 	}
-	var m *Mapper
+	var m *proxy.Mapper
 	if d, ok := w.s.Overlays().Get(uri); ok {
 		m = d.Mapper(w.s.Encoding()) // line index cached per version
 	} else {
@@ -320,7 +279,7 @@ func (w *Workspace) Offset(uri protocol.DocumentURI, pos protocol.Position) (pat
 		if err != nil {
 			return "", 0, err
 		}
-		m = NewMapper(text, w.s.Encoding())
+		m = proxy.NewMapper(text, w.s.Encoding())
 	}
 	off, err = m.Offset(pos)
 	if err != nil {
@@ -349,7 +308,7 @@ func (w *Workspace) LocationIn(snap *index.Snapshot, ref index.SymbolRef) (proto
 }
 
 // snapMapper returns a Mapper over the text snap indexed for id.
-func (w *Workspace) snapMapper(snap *index.Snapshot, id index.FileID) (*Mapper, string, error) {
+func (w *Workspace) snapMapper(snap *index.Snapshot, id index.FileID) (*proxy.Mapper, string, error) {
 	if id == 0 {
 		return nil, "", errors.New("zero SymbolRef")
 	}

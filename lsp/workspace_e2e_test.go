@@ -15,6 +15,8 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index/synth"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // The editor path of the rules engine, end to end: the plugin-lsp proxy
@@ -63,7 +65,7 @@ func (d wsDiag) code() string { s, _ := d.Code.(string); return s }
 
 // wsLastPublish returns the diagnostics of the last publishDiagnostics for
 // uri among notes.
-func wsLastPublish(notes []*message, uri string) ([]wsDiag, bool) {
+func wsLastPublish(notes []*wire.Message, uri string) ([]wsDiag, bool) {
 	last := lastPublish(notes, uri)
 	if last == nil {
 		return nil, false
@@ -71,7 +73,7 @@ func wsLastPublish(notes []*message, uri string) ([]wsDiag, bool) {
 	var pp struct {
 		Diagnostics []json.RawMessage `json:"diagnostics"`
 	}
-	_ = json.Unmarshal(last.params, &pp)
+	_ = json.Unmarshal(last.Params, &pp)
 	out := make([]wsDiag, 0, len(pp.Diagnostics))
 	for _, raw := range pp.Diagnostics {
 		var d protocol.Diagnostic
@@ -85,7 +87,7 @@ func wsLastPublish(notes []*message, uri string) ([]wsDiag, bool) {
 func wsWaitDiags(t testing.TB, ctx context.Context, p *lspProc, uri, what string, cond func([]wsDiag) bool) []wsDiag {
 	t.Helper()
 	var got []wsDiag
-	p.waitFor(ctx, what+" in "+filepath.Base(uri), func(notes, _ []*message) bool {
+	p.waitFor(ctx, what+" in "+filepath.Base(uri), func(notes, _ []*wire.Message) bool {
 		ds, ok := wsLastPublish(notes, uri)
 		if ok && cond(ds) {
 			got = ds
@@ -129,8 +131,8 @@ func (s *wsSettings) set(raw string) {
 	s.mu.Unlock()
 }
 
-func (s *wsSettings) answer(m *message) (json.RawMessage, *rpcError) {
-	if m.method != "workspace/configuration" {
+func (s *wsSettings) answer(m *wire.Message) (json.RawMessage, *wire.Error) {
+	if m.Method != "workspace/configuration" {
 		return defaultAnswer(m)
 	}
 	s.mu.Lock()
@@ -169,8 +171,8 @@ func TestWorkspaceDiagnosticsEndToEnd(t *testing.T) {
 	t.Cleanup(func() {
 		// gopls never saw our settings (it would show "Invalid settings").
 		for _, n := range p.notifications("window/showMessage") {
-			if strings.Contains(string(n.params), "Invalid settings") {
-				t.Errorf("gopls complained about settings: %s", n.params)
+			if strings.Contains(string(n.Params), "Invalid settings") {
+				t.Errorf("gopls complained about settings: %s", n.Params)
 			}
 		}
 	})
@@ -207,10 +209,10 @@ func TestWorkspaceDiagnosticsEndToEnd(t *testing.T) {
 	})
 
 	t.Run("watched files registered dynamically", func(t *testing.T) {
-		p.waitFor(ctx, "client/registerCapability for our globs", func(_, reqs []*message) bool {
+		p.waitFor(ctx, "client/registerCapability for our globs", func(_, reqs []*wire.Message) bool {
 			for _, r := range reqs {
-				if r.method == "client/registerCapability" && strings.Contains(string(r.params), `"plugin-lsp-watched-files"`) &&
-					strings.Contains(string(r.params), `**/plugin-manifest.yaml`) {
+				if r.Method == "client/registerCapability" && strings.Contains(string(r.Params), `"plugin-lsp-watched-files"`) &&
+					strings.Contains(string(r.Params), `**/plugin-manifest.yaml`) {
 					return true
 				}
 			}
@@ -302,9 +304,9 @@ func TestWorkspaceDiagnosticsEndToEnd(t *testing.T) {
 
 		settings.set(`{"rules": {"disabled": ["REG999"]}, "debounceMs": -1}`)
 		p.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
-		p.waitFor(ctx, "an error message about the settings", func(notes, _ []*message) bool {
+		p.waitFor(ctx, "an error message about the settings", func(notes, _ []*wire.Message) bool {
 			for _, n := range notes {
-				if n.method == "window/showMessage" && strings.Contains(string(n.params), "REG999") {
+				if n.Method == "window/showMessage" && strings.Contains(string(n.Params), "REG999") {
 					return true
 				}
 			}
@@ -362,7 +364,7 @@ func wsStatus(t testing.TB, ctx context.Context, p *lspProc) IndexStatus {
 // wsApply applies non-overlapping edits (UTF-16 positions) to text.
 func wsApply(t testing.TB, text string, edits []protocol.TextEdit) string {
 	t.Helper()
-	m := NewMapper([]byte(text), UTF16)
+	m := proxy.NewMapper([]byte(text), proxy.UTF16)
 	type span struct {
 		s, e int
 		txt  string
@@ -404,20 +406,20 @@ func TestWorkspaceProgressAndFSNotify(t *testing.T) {
 	t.Cleanup(func() { wsShutdown(t, p) })
 
 	var token string
-	p.waitFor(ctx, "our progress token", func(_, reqs []*message) bool {
+	p.waitFor(ctx, "our progress token", func(_, reqs []*wire.Message) bool {
 		for _, r := range reqs {
-			if r.method == "window/workDoneProgress/create" && strings.Contains(string(r.params), `"plugin-lsp-`) {
-				token = string(getMember(r.params, "token"))
+			if r.Method == "window/workDoneProgress/create" && strings.Contains(string(r.Params), `"plugin-lsp-`) {
+				token = string(wire.GetMember(r.Params, "token"))
 				return true
 			}
 		}
 		return false
 	})
-	progress := func(kind string) func(notes, _ []*message) bool {
-		return func(notes, _ []*message) bool {
+	progress := func(kind string) func(notes, _ []*wire.Message) bool {
+		return func(notes, _ []*wire.Message) bool {
 			for _, n := range notes {
-				if n.method == "$/progress" && string(getMember(n.params, "token")) == token &&
-					string(getPath(n.params, "value", "kind")) == strconv.Quote(kind) {
+				if n.Method == "$/progress" && string(wire.GetMember(n.Params, "token")) == token &&
+					string(wire.GetPath(n.Params, "value", "kind")) == strconv.Quote(kind) {
 					return true
 				}
 			}
@@ -441,8 +443,8 @@ func TestWorkspaceProgressAndFSNotify(t *testing.T) {
 		wsWaitDiags(t, ctx, p, hostURI, "REG003 after writing "+step.name, func(ds []wsDiag) bool { return len(wsOurs(ds, "REG003")) == step.want })
 	}
 	for _, r := range p.serverRequests("client/registerCapability") {
-		if strings.Contains(string(r.params), "plugin-lsp-watched-files") {
-			t.Errorf("registered watched files with a client that cannot: %s", r.params)
+		if strings.Contains(string(r.Params), "plugin-lsp-watched-files") {
+			t.Errorf("registered watched files with a client that cannot: %s", r.Params)
 		}
 	}
 	if n := len(p.notifications("workspace/didChangeWatchedFiles")); n != 0 {

@@ -11,20 +11,23 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/plugin-lsp/plugin-lsp/index"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy/wire"
 )
 
 // workspaceFeature wires the index and the rule engine into the session:
 // initialize starts the index in the background, document and file
 // notifications keep it current, and diagnostics are recomputed after the
 // debounce (see workspace.go for the handle features use).
-func workspaceFeature(s *Session) Feature {
-	w := s.Workspace()
-	s.SetDiagnosticsSource(w.diags)
-	s.SetIndexStatus(w)
-	return Feature{
-		Name:       "workspace",
-		Initialize: w.initialize,
-		Notifications: map[string]NotificationObserver{
+func workspaceFeature(w *Workspace) proxy.Feature {
+	w.s.SetDiagnosticsSource(w.diags)
+	w.wired.Store(true)
+	return proxy.Feature{
+		Name: "workspace",
+		// Our settings are not gopls's (settings.go).
+		InitializeParams: goplsInitializeParams,
+		Initialize:       w.initialize,
+		Notifications: map[string]proxy.NotificationObserver{
 			"initialized":                         w.onInitialized,
 			"textDocument/didOpen":                w.onDocument,
 			"textDocument/didChange":              w.onDocument,
@@ -38,24 +41,24 @@ func workspaceFeature(s *Session) Feature {
 
 // initialize records the folders and settings and starts the index. It
 // never waits: the editor gets gopls's reply at once.
-func (w *Workspace) initialize(_ context.Context, info *InitializeInfo) {
+func (w *Workspace) initialize(_ context.Context, info *proxy.InitializeInfo) {
 	var roots []string
 	for _, f := range info.WorkspaceFolders {
-		p, err := PathFromURI(protocol.DocumentURI(f.URI))
+		p, err := proxy.PathFromURI(protocol.DocumentURI(f.URI))
 		if err != nil {
 			w.s.Logf("workspace folder: %v", err)
 			continue
 		}
 		roots = append(roots, p)
 	}
-	initial := getMember(info.InitializationOptions, SettingsSection)
+	initial := wire.GetMember(info.InitializationOptions, SettingsSection)
 	st, err := ParseSettings(initial)
 	w.mu.Lock()
 	w.roots = roots
 	w.initialSettings = initial
 	if err == nil {
 		w.settings = st
-		w.s.setGoplsTimeout(st.GoplsTimeout)
+		w.s.SetGoplsTimeout(st.GoplsTimeout)
 	}
 	w.mu.Unlock()
 	if err != nil {
@@ -111,7 +114,7 @@ func (w *Workspace) registerWatchers(ctx context.Context) {
 func (w *Workspace) fetchConfiguration(ctx context.Context) {
 	var scope any
 	if roots := w.Roots(); len(roots) > 0 {
-		scope = URIFromPath(roots[0])
+		scope = proxy.URIFromPath(roots[0])
 	}
 	item := map[string]any{"section": SettingsSection}
 	if scope != nil {
@@ -141,7 +144,7 @@ func (w *Workspace) onConfiguration(_ context.Context, params json.RawMessage) {
 		w.s.Go("configuration", w.fetchConfiguration)
 		return
 	}
-	if v := getPath(params, "settings", SettingsSection); v != nil {
+	if v := wire.GetPath(params, "settings", SettingsSection); v != nil {
 		w.applySettings(v)
 	}
 }
@@ -162,7 +165,7 @@ func (w *Workspace) applySettings(raw json.RawMessage) {
 		w.rebuild = true
 	}
 	w.settings = st
-	w.s.setGoplsTimeout(st.GoplsTimeout)
+	w.s.SetGoplsTimeout(st.GoplsTimeout)
 	w.mu.Unlock()
 	w.signal(w.now)
 }
@@ -178,7 +181,7 @@ func (w *Workspace) onDocument(_ context.Context, params json.RawMessage) {
 	if json.Unmarshal(params, &p) != nil || p.TextDocument.URI == "" {
 		return
 	}
-	path, err := PathFromURI(p.TextDocument.URI)
+	path, err := proxy.PathFromURI(p.TextDocument.URI)
 	if err != nil {
 		return
 	}
@@ -213,7 +216,7 @@ func (w *Workspace) onWatchedFiles(_ context.Context, params json.RawMessage) {
 	}
 	var paths []string
 	for _, c := range p.Changes {
-		if path, err := PathFromURI(c.URI); err == nil {
+		if path, err := proxy.PathFromURI(c.URI); err == nil {
 			paths = append(paths, path)
 		}
 	}
@@ -248,7 +251,7 @@ func (w *Workspace) onFolders(_ context.Context, params json.RawMessage) {
 	w.mu.Lock()
 	roots := w.roots
 	for _, f := range p.Event.Removed {
-		if path, err := PathFromURI(protocol.DocumentURI(f.URI)); err == nil {
+		if path, err := proxy.PathFromURI(protocol.DocumentURI(f.URI)); err == nil {
 			out := roots[:0:0]
 			for _, r := range roots {
 				if r != path {
@@ -259,7 +262,7 @@ func (w *Workspace) onFolders(_ context.Context, params json.RawMessage) {
 		}
 	}
 	for _, f := range p.Event.Added {
-		if path, err := PathFromURI(protocol.DocumentURI(f.URI)); err == nil {
+		if path, err := proxy.PathFromURI(protocol.DocumentURI(f.URI)); err == nil {
 			dup := false
 			for _, r := range roots {
 				dup = dup || r == path
@@ -360,7 +363,7 @@ func (w *Workspace) build(ctx context.Context) (ix *index.Index, stop func(), er
 	applied := w.seen
 	w.mu.Unlock()
 	for _, d := range w.s.Overlays().All() {
-		if path, err := PathFromURI(d.URI); err == nil {
+		if path, err := proxy.PathFromURI(d.URI); err == nil {
 			if fd, ok := w.s.Overlays().ForPath(path); ok {
 				ix.SetOverlay(path, fd.Text)
 			}
@@ -470,7 +473,7 @@ func (w *Workspace) applyOverlays(ix *index.Index) {
 	w.dirty = map[protocol.DocumentURI]bool{}
 	w.mu.Unlock()
 	for u := range dirty {
-		path, err := PathFromURI(u)
+		path, err := proxy.PathFromURI(u)
 		if err != nil {
 			continue
 		}
@@ -553,7 +556,7 @@ type IndexStatus struct {
 	Errors       []string `json:"errors,omitempty"`
 }
 
-// IndexStatus implements IndexStatusReporter.
+// IndexStatus is the index part of plugin-lsp.status (command.go).
 func (w *Workspace) IndexStatus() any {
 	snap := w.Snapshot()
 	w.mu.Lock()

@@ -9,31 +9,37 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/plugin-lsp/plugin-lsp/lsp/proxy"
 )
 
 // wsSession is a Session with only the workspace feature, not connected to
 // gopls or an editor: the editor side is a buffer (what we send it), and the
 // test plays the read loop by calling the overlay store and the observers.
-func wsSession(t *testing.T, root string, caps string) (*Session, *Workspace, *lockedBuffer) {
+func wsSession(t *testing.T, root string, caps string) (*proxy.Session, *Workspace, *lockedBuffer) {
 	t.Helper()
 	out := &lockedBuffer{}
-	s, err := newSession(context.Background(), strings.NewReader(""), out, Options{Features: []FeatureFunc{workspaceFeature}})
+	var w *Workspace
+	s, err := proxy.NewSession(context.Background(), strings.NewReader(""), out, Options{Features: withWorkspace(&w, workspaceFeature)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		s.cancel()
-		s.wg.Wait()
-	})
-	info := &InitializeInfo{
-		WorkspaceFolders:   []protocol.WorkspaceFolder{{URI: string(URIFromPath(root)), Name: "ws"}},
+	t.Cleanup(s.Close)
+	info := &proxy.InitializeInfo{
+		WorkspaceFolders:   []protocol.WorkspaceFolder{{URI: string(proxy.URIFromPath(root)), Name: "ws"}},
 		ClientCapabilities: json.RawMessage(caps),
-		PositionEncoding:   UTF16,
+		PositionEncoding:   proxy.UTF16,
 	}
-	s.info.Store(info)
-	w := s.Workspace()
-	w.initialize(s.ctx, info)
+	s.SetInfo(info)
+	w.initialize(s.Context(), info)
 	return s, w, out
+}
+
+// withWorkspace builds a session's features from table and stores the
+// session's Workspace in *w.
+func withWorkspace(w **Workspace, table ...FeatureFunc) proxy.FeaturesFunc {
+	keep := func(ws *Workspace) proxy.Feature { *w = ws; return proxy.Feature{Name: "test-workspace"} }
+	return sessionFeatures(append([]FeatureFunc{keep}, table...))
 }
 
 // wsEventually polls cond until it holds or ctx ends (no timing asserted).
@@ -77,15 +83,15 @@ func TestWorkspaceHandle(t *testing.T) {
 		}
 	}
 	wsEventually(t, ctx, "REG001 on both sides", func() bool {
-		return len(w.diags.Diagnostics(URIFromPath(alpha))) == 1 && len(w.diags.Diagnostics(URIFromPath(beta))) == 1
+		return len(w.diags.Diagnostics(proxy.URIFromPath(alpha))) == 1 && len(w.diags.Diagnostics(proxy.URIFromPath(beta))) == 1
 	})
 
 	// An open document with characters outside the BMP before the name:
 	// positions are UTF-16, offsets bytes.
-	betaURI := URIFromPath(beta)
+	betaURI := proxy.URIFromPath(beta)
 	text := strings.Replace(readText(t, beta), `registry.Register("logger"`, `/*𝔊𝔬*/ registry.Register("beta"`, 1)
 	params, _ := json.Marshal(map[string]any{"textDocument": map[string]any{"uri": betaURI, "languageId": "go", "version": 2, "text": text}})
-	if err := s.overlays.didOpen(params); err != nil {
+	if err := s.Overlays().DidOpen(params); err != nil {
 		t.Fatal(err)
 	}
 	w.onDocument(ctx, params)
@@ -127,7 +133,7 @@ func TestWorkspaceHandle(t *testing.T) {
 		t.Error("Offset of a non-file URI: no error")
 	}
 	wsEventually(t, ctx, "REG001 gone on both sides", func() bool {
-		return len(w.diags.Diagnostics(URIFromPath(alpha))) == 0 && len(w.diags.Diagnostics(betaURI)) == 0
+		return len(w.diags.Diagnostics(proxy.URIFromPath(alpha))) == 0 && len(w.diags.Diagnostics(betaURI)) == 0
 	})
 
 	// Settings: a good change applies, a bad one is shown and the old kept.
@@ -166,9 +172,9 @@ func TestWorkspaceHandle(t *testing.T) {
 	}
 
 	// Workspace folders: removing the only one empties the index.
-	w.onFolders(ctx, json.RawMessage(`{"event": {"added": [], "removed": [{"uri": "`+string(URIFromPath(root))+`", "name": "ws"}]}}`))
+	w.onFolders(ctx, json.RawMessage(`{"event": {"added": [], "removed": [{"uri": "`+string(proxy.URIFromPath(root))+`", "name": "ws"}]}}`))
 	wsEventually(t, ctx, "an empty index", func() bool { return len(w.Snapshot().Files()) == 0 && len(w.Roots()) == 0 })
-	w.onFolders(ctx, json.RawMessage(`{"event": {"added": [{"uri": "`+string(URIFromPath(root))+`", "name": "ws"}], "removed": []}}`))
+	w.onFolders(ctx, json.RawMessage(`{"event": {"added": [{"uri": "`+string(proxy.URIFromPath(root))+`", "name": "ws"}], "removed": []}}`))
 	wsEventually(t, ctx, "the folder indexed again", func() bool { return len(w.Snapshot().Registrations()) == 3 })
 }
 
