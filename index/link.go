@@ -353,6 +353,19 @@ func (k *linker) reusePackages() bool {
 
 // importOf resolves a qualifier in a file to an import path.
 func (k *linker) importOf(f *FileFacts, q string) string {
+	return ImportOf(f, q, func(path string) string {
+		if p := k.l.byPath[path]; p != nil {
+			return p.Name
+		}
+		return ""
+	})
+}
+
+// ImportOf resolves the package qualifier q of file f to an import path
+// ("" when no import of f has that name): an explicit import name, else the
+// package's name (pkgName: "" when the package is not indexed), else the
+// qualifier the go tool would guess from the path (ImportQualifier).
+func ImportOf(f *FileFacts, q string, pkgName func(path string) string) string {
 	for _, im := range f.Imports {
 		if im.Blank || im.Name == "." {
 			continue
@@ -363,8 +376,8 @@ func (k *linker) importOf(f *FileFacts, q string) string {
 			}
 			continue
 		}
-		if p := k.l.byPath[im.Path]; p != nil && p.Name != "" {
-			if p.Name == q {
+		if n := pkgName(im.Path); n != "" {
+			if n == q {
 				return im.Path
 			}
 			continue

@@ -1002,27 +1002,12 @@ func (nx *Index) Complete(file index.FileID, text []byte, off int) (cc Completio
 
 // importFor resolves a package qualifier in a file to an import path.
 func importFor(s *index.Snapshot, f *index.FileFacts, qual string) string {
-	for _, im := range f.Imports {
-		if im.Blank || im.Name == "." {
-			continue
+	return index.ImportOf(f, qual, func(path string) string {
+		if p := s.Package(path); p != nil {
+			return p.Name
 		}
-		if im.Name != "" {
-			if im.Name == qual {
-				return im.Path
-			}
-			continue
-		}
-		if p := s.Package(im.Path); p != nil && p.Name != "" {
-			if p.Name == qual {
-				return im.Path
-			}
-			continue
-		}
-		if index.ImportQualifier(im.Path) == qual {
-			return im.Path
-		}
-	}
-	return ""
+		return ""
+	})
 }
 
 // openPlugins returns the native plugins opened into the variable recv by a
