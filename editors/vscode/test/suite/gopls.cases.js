@@ -29,7 +29,7 @@ module.exports = [
       const { api } = await h.pluginLsp();
       const client = api.client();
       const want = {
-        rules: { disabled: ['REG005'] },
+        rules: { disabled: ['REG005'], enabled: [] },
         severity: { REG007: 'error' },
         debounceMs: 100,
         buildConfigs: [{ goos: 'linux', goarch: 'amd64' }],
