@@ -37,7 +37,7 @@ type hostCfg struct {
 
 // linkedView is what REG003 needs of one host under one configuration.
 type linkedView struct {
-	pkgs    map[string]bool
+	links   func(pkg string) bool
 	unknown []string
 }
 
@@ -49,10 +49,7 @@ func (p *pass) linkedView(h *index.Host, cfg index.BuildConfig) *linkedView {
 	if p.linkedViews == nil {
 		p.linkedViews = map[string]*linkedView{}
 	}
-	v := &linkedView{pkgs: map[string]bool{}, unknown: p.snap.UnknownLinked(h, cfg)}
-	for _, pk := range p.snap.Linked(h, cfg) {
-		v.pkgs[pk] = true
-	}
+	v := &linkedView{links: p.snap.LinkedSet(h, cfg), unknown: p.snap.UnknownLinked(h, cfg)}
 	p.linkedViews[key] = v
 	return v
 }
@@ -103,7 +100,7 @@ func (p *pass) certainMissing(l *index.Lookup, reg *index.Registry, regs []*inde
 				continue
 			}
 			for _, r := range regs {
-				if r.IsTest || !lv.pkgs[r.Package] || !p.snap.FileBuilds(r.File, cfg) {
+				if r.IsTest || !lv.links(r.Package) || !p.snap.FileBuilds(r.File, cfg) {
 					continue
 				}
 				if !r.NameResolved {

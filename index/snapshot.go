@@ -220,6 +220,13 @@ func (s *Snapshot) Linked(h *Host, cfg BuildConfig) []string {
 	return s.link().closure(s, h.ImportPath, cfg).sorted()
 }
 
+// LinkedSet is Linked as a membership test, without building and sorting
+// the list (a keystroke's REG003 asks it for every registration of every
+// looked-up registry).
+func (s *Snapshot) LinkedSet(h *Host, cfg BuildConfig) func(pkg string) bool {
+	return s.link().closure(s, h.ImportPath, cfg).has
+}
+
 // Links returns the packages linked into host under cfg that register
 // plugins (have non-test registrations), sorted.
 func (s *Snapshot) Links(h *Host, cfg BuildConfig) []string {
