@@ -100,6 +100,9 @@ func (p *pass) certainMissing(l *index.Lookup, reg *index.Registry, regs []*inde
 				continue
 			}
 			for _, r := range regs {
+				if r.NameResolved && r.Name != l.Name && !(reg.FoldsCase && r.Name == strings.ToLower(l.Name)) {
+					continue // another name: whether it is linked says nothing (the cheap test first)
+				}
 				if r.IsTest || !lv.links(r.Package) || !p.snap.FileBuilds(r.File, cfg) {
 					continue
 				}
