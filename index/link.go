@@ -2091,6 +2091,9 @@ func (k *linker) opens() {
 			continue
 		}
 		f := e.facts
+		if len(f.Opens) == 0 && len(f.PLookups) == 0 {
+			continue // nearly every file: no map lookup for them on each link
+		}
 		fid := FileID(id)
 		pkg := ""
 		if p := l.byFile[fid]; p != nil {
