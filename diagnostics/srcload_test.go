@@ -69,19 +69,7 @@ func Answer() int { return int(C.answer()) }
 // (before) cgo ran the C compiler, the package failed to build and REG004
 // said nothing.
 func TestTypeRulesBuildNothing(t *testing.T) {
-	dir := t.TempDir()
-	if d, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = d
-	}
-	for _, f := range txtar.Parse([]byte(cgoWorkspace)).Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeArchive(t, txtar.Parse([]byte(cgoWorkspace)))
 	marker := filepath.Join(t.TempDir(), "cc-ran")
 	cc := filepath.Join(t.TempDir(), "cc")
 	if err := os.WriteFile(cc, []byte("#!/bin/sh\ntouch "+marker+"\nexit 1\n"), 0o755); err != nil {
@@ -111,21 +99,9 @@ func TestTypeRulesBuildNothing(t *testing.T) {
 // module the go command cannot find offline is still type-checked, and the
 // load says its types are incomplete (before: silently partial).
 func TestTypeLoadMissingModuleIsReported(t *testing.T) {
-	dir := t.TempDir()
-	if d, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = d
-	}
 	ws := strings.Replace(cgoWorkspace, "go 1.22\n", "go 1.22\n\nrequire example.com/nowhere v1.0.0\n", 1)
 	ws = strings.Replace(ws, "-- plugins/c/c_cgo.go --", "-- plugins/c/missing.go --\npackage c\n\nimport _ \"example.com/nowhere/x\"\n-- unused/c_cgo.go --", 1)
-	for _, f := range txtar.Parse([]byte(ws)).Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeArchive(t, txtar.Parse([]byte(ws)))
 	t.Setenv("GOFLAGS", "-mod=mod")
 	snap := buildSnapshot(t, dir)
 	fs, probs := CheckTypesReport(context.Background(), snap, Options{}, NewTypeCache())
@@ -142,20 +118,8 @@ func TestTypeLoadMissingModuleIsReported(t *testing.T) {
 // placed in the old text): the load fails with index.ErrChanged, reported
 // as a problem, and nothing is cached for it.
 func TestTypeLoadOfChangedFile(t *testing.T) {
-	dir := t.TempDir()
-	if d, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = d
-	}
 	ws := strings.Replace(cgoWorkspace, "-- plugins/c/c_cgo.go --", "-- unused/c_cgo.go --", 1)
-	for _, f := range txtar.Parse([]byte(ws)).Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeArchive(t, txtar.Parse([]byte(ws)))
 	snap := buildSnapshot(t, dir)
 	// The new text has the missing method: read from disk, it would hide
 	// the old snapshot's REG004.

@@ -76,8 +76,15 @@ func extractTxtar(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return writeArchive(t, ar)
+}
+
+// writeArchive writes an archive's workspace files (not its golden
+// sections) into a new temporary directory, its symlinks resolved so paths
+// match what the index reports.
+func writeArchive(t *testing.T, ar *txtar.Archive) string {
+	t.Helper()
 	dir := t.TempDir()
-	// Resolve symlinks so paths match what the index reports.
 	if d, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = d
 	}
