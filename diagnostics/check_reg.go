@@ -426,20 +426,20 @@ func checkREG003(p *pass) {
 		names[r.Registry] = append(names[r.Registry], r.Name)
 	}
 	for _, l := range p.snap.Lookups() {
-		if reg := p.snap.Registry(l.Registry); reg != nil && p.certainMissing(l, reg, byReg[l.Registry]) {
+		reg := p.snap.Registry(l.Registry)
+		if reg != nil && p.certainMissing(l, reg, byReg[l.Registry]) {
 			continue // reg003certain.go
 		}
 		if !l.NameResolved || unresolved[l.Registry] || len(names[l.Registry]) == 0 {
 			continue
 		}
-		if reg := p.snap.Registry(l.Registry); reg == nil || reg.Preset == "" && !p.pluginRegistry(l.Registry) {
+		if reg == nil || reg.Preset == "" && !p.pluginRegistry(l.Registry) {
 			continue
 		}
 		known := false
-		folds := p.snap.Registry(l.Registry).FoldsCase
 		for _, n := range names[l.Registry] {
-			if n == l.Name || folds && n == strings.ToLower(l.Name) {
-				known = true // a registry that folds case may fold lookups too
+			if reg.Answers(n, l.Name) { // a registry that folds case may fold lookups too
+				known = true
 				break
 			}
 		}

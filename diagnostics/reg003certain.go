@@ -100,20 +100,16 @@ func (p *pass) certainMissing(l *index.Lookup, reg *index.Registry, regs []*inde
 				continue
 			}
 			for _, r := range regs {
-				if r.NameResolved && r.Name != l.Name && !(reg.FoldsCase && r.Name == strings.ToLower(l.Name)) {
+				if r.NameResolved && !reg.Answers(r.Name, l.Name) {
 					continue // another name: whether it is linked says nothing (the cheap test first)
 				}
 				if r.IsTest || !lv.links(r.Package) || !p.snap.FileBuilds(r.File, cfg) {
 					continue
 				}
-				if !r.NameResolved {
-					v.unsure = true
-					break
-				}
-				if r.Name == l.Name || reg.FoldsCase && r.Name == strings.ToLower(l.Name) {
-					v.found = true
-					break
-				}
+				// Linked: an unreadable name may be this one; a readable
+				// one is (the test above).
+				v.unsure, v.found = !r.NameResolved, r.NameResolved
+				break
 			}
 		}
 	}

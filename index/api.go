@@ -2,6 +2,7 @@ package index
 
 import (
 	"go/build/constraint"
+	"strings"
 	"time"
 )
 
@@ -539,6 +540,13 @@ type Registry struct {
 	Capabilities []string
 	Decl         SymbolRef // register function declaration, zero for preset without source
 	ContractDecl SymbolRef // contract type declaration, zero if not in the workspace
+}
+
+// Answers reports whether a registration named registered answers a lookup
+// of looked: the same name, or the same but for case when the registry
+// folds case.
+func (r *Registry) Answers(registered, looked string) bool {
+	return registered == looked || r.FoldsCase && registered == strings.ToLower(looked)
 }
 
 // Duplicates is what a registry does with a second registration of a name.
