@@ -1080,10 +1080,7 @@ func (k *linker) ctorResult(pkg, fn string) (string, *FileFacts) {
 func (k *linker) instanceType(p *Package, f *FileFacts, iv InstanceVar) (pkg, name string, targs []string) {
 	t, from, ff := iv.Type, p.ImportPath, f
 	if t == "" && iv.Ctor != "" {
-		cpkg, fn := p.ImportPath, iv.Ctor
-		if i := strings.IndexByte(fn, '.'); i >= 0 {
-			cpkg, fn = k.importOf(f, fn[:i]), fn[i+1:]
-		}
+		cpkg, fn, _ := k.ctorFunc(p, f, iv.Ctor)
 		r, cf := k.ctorResult(cpkg, fn)
 		if cf == nil {
 			return "", "", nil
@@ -1524,6 +1521,20 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 		ok := false
 		var decl SymbolRef
 		span := a.Span
+		// fieldValue reads field from the argument's composite literal
+		// into vals (the last keyed element wins, as in Go); false when
+		// the literal does not set it.
+		fieldValue := func(field string) bool {
+			for _, fa := range a.Fields {
+				if fa.Name == field {
+					span = fa.Span
+					var v string
+					v, ok, decl = k.constName(f, p.ImportPath, fa.Lit, fa.IsLit, fa.Expr)
+					vals = []string{v}
+				}
+			}
+			return vals != nil
+		}
 		switch {
 		case part.Method != "":
 			typ := a.Type
@@ -1547,29 +1558,13 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 				// literal sets it (or the name is not known here).
 				field := vals[0][len(recvFieldMark):]
 				vals, ok = nil, false
-				for _, fa := range a.Fields {
-					if fa.Name == field {
-						span = fa.Span
-						var v string
-						v, ok, decl = k.constName(f, p.ImportPath, fa.Lit, fa.IsLit, fa.Expr)
-						vals = []string{v}
-					}
-				}
+				fieldValue(field)
 			}
 			if !ok {
 				vals = []string{a.Expr + "." + part.Method + "()"}
 			}
 		case part.Field != "":
-			for _, fa := range a.Fields {
-				if fa.Name != part.Field {
-					continue
-				}
-				span = fa.Span
-				var v string
-				v, ok, decl = k.constName(f, p.ImportPath, fa.Lit, fa.IsLit, fa.Expr)
-				vals = []string{v}
-			}
-			if vals == nil {
+			if !fieldValue(part.Field) {
 				vals = []string{a.Expr + "." + part.Field}
 			}
 		case part.Each:
@@ -1627,11 +1622,7 @@ func (k *linker) keyNames(p *Package, f *FileFacts, c CallFact, key []NamePart) 
 // following calls of other constructors of its package, as the caller
 // would write it; "" when unknown.
 func (k *linker) ctorConcrete(p *Package, f *FileFacts, ctor string) string {
-	cpkg, fn, q := p.ImportPath, ctor, ""
-	if i := strings.IndexByte(ctor, '.'); i >= 0 {
-		q, fn = ctor[:i], ctor[i+1:]
-		cpkg = k.importOf(f, q)
-	}
+	cpkg, fn, q := k.ctorFunc(p, f, ctor)
 	for hop := 0; hop < 4; hop++ {
 		r, cf := k.ctorResult(cpkg, fn+CtorReturnKey)
 		if cf == nil {
@@ -1642,26 +1633,38 @@ func (k *linker) ctorConcrete(p *Package, f *FileFacts, ctor string) string {
 			fn = next
 			continue
 		}
-		if q == "" {
-			return r
-		}
-		star := ""
-		for strings.HasPrefix(r, "*") {
-			star, r = star+"*", r[1:]
-		}
-		return star + q + "." + r
+		return qualifiedAs(q, r)
 	}
 	return ""
+}
+
+// ctorFunc splits a constructor call as written in f ("NewX", "pkg.NewX")
+// into the constructor's package, its name and the qualifier used.
+func (k *linker) ctorFunc(p *Package, f *FileFacts, ctor string) (pkg, fn, q string) {
+	if i := strings.IndexByte(ctor, '.'); i >= 0 {
+		return k.importOf(f, ctor[:i]), ctor[i+1:], ctor[:i]
+	}
+	return p.ImportPath, ctor, ""
+}
+
+// qualifiedAs writes a type of another package's constructor ("*T") as the
+// caller does ("*q.T"); q == "" (same package) or an already qualified type
+// stays as it is.
+func qualifiedAs(q, t string) string {
+	if q == "" || strings.Contains(t, ".") {
+		return t
+	}
+	star := ""
+	for strings.HasPrefix(t, "*") {
+		star, t = star+"*", t[1:]
+	}
+	return star + q + "." + t
 }
 
 // ctorType returns the result type of a constructor as the caller would
 // write it ("*pkg.T" for another package's constructor).
 func (k *linker) ctorType(p *Package, f *FileFacts, ctor string) string {
-	cpkg, fn, q := p.ImportPath, ctor, ""
-	if i := strings.IndexByte(ctor, '.'); i >= 0 {
-		q, fn = ctor[:i], ctor[i+1:]
-		cpkg = k.importOf(f, q)
-	}
+	cpkg, fn, q := k.ctorFunc(p, f, ctor)
 	r, cf := k.ctorResult(cpkg, fn)
 	if cf == nil {
 		return ""
@@ -1669,14 +1672,7 @@ func (k *linker) ctorType(p *Package, f *FileFacts, ctor string) string {
 	if i := strings.IndexByte(r, '['); i >= 0 {
 		r = r[:i]
 	}
-	if q == "" || strings.Contains(r, ".") {
-		return r
-	}
-	star := ""
-	for strings.HasPrefix(r, "*") {
-		star, r = star+"*", r[1:]
-	}
-	return star + q + "." + r
+	return qualifiedAs(q, r)
 }
 
 // methodName returns what a method without parameters of a value's type
