@@ -353,7 +353,7 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 						bufs.read = b[:0]
 					}
 				}
-				e := ix.entryForBuffers(ws, ids[i], f.path, f.kind, content, true, &bufs)
+				e := ix.entryForCached(ws, ids[i], f.path, f.kind, content, true, &bufs)
 				if st != nil && e.facts != nil && st.Size() == e.size {
 					// The size read is the size stat saw: the mtime is the
 					// text's (a change after the stat makes it stale, and
@@ -377,15 +377,7 @@ func (ix *Index) extractAll(ctx context.Context, ws *workspace, found []foundFil
 // entryFor extracts one file (from several goroutines: ix.cacheMu guards
 // the content cache).
 func (ix *Index) entryFor(ws *workspace, id FileID, path string, kind fileKind, content []byte) *fileEntry {
-	return ix.entryForCached(ws, id, path, kind, content, true)
-}
-
-// entryForCached is entryFor; keep false leaves new facts out of the content
-// cache. Overlay versions use it: each keystroke is new content, and their
-// facts kept by hash outlived the document (a 7.7 MB file with 200,000
-// registrations left 127 MB behind after it was closed, and more per edit).
-func (ix *Index) entryForCached(ws *workspace, id FileID, path string, kind fileKind, content []byte, keep bool) *fileEntry {
-	return ix.entryForBuffers(ws, id, path, kind, content, keep, nil)
+	return ix.entryForCached(ws, id, path, kind, content, true, nil)
 }
 
 // buffers are an extraction worker's reusable byte buffers: the Go file
@@ -401,8 +393,12 @@ type buffers struct {
 	calls      []CallFact
 }
 
-// entryForBuffers is entryForCached with a worker's buffers (nil: none).
-func (ix *Index) entryForBuffers(ws *workspace, id FileID, path string, kind fileKind, content []byte, keep bool, bufs *buffers) *fileEntry {
+// entryForCached is entryFor; keep false leaves new facts out of the content
+// cache. Overlay versions use it: each keystroke is new content, and their
+// facts kept by hash outlived the document (a 7.7 MB file with 200,000
+// registrations left 127 MB behind after it was closed, and more per edit).
+// bufs are the extracting worker's buffers (nil: none).
+func (ix *Index) entryForCached(ws *workspace, id FileID, path string, kind fileKind, content []byte, keep bool, bufs *buffers) *fileEntry {
 	e := (&fileEntry{kind: kind}).fingerprint(content)
 	switch kind {
 	case kindGo:
@@ -418,16 +414,16 @@ func (ix *Index) entryForBuffers(ws *workspace, id FileID, path string, kind fil
 			e.facts = cached // unchanged content at the same path: share
 		case cached != nil:
 			e.facts = cached.forPath(id, path) // same content elsewhere
-		case !keep:
-			e.facts = extractGo(content).forPath(id, path)
 		default:
 			e.facts = extractGoBuffers(content, bufs).forPath(id, path)
-			ix.cacheMu.Lock()
-			if len(ix.cache) > 1<<17 {
-				clear(ix.cache)
+			if keep {
+				ix.cacheMu.Lock()
+				if len(ix.cache) > 1<<17 {
+					clear(ix.cache)
+				}
+				ix.cache[h] = e.facts
+				ix.cacheMu.Unlock()
 			}
-			ix.cache[h] = e.facts
-			ix.cacheMu.Unlock()
 		}
 	default:
 		e.other = extractOther(ws, id, path, kind, content)
@@ -607,7 +603,7 @@ func (ix *Index) updateLocked(paths []string) *Snapshot {
 				}
 			}
 			if has {
-				e = ix.entryForCached(ws, id, p, kind, content, !overlay)
+				e = ix.entryForCached(ws, id, p, kind, content, !overlay, nil)
 			}
 		}
 		if _, ov := ix.overlays[id]; !ov || hasCommands(old.entry(id)) || hasCommands(e) {
